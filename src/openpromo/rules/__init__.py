@@ -1,0 +1,1 @@
+"""openpromo.rules"""
