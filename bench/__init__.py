@@ -1,0 +1,1 @@
+"""OpenPromo benchmarks (``make bench``); never collected by pytest."""

@@ -1,0 +1,7 @@
+"""``python -m openpromo``."""
+
+import sys
+
+from openpromo.cli import main
+
+sys.exit(main())

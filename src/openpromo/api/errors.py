@@ -1,0 +1,97 @@
+"""Every error leaves as Talon.One's ``ErrorResponseWithStatus``: ``{message, errors[], StatusCode}``.
+
+One table maps exception classes to status codes (looked up along the MRO), so no endpoint builds
+error bodies by hand. A 500 is always a bug: it is logged with its traceback and counted, and the
+body says only "Internal server error".
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from openpromo.api.codec import encoder
+from openpromo.services.errors import (
+    Conflict,
+    ErrorDetail,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ServiceError,
+    Unauthorized,
+)
+
+log = logging.getLogger("openpromo.api")
+
+STATUS: dict[type[ServiceError], int] = {
+    InvalidInput: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+}
+
+
+def error_body(status: int, message: str, details: list[ErrorDetail]) -> dict[str, Any]:
+    errors = []
+    for d in details:
+        source: dict[str, str] = {}
+        if d.pointer is not None:
+            source["pointer"] = d.pointer
+        if d.parameter is not None:
+            source["parameter"] = d.parameter
+        errors.append({"title": d.title, "details": d.details, "source": source})
+    return {"message": message, "errors": errors, "StatusCode": status}
+
+
+def error_response(status: int, message: str, details: list[ErrorDetail]) -> Response[bytes]:
+    return Response(
+        encoder.encode(error_body(status, message, details)), status_code=status, media_type=MediaType.JSON
+    )
+
+
+def _status_of(exc: ServiceError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
+def service_error_handler(_request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    assert isinstance(exc, ServiceError)
+    return error_response(_status_of(exc), exc.message, exc.details)
+
+
+def http_error_handler(_request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    assert isinstance(exc, HTTPException)
+    if isinstance(exc, ValidationException):
+        details = []
+        for item in exc.extra if isinstance(exc.extra, list) else []:
+            key = str(item.get("key", "")) if isinstance(item, dict) else ""
+            message = str(item.get("message", "")) if isinstance(item, dict) else str(item)
+            source = item.get("source") if isinstance(item, dict) else None
+            if source == "body":
+                details.append(ErrorDetail("Invalid value", message, pointer="/" + key.replace(".", "/")))
+            else:
+                details.append(ErrorDetail("Invalid value", message, parameter=key or None))
+        return error_response(400, "The submitted data was invalid", details)
+    status = exc.status_code
+    message = exc.detail or "Error"
+    return error_response(status, message, [ErrorDetail(message, message)])
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "Internal server error", [ErrorDetail("Internal server error")])
+
+
+EXCEPTION_HANDLERS = {
+    ServiceError: service_error_handler,
+    HTTPException: http_error_handler,
+    Exception: internal_error_handler,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "error_body", "error_response"]

@@ -1,0 +1,44 @@
+"""Shared pieces of route declarations: tags, thread offloading, paging parameters, body documentation.
+
+Handlers are ``async`` and hand the whole use case (auth, decoding, one blocking database
+transaction) to the thread pool in one hop with ``in_thread``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import anyio.to_thread
+from litestar.params import Parameter
+
+from openpromo.services.paging import INTEGRATION_PAGE_SIZE, MANAGEMENT_PAGE_SIZE, PageRequest
+
+T = TypeVar("T")
+
+MANAGEMENT: dict[str, Any] = {"tags": ["management"]}
+INTEGRATION: dict[str, Any] = {"tags": ["integration"]}
+
+PageSize = Annotated[int, Parameter(query="pageSize", ge=1, le=1000, required=False)]
+Skip = Annotated[int, Parameter(query="skip", ge=0, required=False)]
+Sort = Annotated[str | None, Parameter(query="sort", required=False)]
+
+
+async def in_thread(fn: Callable[[], T]) -> T:
+    """Run a blocking use case in the worker thread pool."""
+    return await anyio.to_thread.run_sync(fn)
+
+
+def body(model: type[Any]) -> dict[str, Any]:
+    """Route options that document ``model`` as the JSON request body (see ``openpromo.api.openapi``)."""
+    return {"opt": {"body": model}}
+
+
+def page(
+    page_size: int | None, skip: int | None, sort: str | None, *, integration: bool = False
+) -> PageRequest:
+    default = INTEGRATION_PAGE_SIZE if integration else MANAGEMENT_PAGE_SIZE
+    return PageRequest(skip=skip or 0, page_size=page_size or default, sort=sort)
+
+
+__all__ = ["INTEGRATION", "MANAGEMENT", "PageSize", "Skip", "Sort", "body", "in_thread", "page"]

@@ -1,0 +1,107 @@
+"""The composition root: Settings → database → unit of work → services → ASGI app.
+
+Nothing here runs at import time; ``serve`` calls ``prepare`` once in the parent process, and every
+worker builds its app with ``app_from_env`` (uvicorn's factory).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from litestar import Litestar
+
+from openpromo.api.app import create_app
+from openpromo.config import Settings
+from openpromo.services.applications import ApplicationService
+from openpromo.services.auth import AuthService
+from openpromo.services.container import Services
+from openpromo.storage.database import Database
+from openpromo.storage.migrations import upgrade
+from openpromo.storage.uow import SqlUnitOfWorkFactory
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def build_services(database: Database) -> Services:
+    uow = SqlUnitOfWorkFactory(database)
+    clock = SystemClock()
+    return Services(
+        auth=AuthService(uow, clock),
+        applications=ApplicationService(uow, clock),
+        ping=database.ping,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    generated_root_key: str | None
+
+
+def migrate(settings: Settings) -> None:
+    database = Database(settings.database_url, pool_size=1)
+    try:
+        upgrade(database)
+    finally:
+        database.dispose()
+
+
+def prepare(settings: Settings) -> Prepared:
+    """Apply migrations and make the account and root key current (idempotent)."""
+    database = Database(settings.database_url, pool_size=1)
+    try:
+        upgrade(database)
+        services = build_services(database)
+        generated = services.auth.ensure_account(settings.management_key)
+    finally:
+        database.dispose()
+    return Prepared(generated_root_key=generated)
+
+
+def seed_demo(settings: Settings) -> None:
+    """Seed the demo data once and print how to call it."""
+    from openpromo.services import demo
+
+    database = Database(settings.database_url, pool_size=1)
+    try:
+        data = demo.seed(build_services(database))
+    finally:
+        database.dispose()
+    base = f"http://{settings.host}:{settings.port}"
+    if data.created:
+        print(f"Demo application {data.application_id} created. Its Integration API key (shown once):")
+        print(f"  {data.integration_key}")
+        print("Try:")
+        print(
+            f"  curl -s -X PUT {base}/v2/customer_sessions/demo-session-1 "
+            f"-H 'Authorization: ApiKey-v1 {data.integration_key}' -H 'Content-Type: application/json' "
+            '-d \'{"customerSession": {"profileId": "demo-customer", "couponCodes": ["DEMO-10"], '
+            '"cartItems": [{"sku": "SKU-1", "quantity": 2, "price": 30}]}}\''
+        )
+    else:
+        print(f"Demo application {data.application_id} exists already (its key was shown at creation).")
+
+
+def app_from_settings(settings: Settings) -> Litestar:
+    database = Database(settings.database_url)
+    app = create_app(build_services(database))
+    app.on_shutdown.append(database.dispose)
+    return app
+
+
+def app_from_env() -> Litestar:
+    return app_from_settings(Settings.from_env())
+
+
+__all__ = [
+    "Prepared",
+    "app_from_env",
+    "app_from_settings",
+    "build_services",
+    "migrate",
+    "prepare",
+    "seed_demo",
+]

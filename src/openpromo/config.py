@@ -1,0 +1,37 @@
+"""Settings from ``OPENPROMO_*`` environment variables and command-line flags (flags win), parsed once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+DEFAULT_DATABASE_URL = "sqlite:///./openpromo.db"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 9000
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    workers: int = 1
+    management_key: str | None = None
+    demo: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
+        env = os.environ if env is None else env
+        settings = cls(
+            database_url=env.get("OPENPROMO_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            host=env.get("OPENPROMO_HOST") or DEFAULT_HOST,
+            port=int(env.get("OPENPROMO_PORT") or DEFAULT_PORT),
+            workers=int(env.get("OPENPROMO_WORKERS") or 1),
+            management_key=env.get("OPENPROMO_MANAGEMENT_KEY") or None,
+        )
+        return replace(settings, **{k: v for k, v in flags.items() if v is not None})
+
+
+__all__ = ["Settings"]

@@ -1,0 +1,33 @@
+"""Prometheus metrics. With several worker processes, ``PROMETHEUS_MULTIPROC_DIR`` (set by ``serve``)
+makes every worker write its samples there and ``/metrics`` aggregates them."""
+
+from __future__ import annotations
+
+import os
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+REQUESTS = Counter("openpromo_requests_total", "HTTP requests", ["operation", "method", "status"])
+REQUEST_SECONDS = Histogram("openpromo_request_seconds", "HTTP request latency", ["operation"])
+RULE_EVALUATION_SECONDS = Histogram("openpromo_rule_evaluation_seconds", "Rule evaluation time per request")
+DATABASE_SECONDS = Histogram("openpromo_database_seconds", "Database statement time", ["operation"])
+RULE_BUGS = Counter("openpromo_rule_bugs_total", "Unexpected exceptions during rule evaluation")
+
+
+def exposition() -> tuple[bytes, str]:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(), CONTENT_TYPE_LATEST
+
+
+__all__ = [
+    "DATABASE_SECONDS",
+    "REQUESTS",
+    "REQUEST_SECONDS",
+    "RULE_BUGS",
+    "RULE_EVALUATION_SECONDS",
+    "exposition",
+]

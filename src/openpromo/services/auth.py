@@ -1,0 +1,206 @@
+"""Credentials: Integration API keys, management keys, users and their login tokens.
+
+Keys are 256-bit random tokens, so a SHA-256 digest is a safe stored form; passwords get scrypt.
+Lookups go by digest, then the digests are compared with ``hmac.compare_digest``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from openpromo.services.errors import Conflict, InvalidInput, Unauthorized
+from openpromo.services.ports import Clock, UnitOfWorkFactory
+
+ACCOUNT_ID = 1
+TOKEN_LIFETIME = timedelta(hours=12)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def new_key() -> str:
+    return secrets.token_hex(32)
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        _scheme, salt_hex, _digest = stored.split("$")
+    except ValueError:
+        return False
+    return hmac.compare_digest(hash_password(password, bytes.fromhex(salt_hex)), stored)
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrationPrincipal:
+    """An Integration API caller: everything it does happens inside its one application."""
+
+    account_id: int
+    application_id: int
+    api_key_id: int
+    staging: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ManagementPrincipal:
+    """A Management API caller: a management key (root or not) or a logged-in user."""
+
+    account_id: int
+    user_id: int | None
+    key_id: int | None
+    root: bool
+
+    @property
+    def actor_id(self) -> int:
+        """The id recorded as ``createdBy``/``userId`` (0 for keys without a user)."""
+        return self.user_id or 0
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    token: str
+    user_id: int
+    created: datetime
+
+
+class AuthService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def integration(self, key: str) -> IntegrationPrincipal:
+        digest = hash_key(key)
+        with self._uow(write=False) as uow:
+            row = uow.records.find_one("api_keys", key_hash=digest, deleted=False)
+        if row is None or not hmac.compare_digest(row["key_hash"], digest):
+            raise Unauthorized("Invalid API key")
+        if row["expires"] <= self._clock.now():
+            raise Unauthorized("API key expired")
+        return IntegrationPrincipal(
+            row["account_id"], row["application_id"], row["id"], row["type"] == "staging"
+        )
+
+    def management_key(self, key: str) -> ManagementPrincipal:
+        digest = hash_key(key)
+        with self._uow(write=False) as uow:
+            row = uow.records.find_one("management_keys", key_hash=digest, disabled=False)
+        if row is None or not hmac.compare_digest(row["key_hash"], digest):
+            raise Unauthorized("Invalid management key")
+        if row["expiry_date"] is not None and row["expiry_date"] <= self._clock.now():
+            raise Unauthorized("Management key expired")
+        return ManagementPrincipal(row["account_id"], row["created_by"], row["id"], row["is_root"])
+
+    def bearer(self, token: str) -> ManagementPrincipal:
+        digest = hash_key(token)
+        with self._uow(write=False) as uow:
+            row = uow.records.find_one("auth_tokens", token_hash=digest)
+            user = uow.records.get("users", row["user_id"]) if row else None
+        if row is None or user is None or user["state"] != "active":
+            raise Unauthorized("Invalid token")
+        if row["expires"] <= self._clock.now():
+            raise Unauthorized("Token expired")
+        return ManagementPrincipal(row["account_id"], row["user_id"], None, bool(user["is_admin"]))
+
+    def login(self, email: str, password: str) -> LoginResult:
+        now = self._clock.now()
+        with self._uow() as uow:
+            user = uow.records.find_one("users", email=email.strip().lower())
+            if (
+                user is None
+                or user["state"] != "active"
+                or not verify_password(password, user["password_hash"])
+            ):
+                raise Unauthorized("Invalid email or password")
+            token = new_key()
+            uow.records.insert(
+                "auth_tokens",
+                {
+                    "token_hash": hash_key(token),
+                    "account_id": user["account_id"],
+                    "user_id": user["id"],
+                    "created": now,
+                    "expires": now + TOKEN_LIFETIME,
+                },
+            )
+            uow.commit()
+        return LoginResult(token=token, user_id=user["id"], created=now)
+
+    def logout(self, token: str, principal: ManagementPrincipal) -> None:
+        with self._uow() as uow:
+            uow.records.delete_where("auth_tokens", token_hash=hash_key(token), user_id=principal.user_id)
+            uow.commit()
+
+    def create_user(self, email: str, password: str, *, name: str = "", admin: bool = True) -> int:
+        email = email.strip().lower()
+        if "@" not in email:
+            raise InvalidInput("not an email address", pointer="/email")
+        if len(password) < 8:
+            raise InvalidInput("a password needs at least 8 characters", pointer="/password")
+        now = self._clock.now()
+        with self._uow() as uow:
+            if uow.records.find_one("users", email=email) is not None:
+                raise Conflict(f"a user with email {email} exists already", pointer="/email")
+            user_id = uow.records.insert(
+                "users",
+                {
+                    "account_id": ACCOUNT_ID,
+                    "created": now,
+                    "modified": now,
+                    "email": email,
+                    "name": name,
+                    "password_hash": hash_password(password),
+                    "is_admin": admin,
+                },
+            )
+            uow.commit()
+        return user_id
+
+    def ensure_account(self, configured_root_key: str | None) -> str | None:
+        """Create the account on first start and make the root management key current.
+
+        Returns a newly generated root key (to print once) when none was configured or stored.
+        """
+        now = self._clock.now()
+        generated: str | None = None
+        with self._uow() as uow:
+            if uow.records.get("accounts", ACCOUNT_ID) is None:
+                uow.records.insert("accounts", {"id": ACCOUNT_ID, "created": now, "name": "OpenPromo"})
+            root = uow.records.find_one("management_keys", is_root=True)
+            if configured_root_key:
+                digest = hash_key(configured_root_key)
+                if root is None:
+                    uow.records.insert("management_keys", _root_key_row(digest, now))
+                elif root["key_hash"] != digest:
+                    uow.records.update("management_keys", root["id"], {"key_hash": digest})
+            elif root is None:
+                generated = new_key()
+                uow.records.insert("management_keys", _root_key_row(hash_key(generated), now))
+            uow.commit()
+        return generated
+
+
+def _root_key_row(digest: str, now: datetime) -> dict[str, object]:
+    return {"account_id": ACCOUNT_ID, "created": now, "name": "root", "key_hash": digest, "is_root": True}
+
+
+__all__ = [
+    "ACCOUNT_ID",
+    "AuthService",
+    "IntegrationPrincipal",
+    "LoginResult",
+    "ManagementPrincipal",
+    "hash_key",
+    "hash_password",
+    "new_key",
+    "verify_password",
+]

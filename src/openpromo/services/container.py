@@ -1,0 +1,19 @@
+"""The use cases the API serves, built once by ``openpromo.bootstrap``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from openpromo.services.applications import ApplicationService
+from openpromo.services.auth import AuthService
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    auth: AuthService
+    applications: ApplicationService
+    ping: Callable[[], None]
+
+
+__all__ = ["Services"]

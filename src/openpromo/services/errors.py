@@ -1,0 +1,77 @@
+"""Service-layer errors. They know nothing about HTTP; ``openpromo.api.errors`` maps them to status codes.
+
+ServiceError
+├── InvalidInput      (400) bad input; ``pointer`` names the JSON field, ``parameter`` the query parameter
+├── Unauthorized      (401) missing, unknown, expired or revoked credentials
+├── Forbidden         (403) valid credentials that may not do this
+├── NotFound          (404) an unknown id, or one that belongs to another application or account
+└── Conflict          (409) a parallel writer, a duplicate, or a replayed idempotency key with another body
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorDetail:
+    """One entry of ``errors[]``: what went wrong and where."""
+
+    title: str
+    details: str = ""
+    pointer: str | None = None
+    parameter: str | None = None
+
+
+class ServiceError(Exception):
+    """Root of every error a use case raises on purpose."""
+
+    def __init__(self, message: str, details: list[ErrorDetail] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class InvalidInput(ServiceError):
+    def __init__(
+        self,
+        details: str,
+        *,
+        pointer: str | None = None,
+        parameter: str | None = None,
+        title: str = "Invalid input",
+        message: str = "The submitted data was invalid",
+    ) -> None:
+        super().__init__(message, [ErrorDetail(title, details, pointer, parameter)])
+
+
+class Unauthorized(ServiceError):
+    def __init__(self, message: str = "Unauthorized") -> None:
+        super().__init__(message, [ErrorDetail("Unauthorized", message)])
+
+
+class Forbidden(ServiceError):
+    def __init__(self, message: str = "Forbidden") -> None:
+        super().__init__(message, [ErrorDetail("Forbidden", message)])
+
+
+class NotFound(ServiceError):
+    def __init__(self, what: str, ident: object = None) -> None:
+        message = f"{what} not found" if ident is None else f"{what} {ident} not found"
+        super().__init__(message, [ErrorDetail("Not found", message)])
+
+
+class Conflict(ServiceError):
+    def __init__(self, message: str, *, pointer: str | None = None) -> None:
+        super().__init__(message, [ErrorDetail("Conflict", message, pointer)])
+
+
+__all__ = [
+    "Conflict",
+    "ErrorDetail",
+    "Forbidden",
+    "InvalidInput",
+    "NotFound",
+    "ServiceError",
+    "Unauthorized",
+]

@@ -1,0 +1,65 @@
+"""Paging of list endpoints: ``pageSize`` and ``skip``, answered as ``{hasMore, data}`` or with
+``totalResultSize`` where the spec's response has it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from openpromo.services.errors import InvalidInput
+from openpromo.services.models.base import Page
+from openpromo.services.ports import Records, Row
+
+T = TypeVar("T")
+
+MANAGEMENT_PAGE_SIZE = 1000
+INTEGRATION_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    skip: int = 0
+    page_size: int = MANAGEMENT_PAGE_SIZE
+    sort: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
+            raise InvalidInput(f"pageSize must be between 1 and {MAX_PAGE_SIZE}", parameter="pageSize")
+        if self.skip < 0:
+            raise InvalidInput("skip must not be negative", parameter="skip")
+
+    def order(self, allowed: Mapping[str, str], default: str = "id") -> str:
+        """Map the API's ``sort`` (a field name, ``-`` prefix for descending) to a column."""
+        if not self.sort:
+            return default
+        descending = self.sort.startswith("-")
+        key = self.sort.lstrip("-+")
+        if key not in allowed:
+            raise InvalidInput(f"cannot sort by {key!r}", parameter="sort")
+        return ("-" if descending else "") + allowed[key]
+
+
+def list_page(
+    records: Records,
+    table: str,
+    where: Mapping[str, Any],
+    request: PageRequest,
+    build: Callable[[Row], Any],
+    *,
+    sortable: Mapping[str, str] | None = None,
+    with_total: bool = False,
+    default_order: str = "id",
+) -> Page:
+    order = request.order(sortable or {"created": "created", "id": "id"}, default_order)
+    found = records.find(
+        table, where, skip=request.skip, limit=request.page_size, order=order, with_total=with_total
+    )
+    data = [build(row) for row in found.rows]
+    if with_total:
+        return Page(total_result_size=found.total, data=data)
+    return Page(has_more=found.has_more, data=data)
+
+
+__all__ = ["INTEGRATION_PAGE_SIZE", "MANAGEMENT_PAGE_SIZE", "PageRequest", "list_page"]

@@ -1,0 +1,138 @@
+"""The database engine for a URL: SQLite (WAL, one writer at a time) or PostgreSQL (psycopg 3 pool).
+
+SQLite allows one writer. Several worker processes relying on ``busy_timeout`` (sleep and retry) give
+second-long tail latencies, so every write transaction here takes a blocking lock first: a
+``threading.Lock`` inside the process and an ``fcntl.flock`` on ``<database>.lock`` across processes,
+then ``BEGIN IMMEDIATE``. Readers never take it (WAL lets them run beside the writer).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, make_url
+
+from openpromo.services.models.base import encode_hook
+
+_json_encoder = msgspec.json.Encoder(decimal_format="number", enc_hook=encode_hook)
+_json_decoder = msgspec.json.Decoder(float_hook=Decimal)
+
+
+def _json_serializer(value: Any) -> str:
+    return _json_encoder.encode(value).decode()
+
+
+def _json_deserializer(value: str | bytes) -> Any:
+    return _json_decoder.decode(value)
+
+
+def normalize_url(url: str) -> str:
+    """Map the URLs users write (``sqlite:///x.db``, ``postgresql://...``) to our drivers."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif parsed.drivername == "sqlite":
+        parsed = parsed.set(drivername="sqlite+pysqlite")
+    return parsed.render_as_string(hide_password=False)
+
+
+class _WriterLock:
+    """One writer at a time for a SQLite file, across threads and processes (FIFO-ish kernel wake-ups)."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._thread_lock = threading.Lock()
+        self._fd: int | None = None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        with self._thread_lock:
+            if self._fd is None:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+class Database:
+    """Owns the SQLAlchemy engine and hands out transactions (``write=True`` for read-write ones)."""
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.url = normalize_url(url)
+        parsed = make_url(self.url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self._writer_lock: _WriterLock | None = None
+        if self.is_sqlite:
+            database = parsed.database or ""
+            if database in ("", ":memory:"):
+                raise ValueError("OpenPromo needs a SQLite file (sqlite:///PATH), not an in-memory database")
+            self.engine: Engine = sa.create_engine(
+                self.url,
+                connect_args={"check_same_thread": False, "timeout": 30},
+                json_serializer=_json_serializer,
+                json_deserializer=_json_deserializer,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+            )
+            self._writer_lock = _WriterLock(os.path.abspath(database) + ".lock")
+            sa.event.listen(self.engine, "connect", _sqlite_on_connect)
+            sa.event.listen(self.engine, "begin", _sqlite_on_begin)
+        else:
+            self.engine = sa.create_engine(
+                self.url,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                json_serializer=_json_serializer,
+                json_deserializer=_json_deserializer,
+            )
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Connection]:
+        """A connection inside one transaction; committed by the caller, rolled back on exit otherwise."""
+        with self.engine.connect() as conn:
+            conn.info["write"] = write
+            if write and self._writer_lock is not None:
+                with self._writer_lock.held(), conn.begin():
+                    yield conn
+            else:
+                with conn.begin():
+                    yield conn
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control away from the sqlite3 module so BEGIN IMMEDIATE is ours to emit.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+
+__all__ = ["Database", "normalize_url"]

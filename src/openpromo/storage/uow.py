@@ -1,0 +1,54 @@
+"""SqlUnitOfWork: one database transaction per use case, rolled back unless committed."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.engine import Connection
+
+from openpromo.storage.database import Database
+from openpromo.storage.records import SqlRecords
+
+
+class SqlUnitOfWork:
+    def __init__(self, database: Database, *, write: bool = True) -> None:
+        self._database = database
+        self._write = write
+        self._stack = ExitStack()
+        self._committed = False
+        self.conn: Connection
+
+    def __enter__(self) -> Self:
+        self.conn = self._stack.enter_context(self._database.transaction(write=self._write))
+        self._records = SqlRecords(self.conn)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if not self._committed and self.conn.in_transaction():
+                self.conn.rollback()
+        finally:
+            self._stack.close()
+
+    @property
+    def records(self) -> SqlRecords:
+        return self._records
+
+    def commit(self) -> None:
+        self.conn.commit()
+        self._committed = True
+
+
+class SqlUnitOfWorkFactory:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.database, write=write)
+
+
+__all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
