@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from openpromo.services.paging import INTEGRATION_PAGE_SIZE, MANAGEMENT_PAGE_SIZE, PageRequest
 
@@ -19,9 +19,9 @@ T = TypeVar("T")
 MANAGEMENT: dict[str, Any] = {"tags": ["management"]}
 INTEGRATION: dict[str, Any] = {"tags": ["integration"]}
 
-PageSize = Annotated[int, Parameter(query="pageSize", ge=1, le=1000, required=False)]
-Skip = Annotated[int, Parameter(query="skip", ge=0, required=False)]
-Sort = Annotated[str | None, Parameter(query="sort", required=False)]
+PageSize = Annotated[int, QueryParameter(name="pageSize", ge=1, le=1000, required=False)]
+Skip = Annotated[int, QueryParameter(name="skip", ge=0, required=False)]
+Sort = Annotated[str | None, QueryParameter(name="sort", required=False)]
 
 
 async def in_thread(fn: Callable[[], T]) -> T:

@@ -27,7 +27,7 @@ class Slice:
 
 class Records(Protocol):
     def insert(self, table: str, values: Mapping[str, Any]) -> int:
-        """Insert one row and return its id."""
+        """Insert one row and return its id (0 for tables keyed otherwise)."""
 
     def insert_many(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert many rows in one statement (executemany)."""

@@ -35,6 +35,9 @@ class SqlRecords:
 
     def insert(self, table: str, values: Mapping[str, Any]) -> int:
         tbl = table_of(table)
+        if "id" not in tbl.c:
+            self.conn.execute(tbl.insert().values(**values))
+            return 0
         result = self.conn.execute(tbl.insert().values(**values).returning(tbl.c.id))
         return int(result.scalar_one())
 

@@ -61,8 +61,9 @@ async def get_application(request: Req, application_id: int) -> Application:
 )
 async def update_application(request: Req, application_id: int, body: bytes) -> Application:
     def run() -> Application:
+        principal = management(request)
         data = decode(body, UpdateApplication)
-        return services(request).applications.update(management(request), application_id, data)
+        return services(request).applications.update(principal, application_id, data)
 
     return await in_thread(run)
 
@@ -84,8 +85,9 @@ async def delete_application(request: Req, application_id: int) -> None:
 )
 async def create_api_key(request: Req, application_id: int, body: bytes) -> NewApplicationAPIKey:
     def run() -> NewApplicationAPIKey:
+        principal = management(request)
         data = decode(body, CreateApplicationAPIKey)
-        return services(request).applications.create_api_key(management(request), application_id, data)
+        return services(request).applications.create_api_key(principal, application_id, data)
 
     return await in_thread(run)
 
