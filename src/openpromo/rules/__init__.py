@@ -1,1 +1,86 @@
-"""openpromo.rules"""
+"""Talang, the campaign rule language: compile once, evaluate fast and safely.
+
+Pipeline: ``parser`` (JSON -> syntax tree) -> ``check`` (names, arity, kinds, slots) ->
+``compiler`` (closures) -> evaluation with a ``Runtime``.  Standard library only; no I/O.
+
+    compiled = rules.compile_ruleset(ruleset_json)      # raises TalangSyntaxError / TalangTypeError
+    result = compiled.evaluate(rules.EvaluationContext(roots=..., now=...))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .builtins import REGISTRY
+from .effects import (
+    AddFreeItem,
+    AddLoyaltyPoints,
+    AddToAudience,
+    AwardGiveaway,
+    CreateCoupon,
+    CreateReferral,
+    CustomEffect,
+    DeductLoyaltyPoints,
+    EffectRequest,
+    ExtendLoyaltyPointsExpiryDate,
+    IncreaseAchievementProgress,
+    RemoveFromAudience,
+    ReserveCoupon,
+    SetDiscount,
+    SetDiscountPerAdditionalCost,
+    SetDiscountPerAdditionalCostPerItem,
+    SetDiscountPerItem,
+    SetDiscountPerItemProRata,
+    SetLoyaltyPointsExpiryDate,
+    ShowNotification,
+    UpdateAttributeValue,
+)
+from .errors import BudgetExceeded, TalangError, TalangRuntimeError, TalangSyntaxError, TalangTypeError
+from .ruleset import CompiledExpression, CompiledRuleset, RuleOutcome, RulesetResult, compile_expression
+from .ruleset import compile_ruleset as compile_ruleset
+from .runtime import DEFAULT_STEP_BUDGET, EvaluationContext
+from .types import TalangValue
+
+__all__ = [
+    "DEFAULT_STEP_BUDGET",
+    "REGISTRY",
+    "AddFreeItem",
+    "AddLoyaltyPoints",
+    "AddToAudience",
+    "AwardGiveaway",
+    "BudgetExceeded",
+    "CompiledExpression",
+    "CompiledRuleset",
+    "CreateCoupon",
+    "CreateReferral",
+    "CustomEffect",
+    "DeductLoyaltyPoints",
+    "EffectRequest",
+    "EvaluationContext",
+    "ExtendLoyaltyPointsExpiryDate",
+    "IncreaseAchievementProgress",
+    "RemoveFromAudience",
+    "ReserveCoupon",
+    "RuleOutcome",
+    "RulesetResult",
+    "SetDiscount",
+    "SetDiscountPerAdditionalCost",
+    "SetDiscountPerAdditionalCostPerItem",
+    "SetDiscountPerItem",
+    "SetDiscountPerItemProRata",
+    "SetLoyaltyPointsExpiryDate",
+    "ShowNotification",
+    "TalangError",
+    "TalangRuntimeError",
+    "TalangSyntaxError",
+    "TalangTypeError",
+    "TalangValue",
+    "UpdateAttributeValue",
+    "compile",
+    "compile_ruleset",
+]
+
+
+def compile(expr: Any) -> CompiledExpression:
+    """Compile one expression (decoded JSON); raises ``TalangSyntaxError``/``TalangTypeError``."""
+    return compile_expression(expr)

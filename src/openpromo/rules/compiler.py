@@ -1,0 +1,194 @@
+"""Compile checked trees into nested Python closures (never ``eval``/``exec``).
+
+Each call node becomes one closure that charges one budget step, evaluates its arguments and
+calls the built-in directly (no lookup, no signature check).  Closures are specialised by
+argument count so the common cases avoid ``*args`` packing.  A ``Fault`` raised by a built-in is
+turned into a ``TalangRuntimeError`` (or ``BudgetExceeded``) carrying the node's path.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable
+
+from .ast import Apply, Block, Checked, Const, ReadRoot, ReadSlot, Segment
+from .errors import BudgetExceeded, Fault, Path, TalangRuntimeError
+from .paths import read_key, render_path
+from .runtime import Runtime
+from .signatures import Arg, CompiledBlock, Eval
+from .types import TalangValue
+
+__all__ = ["compile_node"]
+
+Impl = Callable[..., TalangValue]
+
+
+def compile_node(node: Checked) -> Eval:
+    if isinstance(node, Const):
+        return _constant(node.value)
+    if isinstance(node, ReadRoot | ReadSlot):
+        return _read(node)
+    if isinstance(node, Apply):
+        return _apply(node)
+    raise TypeError(f"cannot compile {type(node).__name__} as a value")
+
+
+def _constant(value: TalangValue) -> Eval:
+    def run(_rt: Runtime) -> TalangValue:
+        return value
+
+    return run
+
+
+def _fault(fault: Fault, rt: Runtime, path: Path, op: str) -> TalangRuntimeError:
+    kind = BudgetExceeded if fault.budget else TalangRuntimeError
+    return kind(f'"{op}": {fault.message}' if not fault.budget else fault.message, path, op)
+
+
+def _crash(error: Exception, path: Path, op: str) -> TalangRuntimeError:
+    if isinstance(error, decimal.DivisionByZero | decimal.DivisionUndefined):
+        reason = "division by zero"
+    elif isinstance(error, decimal.Overflow | OverflowError):
+        reason = "value out of range"
+    else:
+        reason = "invalid operation"
+    return TalangRuntimeError(f'"{op}": {reason}', path, op)
+
+
+def _exhausted(rt: Runtime, path: Path, op: str) -> BudgetExceeded:
+    return BudgetExceeded(f"step budget of {rt.budget} exceeded", path, op)
+
+
+def _apply(node: Apply) -> Eval:
+    builtin, path = node.builtin, node.path
+    args: tuple[Arg, ...] = tuple(
+        CompiledBlock(a.slot, compile_node(a.body)) if isinstance(a, Block) else compile_node(a)
+        for a in node.args
+    )
+    if builtin.form is not None:
+        return _guard(builtin.form(args, path, builtin.name), path, builtin.name)
+    assert builtin.impl is not None
+    values = tuple(a for a in args if not isinstance(a, CompiledBlock))
+    return _eager(builtin.impl, values, path, builtin.name)
+
+
+def _guard(inner: Eval, path: Path, op: str) -> Eval:
+    def run(rt: Runtime) -> TalangValue:
+        rt.steps -= 1
+        if rt.steps < 0:
+            raise _exhausted(rt, path, op)
+        try:
+            return inner(rt)
+        except Fault as fault:
+            raise _fault(fault, rt, path, op) from None
+        except (ArithmeticError, ValueError) as error:
+            raise _crash(error, path, op) from None
+
+    return run
+
+
+def _eager(impl: Impl, args: tuple[Eval, ...], path: Path, op: str) -> Eval:
+    if len(args) == 0:
+        return _guard(impl, path, op)
+    if len(args) == 1:
+        return _eager1(impl, args[0], path, op)
+    if len(args) == 2:
+        return _eager2(impl, args[0], args[1], path, op)
+
+    def run(rt: Runtime) -> TalangValue:
+        rt.steps -= 1
+        if rt.steps < 0:
+            raise _exhausted(rt, path, op)
+        values = [a(rt) for a in args]
+        try:
+            return impl(rt, *values)
+        except Fault as fault:
+            raise _fault(fault, rt, path, op) from None
+        except (ArithmeticError, ValueError) as error:
+            raise _crash(error, path, op) from None
+
+    return run
+
+
+def _eager1(impl: Impl, a: Eval, path: Path, op: str) -> Eval:
+    def run(rt: Runtime) -> TalangValue:
+        rt.steps -= 1
+        if rt.steps < 0:
+            raise _exhausted(rt, path, op)
+        x = a(rt)
+        try:
+            return impl(rt, x)
+        except Fault as fault:
+            raise _fault(fault, rt, path, op) from None
+        except (ArithmeticError, ValueError) as error:
+            raise _crash(error, path, op) from None
+
+    return run
+
+
+def _eager2(impl: Impl, a: Eval, b: Eval, path: Path, op: str) -> Eval:
+    def run(rt: Runtime) -> TalangValue:
+        rt.steps -= 1
+        if rt.steps < 0:
+            raise _exhausted(rt, path, op)
+        x = a(rt)
+        y = b(rt)
+        try:
+            return impl(rt, x, y)
+        except Fault as fault:
+            raise _fault(fault, rt, path, op) from None
+        except (ArithmeticError, ValueError) as error:
+            raise _crash(error, path, op) from None
+
+    return run
+
+
+def _read(node: ReadRoot | ReadSlot) -> Eval:
+    path = node.path
+    head = node.root if isinstance(node, ReadRoot) else node.name
+    static = all(isinstance(s, str | int) for s in node.segments)
+    keys = tuple(_key(s) for s in node.segments if isinstance(s, str | int))
+    dynamic = tuple(_segment(s) for s in node.segments)
+    slot = node.slot if isinstance(node, ReadSlot) else -1
+
+    def start(rt: Runtime) -> TalangValue:
+        rt.steps -= 1
+        if rt.steps < 0:
+            raise _exhausted(rt, path, ".")
+        if slot >= 0:
+            return rt.frame[slot]
+        roots = rt.ctx.roots
+        if head not in roots:
+            raise TalangRuntimeError(f"path {head} does not exist", path, ".")
+        return roots[head]
+
+    def walk(rt: Runtime, value: TalangValue, segments: tuple[TalangValue, ...]) -> TalangValue:
+        for index, key in enumerate(segments):
+            found, value = read_key(value, key)
+            if not found:
+                shown = render_path((head, *segments[: index + 1]))
+                raise TalangRuntimeError(f"path {shown} does not exist", path, ".")
+        return value
+
+    if static:
+
+        def run_static(rt: Runtime) -> TalangValue:
+            return walk(rt, start(rt), keys)
+
+        return run_static
+
+    def run_dynamic(rt: Runtime) -> TalangValue:
+        value = start(rt)
+        return walk(rt, value, tuple(d(rt) for d in dynamic))
+
+    return run_dynamic
+
+
+def _key(segment: str | int) -> TalangValue:
+    return segment if isinstance(segment, str) else decimal.Decimal(segment)
+
+
+def _segment(segment: Segment) -> Eval:
+    if isinstance(segment, str | int):
+        return _constant(_key(segment))
+    return compile_node(segment)

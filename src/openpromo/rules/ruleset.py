@@ -1,0 +1,284 @@
+"""Compiled expressions and rulesets: the objects the engine keeps and evaluates.
+
+A ruleset compiles into one frame layout shared by all its bindings and lambdas.  Evaluation
+order: ruleset bindings (once), then per rule its bindings, its condition (the arguments of a
+top-level ``and`` one by one, so the outcome can name the failing condition) and its effects in
+order.  Each rule gets a fresh step budget; a rule's runtime error is recorded in its outcome and
+never escapes ``evaluate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .ast import Apply, Checked
+from .check import Checker, Scope, static_kind
+from .compiler import compile_node
+from .effects import EffectRequest
+from .errors import Path, TalangRuntimeError, TalangSyntaxError, TalangTypeError
+from .parser import parse
+from .runtime import EvaluationContext, Runtime
+from .signatures import Eval
+from .types import Kind, TalangValue, kind_name, kind_of
+from .values import truthy
+
+__all__ = [
+    "CompiledExpression",
+    "CompiledRuleset",
+    "FailedPart",
+    "RuleOutcome",
+    "RulesetResult",
+    "compile_expression",
+    "compile_ruleset",
+]
+
+FailedPart = Literal["condition", "effect", "binding"]
+_VALUE_TYPES = {"string": Kind.STRING, "number": Kind.NUMBER, "boolean": Kind.BOOLEAN}
+_BINDING_TYPES = frozenset({"bundle", "cartItemFilter", "subledgerBalance", "templateParameter"})
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOutcome:
+    """What happened to one rule; ``condition_index`` is the position among a top-level ``and``."""
+
+    rule_index: int
+    title: str
+    fired: bool
+    effects: tuple[EffectRequest, ...] = ()
+    error: TalangRuntimeError | None = None
+    failed_part: FailedPart | None = None
+    effect_index: int | None = None
+    condition_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RulesetResult:
+    rules: list[RuleOutcome]
+
+    @property
+    def effects(self) -> tuple[EffectRequest, ...]:
+        """Effects of every fired rule, in rule order."""
+        return tuple(e for outcome in self.rules for e in outcome.effects)
+
+    @property
+    def failures(self) -> list[RuleOutcome]:
+        return [outcome for outcome in self.rules if outcome.error is not None]
+
+
+class CompiledExpression:
+    """One compiled expression (condition, binding, cart item filter ...)."""
+
+    __slots__ = ("_frame_size", "_run")
+
+    def __init__(self, run: Eval, frame_size: int) -> None:
+        self._run, self._frame_size = run, frame_size
+
+    def evaluate(self, ctx: EvaluationContext) -> TalangValue:
+        """The value; raises ``TalangRuntimeError`` (or ``BudgetExceeded``)."""
+        return self._run(Runtime(ctx, self._frame_size))
+
+    def evaluate_with_effects(self, ctx: EvaluationContext) -> tuple[TalangValue, tuple[EffectRequest, ...]]:
+        """The value and the effects the expression emitted."""
+        rt = Runtime(ctx, self._frame_size)
+        value = self._run(rt)
+        return value, tuple(rt.effects)
+
+
+@dataclass(frozen=True, slots=True)
+class _Binding:
+    name: str
+    slot: int
+    run: Eval
+    kind: Kind | None
+    path: Path
+
+    def bind(self, rt: Runtime) -> None:
+        value = self.run(rt)
+        if self.kind is not None and not kind_of(value) & self.kind:
+            message = (
+                f'binding "{self.name}" must be a {kind_name(self.kind)}, got {kind_name(kind_of(value))}'
+            )
+            raise TalangRuntimeError(message, self.path)
+        rt.frame[self.slot] = value
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    index: int
+    title: str
+    bindings: tuple[_Binding, ...]
+    conditions: tuple[Eval, ...]
+    effects: tuple[Eval, ...]
+
+    def evaluate(self, rt: Runtime) -> RuleOutcome:
+        rt.reset_budget()
+        rt.effects = []
+        failed: FailedPart = "binding"
+        index = 0
+        try:
+            for binding in self.bindings:
+                binding.bind(rt)
+            failed = "condition"
+            for condition in self.conditions:
+                if not truthy(condition(rt)):
+                    return RuleOutcome(self.index, self.title, False, condition_index=index)
+                index += 1
+            failed, index = "effect", 0
+            for effect in self.effects:
+                effect(rt)
+                index += 1
+        except TalangRuntimeError as error:
+            return RuleOutcome(
+                self.index,
+                self.title,
+                False,
+                error=error,
+                failed_part=failed,
+                condition_index=index if failed == "condition" else None,
+                effect_index=index if failed == "effect" else None,
+            )
+        return RuleOutcome(self.index, self.title, True, tuple(rt.effects))
+
+
+class CompiledRuleset:
+    """A compiled ruleset; immutable and safe to share between requests and threads."""
+
+    __slots__ = ("_bindings", "_frame_size", "rules", "strikethrough_rules")
+
+    def __init__(
+        self,
+        frame_size: int,
+        bindings: tuple[_Binding, ...],
+        rules: tuple[_Rule, ...],
+        strike: tuple[_Rule, ...],
+    ) -> None:
+        self._frame_size, self._bindings = frame_size, bindings
+        self.rules, self.strikethrough_rules = rules, strike
+
+    def evaluate(self, ctx: EvaluationContext) -> RulesetResult:
+        return self._evaluate(self.rules, ctx)
+
+    def evaluate_strikethrough(self, ctx: EvaluationContext) -> RulesetResult:
+        return self._evaluate(self.strikethrough_rules, ctx)
+
+    def _evaluate(self, rules: tuple[_Rule, ...], ctx: EvaluationContext) -> RulesetResult:
+        rt = Runtime(ctx, self._frame_size)
+        try:
+            for binding in self._bindings:
+                binding.bind(rt)
+        except TalangRuntimeError as error:
+            return RulesetResult(
+                [RuleOutcome(r.index, r.title, False, error=error, failed_part="binding") for r in rules]
+            )
+        return RulesetResult([rule.evaluate(rt) for rule in rules])
+
+
+def compile_expression(expr: Any) -> CompiledExpression:
+    checker = Checker()
+    checked = checker.expression(parse(expr), {}, True)
+    return CompiledExpression(compile_node(checked), checker.frame_size)
+
+
+def compile_ruleset(ruleset: Mapping[str, Any]) -> CompiledRuleset:
+    if not isinstance(ruleset, Mapping):
+        raise TalangSyntaxError("a ruleset must be a JSON object")
+    checker = Checker()
+    scope, bindings = _bindings(checker, ruleset.get("bindings"), ("bindings",), {})
+    rules = tuple(
+        _rule(checker, rule, ("rules", i), scope, i)
+        for i, rule in enumerate(_array(ruleset.get("rules"), ("rules",)))
+    )
+    strike_path: Path = ("strikethroughRules",)
+    strike = tuple(
+        _rule(checker, rule, (*strike_path, i), scope, i)
+        for i, rule in enumerate(_array(ruleset.get("strikethroughRules", []), strike_path))
+    )
+    return CompiledRuleset(checker.frame_size, bindings, rules, strike)
+
+
+def _array(value: object, path: Path) -> Sequence[object]:
+    if not isinstance(value, list | tuple):
+        raise TalangSyntaxError("expected an array", path)
+    return value
+
+
+def _bindings(checker: Checker, raw: object, path: Path, outer: Scope) -> tuple[Scope, tuple[_Binding, ...]]:
+    if raw is None:
+        return outer, ()
+    scope, result, seen = dict(outer), [], set()
+    for index, item in enumerate(_array(raw, path)):
+        where = (*path, index)
+        if not isinstance(item, Mapping):
+            raise TalangSyntaxError("a binding must be an object", where)
+        name = item.get("name")
+        if not isinstance(name, str) or not name:
+            raise TalangSyntaxError("a binding needs a non-empty string name", (*where, "name"))
+        if name in seen:
+            raise TalangTypeError(f'duplicate binding "{name}"', (*where, "name"))
+        seen.add(name)
+        _binding_type(item, where)
+        kind = _value_kind(item, where)
+        if "expression" not in item:
+            raise TalangSyntaxError("a binding needs an expression", where)
+        checked = checker.expression(parse(item["expression"], (*where, "expression")), scope, False)
+        if kind is not None and not static_kind(checked) & kind:
+            raise TalangTypeError(
+                f'binding "{name}" is declared {kind_name(kind)} but its expression gives '
+                f"{kind_name(static_kind(checked))}",
+                (*where, "expression"),
+            )
+        slot = checker.new_slot()
+        result.append(_Binding(name, slot, compile_node(checked), kind, (*where, "expression")))
+        scope[name] = slot
+    return scope, tuple(result)
+
+
+def _binding_type(item: Mapping[str, object], where: Path) -> None:
+    kind = item.get("type")
+    if kind is not None and kind not in _BINDING_TYPES:
+        raise TalangSyntaxError(
+            f"invalid binding type {kind!r}: expected one of {', '.join(sorted(_BINDING_TYPES))}",
+            (*where, "type"),
+        )
+
+
+def _value_kind(item: Mapping[str, object], where: Path) -> Kind | None:
+    value_type = item.get("valueType")
+    if value_type is None:
+        return None
+    if not isinstance(value_type, str) or value_type not in _VALUE_TYPES:
+        raise TalangSyntaxError(
+            f"invalid valueType {value_type!r}: expected boolean, number or string", (*where, "valueType")
+        )
+    return _VALUE_TYPES[value_type]
+
+
+def _rule(checker: Checker, raw: object, path: Path, outer: Scope, index: int) -> _Rule:
+    if not isinstance(raw, Mapping):
+        raise TalangSyntaxError("a rule must be an object", path)
+    title = raw.get("title")
+    if not isinstance(title, str):
+        raise TalangSyntaxError("a rule needs a string title", (*path, "title"))
+    scope, bindings = _bindings(checker, raw.get("bindings"), (*path, "bindings"), outer)
+    if "condition" not in raw:
+        raise TalangSyntaxError("a rule needs a condition", path)
+    condition = checker.expression(parse(raw["condition"], (*path, "condition")), scope, False)
+    effects = _effects(checker, raw.get("effects"), (*path, "effects"), scope)
+    return _Rule(index, title, bindings, _conditions(condition), effects)
+
+
+def _conditions(condition: Checked) -> tuple[Eval, ...]:
+    if isinstance(condition, Apply) and condition.builtin.name == "and":
+        return tuple(compile_node(arg) for arg in condition.args)
+    return (compile_node(condition),)
+
+
+def _effects(checker: Checker, raw: object, path: Path, scope: Scope) -> tuple[Eval, ...]:
+    items = _array(raw, path)
+    if items and isinstance(items[0], str):
+        return (compile_node(checker.expression(parse(items, path), scope, True)),)
+    return tuple(
+        compile_node(checker.expression(parse(item, (*path, i)), scope, True)) for i, item in enumerate(items)
+    )

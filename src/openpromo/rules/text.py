@@ -1,0 +1,233 @@
+"""String functions: ``concat contains notContains startsWith endsWith ~ split join toString ...``.
+
+Argument order follows the open-source Talang core: the needle, prefix, suffix or pattern comes
+first, then one or more haystacks.  ``~`` uses the bounded RE2-subset matcher of ``regex.py``;
+literal patterns are compiled (and rejected) at compile time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .arithmetic import concat
+from .errors import Fault
+from .regex import PatternError, compile_pattern
+from .runtime import Runtime
+from .signatures import Builtin, Param, charge
+from .types import Kind, TalangValue
+from .values import MAX_ITEMS, MAX_TEXT, as_list, as_text, loose_equal, to_text
+
+__all__ = ["BUILTINS", "check_pattern"]
+
+S, L, B, ANYK = Kind.STRING, Kind.LIST, Kind.BOOLEAN, Kind.STRING | Kind.LIST
+
+
+def check_pattern(value: TalangValue) -> str | None:
+    """Literal check for ``~``: the pattern must be in the supported RE2 subset."""
+    if not isinstance(value, str):
+        return None
+    try:
+        compile_pattern(value)
+    except PatternError as error:
+        return f"invalid regular expression: {error}"
+    return None
+
+
+def _concat(_rt: Runtime, *parts: TalangValue) -> TalangValue:
+    return concat(parts)
+
+
+def _occurs(rt: Runtime, needle: TalangValue, haystack: TalangValue) -> bool:
+    if isinstance(haystack, str):
+        return to_text(needle) in haystack
+    items = as_list(haystack)
+    charge(rt, len(items))
+    return any(loose_equal(needle, item) for item in items)
+
+
+def _contains(rt: Runtime, needle: TalangValue, *haystacks: TalangValue) -> TalangValue:
+    return any(_occurs(rt, needle, hay) for hay in haystacks)
+
+
+def _not_contains(rt: Runtime, needle: TalangValue, *haystacks: TalangValue) -> TalangValue:
+    return not _contains(rt, needle, *haystacks)
+
+
+def _starts_with(_rt: Runtime, prefix: TalangValue, *texts: TalangValue) -> TalangValue:
+    start = as_text(prefix)
+    return all(as_text(t).startswith(start) for t in texts)
+
+
+def _ends_with(_rt: Runtime, suffix: TalangValue, *texts: TalangValue) -> TalangValue:
+    end = as_text(suffix)
+    return all(as_text(t).endswith(end) for t in texts)
+
+
+def _matches(rt: Runtime, pattern: TalangValue, *texts: TalangValue) -> TalangValue:
+    try:
+        compiled = compile_pattern(as_text(pattern))
+    except PatternError as error:
+        raise Fault(f"invalid regular expression: {error}") from None
+    for text in texts:
+        matched, work = compiled.search(as_text(text))
+        charge(rt, work // 16)
+        if not matched:
+            return False
+    return True
+
+
+def _split(rt: Runtime, text: TalangValue, separator: TalangValue) -> TalangValue:
+    sep = as_text(separator)
+    if not sep:
+        raise Fault("separator must not be empty")
+    parts: list[TalangValue] = [*as_text(text).split(sep, MAX_ITEMS)]
+    charge(rt, len(parts))
+    return parts
+
+
+def _join(rt: Runtime, items: TalangValue, glue: TalangValue) -> TalangValue:
+    values: Sequence[TalangValue] = as_list(items)
+    charge(rt, len(values))
+    result = as_text(glue).join(to_text(v) for v in values)
+    if len(result) > MAX_TEXT:
+        raise Fault(f"string longer than {MAX_TEXT} characters")
+    return result
+
+
+def _to_string(_rt: Runtime, value: TalangValue) -> TalangValue:
+    return to_text(value)
+
+
+def _first_name(_rt: Runtime, value: TalangValue) -> TalangValue:
+    words = as_text(value).split()
+    return " ".join(words[:-1]) if len(words) > 1 else (words[0] if words else "")
+
+
+def _last_name(_rt: Runtime, value: TalangValue) -> TalangValue:
+    words = as_text(value).split()
+    return words[-1] if words else ""
+
+
+_NEEDLE = Param("needle", Kind.NUMBER | S | B | Kind.TIME | Kind.NULL)
+_HAY = Param("haystack", ANYK)
+
+BUILTINS = (
+    Builtin(
+        "concat",
+        "string",
+        (Param("a", S), Param("b", S)),
+        S,
+        "Concatenates strings.",
+        ["concat", "Hello", " ", "World"],
+        "Hello World",
+        rest=Param("more", S),
+        impl=_concat,
+    ),
+    Builtin(
+        "contains",
+        "string",
+        (_NEEDLE, _HAY),
+        B,
+        "True when the needle is a substring of any string haystack or an element of any list haystack.",
+        ["contains", "Hello", "Hello World", "Bye"],
+        True,
+        rest=_HAY,
+        impl=_contains,
+    ),
+    Builtin(
+        "notContains",
+        "string",
+        (_NEEDLE, _HAY),
+        B,
+        "The negation of `contains`.",
+        ["notContains", "x", ["list", "a", "b"]],
+        True,
+        rest=_HAY,
+        impl=_not_contains,
+    ),
+    Builtin(
+        "startsWith",
+        "string",
+        (Param("prefix", S), Param("text", S)),
+        B,
+        "True when every text starts with the prefix.",
+        ["startsWith", "Hel", "Hello", "Help"],
+        True,
+        rest=Param("more", S),
+        impl=_starts_with,
+    ),
+    Builtin(
+        "endsWith",
+        "string",
+        (Param("suffix", S), Param("text", S)),
+        B,
+        "True when every text ends with the suffix.",
+        ["endsWith", "World", "Hello World"],
+        True,
+        rest=Param("more", S),
+        impl=_ends_with,
+    ),
+    Builtin(
+        "~",
+        "string",
+        (Param("pattern", S, check=check_pattern), Param("text", S)),
+        B,
+        "True when the RE2 pattern matches (anywhere in) every text; look-arounds and backreferences "
+        "are rejected; matching time is linear.",
+        ["~", "^[A-Z]{3}-[0-9]+$", "ABC-123"],
+        True,
+        rest=Param("more", S),
+        impl=_matches,
+    ),
+    Builtin(
+        "split",
+        "string",
+        (Param("text", S), Param("separator", S)),
+        L,
+        "Splits the text at every occurrence of the separator.",
+        ["split", "a,b,c", ","],
+        ["a", "b", "c"],
+        impl=_split,
+    ),
+    Builtin(
+        "join",
+        "string",
+        (Param("items", L), Param("glue", S)),
+        S,
+        "Joins the items (converted with `toString`) with the glue.",
+        ["join", ["list", "a", 1], "-"],
+        "a-1",
+        impl=_join,
+    ),
+    Builtin(
+        "toString",
+        "string",
+        (Param("value", Kind.NUMBER | S | B | Kind.TIME | Kind.NULL),),
+        S,
+        "Converts a number (plain notation, no trailing zeros), boolean, time (RFC 3339, UTC) "
+        "or null to text.",
+        ["toString", 1.50],
+        "1.5",
+        impl=_to_string,
+    ),
+    Builtin(
+        "firstName",
+        "string",
+        (Param("name", S),),
+        S,
+        "All but the last space-separated word.",
+        ["firstName", "Mr Foo Bar"],
+        "Mr Foo",
+        impl=_first_name,
+    ),
+    Builtin(
+        "lastName",
+        "string",
+        (Param("name", S),),
+        S,
+        "The last space-separated word.",
+        ["lastName", "Alex Unger"],
+        "Unger",
+        impl=_last_name,
+    ),
+)
