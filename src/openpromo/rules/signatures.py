@@ -27,6 +27,7 @@ __all__ = [
     "block",
     "call_block",
     "charge",
+    "effect_builtin",
     "evaluator",
 ]
 
@@ -115,6 +116,13 @@ def charge(rt: Runtime, steps: int) -> None:
     rt.steps -= steps
     if rt.steps < 0:
         raise Fault(f"step budget of {rt.budget} exceeded", budget=True)
+
+
+def effect_builtin(
+    name: str, params: tuple[Param, ...], summary: str, example: object, **kw: object
+) -> Builtin:
+    """Declare an effect call: category ``effect``, returns null, only allowed in a rule's effects."""
+    return Builtin(name, "effect", params, Kind.NULL, summary, example, None, effect=True, **kw)  # type: ignore[arg-type]
 
 
 def evaluator(arg: Arg) -> Eval:
