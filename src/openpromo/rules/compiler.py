@@ -40,7 +40,7 @@ def _constant(value: TalangValue) -> Eval:
     return run
 
 
-def _fault(fault: Fault, rt: Runtime, path: Path, op: str) -> TalangRuntimeError:
+def _fault(fault: Fault, path: Path, op: str) -> TalangRuntimeError:
     kind = BudgetExceeded if fault.budget else TalangRuntimeError
     return kind(f'"{op}": {fault.message}' if not fault.budget else fault.message, path, op)
 
@@ -80,7 +80,7 @@ def _guard(inner: Eval, path: Path, op: str) -> Eval:
         try:
             return inner(rt)
         except Fault as fault:
-            raise _fault(fault, rt, path, op) from None
+            raise _fault(fault, path, op) from None
         except (ArithmeticError, ValueError) as error:
             raise _crash(error, path, op) from None
 
@@ -103,7 +103,7 @@ def _eager(impl: Impl, args: tuple[Eval, ...], path: Path, op: str) -> Eval:
         try:
             return impl(rt, *values)
         except Fault as fault:
-            raise _fault(fault, rt, path, op) from None
+            raise _fault(fault, path, op) from None
         except (ArithmeticError, ValueError) as error:
             raise _crash(error, path, op) from None
 
@@ -119,7 +119,7 @@ def _eager1(impl: Impl, a: Eval, path: Path, op: str) -> Eval:
         try:
             return impl(rt, x)
         except Fault as fault:
-            raise _fault(fault, rt, path, op) from None
+            raise _fault(fault, path, op) from None
         except (ArithmeticError, ValueError) as error:
             raise _crash(error, path, op) from None
 
@@ -136,7 +136,7 @@ def _eager2(impl: Impl, a: Eval, b: Eval, path: Path, op: str) -> Eval:
         try:
             return impl(rt, x, y)
         except Fault as fault:
-            raise _fault(fault, rt, path, op) from None
+            raise _fault(fault, path, op) from None
         except (ArithmeticError, ValueError) as error:
             raise _crash(error, path, op) from None
 

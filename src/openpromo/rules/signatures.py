@@ -119,10 +119,18 @@ def charge(rt: Runtime, steps: int) -> None:
 
 
 def effect_builtin(
-    name: str, params: tuple[Param, ...], summary: str, example: object, **kw: object
+    name: str,
+    params: tuple[Param, ...],
+    summary: str,
+    example: object,
+    *,
+    impl: Callable[..., TalangValue] | None = None,
+    form: FormBuilder | None = None,
 ) -> Builtin:
     """Declare an effect call: category ``effect``, returns null, only allowed in a rule's effects."""
-    return Builtin(name, "effect", params, Kind.NULL, summary, example, None, effect=True, **kw)  # type: ignore[arg-type]
+    return Builtin(
+        name, "effect", params, Kind.NULL, summary, example, None, impl=impl, form=form, effect=True
+    )
 
 
 def evaluator(arg: Arg) -> Eval:
