@@ -1,47 +1,25 @@
-"""Effect calls: each appends an ``EffectRequest`` to the runtime and returns null.
+"""Loyalty, coupon, referral, giveaway, notification, attribute, audience and achievement effects.
 
-Effect calls are only allowed in a rule's effects (the checker refuses them in conditions and
-bindings).  Per-item effects take a list of flattened units (maps with ``Position`` and
-``SubPosition``) and, except the pro-rata one, a lambda ``[["Item"], value]`` run once per unit.
+Like the discount effects, each call appends an ``EffectRequest`` and returns null.  Option maps are
+validated at compile time when literal and at run time when computed (see ``options.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 
 from . import effects as fx
 from .durations import parse_duration
 from .errors import Fault
 from .options import choice, decimal_or_none, int_or_none, literal_check, read_options, spec, text_or_none
 from .runtime import Runtime
-from .signatures import Arg, Builtin, Eval, LiteralCheck, Param, block, call_block, charge, evaluator
+from .signatures import Param, effect_builtin
 from .types import Kind, TalangValue
-from .values import ARITHMETIC, as_int, as_list, as_map, as_number, as_text, as_time
+from .values import as_int, as_map, as_number, as_text, as_time
 
 __all__ = ["BUILTINS"]
 
-N, S, L, M, T, NULL = Kind.NUMBER, Kind.STRING, Kind.LIST, Kind.MAP, Kind.TIME, Kind.NULL
-_SESSION_SCOPES = ("sessionTotal", "cartItems", "additionalCosts")
-_ITEM_SCOPES = ("price", "itemTotal", "additionalCosts")
-
-
-def _one_of(allowed: tuple[str, ...]) -> LiteralCheck:
-    def check(value: TalangValue) -> str | None:
-        if isinstance(value, str) and value not in allowed:
-            return f"invalid scope {value!r}: expected one of {', '.join(allowed)}"
-        return None
-
-    return check
-
-
-def _scope(value: TalangValue, allowed: tuple[str, ...]) -> str | None:
-    if value is None:
-        return None
-    message = _one_of(allowed)(as_text(value))
-    if message:
-        raise Fault(message)
-    return as_text(value)
+N, S, M, T = Kind.NUMBER, Kind.STRING, Kind.MAP, Kind.TIME
 
 
 def _duration_check(value: TalangValue) -> str | None:
@@ -60,87 +38,6 @@ def _attribute_path_check(value: TalangValue) -> str | None:
 
 def _program(value: TalangValue) -> int:
     return as_int(value, "a program id")
-
-
-def _position(unit: TalangValue) -> tuple[int, int]:
-    fields = as_map(unit)
-    if "Position" not in fields:
-        raise Fault("each item must have a Position")
-    return as_int(fields["Position"], "an item Position"), as_int(
-        fields.get("SubPosition", 0), "a SubPosition"
-    )
-
-
-def _set_discount(
-    rt: Runtime, name: TalangValue, value: TalangValue, scope: TalangValue = None
-) -> TalangValue:
-    rt.effects.append(fx.SetDiscount(as_text(name), as_number(value), _scope(scope, _SESSION_SCOPES)))
-    return None
-
-
-def _per_item(args: tuple[Arg, ...], _path: object, _op: str) -> Eval:
-    name, items, fn = evaluator(args[0]), evaluator(args[1]), block(args[2])
-    scope = evaluator(args[3]) if len(args) > 3 else None
-
-    def run(rt: Runtime) -> TalangValue:
-        label, units = as_text(name(rt)), as_list(items(rt))
-        chosen = _scope(scope(rt), _ITEM_SCOPES) if scope is not None else None
-        for unit in units:
-            position, sub = _position(unit)
-            value = as_number(call_block(rt, fn, unit))
-            rt.effects.append(fx.SetDiscountPerItem(label, value, position, sub, chosen))
-        return None
-
-    return run
-
-
-def _unit_price(unit: TalangValue) -> Decimal:
-    fields = as_map(unit)
-    price = fields.get("DiscountedPrice", fields.get("Price"))
-    return as_number(price) if price is not None else Decimal(0)
-
-
-def _pro_rata(rt: Runtime, name: TalangValue, items: TalangValue, total: TalangValue) -> TalangValue:
-    label, units, amount = as_text(name), as_list(items), as_number(total)
-    charge(rt, len(units))
-    weights = [_unit_price(u) for u in units]
-    weight_sum = sum(weights, Decimal(0))
-    given = Decimal(0)
-    for index, unit in enumerate(units):
-        position, sub = _position(unit)
-        if index == len(units) - 1:
-            share = ARITHMETIC.subtract(amount, given)
-        elif weight_sum:
-            share = ARITHMETIC.divide(ARITHMETIC.multiply(amount, weights[index]), weight_sum)
-        else:
-            share = ARITHMETIC.divide(amount, Decimal(len(units)))
-        given = ARITHMETIC.add(given, share)
-        rt.effects.append(fx.SetDiscountPerItemProRata(label, share, position, sub, amount))
-    return None
-
-
-def _per_cost(rt: Runtime, name: TalangValue, cost: TalangValue, value: TalangValue) -> TalangValue:
-    rt.effects.append(fx.SetDiscountPerAdditionalCost(as_text(name), as_text(cost), as_number(value)))
-    return None
-
-
-def _per_cost_item(args: tuple[Arg, ...], _path: object, _op: str) -> Eval:
-    name, cost, items, fn = evaluator(args[0]), evaluator(args[1]), evaluator(args[2]), block(args[3])
-
-    def run(rt: Runtime) -> TalangValue:
-        label, cost_name = as_text(name(rt)), as_text(cost(rt))
-        for unit in as_list(items(rt)):
-            position, sub = _position(unit)
-            value = as_number(call_block(rt, fn, unit))
-            rt.effects.append(fx.SetDiscountPerAdditionalCostPerItem(label, cost_name, value, position, sub))
-        return None
-
-    return run
-
-
-def _free_item(rt: Runtime, sku: TalangValue, name: TalangValue) -> TalangValue:
-    rt.effects.append(fx.AddFreeItem(as_text(sku), as_text(name)))
-    return None
 
 
 _ADD_POINTS = spec(
@@ -289,65 +186,11 @@ def _achievement(rt: Runtime, name: TalangValue, delta: TalangValue) -> TalangVa
     return None
 
 
-_ITEMS, _FN = Param("items", L), Param("fn", lambda_arity=1)
 _PROGRAM = Param("programId", N)
-_CART = [".", "Session", "CartItems"]
-_PRICE_10 = [["Item"], ["*", [".", "Item", "Price"], 0.1]]
-
-
-def _effect(name: str, params: tuple[Param, ...], summary: str, example: object, **kw: object) -> Builtin:
-    return Builtin(name, "effect", params, NULL, summary, example, None, effect=True, **kw)  # type: ignore[arg-type]
+_effect = effect_builtin
 
 
 BUILTINS = (
-    _effect(
-        "setDiscount",
-        (
-            Param("name", S),
-            Param("value", N),
-            Param("scope", S, check=_one_of(_SESSION_SCOPES), optional=True),
-        ),
-        "A session discount of `value` (money); scope sessionTotal, cartItems or additionalCosts.",
-        ["setDiscount", "10% off", ["*", [".", "Session", "Total"], 0.1]],
-        impl=_set_discount,
-    ),
-    _effect(
-        "setDiscountPerItem",
-        (Param("name", S), _ITEMS, _FN, Param("scope", S, check=_one_of(_ITEM_SCOPES), optional=True)),
-        "One per-item discount for every unit, valued by the lambda; scope price, itemTotal or "
-        "additionalCosts.",
-        ["setDiscountPerItem", "10% items", _CART, _PRICE_10],
-        form=_per_item,
-    ),
-    _effect(
-        "setDiscountPerItemProRata",
-        (Param("name", S), _ITEMS, Param("total", N)),
-        "Splits `total` over the units in proportion to their (discounted) price; the last unit takes "
-        "the remainder so shares add up exactly.",
-        ["setDiscountPerItemProRata", "5 off", _CART, 5],
-        impl=_pro_rata,
-    ),
-    _effect(
-        "setDiscountPerAdditionalCost",
-        (Param("name", S), Param("costName", S), Param("value", N)),
-        "A discount on a session additional cost.",
-        ["setDiscountPerAdditionalCost", "free ship", "shipping", 5],
-        impl=_per_cost,
-    ),
-    _effect(
-        "setDiscountPerAdditionalCostPerItem",
-        (Param("name", S), Param("costName", S), _ITEMS, _FN),
-        "A discount on an item-level additional cost, for every unit.",
-        ["setDiscountPerAdditionalCostPerItem", "wrap", "giftwrap", _CART, [["Item"], 1]],
-        form=_per_cost_item,
-    ),
-    _effect(
-        "addFreeItem",
-        (Param("sku", S), Param("name", S)),
-        "Asks the integration to add a free item.",
-        ["addFreeItem", "SKU-1", "free mug"],
-        impl=_free_item,
-    ),
     _effect(
         "addLoyaltyPoints",
         (_PROGRAM, Param("value", N), Param("options", M, check=literal_check(_ADD_POINTS), optional=True)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from . import actions, arithmetic, lists, logic, paths, text, times
+from . import actions, arithmetic, discounts, lists, logic, paths, text, times
 from .signatures import Builtin
 
 __all__ = ["REGISTRY", "lookup"]
@@ -17,7 +17,7 @@ __all__ = ["REGISTRY", "lookup"]
 
 def _build() -> Mapping[str, Builtin]:
     table: dict[str, Builtin] = {}
-    for module in (paths, logic, arithmetic, text, lists, times, actions):
+    for module in (paths, logic, arithmetic, text, lists, times, discounts, actions):
         for builtin in module.BUILTINS:
             key = builtin.name.lower()
             if key in table:

@@ -40,7 +40,7 @@ def _constant(value: TalangValue) -> Eval:
     return run
 
 
-def _fault(fault: Fault, rt: Runtime, path: Path, op: str) -> TalangRuntimeError:
+def _fault(fault: Fault, path: Path, op: str) -> TalangRuntimeError:
     kind = BudgetExceeded if fault.budget else TalangRuntimeError
     return kind(f'"{op}": {fault.message}' if not fault.budget else fault.message, path, op)
 
@@ -80,7 +80,7 @@ def _guard(inner: Eval, path: Path, op: str) -> Eval:
         try:
             return inner(rt)
         except Fault as fault:
-            raise _fault(fault, rt, path, op) from None
+            raise _fault(fault, path, op) from None
         except (ArithmeticError, ValueError) as error:
             raise _crash(error, path, op) from None
 
@@ -103,7 +103,7 @@ def _eager(impl: Impl, args: tuple[Eval, ...], path: Path, op: str) -> Eval:
         try:
             return impl(rt, *values)
         except Fault as fault:
-            raise _fault(fault, rt, path, op) from None
+            raise _fault(fault, path, op) from None
         except (ArithmeticError, ValueError) as error:
             raise _crash(error, path, op) from None
 
@@ -119,7 +119,7 @@ def _eager1(impl: Impl, a: Eval, path: Path, op: str) -> Eval:
         try:
             return impl(rt, x)
         except Fault as fault:
-            raise _fault(fault, rt, path, op) from None
+            raise _fault(fault, path, op) from None
         except (ArithmeticError, ValueError) as error:
             raise _crash(error, path, op) from None
 
@@ -136,7 +136,7 @@ def _eager2(impl: Impl, a: Eval, b: Eval, path: Path, op: str) -> Eval:
         try:
             return impl(rt, x, y)
         except Fault as fault:
-            raise _fault(fault, rt, path, op) from None
+            raise _fault(fault, path, op) from None
         except (ArithmeticError, ValueError) as error:
             raise _crash(error, path, op) from None
 
@@ -146,42 +146,57 @@ def _eager2(impl: Impl, a: Eval, b: Eval, path: Path, op: str) -> Eval:
 def _read(node: ReadRoot | ReadSlot) -> Eval:
     path = node.path
     head = node.root if isinstance(node, ReadRoot) else node.name
-    static = all(isinstance(s, str | int) for s in node.segments)
-    keys = tuple(_key(s) for s in node.segments if isinstance(s, str | int))
-    dynamic = tuple(_segment(s) for s in node.segments)
     slot = node.slot if isinstance(node, ReadSlot) else -1
+    if not all(isinstance(s, str | int) for s in node.segments):
+        dynamic = tuple(_segment(s) for s in node.segments)
 
-    def start(rt: Runtime) -> TalangValue:
-        rt.steps -= 1
-        if rt.steps < 0:
-            raise _exhausted(rt, path, ".")
-        if slot >= 0:
-            return rt.frame[slot]
-        roots = rt.ctx.roots
-        if head not in roots:
-            raise TalangRuntimeError(f"path {head} does not exist", path, ".")
-        return roots[head]
+        def run_dynamic(rt: Runtime) -> TalangValue:
+            value = _start(rt, slot, head, path)
+            return _walk(value, tuple(d(rt) for d in dynamic), head, path)
 
-    def walk(rt: Runtime, value: TalangValue, segments: tuple[TalangValue, ...]) -> TalangValue:
-        for index, key in enumerate(segments):
-            found, value = read_key(value, key)
-            if not found:
-                shown = render_path((head, *segments[: index + 1]))
-                raise TalangRuntimeError(f"path {shown} does not exist", path, ".")
+        return run_dynamic
+    keys = tuple(_key(s) for s in node.segments if isinstance(s, str | int))
+
+    def run_static(rt: Runtime) -> TalangValue:
+        value = _start(rt, slot, head, path)
+        # fast path: string keys into plain dicts; anything else takes the general walk
+        for index, key in enumerate(keys):
+            if type(value) is dict and key in value:
+                value = value[key]
+            else:
+                return _walk(value, keys[index:], head, path, keys[:index])
+        if type(value) is int or type(value) is float:
+            return decimal.Decimal(value if type(value) is int else repr(value))
         return value
 
-    if static:
+    return run_static
 
-        def run_static(rt: Runtime) -> TalangValue:
-            return walk(rt, start(rt), keys)
 
-        return run_static
+def _start(rt: Runtime, slot: int, head: str, path: Path) -> TalangValue:
+    rt.steps -= 1
+    if rt.steps < 0:
+        raise _exhausted(rt, path, ".")
+    if slot >= 0:
+        return rt.frame[slot]
+    roots = rt.ctx.roots
+    if head not in roots:
+        raise TalangRuntimeError(f"path {head} does not exist", path, ".")
+    return roots[head]
 
-    def run_dynamic(rt: Runtime) -> TalangValue:
-        value = start(rt)
-        return walk(rt, value, tuple(d(rt) for d in dynamic))
 
-    return run_dynamic
+def _walk(
+    value: TalangValue,
+    segments: tuple[TalangValue, ...],
+    head: str,
+    path: Path,
+    done: tuple[TalangValue, ...] = (),
+) -> TalangValue:
+    for index, key in enumerate(segments):
+        found, value = read_key(value, key)
+        if not found:
+            shown = render_path((head, *done, *segments[: index + 1]))
+            raise TalangRuntimeError(f"path {shown} does not exist", path, ".")
+    return value
 
 
 def _key(segment: str | int) -> TalangValue:

@@ -7,7 +7,6 @@ budgets and limits.  ``effect_type`` names the effect call that produced the req
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,8 +49,9 @@ class EffectRequest:
     def as_dict(self) -> dict[str, object]:
         """The request as ``{"effect": effect_type, field: value, ...}`` (values unconverted)."""
         result: dict[str, object] = {"effect": self.effect_type}
-        for spec in dataclasses.fields(self):  # type: ignore[arg-type]
-            result[spec.name] = getattr(self, spec.name)
+        names: tuple[str, ...] = type(self).__slots__  # slotted dataclasses: the fields, in order
+        for name in names:
+            result[name] = getattr(self, name)
         return result
 
 

@@ -342,7 +342,7 @@ BUILTINS = (
         N,
         "Sum of the numbers the lambda returns for each item (of the items themselves without one).",
         ["sum", [".", "Session", "CartItems"], [["Item"], [".", "Item", "Price"]]],
-        30,
+        25,
         form=_sum,
     ),
     Builtin(

@@ -7,6 +7,8 @@ emitted by the failed expression) but never from an exhausted step budget.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .errors import BudgetExceeded, TalangRuntimeError
 from .runtime import Runtime
 from .signatures import Arg, Builtin, Eval, Param, block, call_block, evaluator
@@ -16,6 +18,7 @@ from .values import as_int, compare, loose_equal, truthy
 __all__ = ["BUILTINS"]
 
 B, N, T = Kind.BOOLEAN, Kind.NUMBER, Kind.TIME
+Impl = Callable[..., TalangValue]
 
 
 def _and(args: tuple[Arg, ...], _path: object, _op: str) -> Eval:
@@ -135,7 +138,7 @@ _NT = N | T
 _ORDER = (Param("a", _NT), Param("b", _NT))
 
 
-def _cmp(name: str, impl: object, summary: str, example: object, result: bool) -> Builtin:
+def _cmp(name: str, impl: Impl, summary: str, example: object, result: bool) -> Builtin:
     return Builtin(
         name,
         "comparison",
@@ -145,7 +148,7 @@ def _cmp(name: str, impl: object, summary: str, example: object, result: bool) -
         example,
         result,
         rest=Param("c", _NT),
-        impl=impl,  # type: ignore[arg-type]
+        impl=impl,
     )
 
 

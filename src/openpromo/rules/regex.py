@@ -34,8 +34,46 @@ class _Set:
         return any(lo <= code <= hi for lo, hi in self.ranges) != self.negated
 
 
-# Instructions: ("set", _Set) consumes a char; ("split", a, b); ("jmp", a); ("assert", kind); ("match",)
-_Inst = tuple[object, ...]
+@dataclass(frozen=True, slots=True)
+class _Inst:
+    """``set`` consumes a char in ``chars``; ``split`` forks to x and y; ``jmp`` goes to x;
+    ``assert`` checks ``kind`` at the current position; ``match`` accepts."""
+
+    op: str
+    x: int = 0
+    y: int = 0
+    chars: _Set | None = None
+    kind: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Char:
+    chars: _Set
+
+
+@dataclass(frozen=True, slots=True)
+class _Assert:
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Cat:
+    items: tuple[_Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Alt:
+    branches: tuple[_Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rep:
+    child: _Node
+    low: int
+    high: int  # -1: unbounded
+
+
+_Node = _Char | _Assert | _Cat | _Alt | _Rep
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +97,7 @@ class Pattern:
             for pc in current:
                 work += 1
                 inst = self.program[pc]
-                matches = inst[0] == "set" and isinstance(inst[1], _Set) and inst[1].has(code)
+                matches = inst.chars is not None and inst.chars.has(code)
                 if matches and self._add(nxt, seen, pc + 1, text, pos + 1):
                     return True, work
             current = nxt
@@ -73,15 +111,15 @@ class Pattern:
                 continue
             seen.add(pc)
             inst = self.program[pc]
-            op = inst[0]
+            op = inst.op
             if op == "match":
                 return True
             if op == "jmp":
-                stack.append(int(str(inst[1])))
+                stack.append(inst.x)
             elif op == "split":
-                stack.extend((int(str(inst[2])), int(str(inst[1]))))
+                stack.extend((inst.y, inst.x))
             elif op == "assert":
-                if _holds(str(inst[1]), text, pos):
+                if _holds(inst.kind, text, pos):
                     stack.append(pc + 1)
             else:
                 threads.append(pc)
@@ -110,14 +148,10 @@ def compile_pattern(source: str) -> Pattern:
         raise PatternError("unbalanced parenthesis")
     program: list[_Inst] = []
     _emit(node, program)
-    program.append(("match",))
+    program.append(_Inst("match"))
     if len(program) > MAX_PROGRAM:
         raise PatternError("pattern is too large")
     return Pattern(tuple(program), ignore_case)
-
-
-# Parse tree: ("set", _Set) | ("assert", kind) | ("cat", [nodes]) | ("alt", [nodes]) | ("rep", node, min, max)
-_Node = tuple[object, ...]
 
 
 class _Parser:
@@ -139,13 +173,13 @@ class _Parser:
         while self.peek() == "|":
             self.pos += 1
             branches.append(self.concatenation())
-        return ("alt", branches) if len(branches) > 1 else branches[0]
+        return _Alt(tuple(branches)) if len(branches) > 1 else branches[0]
 
     def concatenation(self) -> _Node:
         items: list[_Node] = []
         while self.peek() not in ("", "|", ")"):
             items.append(self.repetition(self.atom()))
-        return ("cat", items)
+        return _Cat(tuple(items))
 
     def repetition(self, node: _Node) -> _Node:
         while True:
@@ -158,13 +192,13 @@ class _Parser:
                 self.pos = self.src.index("}", self.pos) + 1
             else:
                 return node
-            if node[0] == "assert":
+            if isinstance(node, _Assert):
                 raise PatternError("missing argument to repetition operator")
             if self.peek() == "?":
                 self.pos += 1
             if self.peek() == "+":
                 raise PatternError("possessive quantifiers are not supported")
-            node = ("rep", node, low, high)
+            node = _Rep(node, low, high)
 
     def _counted(self) -> tuple[int, int] | None:
         end = self.src.find("}", self.pos)
@@ -182,16 +216,16 @@ class _Parser:
         if char == "(":
             return self.group()
         if char == "[":
-            return ("set", self.char_class())
+            return _Char(self.char_class())
         if char == ".":
-            return ("set", _Set(((10, 10),), negated=True))
+            return _Char(_Set(((10, 10),), negated=True))
         if char in "^$":
-            return ("assert", "start" if char == "^" else "end")
+            return _Assert("start" if char == "^" else "end")
         if char == "\\":
             return self.escape()
         if char in "*+?":
             raise PatternError("missing argument to repetition operator")
-        return ("set", self.literal(char))
+        return _Char(self.literal(char))
 
     def group(self) -> _Node:
         if self.src.startswith("?", self.pos):
@@ -215,8 +249,8 @@ class _Parser:
         if char.isdigit() or char == "k":
             raise PatternError("backreferences are not supported (RE2 syntax)")
         if char in _ASSERTS:
-            return ("assert", _ASSERTS[char])
-        return ("set", self.escaped_set(char))
+            return _Assert(_ASSERTS[char])
+        return _Char(self.escaped_set(char))
 
     def escaped_set(self, char: str) -> _Set:
         if char.lower() in _CLASSES:
@@ -265,48 +299,47 @@ class _Parser:
 def _emit(node: _Node, program: list[_Inst]) -> None:
     if len(program) > MAX_PROGRAM:
         raise PatternError("pattern is too large")
-    kind = node[0]
-    if kind in ("set", "assert"):
-        program.append(node)
-    elif kind == "cat" and isinstance(node[1], list):
-        for child in node[1]:
+    if isinstance(node, _Char):
+        program.append(_Inst("set", chars=node.chars))
+    elif isinstance(node, _Assert):
+        program.append(_Inst("assert", kind=node.kind))
+    elif isinstance(node, _Cat):
+        for child in node.items:
             _emit(child, program)
-    elif kind == "alt" and isinstance(node[1], list):
-        _emit_alt(node[1], program)
-    elif kind == "rep":
+    elif isinstance(node, _Alt):
+        _emit_alt(node.branches, program)
+    else:
         _emit_rep(node, program)
 
 
-def _emit_alt(branches: list[_Node], program: list[_Inst]) -> None:
+def _emit_alt(branches: tuple[_Node, ...], program: list[_Inst]) -> None:
     jumps: list[int] = []
     for index, branch in enumerate(branches):
         if index < len(branches) - 1:
             split = len(program)
-            program.append(("split", split + 1, -1))
+            program.append(_Inst("split"))
             _emit(branch, program)
             jumps.append(len(program))
-            program.append(("jmp", -1))
-            program[split] = ("split", split + 1, len(program))
+            program.append(_Inst("jmp"))
+            program[split] = _Inst("split", split + 1, len(program))
         else:
             _emit(branch, program)
     for jump in jumps:
-        program[jump] = ("jmp", len(program))
+        program[jump] = _Inst("jmp", len(program))
 
 
-def _emit_rep(node: _Node, program: list[_Inst]) -> None:
-    child, low, high = node[1], int(str(node[2])), int(str(node[3]))
-    assert isinstance(child, tuple)
-    for _ in range(low):
-        _emit(child, program)
-    if high == -1:
+def _emit_rep(node: _Rep, program: list[_Inst]) -> None:
+    for _ in range(node.low):
+        _emit(node.child, program)
+    if node.high == -1:
         loop = len(program)
-        program.append(("split", loop + 1, -1))
-        _emit(child, program)
-        program.append(("jmp", loop))
-        program[loop] = ("split", loop + 1, len(program))
+        program.append(_Inst("split"))
+        _emit(node.child, program)
+        program.append(_Inst("jmp", loop))
+        program[loop] = _Inst("split", loop + 1, len(program))
         return
-    for _ in range(high - low):
+    for _ in range(node.high - node.low):
         split = len(program)
-        program.append(("split", split + 1, -1))
-        _emit(child, program)
-        program[split] = ("split", split + 1, len(program))
+        program.append(_Inst("split"))
+        _emit(node.child, program)
+        program[split] = _Inst("split", split + 1, len(program))

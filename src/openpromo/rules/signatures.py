@@ -27,6 +27,7 @@ __all__ = [
     "block",
     "call_block",
     "charge",
+    "effect_builtin",
     "evaluator",
 ]
 
@@ -115,6 +116,21 @@ def charge(rt: Runtime, steps: int) -> None:
     rt.steps -= steps
     if rt.steps < 0:
         raise Fault(f"step budget of {rt.budget} exceeded", budget=True)
+
+
+def effect_builtin(
+    name: str,
+    params: tuple[Param, ...],
+    summary: str,
+    example: object,
+    *,
+    impl: Callable[..., TalangValue] | None = None,
+    form: FormBuilder | None = None,
+) -> Builtin:
+    """Declare an effect call: category ``effect``, returns null, only allowed in a rule's effects."""
+    return Builtin(
+        name, "effect", params, Kind.NULL, summary, example, None, impl=impl, form=form, effect=True
+    )
 
 
 def evaluator(arg: Arg) -> Eval:

@@ -8,6 +8,7 @@ literal patterns are compiled (and rejected) at compile time.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .arithmetic import concat
 from .errors import Fault
@@ -63,9 +64,13 @@ def _ends_with(_rt: Runtime, suffix: TalangValue, *texts: TalangValue) -> Talang
     return all(as_text(t).endswith(end) for t in texts)
 
 
+# Patterns are immutable, so compiled programs are memoised (literal patterns compile once).
+_compiled_pattern = lru_cache(maxsize=256)(compile_pattern)
+
+
 def _matches(rt: Runtime, pattern: TalangValue, *texts: TalangValue) -> TalangValue:
     try:
-        compiled = compile_pattern(as_text(pattern))
+        compiled = _compiled_pattern(as_text(pattern))
     except PatternError as error:
         raise Fault(f"invalid regular expression: {error}") from None
     for text in texts:

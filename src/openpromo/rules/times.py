@@ -8,6 +8,7 @@ numbers (the Go core returns strings; loose equality makes ``["=", ["month", t],
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -62,7 +63,7 @@ def _date(_rt: Runtime, moment: TalangValue) -> TalangValue:
     return as_time(moment).astimezone(UTC).date().isoformat()
 
 
-def _part(name: str) -> object:
+def _part(name: str) -> Callable[[Runtime, TalangValue], TalangValue]:
     def impl(_rt: Runtime, moment: TalangValue) -> TalangValue:
         utc = as_time(moment).astimezone(UTC)
         if name == "weekday":
@@ -86,7 +87,7 @@ def _days_between(_rt: Runtime, start: TalangValue, end: TalangValue) -> TalangV
     return _span_days(as_time(start), as_time(end))
 
 
-def _move(sign: int) -> object:
+def _move(sign: int) -> Callable[..., TalangValue]:
     def impl(_rt: Runtime, moment: TalangValue, amount: TalangValue, unit: TalangValue = None) -> TalangValue:
         start = as_time(moment)
         if unit is None:
@@ -116,7 +117,7 @@ _T1 = "2024-03-10T15:04:05Z"
 
 
 def _part_fn(name: str, attr: str, summary: str, result: int) -> Builtin:
-    return Builtin(name, "time", (_T,), N, summary, [name, _T1], result, impl=_part(attr))  # type: ignore[arg-type]
+    return Builtin(name, "time", (_T,), N, summary, [name, _T1], result, impl=_part(attr))
 
 
 def _move_fn(name: str, sign: int, summary: str, example: list[object], result: str) -> Builtin:
@@ -125,7 +126,7 @@ def _move_fn(name: str, sign: int, summary: str, example: list[object], result: 
         Param("amount", N | S, check=_check_amount),
         Param("unit", S, check=check_unit, optional=True),
     )
-    return Builtin(name, "time", params, T, summary, example, result, impl=_move(sign))  # type: ignore[arg-type]
+    return Builtin(name, "time", params, T, summary, example, result, impl=_move(sign))
 
 
 BUILTINS = (

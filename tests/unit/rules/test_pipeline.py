@@ -1,0 +1,88 @@
+"""Stages of the pipeline on their own: parser, checker, durations, regex, values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from openpromo.rules import ast, check, durations, parser, regex, values
+from openpromo.rules.errors import Fault, TalangSyntaxError
+
+
+def test_parser_builds_frozen_nodes_with_paths() -> None:
+    node = parser.parse(
+        ["filter", [".", "Session", "CartItems"], [["Item"], True]], ("rules", 0, "condition")
+    )
+    assert isinstance(node, ast.Call)
+    assert node.args[1].path == ("rules", 0, "condition", 2)
+    assert isinstance(node.args[1], ast.Lambda)
+    with pytest.raises(AttributeError):
+        node.name = "x"  # type: ignore[misc]
+
+
+def test_parser_rejects_non_json_values_and_non_finite_numbers() -> None:
+    with pytest.raises(TalangSyntaxError, match="set is not a JSON value"):
+        parser.parse({1, 2})
+    with pytest.raises(TalangSyntaxError, match="numbers must be finite"):
+        parser.parse(float("nan"))
+
+
+def test_checker_resolves_bound_names_to_slots() -> None:
+    checker = check.Checker()
+    checked = checker.expression(parser.parse(["map", ["list", 1], [["x"], [".", "x"]]]), {}, False)
+    assert isinstance(checked, ast.Apply)
+    block = checked.args[1]
+    assert isinstance(block, ast.Block)
+    assert isinstance(block.body, ast.ReadSlot)
+    assert block.body.slot == block.slot == 0
+    assert checker.frame_size == 1
+
+
+def test_checker_parses_time_literals_once() -> None:
+    checked = check.Checker().expression(parser.parse(["before", "2024-01-01T00:00:00Z", ["now"]]), {}, False)
+    assert isinstance(checked, ast.Apply)
+    first = checked.args[0]
+    assert isinstance(first, ast.Const)
+    assert first.value == datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30s", durations.Duration(30, "s")),
+        ("2W_U", durations.Duration(2, "W", "U")),
+        ("30D_D", durations.Duration(30, "D", "D")),
+        ("immediate", durations.Duration(0, "s")),
+        ("unlimited", None),
+        ("5m_U", None),
+        ("1.5D", None),
+        ("", None),
+    ],
+)
+def test_duration_grammar(text: str, expected: durations.Duration | None) -> None:
+    assert durations.parse_duration(text) == expected
+
+
+def test_regex_matching_is_linear_on_pathological_input() -> None:
+    pattern = regex.compile_pattern("(a*)*(a|b)*c$")
+    matched, work = pattern.search("a" * 2000)
+    assert matched is False
+    assert work < 2000 * len(pattern.program)
+
+
+@pytest.mark.parametrize(
+    "bad", ["(?=x)", "(?!x)", "(?<=x)", "(?<!x)", "(a)\\1", "\\k<a>", "a++", "[[:alpha:]]", "(?s)a"]
+)
+def test_regex_rejects_constructs_outside_the_re2_subset(bad: str) -> None:
+    with pytest.raises(regex.PatternError):
+        regex.compile_pattern(bad)
+
+
+def test_loose_equality_and_truthiness() -> None:
+    assert values.loose_equal(Decimal(1), "1.00")
+    assert not values.loose_equal(Decimal(0), False)
+    assert values.truthy(Decimal("0.1")) and not values.truthy(Decimal(0))
+    with pytest.raises(Fault):
+        values.compare(Decimal(1), "soon")
