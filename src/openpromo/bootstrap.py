@@ -16,8 +16,11 @@ from openpromo.config import Settings
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.container import Services
+from openpromo.services.ruleset_cache import RulesetCache
+from openpromo.services.sessions import SessionService
 from openpromo.storage.database import Database
 from openpromo.storage.migrations import upgrade
+from openpromo.storage.session_data import SqlRequestLocks
 from openpromo.storage.uow import SqlUnitOfWorkFactory
 
 
@@ -32,6 +35,7 @@ def build_services(database: Database) -> Services:
     return Services(
         auth=AuthService(uow, clock),
         applications=ApplicationService(uow, clock),
+        sessions=SessionService(uow, clock, SqlRequestLocks(database), RulesetCache()),
         ping=database.ping,
     )
 

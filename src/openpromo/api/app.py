@@ -11,7 +11,7 @@ from litestar.serialization import default_serializer
 from litestar.types import Serializer
 
 from openpromo import __version__
-from openpromo.api import management, system
+from openpromo.api import integration, management, system
 from openpromo.api.codec import encoder
 from openpromo.api.errors import EXCEPTION_HANDLERS
 from openpromo.services.container import Services
@@ -28,7 +28,7 @@ class JSONResponse(Response[Any]):
 
 def create_app(services: Services) -> Litestar:
     return Litestar(
-        route_handlers=[*system.ROUTES, *management.ROUTES],
+        route_handlers=[*system.ROUTES, *management.ROUTES, *integration.ROUTES],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[system.metrics_middleware],
         response_class=JSONResponse,

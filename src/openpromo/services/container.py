@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
+from openpromo.services.sessions import SessionService
 
 
 @dataclass(frozen=True, slots=True)
 class Services:
     auth: AuthService
     applications: ApplicationService
+    sessions: SessionService
     ping: Callable[[], None]
 
 

@@ -63,11 +63,62 @@ class Records(Protocol):
     def delete_where(self, table: str, **where: Any) -> int: ...
 
 
+CounterKey = tuple[int, str, str, str]
+
+
+class SessionData(Protocol):
+    """The session hot path's reads and atomic writes, each one statement."""
+
+    def campaigns(self, application_id: int, only: Sequence[int] | None = None) -> list[Row]:
+        """Campaign rows that may be evaluated (not deleted, with an active ruleset), joined with their
+        evaluation group's ``group_mode`` and ``group_position``, in evaluation order; ``only`` restricts
+        to these ids (dry runs with ``evaluableCampaignIds``, even when disabled)."""
+
+    def ruleset(self, ruleset_id: int) -> Row | None: ...
+
+    def coupons(self, application_id: int, lookup_values: Sequence[str], *, lock: bool) -> list[Row]:
+        """Coupons by normalised code; ``lock`` takes row locks (PostgreSQL) for a closing session."""
+
+    def counters(self, keys: Sequence[CounterKey], *, lock: bool) -> dict[CounterKey, Any]:
+        """Consumed amounts of these budget counters (missing ones are zero)."""
+
+    def ensure_counters(self, application_id: int, keys: Sequence[CounterKey], now: datetime) -> None:
+        """Create missing counters at zero (one statement), so a closing session can lock them all."""
+
+    def consume(self, application_id: int, key: CounterKey, amount: Any, limit: Any, now: datetime) -> bool:
+        """Add ``amount`` to a counter if it stays within ``limit``; False (and no change) otherwise."""
+
+    def release(self, key: CounterKey, amount: Any, now: datetime) -> None:
+        """Give back ``amount`` of a counter (a rollback)."""
+
+    def redeem_coupon(self, coupon_id: int, discount: Any) -> bool:
+        """Count one use (and ``discount`` against its discount limit) if the coupon has uses left."""
+
+    def unredeem_coupon(self, coupon_id: int, discount: Any) -> None: ...
+
+    def redeem_referral(self, referral_id: int) -> bool: ...
+
+    def unredeem_referral(self, referral_id: int) -> None: ...
+
+    def add_profile_totals(self, profile_id: int, sessions: int, sales: Any, now: datetime) -> None: ...
+
+
+class RequestLocks(Protocol):
+    """Non-blocking locks across workers and nodes: a second writer of a session or profile gets 409."""
+
+    def acquire(self, keys: Sequence[str], owner: str, now: datetime) -> bool: ...
+
+    def release(self, keys: Sequence[str], owner: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: ...; uow.commit()``; leaving the block without commit rolls back."""
 
     @property
     def records(self) -> Records: ...
+
+    @property
+    def sessions(self) -> SessionData: ...
 
     def __enter__(self) -> Self: ...
 
@@ -86,4 +137,14 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
-__all__ = ["Clock", "Records", "Row", "Slice", "UnitOfWork", "UnitOfWorkFactory"]
+__all__ = [
+    "Clock",
+    "CounterKey",
+    "Records",
+    "RequestLocks",
+    "Row",
+    "SessionData",
+    "Slice",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]

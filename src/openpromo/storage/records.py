@@ -66,9 +66,10 @@ class SqlRecords:
         tbl = table_of(table)
         conditions = _conditions(tbl, where)
         descending = order.startswith("-")
-        order_col = tbl.c[order.lstrip("-+")]
-        query = sa.select(tbl).where(*conditions)
-        query = query.order_by(order_col.desc() if descending else order_col.asc(), tbl.c.id.asc())
+        name = order.lstrip("-+")
+        keys = list(tbl.primary_key.columns)
+        order_by = [tbl.c[name].desc() if descending else tbl.c[name].asc()] if name in tbl.c else []
+        query = sa.select(tbl).where(*conditions).order_by(*order_by, *(k.asc() for k in keys))
         if skip:
             query = query.offset(skip)
         if limit is not None:

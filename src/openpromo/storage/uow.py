@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from openpromo.storage.database import Database
 from openpromo.storage.records import SqlRecords
+from openpromo.storage.session_data import SqlSessionData
 
 
 class SqlUnitOfWork:
@@ -23,6 +24,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         self.conn = self._stack.enter_context(self._database.transaction(write=self._write))
         self._records = SqlRecords(self.conn)
+        self._sessions = SqlSessionData(self.conn)
         return self
 
     def __exit__(
@@ -37,6 +39,10 @@ class SqlUnitOfWork:
     @property
     def records(self) -> SqlRecords:
         return self._records
+
+    @property
+    def sessions(self) -> SqlSessionData:
+        return self._sessions
 
     def commit(self) -> None:
         self.conn.commit()

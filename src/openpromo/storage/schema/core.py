@@ -303,6 +303,8 @@ customer_sessions = sa.Table(
     sa.Column("update_count", sa.Integer(), nullable=False, server_default="1"),
     sa.Column("closed_at", UtcDateTime(), nullable=True),
     sa.Column("effects", Json, nullable=False),
+    sa.Column("committed", Json, nullable=True),
+    sa.Column("evaluable_campaign_ids", Json, nullable=True),
     sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
     sa.UniqueConstraint("application_id", "integration_id"),
     sa.Index(None, "application_id", "profile_integration_id"),

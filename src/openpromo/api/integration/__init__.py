@@ -1,0 +1,7 @@
+"""Integration API routes (``/v1`` and ``/v2``), authenticated with ``ApiKey-v1`` keys."""
+
+from openpromo.api.integration import sessions
+
+ROUTES = [*sessions.ROUTES]
+
+__all__ = ["ROUTES"]

@@ -1,0 +1,77 @@
+"""Integration API: customer sessions (update, get, reopen)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, put
+from litestar.params import QueryParameter
+
+from openpromo.api.auth import integration, services
+from openpromo.api.codec import decode
+from openpromo.api.routing import INTEGRATION, body, in_thread
+from openpromo.services.errors import InvalidInput
+from openpromo.services.models.base import Time
+from openpromo.services.models.sessions import (
+    IntegrationCustomerSessionResponse,
+    IntegrationRequest,
+    IntegrationStateV2,
+    ReopenSessionResponse,
+)
+
+Req = Request[Any, Any, Any]
+Dry = Annotated[bool, QueryParameter(name="dry", required=False)]
+Now = Annotated[str | None, QueryParameter(name="now", required=False)]
+
+
+def parse_now(value: str | None) -> Time | None:
+    if value is None:
+        return None
+    try:
+        return Time.parse(value)
+    except ValueError:
+        raise InvalidInput(f"{value!r} is not an RFC 3339 time", parameter="now") from None
+
+
+@put(
+    "/v2/customer_sessions/{customer_session_id:str}",
+    operation_id="updateCustomerSessionV2",
+    **INTEGRATION,
+    **body(IntegrationRequest),
+)
+async def update_customer_session(
+    request: Req, customer_session_id: str, body: bytes, dry: Dry = False, now: Now = None
+) -> IntegrationStateV2:
+    def run() -> IntegrationStateV2:
+        principal = integration(request)
+        data = decode(body, IntegrationRequest)
+        return services(request).sessions.update(
+            principal, customer_session_id, data, dry=dry, now=parse_now(now)
+        )
+
+    return await in_thread(run)
+
+
+@get("/v2/customer_sessions/{customer_session_id:str}", operation_id="getCustomerSession", **INTEGRATION)
+async def get_customer_session(request: Req, customer_session_id: str) -> IntegrationCustomerSessionResponse:
+    def run() -> IntegrationCustomerSessionResponse:
+        return services(request).sessions.get(integration(request), customer_session_id)
+
+    return await in_thread(run)
+
+
+@put(
+    "/v2/customer_sessions/{customer_session_id:str}/reopen",
+    operation_id="reopenCustomerSession",
+    **INTEGRATION,
+)
+async def reopen_customer_session(request: Req, customer_session_id: str) -> ReopenSessionResponse:
+    def run() -> ReopenSessionResponse:
+        return services(request).sessions.reopen(integration(request), customer_session_id)
+
+    return await in_thread(run)
+
+
+ROUTES = [update_customer_session, get_customer_session, reopen_customer_session]
+
+__all__ = ["ROUTES"]

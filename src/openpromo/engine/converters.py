@@ -1,0 +1,268 @@
+"""Effect requests (what a rule asked for) → API effects, one converter per kind of request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from openpromo import rules
+from openpromo.engine.effects import Effect, Origin
+from openpromo.engine.run import CampaignRun, CannotApply
+from openpromo.rules.durations import parse_duration, shift
+
+Converter = Callable[[CampaignRun, Origin, Any], list[Effect]]
+
+
+def convert(run: CampaignRun, origin: Origin, request: rules.EffectRequest) -> list[Effect]:
+    converter = _CONVERTERS.get(type(request))
+    if converter is None:
+        raise CannotApply(f"the effect {request.effect_type} is not supported")
+    return converter(run, origin, request)
+
+
+def _set_discount(run: CampaignRun, origin: Origin, r: rules.SetDiscount) -> list[Effect]:
+    scope = r.scope or run.settings.default_discount_scope
+    asked = run._round(r.value)
+    value = run._money(asked, run.remaining.session_room(scope))
+    run.remaining.take_session(scope, value)
+    props = run._discount_props(r.name, value, asked)
+    props["scope"] = scope
+    return [Effect(origin, "setDiscount", props, amount=value)]
+
+
+def _per_item(run: CampaignRun, origin: Origin, r: rules.SetDiscountPerItem) -> list[Effect]:
+    scope = r.scope or run.settings.default_item_scope
+    unit = (r.position, r.sub_position)
+    asked = run._round(r.value)
+    value = run._money(asked, run.remaining.unit_room(unit, scope))
+    run.remaining.take_unit(unit, scope, value)
+    props = run._discount_props(r.name, value, asked)
+    props.update(position=r.position, subPosition=r.sub_position, scope=scope)
+    return [Effect(origin, "setDiscountPerItem", props, amount=value, unit=unit)]
+
+
+def _cost_props(run: CampaignRun, name: str, cost: str, value: Decimal, asked: Decimal) -> dict[str, Any]:
+    cost_id = run.lookups.additional_cost_ids.get(cost)
+    if cost_id is None:
+        raise CannotApply(f"the additional cost {cost!r} is not defined")
+    props = run._discount_props(name, value, asked)
+    props.update(additionalCostId=cost_id, additionalCost=cost)
+    return props
+
+
+def _per_cost(run: CampaignRun, origin: Origin, r: rules.SetDiscountPerAdditionalCost) -> list[Effect]:
+    asked = run._round(r.value)
+    value = run._money(asked, run.remaining.cost_room(r.additional_cost, None))
+    props = _cost_props(run, r.name, r.additional_cost, value, asked)
+    run.remaining.take_cost(r.additional_cost, None, value)
+    return [Effect(origin, "setDiscountPerAdditionalCost", props, amount=value)]
+
+
+def _per_cost_item(
+    run: CampaignRun, origin: Origin, r: rules.SetDiscountPerAdditionalCostPerItem
+) -> list[Effect]:
+    unit = (r.position, r.sub_position)
+    asked = run._round(r.value)
+    value = run._money(asked, run.remaining.cost_room(r.additional_cost, unit))
+    props = _cost_props(run, r.name, r.additional_cost, value, asked)
+    props.update(position=r.position, subPosition=r.sub_position)
+    run.remaining.take_cost(r.additional_cost, unit, value)
+    return [Effect(origin, "setDiscountPerAdditionalCostPerItem", props, amount=value, unit=unit)]
+
+
+def _free_item(run: CampaignRun, origin: Origin, r: rules.AddFreeItem) -> list[Effect]:
+    run._take("addFreeItemEffect", Decimal(1))
+    return [Effect(origin, "addFreeItem", {"sku": r.sku, "name": r.name})]
+
+
+def _notification(run: CampaignRun, origin: Origin, r: rules.ShowNotification) -> list[Effect]:
+    props = {"notificationType": r.notification_type, "title": r.title, "body": r.body}
+    return [Effect(origin, "showNotification", props)]
+
+
+def _update_attribute(run: CampaignRun, origin: Origin, r: rules.UpdateAttributeValue) -> list[Effect]:
+    return [Effect(origin, "updateAttributeValue", {"path": r.path, "value": r.value})]
+
+
+def _custom(run: CampaignRun, origin: Origin, r: rules.CustomEffect) -> list[Effect]:
+    run._take("customEffect", Decimal(1))
+    return [Effect(origin, "customEffect", {"effectId": 0, "name": r.name, "payload": dict(r.payload)})]
+
+
+def _audience(
+    run: CampaignRun, origin: Origin, r: rules.AddToAudience | rules.RemoveFromAudience
+) -> list[Effect]:
+    name = run.lookups.audiences.get(r.audience_id)
+    if name is None:
+        raise CannotApply(f"the audience {r.audience_id} does not exist")
+    props = {"audienceId": r.audience_id, "audienceName": name, "profileIntegrationId": run.profile}
+    kind = "addToAudience" if isinstance(r, rules.AddToAudience) else "removeFromAudience"
+    return [Effect(origin, kind, props)]
+
+
+def _program(run: CampaignRun, program_id: int, subledger: str | None) -> str:
+    program = run.lookups.programs.get(program_id)
+    if program is None:
+        raise CannotApply(f"the loyalty program {program_id} does not exist")
+    if subledger and not program.allow_subledger:
+        raise CannotApply(f"the loyalty program {program_id} has no subledgers")
+    return program.name
+
+
+def _points(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"))
+
+
+def _add_points(run: CampaignRun, origin: Origin, r: rules.AddLoyaltyPoints) -> list[Effect]:
+    program = run.lookups.programs.get(r.program_id)
+    _program(run, r.program_id, r.subledger_id)
+    assert program is not None
+    recipient = run.profile
+    if r.recipient == "advocate":
+        if run.referral is None:
+            raise CannotApply("no referral in context: there is no advocate to reward")
+        recipient = run.referral.advocate_integration_id
+    if not recipient and not r.card_identifier:
+        raise CannotApply("loyalty points need a customer profile")
+    value = _points(r.value)
+    run._take("createLoyaltyPointsEffect", Decimal(1))
+    run._take("createLoyaltyPoints", value)
+    props: dict[str, Any] = {
+        "name": r.name or origin.rule_name,
+        "programId": r.program_id,
+        "subLedgerId": r.subledger_id or "",
+        "value": value,
+        "recipientIntegrationId": recipient,
+        "transactionUUID": run.new_id(),
+    }
+    pending = r.pending or program.default_pending
+    start = run.now
+    if pending == "on_action":
+        props["awaitsActivation"] = True
+    elif pending not in ("", "immediate"):
+        start = _after(run.now, pending)
+        props["startDate"] = start
+    validity = r.validity or program.default_validity
+    if validity not in ("", "unlimited"):
+        if pending == "on_action":
+            props["validityDuration"] = validity
+        else:
+            props["expiryDate"] = _after(start, validity)
+    if r.card_identifier:
+        props["cardIdentifier"] = r.card_identifier
+    return [Effect(origin, "addLoyaltyPoints", props)]
+
+
+def _deduct_points(run: CampaignRun, origin: Origin, r: rules.DeductLoyaltyPoints) -> list[Effect]:
+    name = _program(run, r.program_id, r.subledger_id)
+    value = _points(r.value)
+    run._take("redeemLoyaltyPointsEffect", Decimal(1))
+    run._take("redeemLoyaltyPoints", value)
+    props: dict[str, Any] = {
+        "ruleTitle": origin.rule_name,
+        "programId": r.program_id,
+        "subLedgerId": r.subledger_id or "",
+        "value": value,
+        "transactionUUID": run.new_id(),
+        "name": r.name or name,
+    }
+    if r.card_identifier:
+        props["cardIdentifier"] = r.card_identifier
+    return [Effect(origin, "deductLoyaltyPoints", props)]
+
+
+def _set_expiry(run: CampaignRun, origin: Origin, r: rules.SetLoyaltyPointsExpiryDate) -> list[Effect]:
+    _program(run, r.program_id, r.subledger_id)
+    props = {
+        "programId": r.program_id,
+        "subLedgerId": r.subledger_id or "",
+        "newExpiryDate": r.expiry_date,
+        "affectedTransactions": [],
+    }
+    return [Effect(origin, "setLoyaltyPointsExpiryDate", props)]
+
+
+def _extend_expiry(run: CampaignRun, origin: Origin, r: rules.ExtendLoyaltyPointsExpiryDate) -> list[Effect]:
+    _program(run, r.program_id, r.subledger_id)
+    props = {
+        "programId": r.program_id,
+        "subLedgerId": r.subledger_id or "",
+        "extensionDuration": r.duration,
+        "affectedTransactions": [],
+    }
+    return [Effect(origin, "extendLoyaltyPointsExpiryDate", props)]
+
+
+def _giveaway(run: CampaignRun, origin: Origin, r: rules.AwardGiveaway) -> list[Effect]:
+    name = run.lookups.pools.get(r.pool_id)
+    if name is None:
+        raise CannotApply(f"the giveaway pool {r.pool_id} does not exist")
+    if not run.profile:
+        raise CannotApply("a giveaway needs a customer profile")
+    run._take("awardGiveaway", Decimal(1))
+    props = {"poolId": r.pool_id, "poolName": name, "recipientIntegrationId": run.profile}
+    return [Effect(origin, "willAwardGiveaway", props)]
+
+
+def _achievement(run: CampaignRun, origin: Origin, r: rules.IncreaseAchievementProgress) -> list[Effect]:
+    achievement = run.lookups.achievements.get((run.campaign.id, r.achievement_name))
+    if achievement is None:
+        raise CannotApply(f"the achievement {r.achievement_name!r} does not exist in this campaign")
+    if not run.profile:
+        raise CannotApply("achievements need a customer profile")
+    value = min(achievement.progress + r.delta, achievement.target)
+    props = {
+        "achievementId": achievement.id,
+        "achievementName": achievement.name,
+        "delta": r.delta,
+        "value": value,
+        "target": achievement.target,
+        "isJustCompleted": achievement.progress < achievement.target <= value,
+    }
+    return [Effect(origin, "increaseAchievementProgress", props)]
+
+
+def _deferred(run: CampaignRun, origin: Origin, r: rules.EffectRequest) -> list[Effect]:
+    """Coupon and referral creation and reservations happen at close; nothing shows before."""
+    action = {
+        "createCoupon": "createCoupon",
+        "createReferral": "createReferral",
+        "reserveCoupon": "reserveCoupon",
+    }
+    run._take(action[r.effect_type], Decimal(1))
+    run.deferred.append((origin, r))
+    return []
+
+
+def _after(moment: datetime, duration: str) -> datetime:
+    parsed = parse_duration(duration)
+    if parsed is None:
+        raise CannotApply(f"{duration!r} is not a duration")
+    return shift(moment, parsed)
+
+
+_CONVERTERS: dict[type, Converter] = {
+    rules.SetDiscount: _set_discount,
+    rules.SetDiscountPerItem: _per_item,
+    rules.SetDiscountPerAdditionalCost: _per_cost,
+    rules.SetDiscountPerAdditionalCostPerItem: _per_cost_item,
+    rules.AddFreeItem: _free_item,
+    rules.ShowNotification: _notification,
+    rules.UpdateAttributeValue: _update_attribute,
+    rules.CustomEffect: _custom,
+    rules.AddToAudience: _audience,
+    rules.RemoveFromAudience: _audience,
+    rules.AddLoyaltyPoints: _add_points,
+    rules.DeductLoyaltyPoints: _deduct_points,
+    rules.SetLoyaltyPointsExpiryDate: _set_expiry,
+    rules.ExtendLoyaltyPointsExpiryDate: _extend_expiry,
+    rules.AwardGiveaway: _giveaway,
+    rules.IncreaseAchievementProgress: _achievement,
+    rules.CreateCoupon: _deferred,
+    rules.CreateReferral: _deferred,
+    rules.ReserveCoupon: _deferred,
+}
+
+__all__ = ["convert"]

@@ -1,0 +1,41 @@
+"""Facts about account-level things that effects name: loyalty programs, giveaway pools, achievements.
+
+The service loads what the running campaigns may need; an effect naming something absent fails its rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    id: int
+    name: str
+    title: str
+    card_based: bool
+    default_pending: str
+    default_validity: str
+    allow_subledger: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Achievement:
+    id: int
+    name: str
+    target: Decimal
+    progress: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Lookups:
+    programs: Mapping[int, Program] = field(default_factory=dict)
+    pools: Mapping[int, str] = field(default_factory=dict)
+    achievements: Mapping[tuple[int, str], Achievement] = field(default_factory=dict)
+    additional_cost_ids: Mapping[str, int] = field(default_factory=dict)
+    audiences: Mapping[int, str] = field(default_factory=dict)
+
+
+__all__ = ["Achievement", "Lookups", "Program"]

@@ -1,0 +1,88 @@
+"""Compiled rulesets, cached per worker.
+
+A ruleset never changes once saved (a new version is a new ruleset with a new id, and a campaign points
+at its active one), so the ruleset id alone is the cache key: a change to a campaign is visible to the
+next request on every worker because the campaign row (read per request) names the new ruleset.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from openpromo import rules
+from openpromo.engine.model import RuleInfo
+from openpromo.services.ports import Row
+
+log = logging.getLogger("openpromo.rules")
+
+_COUPON_CHECKS = frozenset({"couponvalid", "couponvalidnoredeem"})
+_REFERRAL_CHECKS = frozenset({"referralvalid"})
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCampaign:
+    ruleset: rules.CompiledRuleset
+    rules: tuple[RuleInfo, ...]
+
+
+def calls(expression: Any) -> set[str]:
+    """Every function name called anywhere in an expression (lower case)."""
+    found: set[str] = set()
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            if node and isinstance(node[0], str):
+                found.add(node[0].lower())
+                stack.extend(node[1:])
+            else:
+                stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+    return found
+
+
+def compile_campaign(row: Row) -> CompiledCampaign:
+    """Compile a stored ruleset row; raises ``rules.TalangError`` when it does not compile."""
+    document = {"rules": row["rules"], "bindings": row["bindings"] or [], "strikethroughRules": []}
+    compiled = rules.compile_ruleset(document)
+    infos = []
+    for rule in row["rules"]:
+        names = calls(rule.get("condition"))
+        infos.append(
+            RuleInfo(str(rule.get("title", "")), bool(names & _COUPON_CHECKS), bool(names & _REFERRAL_CHECKS))
+        )
+    return CompiledCampaign(compiled, tuple(infos))
+
+
+class RulesetCache:
+    def __init__(self, size: int = 20_000) -> None:
+        self._size = size
+        self._items: OrderedDict[int, CompiledCampaign | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, ruleset_id: int, load: Callable[[], Row | None]) -> CompiledCampaign | None:
+        with self._lock:
+            if ruleset_id in self._items:
+                self._items.move_to_end(ruleset_id)
+                return self._items[ruleset_id]
+        row = load()
+        compiled: CompiledCampaign | None = None
+        if row is not None:
+            try:
+                compiled = compile_campaign(row)
+            except rules.TalangError as exc:
+                log.error("ruleset %s does not compile and is skipped: %s", ruleset_id, exc)
+        with self._lock:
+            self._items[ruleset_id] = compiled
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return compiled
+
+
+__all__ = ["CompiledCampaign", "RulesetCache", "calls", "compile_campaign"]

@@ -1,0 +1,341 @@
+"""Customer sessions: update (evaluate, persist, commit at close, roll back exactly), get, reopen.
+
+One request is one transaction (read-write, or read-only for dry runs), behind a non-blocking lock on
+the session and its profile: a parallel writer gets 409 at once (DOMAIN A5).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from openpromo.engine.errors import InvalidTransition
+from openpromo.engine.evaluate import Evaluation
+from openpromo.engine.states import EVENT_OF, OPEN, check_update, commits, rolls_back
+from openpromo.services.auth import IntegrationPrincipal
+from openpromo.services.errors import Conflict, InvalidInput, NotFound
+from openpromo.services.models.sessions import (
+    IntegrationCustomerSessionResponse,
+    IntegrationRequest,
+    IntegrationStateV2,
+    ReopenSessionResponse,
+)
+from openpromo.services.ports import Clock, RequestLocks, Row, UnitOfWork, UnitOfWorkFactory
+from openpromo.services.ruleset_cache import RulesetCache
+from openpromo.services.session_commit import commit_close, record_event, roll_back
+from openpromo.services.session_input import engine_session, merged_document, validate
+from openpromo.services.session_load import Loaded, load_inputs
+from openpromo.services.session_output import (
+    effect_document,
+    failure_reasons,
+    profile_record,
+    session_record,
+    wire_effects,
+)
+
+
+class SessionService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        locks: RequestLocks,
+        cache: RulesetCache,
+        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._locks = locks
+        self._cache = cache
+        self._new_id = new_id
+
+    # -- locking -----------------------------------------------------------------------------
+
+    def _locked(self, keys: list[str], run: Callable[[], Any]) -> Any:
+        owner = self._new_id()
+        if not self._locks.acquire(keys, owner, self._clock.now()):
+            raise Conflict(
+                "Too many requests or limit reached - avoid parallel requests for one session or profile"
+            )
+        try:
+            return run()
+        finally:
+            self._locks.release(keys, owner)
+
+    # -- update ------------------------------------------------------------------------------
+
+    def update(
+        self,
+        principal: IntegrationPrincipal,
+        integration_id: str,
+        request: IntegrationRequest,
+        *,
+        dry: bool = False,
+        now: datetime | None = None,
+    ) -> IntegrationStateV2:
+        real_now = self._clock.now()
+        if now is not None:
+            if not dry:
+                raise InvalidInput("now can only be used with dry=true", parameter="now")
+            if now <= real_now:
+                raise InvalidInput("now must be in the future", parameter="now")
+        if len(integration_id) > 1000:
+            raise InvalidInput("a session id has at most 1000 characters", parameter="customerSessionId")
+        keys = [f"session:{principal.application_id}:{integration_id}"]
+        profile = request.customer_session.profile_id
+        if profile:
+            keys.append(f"profile:{principal.account_id}:{profile}")
+        return self._locked(  # type: ignore[no-any-return]
+            keys, lambda: self._update(principal, integration_id, request, dry=dry, now=now or real_now)
+        )
+
+    def _update(
+        self,
+        principal: IntegrationPrincipal,
+        integration_id: str,
+        request: IntegrationRequest,
+        *,
+        dry: bool,
+        now: datetime,
+    ) -> IntegrationStateV2:
+        payload = request.customer_session
+        with self._uow(write=not dry) as uow:
+            app = _application(uow, principal)
+            stored = uow.records.find_one(
+                "customer_sessions", application_id=app["id"], integration_id=integration_id
+            )
+            current = stored["state"] if stored else None
+            try:
+                check_update(current, payload.state)
+            except InvalidTransition as exc:
+                raise InvalidInput(str(exc), pointer="/customerSession/state") from None
+            document = merged_document(stored, payload, payload_only=dry and payload.state == "closed")
+            loaded = load_inputs(uow, app, principal.account_id, document, now)
+            validate(document, loaded.definitions)
+            loaded.fill_prices(uow, document)
+            profile_row = loaded.profile_row
+            if document["profile_integration_id"] and profile_row is None and not dry:
+                profile_row = _create_profile(
+                    uow, principal.account_id, document["profile_integration_id"], now
+                )
+            if rolls_back(current, payload.state):
+                assert stored is not None
+                return self._cancel_closed(uow, stored, profile_row, request, now)
+            committing = commits(current, payload.state)
+            session = engine_session(stored["id"] if stored else 0, integration_id, payload.state, document)
+            evaluation = loaded.evaluate(
+                uow,
+                self._cache,
+                session,
+                profile_row,
+                only=payload.evaluable_campaign_ids if dry else None,
+                lock=committing and not dry,
+                new_id=self._new_id,
+            )
+            effects = [effect_document(e) for e in evaluation.effects]
+            if dry:
+                return self._state(request, None, profile_row, evaluation, effects, loaded, session_row=None)
+            row = _save_session(
+                uow, app, stored, integration_id, payload.state, document, session, effects, now
+            )
+            if committing:
+                commit_close(uow, app, row, profile_row, evaluation, effects, now)
+            if profile_row is not None:
+                uow.records.update(
+                    "customer_profiles", profile_row["id"], {"last_activity": now, "modified": now}
+                )
+                profile_row = uow.records.get("customer_profiles", profile_row["id"])
+            event = record_event(uow, app["id"], EVENT_OF[(current, payload.state)], row, effects, now)
+            row = uow.records.get("customer_sessions", row["id"]) or row
+            uow.commit()
+        return self._state(
+            request, row, profile_row, evaluation, effects, loaded, session_row=row, event=event
+        )
+
+    def _cancel_closed(
+        self,
+        uow: UnitOfWork,
+        stored: Row,
+        profile_row: Row | None,
+        request: IntegrationRequest,
+        now: datetime,
+    ) -> IntegrationStateV2:
+        effects = roll_back(uow, stored, now, self._new_id)
+        uow.records.update(
+            "customer_sessions",
+            stored["id"],
+            {"state": "cancelled", "effects": [], "updated": now, "update_count": stored["update_count"] + 1},
+        )
+        row = uow.records.get("customer_sessions", stored["id"]) or stored
+        record_event(
+            uow, stored["application_id"], EVENT_OF[(stored["state"], "cancelled")], row, effects, now
+        )
+        uow.commit()
+        response = IntegrationStateV2(effects=wire_effects(effects), created_coupons=[], created_referrals=[])
+        wanted = set(request.response_content or ())
+        if "customerSession" in wanted:
+            response.customer_session = session_record(row)
+        if "customerProfile" in wanted and profile_row is not None:
+            response.customer_profile = profile_record(profile_row)
+        return response
+
+    def _state(
+        self,
+        request: IntegrationRequest,
+        row: Row | None,
+        profile_row: Row | None,
+        evaluation: Evaluation,
+        effects: list[dict[str, Any]],
+        loaded: Loaded,
+        *,
+        session_row: Row | None,
+        event: Row | None = None,
+    ) -> IntegrationStateV2:
+        response = IntegrationStateV2(
+            effects=wire_effects(effects),
+            created_coupons=list(loaded.created_coupons),
+            created_referrals=list(loaded.created_referrals),
+        )
+        wanted = set(request.response_content or ())
+        if "customerSession" in wanted and session_row is not None:
+            response.customer_session = session_record(session_row)
+        if "customerProfile" in wanted and profile_row is not None:
+            response.customer_profile = profile_record(profile_row, loaded.audience_names())
+        if "ruleFailureReasons" in wanted:
+            response.rule_failure_reasons = failure_reasons(evaluation.failures, loaded.coupon_ids())
+        if "triggeredCampaigns" in wanted:
+            response.triggered_campaigns = loaded.triggered_campaigns(evaluation.triggered_campaigns)
+        if "coupons" in wanted:
+            response.coupons = loaded.coupon_documents()
+        if "event" in wanted and event is not None:
+            response.event = _event_document(event)
+        return response
+
+    # -- get and reopen ------------------------------------------------------------------------
+
+    def get(self, principal: IntegrationPrincipal, integration_id: str) -> IntegrationCustomerSessionResponse:
+        with self._uow(write=False) as uow:
+            row = uow.records.find_one(
+                "customer_sessions", application_id=principal.application_id, integration_id=integration_id
+            )
+        if row is None:
+            raise NotFound("customer session", integration_id)
+        return IntegrationCustomerSessionResponse(
+            customer_session=session_record(row), effects=wire_effects(row["effects"])
+        )
+
+    def reopen(self, principal: IntegrationPrincipal, integration_id: str) -> ReopenSessionResponse:
+        keys = [f"session:{principal.application_id}:{integration_id}"]
+        return self._locked(keys, lambda: self._reopen(principal, integration_id))  # type: ignore[no-any-return]
+
+    def _reopen(self, principal: IntegrationPrincipal, integration_id: str) -> ReopenSessionResponse:
+        now = self._clock.now()
+        with self._uow() as uow:
+            stored = uow.records.find_one(
+                "customer_sessions", application_id=principal.application_id, integration_id=integration_id
+            )
+            if stored is None:
+                raise NotFound("customer session", integration_id)
+            if stored["state"] != "closed":
+                raise InvalidInput(
+                    f"only a closed session can be reopened; this one is {stored['state']}",
+                    parameter="customerSessionId",
+                )
+            effects = roll_back(uow, stored, now, self._new_id)
+            uow.records.update(
+                "customer_sessions",
+                stored["id"],
+                {"state": OPEN, "effects": [], "committed": None, "closed_at": None, "updated": now},
+            )
+            row = uow.records.get("customer_sessions", stored["id"]) or stored
+            record_event(uow, stored["application_id"], "talon_session_reopened", row, effects, now)
+            uow.commit()
+        return ReopenSessionResponse(effects=wire_effects(effects))
+
+
+def _application(uow: UnitOfWork, principal: IntegrationPrincipal) -> Row:
+    app = uow.records.get("applications", principal.application_id, deleted=False)
+    if app is None:
+        raise NotFound("application", principal.application_id)
+    return app
+
+
+def _create_profile(uow: UnitOfWork, account_id: int, integration_id: str, now: datetime) -> Row:
+    values = {
+        "account_id": account_id,
+        "created": now,
+        "modified": now,
+        "integration_id": integration_id,
+        "attributes": {},
+        "last_activity": now,
+    }
+    profile_id = uow.records.insert("customer_profiles", values)
+    return {**values, "id": profile_id, "closed_sessions": 0, "total_sales": Decimal(0), "sandbox": False}
+
+
+def _save_session(
+    uow: UnitOfWork,
+    app: Row,
+    stored: Row | None,
+    integration_id: str,
+    state: str,
+    document: dict[str, Any],
+    session: Any,
+    effects: list[dict[str, Any]],
+    now: datetime,
+) -> Row:
+    values = {
+        **document,
+        "state": state,
+        "total": session.total,
+        "cart_item_total": session.cart_item_total,
+        "additional_cost_total": session.additional_cost_total,
+        "effects": effects,
+        "updated": now,
+    }
+    if state == "closed":
+        values["closed_at"] = now
+    if stored is None:
+        profile = document["profile_integration_id"]
+        first = (
+            not profile
+            or uow.records.count(
+                "customer_sessions", application_id=app["id"], profile_integration_id=profile
+            )
+            == 0
+        )
+        values.update(
+            application_id=app["id"],
+            integration_id=integration_id,
+            created=now,
+            first_session=first,
+            update_count=1,
+        )
+        session_id = uow.records.insert("customer_sessions", values)
+    else:
+        session_id = stored["id"]
+        values["update_count"] = stored["update_count"] + 1
+        uow.records.update("customer_sessions", session_id, values)
+    row = uow.records.get("customer_sessions", session_id)
+    assert row is not None
+    return row
+
+
+def _event_document(event: Row) -> dict[str, Any]:
+    return {
+        "id": event["id"],
+        "created": event["created"],
+        "applicationId": event["application_id"],
+        "profileId": event["profile_integration_id"],
+        "type": event["type"],
+        "attributes": event["attributes"],
+        "sessionId": event["session_integration_id"],
+        "effects": event["effects"],
+        "meta": event.get("meta") or {},
+    }
+
+
+__all__ = ["SessionService"]

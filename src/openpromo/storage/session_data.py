@@ -1,0 +1,269 @@
+"""The session hot path on SQL: few statements, atomic conditional updates for every limit.
+
+Counters are consumed with one ``INSERT ... ON CONFLICT DO UPDATE ... WHERE consumed + x <= limit``;
+coupons with ``UPDATE ... WHERE usage_limit = 0 OR usage_counter < usage_limit``. A closing session on
+PostgreSQL also reads its coupons and counters ``FOR UPDATE``, so parallel closes serialise on exactly
+the rows they share (SQLite has one writer at a time anyway).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from openpromo.services.ports import CounterKey, Row
+from openpromo.storage.database import Database
+from openpromo.storage.schema.columns import AMOUNT_SCALE
+from openpromo.storage.schema.core import (
+    campaign_evaluation_groups as groups,
+)
+from openpromo.storage.schema.core import (
+    campaigns,
+    coupons,
+    customer_profiles,
+    limit_counters,
+    referrals,
+    request_locks,
+    rulesets,
+)
+
+LOCK_TTL = timedelta(seconds=30)
+
+
+class SqlSessionData:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._postgres = conn.dialect.name == "postgresql"
+
+    def campaigns(self, application_id: int, only: Sequence[int] | None = None) -> list[Row]:
+        query = (
+            sa.select(campaigns, groups.c.mode.label("group_mode"), groups.c.position.label("group_position"))
+            .join(groups, groups.c.id == campaigns.c.evaluation_group_id)
+            .where(
+                campaigns.c.application_id == application_id,
+                campaigns.c.deleted.is_(False),
+                campaigns.c.active_ruleset_id.is_not(None),
+            )
+            .order_by(groups.c.position, groups.c.id, campaigns.c.evaluation_position, campaigns.c.id)
+        )
+        if only is not None:
+            query = query.where(campaigns.c.id.in_(list(only)))
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
+    def ruleset(self, ruleset_id: int) -> Row | None:
+        row = self.conn.execute(sa.select(rulesets).where(rulesets.c.id == ruleset_id)).first()
+        return dict(row._mapping) if row else None
+
+    def coupons(self, application_id: int, lookup_values: Sequence[str], *, lock: bool) -> list[Row]:
+        if not lookup_values:
+            return []
+        query = sa.select(coupons).where(
+            coupons.c.application_id == application_id, coupons.c.lookup_value.in_(list(lookup_values))
+        )
+        if lock and self._postgres:
+            query = query.order_by(coupons.c.id).with_for_update()
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
+    def counters(self, keys: Sequence[CounterKey], *, lock: bool) -> dict[CounterKey, Any]:
+        if not keys:
+            return {}
+        wanted = set(keys)
+        query = sa.select(
+            limit_counters.c.campaign_id,
+            limit_counters.c.action,
+            limit_counters.c.entity_key,
+            limit_counters.c.period_key,
+            limit_counters.c.consumed,
+        ).where(
+            limit_counters.c.campaign_id.in_({k[0] for k in wanted}),
+            limit_counters.c.entity_key.in_({k[2] for k in wanted}),
+            limit_counters.c.period_key.in_({k[3] for k in wanted}),
+        )
+        if lock and self._postgres:
+            query = query.order_by(limit_counters.c.id).with_for_update()
+        found: dict[CounterKey, Any] = {}
+        for row in self.conn.execute(query):
+            key = (row.campaign_id, row.action, row.entity_key, row.period_key)
+            if key in wanted:
+                found[key] = row.consumed
+        return found
+
+    def ensure_counters(self, application_id: int, keys: Sequence[CounterKey], now: datetime) -> None:
+        if not keys:
+            return
+        insert = (postgresql.insert if self._postgres else sqlite.insert)(limit_counters)
+        rows = [
+            {
+                "application_id": application_id,
+                "campaign_id": k[0],
+                "action": k[1],
+                "entity_key": k[2],
+                "period_key": k[3],
+                "consumed": Decimal(0),
+                "updated": now,
+            }
+            for k in keys
+        ]
+        self.conn.execute(insert.values(rows).on_conflict_do_nothing())
+
+    def consume(self, application_id: int, key: CounterKey, amount: Any, limit: Any, now: datetime) -> bool:
+        campaign_id, action, entity_key, period_key = key
+        insert = (postgresql.insert if self._postgres else sqlite.insert)(limit_counters)
+        scaled_limit = int(Decimal(limit) * AMOUNT_SCALE)
+        scaled_amount = int(Decimal(amount) * AMOUNT_SCALE)
+        if scaled_amount > scaled_limit:
+            return False
+        statement = insert.values(
+            application_id=application_id,
+            campaign_id=campaign_id,
+            action=action,
+            entity_key=entity_key,
+            period_key=period_key,
+            consumed=amount,
+            updated=now,
+        )
+        upsert = statement.on_conflict_do_update(
+            index_elements=["campaign_id", "action", "entity_key", "period_key"],
+            set_={
+                "consumed": limit_counters.c.consumed + scaled_amount_literal(scaled_amount),
+                "updated": now,
+            },
+            where=(limit_counters.c.consumed + scaled_amount_literal(scaled_amount))
+            <= scaled_amount_literal(scaled_limit),
+        ).returning(limit_counters.c.id)
+        return self.conn.execute(upsert).first() is not None
+
+    def release(self, key: CounterKey, amount: Any, now: datetime) -> None:
+        campaign_id, action, entity_key, period_key = key
+        scaled = scaled_amount_literal(int(Decimal(amount) * AMOUNT_SCALE))
+        self.conn.execute(
+            limit_counters.update()
+            .where(
+                limit_counters.c.campaign_id == campaign_id,
+                limit_counters.c.action == action,
+                limit_counters.c.entity_key == entity_key,
+                limit_counters.c.period_key == period_key,
+            )
+            .values(
+                consumed=sa.case(
+                    (limit_counters.c.consumed > scaled, limit_counters.c.consumed - scaled), else_=0
+                ),
+                updated=now,
+            )
+        )
+
+    def redeem_coupon(self, coupon_id: int, discount: Any) -> bool:
+        scaled = scaled_amount_literal(int(Decimal(discount) * AMOUNT_SCALE))
+        result = self.conn.execute(
+            coupons.update()
+            .where(
+                coupons.c.id == coupon_id,
+                sa.or_(coupons.c.usage_limit == 0, coupons.c.usage_counter < coupons.c.usage_limit),
+            )
+            .values(
+                usage_counter=coupons.c.usage_counter + 1,
+                discount_counter=coupons.c.discount_counter + scaled,
+            )
+        )
+        return result.rowcount > 0
+
+    def unredeem_coupon(self, coupon_id: int, discount: Any) -> None:
+        scaled = scaled_amount_literal(int(Decimal(discount) * AMOUNT_SCALE))
+        self.conn.execute(
+            coupons.update()
+            .where(coupons.c.id == coupon_id, coupons.c.usage_counter > 0)
+            .values(
+                usage_counter=coupons.c.usage_counter - 1,
+                discount_counter=coupons.c.discount_counter - scaled,
+            )
+        )
+
+    def redeem_referral(self, referral_id: int) -> bool:
+        result = self.conn.execute(
+            referrals.update()
+            .where(
+                referrals.c.id == referral_id,
+                sa.or_(referrals.c.usage_limit == 0, referrals.c.usage_counter < referrals.c.usage_limit),
+            )
+            .values(usage_counter=referrals.c.usage_counter + 1)
+        )
+        return result.rowcount > 0
+
+    def unredeem_referral(self, referral_id: int) -> None:
+        self.conn.execute(
+            referrals.update()
+            .where(referrals.c.id == referral_id, referrals.c.usage_counter > 0)
+            .values(usage_counter=referrals.c.usage_counter - 1)
+        )
+
+    def add_profile_totals(self, profile_id: int, sessions: int, sales: Any, now: datetime) -> None:
+        scaled = scaled_amount_literal(int(Decimal(sales) * AMOUNT_SCALE))
+        self.conn.execute(
+            customer_profiles.update()
+            .where(customer_profiles.c.id == profile_id)
+            .values(
+                closed_sessions=customer_profiles.c.closed_sessions + sessions,
+                total_sales=customer_profiles.c.total_sales + scaled,
+                modified=now,
+            )
+        )
+
+
+def scaled_amount_literal(value: int) -> sa.ColumnElement[Any]:
+    """A raw scaled integer (millionths) for arithmetic on ``Amount`` columns, bypassing their conversion."""
+    return sa.literal(value, sa.BigInteger())
+
+
+class SqlRequestLocks:
+    """Lock rows in ``request_locks``, each taken in its own short transaction; they expire after 30 s so a
+    crashed worker cannot block a session for long."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def acquire(self, keys: Sequence[str], owner: str, now: datetime) -> bool:
+        taken: list[str] = []
+        for key in sorted(set(keys)):
+            if self._take(key, owner, now):
+                taken.append(key)
+            else:
+                self.release(taken, owner)
+                return False
+        return True
+
+    def _take(self, key: str, owner: str, now: datetime) -> bool:
+        dialect = postgresql if self.database.dialect == "postgresql" else sqlite
+        statement = (
+            dialect.insert(request_locks)
+            .values(lock_key=key, owner=owner, expires=now + LOCK_TTL)
+            .on_conflict_do_update(
+                index_elements=["lock_key"],
+                set_={"owner": owner, "expires": now + LOCK_TTL},
+                where=request_locks.c.expires < now,
+            )
+            .returning(request_locks.c.lock_key)
+        )
+        with self.database.transaction(write=True) as conn:
+            taken = conn.execute(statement).first() is not None
+            conn.commit()
+        return taken
+
+    def release(self, keys: Sequence[str], owner: str) -> None:
+        if not keys:
+            return
+        with self.database.transaction(write=True) as conn:
+            conn.execute(
+                request_locks.delete().where(
+                    request_locks.c.lock_key.in_(list(keys)), request_locks.c.owner == owner
+                )
+            )
+            conn.commit()
+
+
+__all__ = ["SqlRequestLocks", "SqlSessionData"]
