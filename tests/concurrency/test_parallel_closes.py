@@ -1,0 +1,108 @@
+"""Real parallel requests against limits: nothing is ever redeemed or spent past its limit, no 5xx."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api import factories
+from tests.api.factories import campaign, coupon, discount_rule
+from tests.conftest import Server, create_application, random_id, start_server, stop_server
+
+CART = [{"sku": "shirt", "quantity": 2, "price": 20}]
+CLIENTS = 50
+
+
+@pytest.fixture(params=[("postgres", 2), ("sqlite", 1)], ids=["postgres-2-workers", "sqlite-1-worker"])
+def busy_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+    kind, workers = request.param
+    url = request.getfixturevalue(f"{kind}_url")
+    server = start_server(url, tmp_path / "server.log", workers=workers)
+    yield server
+    stop_server(server)
+
+
+def _close(server: Server, key: str, code: str, barrier: threading.Barrier) -> httpx.Response:
+    with server.client(f"ApiKey-v1 {key}") as client:
+        body: dict[str, Any] = {
+            "customerSession": {
+                "profileId": random_id("p"),
+                "couponCodes": [code],
+                "cartItems": CART,
+                "state": "closed",
+            }
+        }
+        barrier.wait()
+        return client.put(f"/v2/customer_sessions/{random_id('race')}", json=body)
+
+
+def test_fifty_parallel_closes_redeem_a_single_use_coupon_once(busy_server: Server) -> None:
+    # given a coupon with usageLimit 1 in a campaign with a discount budget of 3 coupons' worth
+    with busy_server.management() as mgmt:
+        app = create_application(mgmt)
+    rule = discount_rule("coupon", ["and", ["couponValid"]], 10, name="ten")
+    limits = [{"action": "setDiscount", "limit": 30, "entities": []}]
+    campaign_id = campaign(busy_server, app, [rule], limits=limits)
+    code = random_id("ONCE")
+    coupon_id = coupon(busy_server, app, campaign_id, code, usage_limit=1)
+    # and a second campaign whose budget allows exactly 3 discounts of 10
+    budget_rule = discount_rule("budget", ["and", True], 10, name="budgeted")
+    budget_campaign = campaign(busy_server, app, [budget_rule], limits=limits)
+    barrier = threading.Barrier(CLIENTS)
+    # when 50 clients close sessions at the same moment
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        responses = list(pool.map(lambda _: _close(busy_server, app.key, code, barrier), range(CLIENTS)))
+    # then nothing failed on the server
+    assert all(r.status_code < 500 for r in responses), [r.text for r in responses if r.status_code >= 500]
+    ok = [r for r in responses if r.status_code == 200]
+    assert len(ok) + len([r for r in responses if r.status_code == 409]) == CLIENTS
+    # the coupon was redeemed exactly once, in the database and in the answers
+    accepted = [r for r in ok if any(e["effectType"] == "acceptCoupon" for e in r.json()["effects"])]
+    assert len(accepted) == 1
+    assert factories.row(busy_server, "coupons", coupon_id)["usage_counter"] == 1
+    # the budgeted campaign gave at most 3 discounts, and its counter agrees
+    budgeted = [
+        e
+        for r in ok
+        for e in r.json()["effects"]
+        if e["effectType"] == "setDiscount" and e["campaignId"] == budget_campaign
+    ]
+    assert len(budgeted) <= 3
+    with factories.database(busy_server)(write=False) as uow:
+        counters = uow.records.find(
+            "limit_counters", {"campaign_id": budget_campaign, "action": "setDiscount"}
+        ).rows
+    assert sum(c["consumed"] for c in counters) == 10 * len(budgeted) <= 30
+
+
+def test_a_parallel_write_to_one_session_gets_409(busy_server: Server) -> None:
+    with busy_server.management() as mgmt:
+        app = create_application(mgmt)
+    slow = {
+        "title": "slow",
+        "condition": [
+            "and",
+            [">", ["count", ["filter", ["list", *range(2000)], [["x"], [">", [".", "x"], -1]]]], 0],
+        ],
+        "effects": [],
+    }
+    for _ in range(5):
+        campaign(busy_server, app, [slow])
+    session_id = random_id("same")
+    barrier = threading.Barrier(10)
+
+    def update(_: int) -> int:
+        with busy_server.client(f"ApiKey-v1 {app.key}") as client:
+            barrier.wait()
+            body = {"customerSession": {"cartItems": CART}}
+            return client.put(f"/v2/customer_sessions/{session_id}", json=body).status_code
+
+    with ThreadPoolExecutor(10) as pool:
+        codes = list(pool.map(update, range(10)))
+    assert set(codes) <= {200, 409} and 200 in codes and 409 in codes, codes
