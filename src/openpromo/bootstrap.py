@@ -16,6 +16,7 @@ from openpromo.config import Settings
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.container import Services
+from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.ruleset_cache import RulesetCache
 from openpromo.services.sessions import SessionService
 from openpromo.storage.database import Database
@@ -36,6 +37,7 @@ def build_services(database: Database) -> Services:
         auth=AuthService(uow, clock),
         applications=ApplicationService(uow, clock),
         sessions=SessionService(uow, clock, SqlRequestLocks(database), RulesetCache()),
+        idempotency=IdempotencyService(uow, clock),
         ping=database.ping,
     )
 

@@ -419,3 +419,25 @@ def test_unknown_session_is_404_and_other_applications_do_not_see_it(
     with server.client(f"ApiKey-v1 {other.key}") as client:
         assert_error(client.get(f"/v2/customer_sessions/{session_id}"), 404)
         assert_error(client.put(f"/v2/customer_sessions/{session_id}/reopen"), 404)
+
+
+def test_idempotency_key_replays_and_refuses_another_body(
+    server: Server, app: AppContext, integration: httpx.Client
+) -> None:
+    campaign(server, app, [discount_rule("always", ["and", True], 1)])
+    session_id = random_id("idem")
+    key = {"Idempotency-Key": random_id("key")}
+    body = {"customerSession": {"cartItems": CART}, "responseContent": ["customerSession"]}
+    first = integration.put(f"/v2/customer_sessions/{session_id}", json=body, headers=key)
+    again = integration.put(f"/v2/customer_sessions/{session_id}", json=body, headers=key)
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content
+    assert again.json()["customerSession"]["updateCount"] == 1  # replayed, not run again
+    other = integration.put(f"/v2/customer_sessions/{session_id}", json={"customerSession": {}}, headers=key)
+    assert_error(other, 409)
+    assert_error(
+        integration.put(
+            f"/v2/customer_sessions/{session_id}", json=body, headers={"Idempotency-Key": "k" * 256}
+        ),
+        400,
+    )

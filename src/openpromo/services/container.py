@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
+from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.sessions import SessionService
 
 
@@ -15,6 +16,7 @@ class Services:
     auth: AuthService
     applications: ApplicationService
     sessions: SessionService
+    idempotency: IdempotencyService
     ping: Callable[[], None]
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from litestar import Request, get, put
+from litestar import Request, Response, get, put
 from litestar.params import QueryParameter
 
 from openpromo.api.auth import integration, services
 from openpromo.api.codec import decode
+from openpromo.api.idempotency import idempotent
 from openpromo.api.routing import INTEGRATION, body, in_thread
+from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.errors import InvalidInput
 from openpromo.services.models.base import Time
 from openpromo.services.models.sessions import (
@@ -65,11 +67,13 @@ async def get_customer_session(request: Req, customer_session_id: str) -> Integr
     operation_id="reopenCustomerSession",
     **INTEGRATION,
 )
-async def reopen_customer_session(request: Req, customer_session_id: str) -> ReopenSessionResponse:
-    def run() -> ReopenSessionResponse:
-        return services(request).sessions.reopen(integration(request), customer_session_id)
+async def reopen_customer_session(
+    request: Req, customer_session_id: str, body: bytes
+) -> Response[ReopenSessionResponse]:
+    def reopen(principal: IntegrationPrincipal) -> ReopenSessionResponse:
+        return services(request).sessions.reopen(principal, customer_session_id)
 
-    return await in_thread(run)
+    return cast("Response[ReopenSessionResponse]", await in_thread(lambda: idempotent(request, body, reopen)))
 
 
 ROUTES = [update_customer_session, get_customer_session, reopen_customer_session]
