@@ -43,15 +43,14 @@ def parse_now(value: str | None) -> Time | None:
 )
 async def update_customer_session(
     request: Req, customer_session_id: str, body: bytes, dry: Dry = False, now: Now = None
-) -> IntegrationStateV2:
-    def run() -> IntegrationStateV2:
-        principal = integration(request)
+) -> Response[IntegrationStateV2]:
+    def update(principal: IntegrationPrincipal) -> IntegrationStateV2:
         data = decode(body, IntegrationRequest)
-        return services(request).sessions.update(
-            principal, customer_session_id, data, dry=dry, now=parse_now(now)
-        )
+        sessions = services(request).sessions
+        return sessions.update(principal, customer_session_id, data, dry=dry, now=parse_now(now))
 
-    return await in_thread(run)
+    # The body is encoded already; the annotation documents its shape in the OpenAPI document.
+    return cast("Response[IntegrationStateV2]", await in_thread(lambda: idempotent(request, body, update)))
 
 
 @get("/v2/customer_sessions/{customer_session_id:str}", operation_id="getCustomerSession", **INTEGRATION)
