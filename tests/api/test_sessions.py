@@ -441,3 +441,66 @@ def test_idempotency_key_replays_and_refuses_another_body(
         ),
         400,
     )
+
+
+def test_partial_return_rolls_back_the_returned_units(
+    server: Server, app: AppContext, integration: httpx.Client
+) -> None:
+    # given a closed session with a per-item discount on every shirt and a 10 session discount
+    per_shirt = {
+        "title": "1 off shirts",
+        "condition": ["and", True],
+        "effects": [
+            [
+                "setDiscountPerItem",
+                "shirt",
+                ["filter", [".", "Session", "CartItems"], [["Item"], ["=", [".", "Item", "Sku"], "shirt"]]],
+                [["Item"], 1],
+            ]
+        ],
+    }
+    campaign(server, app, [per_shirt, discount_rule("ten", ["and", True], 10, name="ten off")])
+    session_id = random_id("ret")
+    put(integration, session_id, profileId="erin", cartItems=CART, state="closed")
+    # when one of the two shirts (15.50 of a 40.00 cart) comes back
+    body = {
+        "return": {"returnedCartItems": [{"position": 0, "quantity": 1, "sku": "shirt"}]},
+        "responseContent": ["customerSession"],
+    }
+    response = integration.post(f"/v2/customer_sessions/{session_id}/returns", json=body)
+    # then that shirt's discount and 15.5/40 of the session discount are rolled back
+    assert response.status_code == 200, response.text
+    rollbacks = response.json()["effects"]
+    assert [(e["props"]["name"], e["props"]["value"]) for e in rollbacks] == [("shirt", 1), ("ten off", 3.88)]
+    assert (
+        rollbacks[0]["props"]["cartItemPosition"] == 0 and rollbacks[0]["props"]["cartItemSubPosition"] == 0
+    )
+    state = response.json()
+    assert state["return"]["returnedCartItems"] == [{"position": 0, "quantity": 1, "sku": "shirt"}]
+    assert state["previousReturns"] == []
+    line = state["customerSession"]["cartItems"][0]
+    assert line["returnedQuantity"] == 1 and line["remainingQuantity"] == 1
+    assert state["customerSession"]["state"] == "partially_returned"
+    # a second return of the same line can only take what is left
+    too_many = {"return": {"returnedCartItems": [{"position": 0, "quantity": 2}]}}
+    assert_error(
+        integration.post(f"/v2/customer_sessions/{session_id}/returns", json=too_many),
+        400,
+        pointer="/return/returnedCartItems/0/quantity",
+    )
+    # cancelling afterwards rolls back only what is still committed
+    cancelled = effects(put(integration, session_id, state="cancelled"))
+    assert [(e["props"]["name"], e["props"]["value"]) for e in cancelled] == [("shirt", 1), ("ten off", 6.12)]
+
+
+def test_returns_need_a_closed_session(integration: httpx.Client) -> None:
+    session_id = random_id("open")
+    put(integration, session_id, cartItems=CART)
+    body = {"return": {"returnedCartItems": [{"position": 0}]}}
+    assert_error(integration.post(f"/v2/customer_sessions/{session_id}/returns", json=body), 400)
+    assert_error(integration.post(f"/v2/customer_sessions/{random_id('none')}/returns", json=body), 404)
+    assert_error(
+        integration.post(f"/v2/customer_sessions/{session_id}/returns", json={"return": {}}),
+        400,
+        pointer="/return/returnedCartItems",
+    )

@@ -96,6 +96,9 @@ class SessionData(Protocol):
 
     def unredeem_coupon(self, coupon_id: int, discount: Any) -> None: ...
 
+    def release_coupon_discount(self, coupon_id: int, discount: Any) -> None:
+        """Give back part of a coupon's discount counter (a partial return) without un-using it."""
+
     def redeem_referral(self, referral_id: int) -> bool: ...
 
     def unredeem_referral(self, referral_id: int) -> None: ...

@@ -17,6 +17,7 @@ from typing import Any
 
 from openpromo.engine.effects import DISCOUNT_TYPES
 from openpromo.engine.evaluate import Evaluation
+from openpromo.engine.returns import discount_rollback
 from openpromo.services.errors import Conflict
 from openpromo.services.ports import Row, UnitOfWork
 
@@ -118,18 +119,8 @@ def roll_back(uow: UnitOfWork, stored: Row, now: datetime, new_id: Callable[[], 
 
 def _rollback_of(effect: dict[str, Any]) -> dict[str, Any] | None:
     kind, props = effect["effectType"], effect["props"]
-    out: dict[str, Any]
     if kind in DISCOUNT_TYPES:
-        out = {"name": props["name"], "value": props["value"]}
-        if "position" in props:
-            out["cartItemPosition"] = props["position"]
-            out["cartItemSubPosition"] = props.get("subPosition", 0)
-        if "additionalCostId" in props:
-            out["additionalCostId"] = props["additionalCostId"]
-            out["additionalCost"] = props["additionalCost"]
-        if "scope" in props:
-            out["scope"] = props["scope"]
-        return {**effect, "effectType": "rollbackDiscount", "props": out}
+        return discount_rollback(effect, props["value"])
     if kind == "acceptCoupon":
         return {**effect, "effectType": "rollbackCoupon", "props": {"value": props["value"]}}
     if kind == "acceptReferral":

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from openpromo.engine.errors import InvalidTransition
@@ -17,11 +18,14 @@ from openpromo.engine.evaluate import Evaluation
 from openpromo.engine.states import EVENT_OF, OPEN, check_update, commits, rolls_back
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.errors import Conflict, InvalidInput, NotFound
+from openpromo.services.models.convert import from_row
 from openpromo.services.models.sessions import (
     IntegrationCustomerSessionResponse,
     IntegrationRequest,
     IntegrationStateV2,
     ReopenSessionResponse,
+    Return,
+    ReturnIntegrationRequest,
 )
 from openpromo.services.ports import Clock, RequestLocks, Row, UnitOfWork, UnitOfWorkFactory
 from openpromo.services.ruleset_cache import RulesetCache
@@ -35,6 +39,7 @@ from openpromo.services.session_output import (
     session_record,
     wire_effects,
 )
+from openpromo.services.session_returns import apply_return, check_returned
 
 
 class SessionService:
@@ -212,6 +217,82 @@ class SessionService:
             response.coupons = loaded.coupon_documents()
         if "event" in wanted and event is not None:
             response.event = _event_document(event)
+        return response
+
+    # -- returns -----------------------------------------------------------------------------
+
+    def return_items(
+        self,
+        principal: IntegrationPrincipal,
+        integration_id: str,
+        request: ReturnIntegrationRequest,
+        *,
+        dry: bool,
+    ) -> IntegrationStateV2:
+        keys = [f"session:{principal.application_id}:{integration_id}"]
+        run = partial(self._return_items, principal, integration_id, request, dry=dry)
+        return self._locked(keys, run)  # type: ignore[no-any-return]
+
+    def _return_items(
+        self,
+        principal: IntegrationPrincipal,
+        integration_id: str,
+        request: ReturnIntegrationRequest,
+        *,
+        dry: bool,
+    ) -> IntegrationStateV2:
+        now = self._clock.now()
+        with self._uow(write=not dry) as uow:
+            app = _application(uow, principal)
+            stored = uow.records.find_one(
+                "customer_sessions", application_id=app["id"], integration_id=integration_id
+            )
+            if stored is None:
+                raise NotFound("customer session", integration_id)
+            wanted = check_returned(stored, request.return_)
+            effects, _value, lines = apply_return(uow, app, stored, wanted, now, dry=dry)
+            previous = uow.records.find("returns", {"session_id": stored["id"]}).rows
+            if dry:
+                return IntegrationStateV2(
+                    effects=wire_effects(effects), created_coupons=[], created_referrals=[]
+                )
+            row = uow.records.get("customer_sessions", stored["id"]) or stored
+            event = record_event(uow, app["id"], "talon_session_partially_returned", row, effects, now)
+            profile_row = None
+            if stored["profile_integration_id"]:
+                profile_row = uow.records.find_one(
+                    "customer_profiles",
+                    account_id=principal.account_id,
+                    integration_id=stored["profile_integration_id"],
+                )
+            returned = [
+                {"position": p, "quantity": q, "sku": lines[p]["sku"]} for p, q in sorted(wanted.items())
+            ]
+            values = {
+                "application_id": app["id"],
+                "account_id": principal.account_id,
+                "created": now,
+                "session_id": stored["id"],
+                "session_integration_id": integration_id,
+                "profile_id": profile_row["id"] if profile_row else None,
+                "profile_integration_id": stored["profile_integration_id"] or None,
+                "event_id": event["id"],
+                "returned_cart_items": returned,
+            }
+            return_id = uow.records.insert("returns", values)
+            uow.commit()
+        response = IntegrationStateV2(
+            effects=wire_effects(effects),
+            created_coupons=[],
+            created_referrals=[],
+            return_=from_row(Return, {**values, "id": return_id}),
+            previous_returns=[from_row(Return, r) for r in previous],
+        )
+        wanted_content = set(request.response_content or ())
+        if "customerSession" in wanted_content:
+            response.customer_session = session_record(row)
+        if "customerProfile" in wanted_content and profile_row is not None:
+            response.customer_profile = profile_record(profile_row)
         return response
 
     # -- get and reopen ------------------------------------------------------------------------

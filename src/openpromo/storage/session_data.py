@@ -184,6 +184,14 @@ class SqlSessionData:
             )
         )
 
+    def release_coupon_discount(self, coupon_id: int, discount: Any) -> None:
+        scaled = scaled_amount_literal(int(Decimal(discount) * AMOUNT_SCALE))
+        self.conn.execute(
+            coupons.update()
+            .where(coupons.c.id == coupon_id)
+            .values(discount_counter=coupons.c.discount_counter - scaled)
+        )
+
     def redeem_referral(self, referral_id: int) -> bool:
         result = self.conn.execute(
             referrals.update()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, cast
 
-from litestar import Request, Response, get, put
+from litestar import Request, Response, get, post, put
 from litestar.params import QueryParameter
 
 from openpromo.api.auth import integration, services
@@ -19,11 +19,13 @@ from openpromo.services.models.sessions import (
     IntegrationRequest,
     IntegrationStateV2,
     ReopenSessionResponse,
+    ReturnIntegrationRequest,
 )
 
 Req = Request[Any, Any, Any]
 Dry = Annotated[bool, QueryParameter(name="dry", required=False)]
 Now = Annotated[str | None, QueryParameter(name="now", required=False)]
+RunRuleEngine = Annotated[bool, QueryParameter(name="runRuleEngine", required=False)]
 
 
 def parse_now(value: str | None) -> Time | None:
@@ -75,6 +77,27 @@ async def reopen_customer_session(
     return cast("Response[ReopenSessionResponse]", await in_thread(lambda: idempotent(request, body, reopen)))
 
 
-ROUTES = [update_customer_session, get_customer_session, reopen_customer_session]
+@post(
+    "/v2/customer_sessions/{customer_session_id:str}/returns",
+    operation_id="returnCartItems",
+    status_code=200,
+    **INTEGRATION,
+    **body(ReturnIntegrationRequest),
+)
+async def return_cart_items(
+    request: Req,
+    customer_session_id: str,
+    body: bytes,
+    dry: Dry = False,
+    run_rule_engine: RunRuleEngine = False,
+) -> Response[IntegrationStateV2]:
+    def give_back(principal: IntegrationPrincipal) -> IntegrationStateV2:
+        data = decode(body, ReturnIntegrationRequest)
+        return services(request).sessions.return_items(principal, customer_session_id, data, dry=dry)
+
+    return cast("Response[IntegrationStateV2]", await in_thread(lambda: idempotent(request, body, give_back)))
+
+
+ROUTES = [update_customer_session, get_customer_session, reopen_customer_session, return_cart_items]
 
 __all__ = ["ROUTES"]

@@ -162,6 +162,35 @@ class CustomerProfile(Model, kw_only=True):
     sandbox: bool | None = None
 
 
+class ReturnedCartItem(Model, kw_only=True):
+    position: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    quantity: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    sku: Annotated[str, msgspec.Meta(min_length=1)] | None = None
+
+
+class NewReturn(Model, kw_only=True):
+    returned_cart_items: Annotated[list[ReturnedCartItem], msgspec.Meta(min_length=1, max_length=1000)]
+
+
+class ReturnIntegrationRequest(Model, kw_only=True):
+    return_: NewReturn = msgspec.field(name="return")
+    response_content: list[Literal["customerSession", "customerProfile"]] | None = None
+
+
+class Return(Model, kw_only=True):
+    id: int
+    created: datetime
+    application_id: int
+    account_id: int
+    returned_cart_items: list[ReturnedCartItem]
+    event_id: int
+    session_id: int
+    session_integration_id: str
+    profile_id: int | None = None
+    profile_integration_id: str | None = None
+    created_by: int | None = None
+
+
 class IntegrationStateV2(Model, kw_only=True):
     customer_profile: CustomerProfile | None = None
     triggered_campaigns: list[Any] | None = None
@@ -172,6 +201,8 @@ class IntegrationStateV2(Model, kw_only=True):
     coupons: list[Any] | None = None
     event: dict[str, Any] | None = None
     customer_session: CustomerSessionV2 | None = None
+    return_: Return | None = msgspec.field(default=None, name="return")
+    previous_returns: list[Return] | None = None
 
 
 class IntegrationCustomerSessionResponse(Model, kw_only=True):
@@ -195,9 +226,13 @@ __all__ = [
     "IntegrationRequest",
     "IntegrationStateV2",
     "NewCustomerSessionV2",
+    "NewReturn",
     "Product",
     "ReopenSessionResponse",
     "ResponseContent",
+    "Return",
+    "ReturnIntegrationRequest",
+    "ReturnedCartItem",
     "RuleFailureReason",
     "SessionState",
 ]

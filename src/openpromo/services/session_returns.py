@@ -1,0 +1,117 @@
+"""Partial returns of a closed session's cart items (``POST /v2/customer_sessions/{id}/returns``).
+
+Our choices (DOMAIN B §1.5, open question 7): ``position`` is required; ``quantity`` defaults to what is
+left of the line; ``sku``, when sent, must match the line. Further returns of a ``partially_returned``
+session are allowed. ``runRuleEngine`` re-evaluation is not done: the rollback is exact and proportional.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from openpromo.engine.returns import returned_units, roll_back_return
+from openpromo.services.errors import ErrorDetail, InvalidInput
+from openpromo.services.models.sessions import NewReturn
+from openpromo.services.ports import Row, UnitOfWork
+from openpromo.services.session_load import settings_of
+
+
+def check_returned(stored: Row, request: NewReturn) -> dict[int, int]:
+    """position → units returned now; 400 naming the field for anything that does not fit the cart."""
+    if stored["state"] not in ("closed", "partially_returned"):
+        raise InvalidInput(
+            f"only a closed session can have items returned; this one is {stored['state']}",
+            parameter="customerSessionId",
+        )
+    lines = stored["cart_items"]
+    wanted: dict[int, int] = {}
+    problems = []
+    for index, item in enumerate(request.returned_cart_items):
+        pointer = f"/return/returnedCartItems/{index}"
+        if item.position is None or item.position >= len(lines):
+            problems.append(
+                ErrorDetail("Invalid value", "position must name a line of the cart", f"{pointer}/position")
+            )
+            continue
+        line = lines[item.position]
+        if item.sku is not None and item.sku != line["sku"]:
+            problems.append(
+                ErrorDetail(
+                    "Invalid value", f"the line at this position is {line['sku']!r}", f"{pointer}/sku"
+                )
+            )
+            continue
+        left = int(line["quantity"]) - int(line.get("returnedQuantity") or 0) - wanted.get(item.position, 0)
+        quantity = item.quantity if item.quantity is not None else left
+        if quantity < 1 or quantity > left:
+            problems.append(
+                ErrorDetail(
+                    "Invalid value", f"{left} units of this line can be returned", f"{pointer}/quantity"
+                )
+            )
+            continue
+        wanted[item.position] = wanted.get(item.position, 0) + quantity
+    if problems:
+        error = InvalidInput(problems[0].details, pointer=problems[0].pointer)
+        error.details = problems
+        raise error
+    return wanted
+
+
+def apply_return(
+    uow: UnitOfWork, app: Row, stored: Row, wanted: dict[int, int], now: datetime, *, dry: bool
+) -> tuple[list[dict[str, Any]], Decimal, list[dict[str, Any]]]:
+    """Roll back what the returned units had; returns (rollback effects, returned value, new cart)."""
+    lines = [dict(line) for line in stored["cart_items"]]
+    before = {p: int(lines[p].get("returnedQuantity") or 0) for p in wanted}
+    value = sum((Decimal(str(lines[p]["price"])) * q for p, q in wanted.items()), Decimal(0))
+    cart_value = stored["cart_item_total"] or Decimal(0)
+    share = value / cart_value if cart_value else Decimal(0)
+    committed = stored.get("committed") or {"effects": [], "counters": [], "coupons": [], "referrals": []}
+    units = returned_units({p: (before[p], q) for p, q in wanted.items()})
+    result = roll_back_return(committed["effects"], units, share, settings_of(app).currency_digits)
+    for position, quantity in wanted.items():
+        lines[position]["returnedQuantity"] = before[position] + quantity
+    if dry:
+        return result.rollbacks, value, lines
+    data = uow.sessions
+    counters = []
+    for campaign_id, action, entity_key, period_key, amount in committed["counters"]:
+        amount = Decimal(amount)
+        if action == "setDiscount" and result.by_campaign.get(campaign_id):
+            back = min(amount, result.by_campaign[campaign_id])
+            data.release((campaign_id, action, entity_key, period_key), back, now)
+            amount -= back
+        counters.append([campaign_id, action, entity_key, period_key, str(amount)])
+    coupons = []
+    for coupon_id, discount in committed["coupons"]:
+        back = min(Decimal(discount), result.by_coupon.get(coupon_id, Decimal(0)))
+        if back:
+            data.release_coupon_discount(coupon_id, back)
+        coupons.append([coupon_id, str(Decimal(discount) - back)])
+    if committed.get("profileId"):
+        data.add_profile_totals(committed["profileId"], 0, -value, now)
+    remaining_total = Decimal(committed.get("total") or 0) - value
+    uow.records.update(
+        "customer_sessions",
+        stored["id"],
+        {
+            "committed": {
+                **committed,
+                "counters": counters,
+                "coupons": coupons,
+                "effects": result.remaining,
+                "total": str(remaining_total),
+            },
+            "cart_items": lines,
+            "state": "partially_returned",
+            "effects": result.remaining,
+            "updated": now,
+        },
+    )
+    return result.rollbacks, value, lines
+
+
+__all__ = ["apply_return", "check_returned"]
