@@ -17,6 +17,7 @@ from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.container import Services
 from openpromo.services.idempotency import IdempotencyService
+from openpromo.services.profiles import ProfileService
 from openpromo.services.ruleset_cache import RulesetCache
 from openpromo.services.sessions import SessionService
 from openpromo.storage.database import Database
@@ -33,11 +34,14 @@ class SystemClock:
 def build_services(database: Database) -> Services:
     uow = SqlUnitOfWorkFactory(database)
     clock = SystemClock()
+    locks = SqlRequestLocks(database)
+    cache = RulesetCache()
     return Services(
         auth=AuthService(uow, clock),
         applications=ApplicationService(uow, clock),
-        sessions=SessionService(uow, clock, SqlRequestLocks(database), RulesetCache()),
+        sessions=SessionService(uow, clock, locks, cache),
         idempotency=IdempotencyService(uow, clock),
+        profiles=ProfileService(uow, clock, locks, cache),
         ping=database.ping,
     )
 

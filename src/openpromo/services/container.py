@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.idempotency import IdempotencyService
+from openpromo.services.profiles import ProfileService
 from openpromo.services.sessions import SessionService
 
 
@@ -17,6 +18,7 @@ class Services:
     applications: ApplicationService
     sessions: SessionService
     idempotency: IdempotencyService
+    profiles: ProfileService
     ping: Callable[[], None]
 
 

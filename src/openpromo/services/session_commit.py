@@ -34,13 +34,7 @@ def commit_close(
     now: datetime,
 ) -> None:
     data = uow.sessions
-    counters = []
-    for key, amount in sorted(evaluation.consumed.items()):
-        if amount <= 0:
-            continue
-        if not data.consume(app["id"], key, amount, evaluation.limits[key], now):
-            raise Conflict(RACE)
-        counters.append([*key, str(amount)])
+    counters = commit_counters(uow, app, evaluation, now)
     coupons = []
     commitments = evaluation.commitments
     for coupon_id in commitments.coupon_redemptions:
@@ -68,6 +62,18 @@ def commit_close(
         "profileId": profile_row["id"] if profile_row else None,
     }
     uow.records.update("customer_sessions", row["id"], {"committed": committed})
+
+
+def commit_counters(uow: UnitOfWork, app: Row, evaluation: Evaluation, now: datetime) -> list[list[Any]]:
+    """Consume every budget counter the evaluation took, atomically; what was taken, for rollbacks."""
+    counters = []
+    for key, amount in sorted(evaluation.consumed.items()):
+        if amount <= 0:
+            continue
+        if not uow.sessions.consume(app["id"], key, amount, evaluation.limits[key], now):
+            raise Conflict(RACE)
+        counters.append([*key, str(amount)])
+    return counters
 
 
 def _effect_row(app_id: int, session_id: int, effect: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -146,4 +152,4 @@ def record_event(
     return {**values, "id": event_id, "meta": None}
 
 
-__all__ = ["commit_close", "record_event", "roll_back"]
+__all__ = ["commit_close", "commit_counters", "record_event", "roll_back"]

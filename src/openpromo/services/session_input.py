@@ -16,7 +16,7 @@ from typing import Any
 from openpromo.engine import model
 from openpromo.services.errors import ErrorDetail, InvalidInput
 from openpromo.services.models.sessions import AdditionalCost, CartItemInput, NewCustomerSessionV2
-from openpromo.services.ports import Row
+from openpromo.services.ports import Records, Row
 
 MAX_TOTAL_QUANTITY = 10_000
 _NUMBER = (int, Decimal, float)
@@ -103,22 +103,19 @@ def validate(document: Mapping[str, Any], definitions: Definitions) -> None:
                 "/customerSession/cartItems",
             )
         )
-    problems += _attributes(
+    problems += check_attributes(
         document["attributes"], "CustomerSession", "/customerSession/attributes", definitions
     )
     for name in document["additional_costs"]:
         problems += _cost(name, ("session", "both"), f"/customerSession/additionalCosts/{name}", definitions)
     for index, item in enumerate(items):
         pointer = f"/customerSession/cartItems/{index}"
-        problems += _attributes(
+        problems += check_attributes(
             item.get("attributes") or {}, "CartItem", f"{pointer}/attributes", definitions
         )
         for name in item.get("additionalCosts") or {}:
             problems += _cost(name, ("item", "both"), f"{pointer}/additionalCosts/{name}", definitions)
-    if problems:
-        error = InvalidInput(problems[0].details, pointer=problems[0].pointer, title=problems[0].title)
-        error.details = problems
-        raise error
+    raise_problems(problems)
 
 
 def _cost(name: str, kinds: tuple[str, ...], pointer: str, definitions: Definitions) -> list[ErrorDetail]:
@@ -132,7 +129,7 @@ def _cost(name: str, kinds: tuple[str, ...], pointer: str, definitions: Definiti
     return []
 
 
-def _attributes(
+def check_attributes(
     values: Mapping[str, Any], entity: str, pointer: str, definitions: Definitions
 ) -> list[ErrorDetail]:
     problems = []
@@ -174,6 +171,22 @@ def _has_type(value: Any, kind: str) -> bool:
             return False
         return True
     return True  # location and other structured types are stored as sent
+
+
+def load_definitions(records: Records, account_id: int, entities: Sequence[str]) -> Definitions:
+    attributes = {
+        (row["entity"], row["name"]): row["type"]
+        for row in records.find("attributes", {"account_id": account_id, "entity": list(entities)}).rows
+    }
+    costs = {row["name"]: row for row in records.find("additional_costs", {"account_id": account_id}).rows}
+    return Definitions(attributes, costs)
+
+
+def raise_problems(problems: Sequence[ErrorDetail]) -> None:
+    if problems:
+        error = InvalidInput(problems[0].details, pointer=problems[0].pointer, title=problems[0].title)
+        error.details = list(problems)
+        raise error
 
 
 def engine_session(
@@ -239,4 +252,13 @@ def cost_document(costs: Mapping[str, AdditionalCost]) -> dict[str, Any]:
     return {name: {"price": cost.price} for name, cost in costs.items()}
 
 
-__all__ = ["Definitions", "engine_session", "merged_document", "normalise_code", "validate"]
+__all__ = [
+    "Definitions",
+    "check_attributes",
+    "engine_session",
+    "load_definitions",
+    "merged_document",
+    "normalise_code",
+    "raise_problems",
+    "validate",
+]

@@ -20,7 +20,7 @@ from openpromo.engine.lookups import Lookups, Program
 from openpromo.services.errors import InvalidInput
 from openpromo.services.ports import CounterKey, Row, UnitOfWork
 from openpromo.services.ruleset_cache import RulesetCache
-from openpromo.services.session_input import Definitions, normalise_code
+from openpromo.services.session_input import Definitions, load_definitions, normalise_code
 
 
 def _limits(documents: Sequence[dict[str, Any]] | None) -> tuple[model.Limit, ...]:
@@ -271,15 +271,7 @@ def load_inputs(
     uow: UnitOfWork, app: Row, account_id: int, document: dict[str, Any], now: datetime
 ) -> Loaded:
     """The definitions and the profile; campaigns, coupons and counters come with ``Loaded.evaluate``."""
-    attributes = {
-        (row["entity"], row["name"]): row["type"]
-        for row in uow.records.find(
-            "attributes", {"account_id": account_id, "entity": ["CustomerSession", "CartItem"]}
-        ).rows
-    }
-    costs = {
-        row["name"]: row for row in uow.records.find("additional_costs", {"account_id": account_id}).rows
-    }
+    definitions = load_definitions(uow.records, account_id, ("CustomerSession", "CartItem"))
     profile_row = None
     audience_ids: frozenset[int] = frozenset()
     audiences: dict[int, str] = {}
@@ -299,7 +291,7 @@ def load_inputs(
         app=app,
         account_id=account_id,
         now=now,
-        definitions=Definitions(attributes, costs),
+        definitions=definitions,
         profile_row=profile_row,
         audience_ids=audience_ids,
         audiences=audiences,

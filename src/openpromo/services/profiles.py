@@ -1,0 +1,276 @@
+"""Customer profiles through the Integration API: update one (optionally running the rules, whose
+effects commit at once, DOMAIN A1), or up to 1000 at a time (never running rules).
+
+Attributes merge key by key (a key sent replaces the stored value; keys not sent stay). Profiles are
+account-level: every application of the account sees the same profile.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from openpromo.engine.evaluate import Evaluation
+from openpromo.services.auth import IntegrationPrincipal
+from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound
+from openpromo.services.models.profiles import (
+    CustomerProfileIntegrationRequestV2,
+    CustomerProfileIntegrationResponseV2,
+    CustomerProfileUpdateV2Response,
+    MultipleCustomerProfileIntegrationRequest,
+    MultipleCustomerProfileIntegrationResponseV2,
+)
+from openpromo.services.ports import Clock, RequestLocks, Row, UnitOfWork, UnitOfWorkFactory
+from openpromo.services.ruleset_cache import RulesetCache
+from openpromo.services.session_commit import commit_counters
+from openpromo.services.session_input import (
+    check_attributes,
+    engine_session,
+    load_definitions,
+    raise_problems,
+)
+from openpromo.services.session_load import load_inputs
+from openpromo.services.session_output import effect_document, failure_reasons, profile_record, wire_effects
+
+
+class ProfileService:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        locks: RequestLocks,
+        cache: RulesetCache,
+        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._locks = locks
+        self._cache = cache
+        self._new_id = new_id
+
+    def update(
+        self,
+        principal: IntegrationPrincipal,
+        integration_id: str,
+        request: CustomerProfileIntegrationRequestV2,
+        *,
+        run_rule_engine: bool = False,
+        dry: bool = False,
+    ) -> CustomerProfileIntegrationResponseV2:
+        if dry and not run_rule_engine:
+            raise InvalidInput("dry needs runRuleEngine=true", parameter="dry")
+        if request.response_content and not run_rule_engine:
+            raise InvalidInput("responseContent needs runRuleEngine=true", pointer="/responseContent")
+        if not integration_id or len(integration_id) > 1000:
+            raise InvalidInput("a profile id has 1 to 1000 characters", parameter="integrationId")
+        owner = self._new_id()
+        keys = [f"profile:{principal.account_id}:{integration_id}"]
+        if not self._locks.acquire(keys, owner, self._clock.now()):
+            raise Conflict("Too many requests or limit reached - avoid parallel requests for one profile")
+        try:
+            return self._update(principal, integration_id, request, run_rule_engine=run_rule_engine, dry=dry)
+        finally:
+            self._locks.release(keys, owner)
+
+    def _update(
+        self,
+        principal: IntegrationPrincipal,
+        integration_id: str,
+        request: CustomerProfileIntegrationRequestV2,
+        *,
+        run_rule_engine: bool,
+        dry: bool,
+    ) -> CustomerProfileIntegrationResponseV2:
+        now = self._clock.now()
+        with self._uow(write=not dry) as uow:
+            app = uow.records.get("applications", principal.application_id, deleted=False)
+            if app is None:
+                raise NotFound("application", principal.application_id)
+            definitions = load_definitions(uow.records, principal.account_id, ("CustomerProfile",))
+            raise_problems(
+                check_attributes(request.attributes or {}, "CustomerProfile", "/attributes", definitions)
+            )
+            row = uow.records.find_one(
+                "customer_profiles", account_id=principal.account_id, integration_id=integration_id
+            )
+            created = row is None
+            attributes = {**(row["attributes"] if row else {}), **(request.attributes or {})}
+            if not dry:
+                row = _upsert(uow, principal.account_id, row, integration_id, attributes, now)
+                if request.audiences_changes is not None:
+                    _change_audiences(
+                        uow, principal.account_id, integration_id, request.audiences_changes, now
+                    )
+            elif row is not None:
+                row = {**row, "attributes": attributes}
+            effects: list[dict[str, Any]] = []
+            evaluation: Evaluation | None = None
+            if run_rule_engine:
+                evaluation = self._evaluate(uow, app, principal, integration_id, request, now, dry=dry)
+                effects = [effect_document(e) for e in evaluation.effects]
+                if not dry:
+                    commit_counters(uow, app, evaluation, now)
+            event = None
+            if not dry and run_rule_engine:
+                kind = "talon_profile_created" if created else "talon_profile_updated"
+                event = _event(uow, app["id"], kind, integration_id, effects, now)
+            if not dry:
+                uow.commit()
+        response = CustomerProfileIntegrationResponseV2(
+            effects=wire_effects(effects), created_coupons=[], created_referrals=[]
+        )
+        wanted = set(request.response_content or ())
+        if "customerProfile" in wanted and row is not None:
+            response.customer_profile = profile_record(row)
+        if "ruleFailureReasons" in wanted and evaluation is not None:
+            response.rule_failure_reasons = failure_reasons(evaluation.failures, {})
+        if "event" in wanted and event is not None:
+            response.event = event
+        return response
+
+    def _evaluate(
+        self,
+        uow: UnitOfWork,
+        app: Row,
+        principal: IntegrationPrincipal,
+        integration_id: str,
+        request: CustomerProfileIntegrationRequestV2,
+        now: datetime,
+        *,
+        dry: bool,
+    ) -> Evaluation:
+        document: dict[str, Any] = {
+            "profile_integration_id": integration_id,
+            "store_integration_id": None,
+            "coupon_codes": [],
+            "referral_code": None,
+            "loyalty_cards": [],
+            "identifiers": [],
+            "attributes": {},
+            "cart_items": [],
+            "additional_costs": {},
+        }
+        loaded = load_inputs(uow, app, principal.account_id, document, now)
+        session = engine_session(0, "", "open", document)
+        only = request.evaluable_campaign_ids if dry else None
+        return loaded.evaluate(
+            uow, self._cache, session, loaded.profile_row, only=only, lock=not dry, new_id=self._new_id
+        )
+
+    def update_many(
+        self, principal: IntegrationPrincipal, request: MultipleCustomerProfileIntegrationRequest
+    ) -> MultipleCustomerProfileIntegrationResponseV2:
+        now = self._clock.now()
+        seen: set[str] = set()
+        with self._uow() as uow:
+            definitions = load_definitions(uow.records, principal.account_id, ("CustomerProfile",))
+            problems: list[ErrorDetail] = []
+            for index, item in enumerate(request.customer_profiles):
+                pointer = f"/customerProfiles/{index}"
+                if item.integration_id in seen:
+                    problems.append(
+                        ErrorDetail("Invalid value", "a profile appears twice", f"{pointer}/integrationId")
+                    )
+                seen.add(item.integration_id)
+                problems += check_attributes(
+                    item.attributes or {}, "CustomerProfile", f"{pointer}/attributes", definitions
+                )
+            raise_problems(problems)
+            stored = {
+                row["integration_id"]: row
+                for row in uow.records.find(
+                    "customer_profiles", {"account_id": principal.account_id, "integration_id": sorted(seen)}
+                ).rows
+            }
+            states = []
+            for item in request.customer_profiles:
+                row = stored.get(item.integration_id)
+                attributes = {**(row["attributes"] if row else {}), **(item.attributes or {})}
+                row = _upsert(uow, principal.account_id, row, item.integration_id, attributes, now)
+                states.append(CustomerProfileUpdateV2Response(customer_profile=profile_record(row)))
+            uow.commit()
+        return MultipleCustomerProfileIntegrationResponseV2(integration_states=states)
+
+
+def _upsert(
+    uow: UnitOfWork,
+    account_id: int,
+    row: Row | None,
+    integration_id: str,
+    attributes: dict[str, Any],
+    now: datetime,
+) -> Row:
+    if row is None:
+        values = {
+            "account_id": account_id,
+            "created": now,
+            "modified": now,
+            "integration_id": integration_id,
+            "attributes": attributes,
+            "last_activity": now,
+        }
+        profile_id = uow.records.insert("customer_profiles", values)
+        return {**values, "id": profile_id, "closed_sessions": 0, "total_sales": Decimal(0), "sandbox": False}
+    uow.records.update(
+        "customer_profiles", row["id"], {"attributes": attributes, "modified": now, "last_activity": now}
+    )
+    return {**row, "attributes": attributes, "modified": now, "last_activity": now}
+
+
+def _change_audiences(uow: UnitOfWork, account_id: int, profile: str, changes: Any, now: datetime) -> None:
+    wanted = sorted(set(changes.adds) | set(changes.deletes))
+    known = {
+        row["id"]
+        for row in uow.records.find(
+            "audiences", {"account_id": account_id, "id": wanted, "deleted": False}
+        ).rows
+    }
+    problems = [
+        ErrorDetail("Unknown", f"audience {a} does not exist", f"/audiencesChanges/{field}/{i}")
+        for field in ("adds", "deletes")
+        for i, a in enumerate(getattr(changes, field))
+        if a not in known
+    ]
+    raise_problems(problems)
+    for audience in changes.deletes:
+        uow.records.delete_where("audience_memberships", audience_id=audience, profile_integration_id=profile)
+    for audience in changes.adds:
+        uow.records.delete_where("audience_memberships", audience_id=audience, profile_integration_id=profile)
+        uow.records.insert(
+            "audience_memberships",
+            {
+                "account_id": account_id,
+                "audience_id": audience,
+                "profile_integration_id": profile,
+                "created": now,
+            },
+        )
+
+
+def _event(
+    uow: UnitOfWork, app_id: int, kind: str, profile: str, effects: list[dict[str, Any]], now: datetime
+) -> dict[str, Any]:
+    values = {
+        "application_id": app_id,
+        "created": now,
+        "type": kind,
+        "profile_integration_id": profile,
+        "attributes": {},
+        "effects": effects,
+    }
+    event_id = uow.records.insert("events", values)
+    return {
+        "id": event_id,
+        "created": now,
+        "applicationId": app_id,
+        "profileId": profile,
+        "type": kind,
+        "attributes": {},
+        "effects": effects,
+    }
+
+
+__all__ = ["ProfileService"]
