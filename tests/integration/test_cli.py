@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -65,6 +66,12 @@ def test_serve_demo_prints_keys_and_is_idempotent(tmp_path: Path) -> None:
         assert apps.status_code == 200
         assert [a["name"] for a in apps.json()["data"]] == ["OpenPromo demo shop"]
         assert httpx.get(f"{base}/metrics").status_code == 200
+        # the printed curl line works: DEMO-10 takes 10% off the 60 cart, and points are on offer
+        curl = next(line.strip() for line in output.splitlines() if line.strip().startswith("curl "))
+        answer = subprocess.run(["bash", "-c", curl], capture_output=True, text=True, check=True).stdout
+        effects = json.loads(answer)["effects"]
+        assert [e["effectType"] for e in effects] == ["acceptCoupon", "setDiscount", "addLoyaltyPoints"]
+        assert effects[1]["props"]["value"] == 6 and effects[2]["props"]["value"] == 6
     finally:
         _stop(process)
     # when started again on the same database
