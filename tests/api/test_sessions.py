@@ -504,3 +504,49 @@ def test_returns_need_a_closed_session(integration: httpx.Client) -> None:
         400,
         pointer="/return/returnedCartItems",
     )
+
+
+def test_close_creates_coupons_referrals_reservations_and_writes_attributes(
+    server: Server, app: AppContext, integration: httpx.Client
+) -> None:
+    vip = "vip" + random_id("a").replace("-", "")
+    factories.define(
+        server, "attributes", entity="CustomerProfile", name=vip, title=vip, type="boolean", suggestions=[]
+    )
+    reserved = random_id("RES")
+    rules = [
+        {
+            "title": "reward",
+            "condition": ["and", True],
+            "effects": [
+                ["createCoupon", {"pattern": "GIFT-######", "validity": "30D"}],
+                ["createReferral", {}],
+                ["reserveCoupon", reserved],
+                ["updateAttributeValue", f"Profile.Attributes.{vip}", True],
+            ],
+        }
+    ]
+    campaign_id = campaign(server, app, rules, features=["coupons", "referrals"])
+    coupon(server, app, campaign_id, reserved)
+    profile = random_id("frank")
+    session_id = random_id("s")
+    # an open session shows the attribute update but creates and reserves nothing yet
+    opened = put(integration, session_id, profileId=profile, cartItems=CART)
+    assert [e["effectType"] for e in effects(opened)] == ["updateAttributeValue"]
+    assert opened.json()["createdCoupons"] == [] and opened.json()["createdReferrals"] == []
+    closed = put(integration, session_id, state="closed")
+    kinds = [e["effectType"] for e in effects(closed)]
+    assert kinds == ["updateAttributeValue", "couponCreated", "referralCreated", "reserveCoupon"]
+    state = closed.json()
+    [created] = state["createdCoupons"]
+    assert created["value"].startswith("GIFT-") and len(created["value"]) == 11
+    assert created["recipientIntegrationId"] == profile and created["campaignId"] == campaign_id
+    assert state["createdReferrals"][0]["advocateProfileIntegrationId"] == profile
+    reserve = effects(closed, "reserveCoupon")[0]["props"]
+    assert reserve == {"couponValue": reserved, "profileIntegrationId": profile, "isNewReservation": True}
+    answer = integration.put(
+        f"/v2/customer_profiles/{profile}",
+        params={"runRuleEngine": "true"},
+        json={"responseContent": ["customerProfile"]},
+    )
+    assert answer.json()["customerProfile"]["attributes"][vip] is True

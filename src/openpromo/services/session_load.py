@@ -59,6 +59,7 @@ class Loaded:
     campaign_rows: list[Row] = field(default_factory=list)
     audience_ids: frozenset[int] = frozenset()
     audiences: dict[int, str] = field(default_factory=dict)
+    referral: model.Referral | None = None
     created_coupons: list[Any] = field(default_factory=list)
     created_referrals: list[Any] = field(default_factory=list)
 
@@ -121,6 +122,7 @@ class Loaded:
                 "referrals", application_id=app_id, lookup_code=normalise_code(session.referral_code, case)
             )
             referral = _referral(row) if row else None
+        self.referral = referral
         self.campaign_rows = uow.sessions.campaigns(app_id, only)
         campaigns = self._campaigns(uow, cache, forced=only is not None)
         counters = self._counters(uow, campaigns, session, coupons, referral, lock=lock)

@@ -129,10 +129,54 @@ def _costs(costs: Mapping[str, Any]) -> dict[str, Any]:
     return {name: AdditionalCost(price=Decimal(str(c["price"]))) for name, c in costs.items()}
 
 
+def coupon_document(row: Row) -> dict[str, Any]:
+    """A coupon as the spec's ``Coupon`` (absent optional fields left out)."""
+    document: dict[str, Any] = {
+        "id": row["id"],
+        "created": row["created"],
+        "campaignId": row["campaign_id"],
+        "value": row["value"],
+        "usageLimit": row.get("usage_limit") or 0,
+        "usageCounter": row.get("usage_counter") or 0,
+    }
+    optional = {
+        "discountLimit": row.get("discount_limit"),
+        "expiryDate": row.get("expiry_date"),
+        "startDate": row.get("start_date"),
+        "recipientIntegrationId": row.get("recipient_integration_id"),
+        "attributes": row.get("attributes"),
+    }
+    document.update({k: v for k, v in optional.items() if v is not None})
+    return document
+
+
+def referral_document(row: Row) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "id": row["id"],
+        "created": row["created"],
+        "campaignId": row["campaign_id"],
+        "advocateProfileIntegrationId": row["advocate_profile_integration_id"],
+        "code": row["code"],
+        "usageCounter": row.get("usage_counter") or 0,
+        "usageLimit": row.get("usage_limit") or 0,
+    }
+    if row.get("expiry_date") is not None:
+        document["expiryDate"] = row["expiry_date"]
+    return document
+
+
 def profile_record(row: Row, audiences: list[tuple[int, str]] | None = None) -> CustomerProfile:
     memberships = [AudienceMembership(id=i, name=n) for i, n in audiences or []]
     last = row["last_activity"] or row["created"]
     return from_row(CustomerProfile, row, last_activity=last, audience_memberships=memberships)
 
 
-__all__ = ["effect_document", "failure_reasons", "profile_record", "session_record", "wire_effects"]
+__all__ = [
+    "coupon_document",
+    "effect_document",
+    "failure_reasons",
+    "profile_record",
+    "referral_document",
+    "session_record",
+    "wire_effects",
+]

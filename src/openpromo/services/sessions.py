@@ -33,13 +33,16 @@ from openpromo.services.session_commit import commit_close, record_event, roll_b
 from openpromo.services.session_input import engine_session, merged_document, validate
 from openpromo.services.session_load import Loaded, load_inputs
 from openpromo.services.session_output import (
+    coupon_document,
     effect_document,
     failure_reasons,
     profile_record,
+    referral_document,
     session_record,
     wire_effects,
 )
 from openpromo.services.session_returns import apply_return, check_returned
+from openpromo.services.session_writes import CloseWrites, apply_attribute_updates, apply_audience_changes
 
 
 class SessionService:
@@ -147,6 +150,14 @@ class SessionService:
                 uow, app, stored, integration_id, payload.state, document, session, effects, now
             )
             if committing:
+                advocate = loaded.referral.advocate_integration_id if loaded.referral else None
+                writes = CloseWrites(uow, app, row, advocate, now)
+                effects += writes.apply(evaluation.deferred)
+                loaded.created_coupons = [coupon_document(c) for c in writes.created_coupons]
+                loaded.created_referrals = [referral_document(r) for r in writes.created_referrals]
+                uow.records.update("customer_sessions", row["id"], {"effects": effects})
+                apply_attribute_updates(uow, principal.account_id, row, effects, now)
+                apply_audience_changes(uow, principal.account_id, row["profile_integration_id"], effects, now)
                 commit_close(uow, app, row, profile_row, evaluation, effects, now)
             if profile_row is not None:
                 uow.records.update(

@@ -1,0 +1,213 @@
+"""Writes a closing session commits beyond budgets and redemptions (DOMAIN A1): coupons and referrals
+its rules create, coupon reservations, attribute updates and audience changes.
+
+Each returns the effects to add to the answer (``couponCreated``, ``referralCreated``,
+``reserveCoupon``) and fills ``createdCoupons``/``createdReferrals``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from openpromo import rules
+from openpromo.engine.effects import Origin
+from openpromo.rules.durations import parse_duration, shift
+from openpromo.services.codes import DEFAULT_CHARACTERS, DEFAULT_PATTERN, unique_codes
+from openpromo.services.ports import Row, UnitOfWork
+from openpromo.services.session_input import normalise_code
+
+
+def _envelope(origin: Origin, kind: str, props: dict[str, Any]) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "campaignId": origin.campaign_id,
+        "rulesetId": origin.ruleset_id,
+        "ruleIndex": origin.rule_index,
+        "ruleName": origin.rule_name,
+        "effectType": kind,
+        "props": props,
+    }
+    if origin.coupon_id is not None:
+        document["triggeredByCoupon"] = origin.coupon_id
+    if origin.group_id is not None:
+        document["evaluationGroupID"] = origin.group_id
+        document["evaluationGroupMode"] = origin.group_mode
+    return document
+
+
+class CloseWrites:
+    def __init__(
+        self, uow: UnitOfWork, app: Row, session: Row, referral_advocate: str | None, now: datetime
+    ) -> None:
+        self.uow = uow
+        self.app = app
+        self.session = session
+        self.advocate = referral_advocate
+        self.now = now
+        self.profile = session["profile_integration_id"] or ""
+        self.created_coupons: list[Row] = []
+        self.created_referrals: list[Row] = []
+
+    def apply(self, deferred: list[tuple[Origin, rules.EffectRequest]]) -> list[dict[str, Any]]:
+        handlers: dict[type, Callable[[Origin, Any], dict[str, Any] | None]] = {
+            rules.CreateCoupon: self._coupon,
+            rules.CreateReferral: self._referral,
+            rules.ReserveCoupon: self._reserve,
+        }
+        effects = []
+        for origin, request in deferred:
+            effect = handlers[type(request)](origin, request)
+            if effect is not None:
+                effects.append(effect)
+        return effects
+
+    def _codes(self, table: str, column: str, pattern: str | None) -> str:
+        case = self.app["case_sensitivity"]
+        records = self.uow.records
+        app_id = self.app["id"]
+        [code] = unique_codes(
+            1,
+            pattern or DEFAULT_PATTERN,
+            DEFAULT_CHARACTERS,
+            lambda c: normalise_code(c, case),
+            lambda keys: records.existing(table, column, keys, application_id=app_id),
+        )
+        return normalise_code(code, case) if case != "sensitive" else code
+
+    def _until(self, validity: str | None) -> datetime | None:
+        duration = parse_duration(validity) if validity and validity != "unlimited" else None
+        return shift(self.now, duration) if duration else None
+
+    def _coupon(self, origin: Origin, request: rules.CreateCoupon) -> dict[str, Any] | None:
+        owner = self.advocate if request.recipient == "advocate" else self.profile
+        if not owner:
+            return None
+        code = self._codes("coupons", "lookup_value", request.pattern)
+        values = {
+            "application_id": self.app["id"],
+            "campaign_id": origin.campaign_id,
+            "created": self.now,
+            "value": code,
+            "lookup_value": normalise_code(code, self.app["case_sensitivity"]),
+            "usage_limit": request.usage_limit or 1,
+            "discount_limit": request.discount_limit,
+            "expiry_date": self._until(request.validity),
+            "recipient_integration_id": owner,
+            "attributes": dict(request.attributes),
+            "created_in_session_id": self.session["id"],
+        }
+        coupon_id = self.uow.records.insert("coupons", values)
+        self.created_coupons.append(
+            {**values, "id": coupon_id, "usage_counter": 0, "discount_counter": Decimal(0)}
+        )
+        return _envelope(origin, "couponCreated", {"value": code, "profileId": owner})
+
+    def _referral(self, origin: Origin, request: rules.CreateReferral) -> dict[str, Any] | None:
+        if not self.profile:
+            return None
+        code = self._codes("referrals", "lookup_code", None)
+        values = {
+            "application_id": self.app["id"],
+            "campaign_id": request.campaign_id or origin.campaign_id,
+            "created": self.now,
+            "code": code,
+            "lookup_code": normalise_code(code, self.app["case_sensitivity"]),
+            "usage_limit": request.usage_limit or 0,
+            "expiry_date": self._until(request.validity),
+            "advocate_profile_integration_id": self.profile,
+            "attributes": {},
+            "created_in_session_id": self.session["id"],
+        }
+        referral_id = self.uow.records.insert("referrals", values)
+        self.created_referrals.append({**values, "id": referral_id, "usage_counter": 0})
+        return _envelope(origin, "referralCreated", {"value": code})
+
+    def _reserve(self, origin: Origin, request: rules.ReserveCoupon) -> dict[str, Any] | None:
+        if not self.profile:
+            return None
+        lookup = normalise_code(request.code, self.app["case_sensitivity"])
+        coupon = self.uow.records.find_one("coupons", application_id=self.app["id"], lookup_value=lookup)
+        if coupon is None:
+            return None
+        existing = self.uow.records.find_one(
+            "coupon_reservations", coupon_id=coupon["id"], profile_integration_id=self.profile
+        )
+        if existing is None:
+            self.uow.records.insert(
+                "coupon_reservations",
+                {
+                    "application_id": self.app["id"],
+                    "coupon_id": coupon["id"],
+                    "profile_integration_id": self.profile,
+                    "created": self.now,
+                },
+            )
+            self.uow.records.update(
+                "coupons", coupon["id"], {"reservation_counter": coupon["reservation_counter"] + 1}
+            )
+        props = {
+            "couponValue": coupon["value"],
+            "profileIntegrationId": self.profile,
+            "isNewReservation": existing is None,
+        }
+        return _envelope(origin, "reserveCoupon", props)
+
+
+def apply_attribute_updates(
+    uow: UnitOfWork, account_id: int, session: Row, effects: list[dict[str, Any]], now: datetime
+) -> None:
+    """``updateAttributeValue`` effects write ``Profile.Attributes.x`` and ``Session.Attributes.x``."""
+    profile_changes: dict[str, Any] = {}
+    session_changes: dict[str, Any] = {}
+    for effect in effects:
+        if effect["effectType"] != "updateAttributeValue":
+            continue
+        root, _, rest = str(effect["props"]["path"]).partition(".")
+        section, _, name = rest.partition(".")
+        if section != "Attributes" or not name:
+            continue
+        if root in ("Profile", "CustomerProfile"):
+            profile_changes[name] = effect["props"]["value"]
+        elif root in ("Session", "CustomerSession"):
+            session_changes[name] = effect["props"]["value"]
+    if session_changes:
+        uow.records.update(
+            "customer_sessions", session["id"], {"attributes": {**session["attributes"], **session_changes}}
+        )
+    profile = session["profile_integration_id"]
+    if profile_changes and profile:
+        row = uow.records.find_one("customer_profiles", account_id=account_id, integration_id=profile)
+        if row is not None:
+            uow.records.update(
+                "customer_profiles",
+                row["id"],
+                {"attributes": {**row["attributes"], **profile_changes}, "modified": now},
+            )
+
+
+def apply_audience_changes(
+    uow: UnitOfWork, account_id: int, profile: str, effects: list[dict[str, Any]], now: datetime
+) -> None:
+    if not profile:
+        return
+    for effect in effects:
+        kind = effect["effectType"]
+        if kind not in ("addToAudience", "removeFromAudience"):
+            continue
+        audience = effect["props"]["audienceId"]
+        uow.records.delete_where("audience_memberships", audience_id=audience, profile_integration_id=profile)
+        if kind == "addToAudience":
+            uow.records.insert(
+                "audience_memberships",
+                {
+                    "account_id": account_id,
+                    "audience_id": audience,
+                    "profile_integration_id": profile,
+                    "created": now,
+                },
+            )
+
+
+__all__ = ["CloseWrites", "apply_attribute_updates", "apply_audience_changes"]
