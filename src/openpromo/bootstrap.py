@@ -15,6 +15,7 @@ from openpromo.api.app import create_app
 from openpromo.config import Settings
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
+from openpromo.services.campaigns import CampaignService
 from openpromo.services.container import Services
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
@@ -42,6 +43,7 @@ def build_services(database: Database) -> Services:
         sessions=SessionService(uow, clock, locks, cache),
         idempotency=IdempotencyService(uow, clock),
         profiles=ProfileService(uow, clock, locks, cache),
+        campaigns=CampaignService(uow, clock),
         ping=database.ping,
     )
 

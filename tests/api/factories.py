@@ -1,8 +1,5 @@
-"""Test data the Management API does not create yet, written straight into the server's database.
-
-``campaign`` is the one place tests create campaigns with rulesets and coupons; it switches to the
-Management API when that lands, and no test changes.
-"""
+"""Test data: campaigns through the Management API, and rows the API does not create yet (coupons with
+every field set, definitions) written straight into the server's database."""
 
 from __future__ import annotations
 
@@ -37,38 +34,30 @@ def campaign(
     start_time: datetime | None = None,
     end_time: datetime | None = None,
 ) -> int:
-    now = datetime.now(UTC)
-    with database(server)() as uow:
-        campaign_id = uow.records.insert(
-            "campaigns",
-            {
-                "application_id": app.id,
-                "account_id": 1,
-                "created": now,
-                "updated": now,
-                "name": name,
-                "state": state,
-                "tags": [],
-                "features": list(features),
-                "limits": list(limits),
-                "evaluation_group_id": group_id or app.body["defaultEvaluationGroupId"],
-                "evaluation_position": position,
-                "start_time": start_time,
-                "end_time": end_time,
-            },
+    """A campaign with an active ruleset, through the Management API (``position`` orders the campaigns
+    of a group: campaigns join their group at the end, so create them in order)."""
+    body: dict[str, Any] = {
+        "name": name,
+        "state": state,
+        "tags": [],
+        "features": list(features),
+        "limits": list(limits),
+    }
+    if group_id is not None:
+        body["evaluationGroupId"] = group_id
+    if start_time is not None:
+        body["startTime"] = start_time.isoformat()
+    if end_time is not None:
+        body["endTime"] = end_time.isoformat()
+    with server.management() as mgmt:
+        created = mgmt.post(f"/v1/applications/{app.id}/campaigns", json=body)
+        assert created.status_code == 201, created.text
+        campaign_id: int = created.json()["id"]
+        ruleset = mgmt.post(
+            f"/v1/applications/{app.id}/campaigns/{campaign_id}/rulesets",
+            json={"rules": list(rules), "bindings": [], "activate": True},
         )
-        ruleset_id = uow.records.insert(
-            "rulesets",
-            {
-                "application_id": app.id,
-                "campaign_id": campaign_id,
-                "created": now,
-                "rules": list(rules),
-                "bindings": [],
-            },
-        )
-        uow.records.update("campaigns", campaign_id, {"active_ruleset_id": ruleset_id})
-        uow.commit()
+        assert ruleset.status_code == 201, ruleset.text
     return campaign_id
 
 
@@ -91,19 +80,19 @@ def coupon(server: Server, app: AppContext, campaign_id: int, value: str, **fiel
 
 
 def group(server: Server, app: AppContext, mode: str, position: int = 1) -> int:
-    with database(server)() as uow:
-        group_id = uow.records.insert(
-            "campaign_evaluation_groups",
-            {
-                "application_id": app.id,
-                "created": datetime.now(UTC),
+    with server.management() as mgmt:
+        created = mgmt.post(
+            f"/v1/applications/{app.id}/campaign_evaluation_groups",
+            json={
                 "name": f"{mode} group",
-                "mode": mode,
-                "evaluation_scope": "session",
-                "position": position,
+                "parentId": app.body["defaultEvaluationGroupId"],
+                "evaluationMode": mode,
+                "evaluationScope": "session",
+                "locked": False,
             },
         )
-        uow.commit()
+    assert created.status_code == 201, created.text
+    group_id: int = created.json()["id"]
     return group_id
 
 

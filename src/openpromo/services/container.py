@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
+from openpromo.services.campaigns import CampaignService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
 from openpromo.services.sessions import SessionService
@@ -19,6 +20,7 @@ class Services:
     sessions: SessionService
     idempotency: IdempotencyService
     profiles: ProfileService
+    campaigns: CampaignService
     ping: Callable[[], None]
 
 

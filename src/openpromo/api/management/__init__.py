@@ -1,7 +1,7 @@
 """Management API routes (``/v1``), one module per resource."""
 
-from openpromo.api.management import applications, users
+from openpromo.api.management import applications, campaigns, users
 
-ROUTES = [*applications.ROUTES, *users.ROUTES]
+ROUTES = [*applications.ROUTES, *users.ROUTES, *campaigns.ROUTES]
 
 __all__ = ["ROUTES"]

@@ -1,0 +1,166 @@
+"""Management API: campaigns, rulesets and campaign evaluation groups."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, delete, get, post, put
+from litestar.params import QueryParameter
+
+from openpromo.api.auth import management, services
+from openpromo.api.codec import decode
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, body, in_thread, page
+from openpromo.services.models.base import Page
+from openpromo.services.models.campaigns import (
+    Campaign,
+    CampaignEvaluationGroup,
+    NewCampaign,
+    NewCampaignEvaluationGroup,
+    NewRuleset,
+    Ruleset,
+    UpdateCampaign,
+)
+
+Req = Request[Any, Any, Any]
+CAMPAIGNS = "/v1/applications/{application_id:int}/campaigns"
+CAMPAIGN = CAMPAIGNS + "/{campaign_id:int}"
+GROUPS = "/v1/applications/{application_id:int}/campaign_evaluation_groups"
+CampaignState = Annotated[str | None, QueryParameter(name="campaignState", required=False)]
+Name = Annotated[str | None, QueryParameter(name="name", required=False)]
+Tags = Annotated[str | None, QueryParameter(name="tags", required=False)]
+
+
+@post(CAMPAIGNS, operation_id="createCampaign", status_code=201, **MANAGEMENT, **body(NewCampaign))
+async def create_campaign(request: Req, application_id: int, body: bytes) -> Campaign:
+    def run() -> Campaign:
+        principal = management(request)
+        return services(request).campaigns.create(principal, application_id, decode(body, NewCampaign))
+
+    return await in_thread(run)
+
+
+@get(CAMPAIGNS, operation_id="getCampaigns", **MANAGEMENT)
+async def list_campaigns(
+    request: Req,
+    application_id: int,
+    page_size: PageSize = 1000,
+    skip: Skip = 0,
+    sort: Sort = None,
+    campaign_state: CampaignState = None,
+    name: Name = None,
+    tags: Tags = None,
+) -> Page:
+    def run() -> Page:
+        principal = management(request)
+        return services(request).campaigns.list(
+            principal, application_id, page(page_size, skip, sort), state=campaign_state, name=name, tags=tags
+        )
+
+    return await in_thread(run)
+
+
+@get(CAMPAIGN, operation_id="getCampaign", **MANAGEMENT)
+async def get_campaign(request: Req, application_id: int, campaign_id: int) -> Campaign:
+    def run() -> Campaign:
+        return services(request).campaigns.get(management(request), application_id, campaign_id)
+
+    return await in_thread(run)
+
+
+@put(CAMPAIGN, operation_id="updateCampaign", **MANAGEMENT, **body(UpdateCampaign))
+async def update_campaign(request: Req, application_id: int, campaign_id: int, body: bytes) -> Campaign:
+    def run() -> Campaign:
+        principal = management(request)
+        data = decode(body, UpdateCampaign)
+        return services(request).campaigns.update(principal, application_id, campaign_id, data)
+
+    return await in_thread(run)
+
+
+@delete(CAMPAIGN, operation_id="deleteCampaign", **MANAGEMENT)
+async def delete_campaign(request: Req, application_id: int, campaign_id: int) -> None:
+    def run() -> None:
+        services(request).campaigns.delete(management(request), application_id, campaign_id)
+
+    await in_thread(run)
+
+
+@post(CAMPAIGN + "/rulesets", operation_id="createRuleset", status_code=201, **MANAGEMENT, **body(NewRuleset))
+async def create_ruleset(request: Req, application_id: int, campaign_id: int, body: bytes) -> Ruleset:
+    def run() -> Ruleset:
+        principal = management(request)
+        data = decode(body, NewRuleset)
+        return services(request).campaigns.create_ruleset(principal, application_id, campaign_id, data)
+
+    return await in_thread(run)
+
+
+@get(CAMPAIGN + "/rulesets", operation_id="getRulesets", **MANAGEMENT)
+async def list_rulesets(
+    request: Req, application_id: int, campaign_id: int, page_size: PageSize = 1000, skip: Skip = 0
+) -> Page:
+    def run() -> Page:
+        principal = management(request)
+        return services(request).campaigns.list_rulesets(
+            principal, application_id, campaign_id, page(page_size, skip, None)
+        )
+
+    return await in_thread(run)
+
+
+@get(CAMPAIGN + "/rulesets/{ruleset_id:int}", operation_id="getRuleset", **MANAGEMENT)
+async def get_ruleset(request: Req, application_id: int, campaign_id: int, ruleset_id: int) -> Ruleset:
+    def run() -> Ruleset:
+        principal = management(request)
+        return services(request).campaigns.get_ruleset(principal, application_id, campaign_id, ruleset_id)
+
+    return await in_thread(run)
+
+
+@post(
+    GROUPS,
+    operation_id="createCampaignEvaluationGroup",
+    status_code=201,
+    **MANAGEMENT,
+    **body(NewCampaignEvaluationGroup),
+)
+async def create_group(request: Req, application_id: int, body: bytes) -> CampaignEvaluationGroup:
+    def run() -> CampaignEvaluationGroup:
+        principal = management(request)
+        data = decode(body, NewCampaignEvaluationGroup)
+        return services(request).campaigns.create_group(principal, application_id, data)
+
+    return await in_thread(run)
+
+
+@get(GROUPS, operation_id="getCampaignEvaluationGroups", **MANAGEMENT)
+async def list_groups(request: Req, application_id: int) -> list[CampaignEvaluationGroup]:
+    def run() -> list[CampaignEvaluationGroup]:
+        return services(request).campaigns.list_groups(management(request), application_id)
+
+    return await in_thread(run)
+
+
+@get(GROUPS + "/{group_id:int}", operation_id="getCampaignEvaluationGroup", **MANAGEMENT)
+async def get_group(request: Req, application_id: int, group_id: int) -> CampaignEvaluationGroup:
+    def run() -> CampaignEvaluationGroup:
+        return services(request).campaigns.get_group(management(request), application_id, group_id)
+
+    return await in_thread(run)
+
+
+ROUTES = [
+    create_campaign,
+    list_campaigns,
+    get_campaign,
+    update_campaign,
+    delete_campaign,
+    create_ruleset,
+    list_rulesets,
+    get_ruleset,
+    create_group,
+    list_groups,
+    get_group,
+]
+
+__all__ = ["ROUTES"]
