@@ -17,6 +17,7 @@ from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.campaigns import CampaignService
 from openpromo.services.container import Services
+from openpromo.services.coupons import CouponService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
 from openpromo.services.ruleset_cache import RulesetCache
@@ -37,13 +38,15 @@ def build_services(database: Database) -> Services:
     clock = SystemClock()
     locks = SqlRequestLocks(database)
     cache = RulesetCache()
+    campaigns = CampaignService(uow, clock)
     return Services(
         auth=AuthService(uow, clock),
         applications=ApplicationService(uow, clock),
         sessions=SessionService(uow, clock, locks, cache),
         idempotency=IdempotencyService(uow, clock),
         profiles=ProfileService(uow, clock, locks, cache),
-        campaigns=CampaignService(uow, clock),
+        campaigns=campaigns,
+        coupons=CouponService(uow, clock, campaigns),
         ping=database.ping,
     )
 

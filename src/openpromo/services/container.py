@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.campaigns import CampaignService
+from openpromo.services.coupons import CouponService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
 from openpromo.services.sessions import SessionService
@@ -21,6 +22,7 @@ class Services:
     idempotency: IdempotencyService
     profiles: ProfileService
     campaigns: CampaignService
+    coupons: CouponService
     ping: Callable[[], None]
 
 

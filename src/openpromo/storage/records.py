@@ -42,8 +42,13 @@ class SqlRecords:
         return int(result.scalar_one())
 
     def insert_many(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        if rows:
-            self.conn.execute(table_of(table).insert(), [dict(r) for r in rows])
+        # executemany needs one set of columns; rows that leave different columns to their defaults
+        # go in one statement per set.
+        groups: dict[frozenset[str], list[dict[str, Any]]] = {}
+        for row in rows:
+            groups.setdefault(frozenset(row), []).append(dict(row))
+        for group in groups.values():
+            self.conn.execute(table_of(table).insert(), group)
 
     def get(self, table: str, ident: int, **scope: Any) -> Row | None:
         return self.find_one(table, id=ident, **scope)

@@ -456,6 +456,18 @@ idempotency_keys = sa.Table(
     sa.Index(None, "created"),
 )
 
+imports = sa.Table(
+    "imports",
+    metadata,
+    pk(),
+    account_id(),
+    sa.Column("application_id", Id, nullable=True),
+    created(),
+    sa.Column("user_id", Id, nullable=False, server_default="0"),
+    sa.Column("entity", sa.String(64), nullable=False),
+    sa.Column("amount", sa.Integer(), nullable=False, server_default="0"),
+)
+
 stores = sa.Table(
     "stores",
     metadata,
@@ -487,6 +499,7 @@ __all__ = [
     "event_types",
     "events",
     "idempotency_keys",
+    "imports",
     "limit_counters",
     "management_keys",
     "metadata",

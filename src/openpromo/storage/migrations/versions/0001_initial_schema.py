@@ -839,6 +839,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_idempotency_keys_created"), ["created"], unique=False)
 
     op.create_table(
+        "imports",
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
+        ),
+        sa.Column("account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("application_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("created", openpromo.storage.schema.columns.UtcDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "user_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            server_default="0",
+            nullable=False,
+        ),
+        sa.Column("entity", sa.String(length=64), nullable=False),
+        sa.Column("amount", sa.Integer(), server_default="0", nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_imports")),
+    )
+    op.create_table(
         "limit_counters",
         sa.Column(
             "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False
@@ -1325,6 +1343,7 @@ def downgrade() -> None:
 
     op.drop_table("loyalty_card_profiles")
     op.drop_table("limit_counters")
+    op.drop_table("imports")
     with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_idempotency_keys_created"))
 

@@ -1,0 +1,254 @@
+"""Management API: a campaign's coupons (create, import, list, update, delete) and referrals."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Response, delete, get, post, put
+from litestar.params import QueryParameter
+
+from openpromo.api.auth import management, services
+from openpromo.api.codec import decode
+from openpromo.api.responses import JSONResponse
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, body, in_thread, page
+from openpromo.services.errors import InvalidInput
+from openpromo.services.models.base import Page, Time
+from openpromo.services.models.coupons import Coupon as CouponRecord
+from openpromo.services.models.coupons import (
+    CouponPage,
+    Import,
+    NewCoupons,
+    NewCouponsForMultipleRecipients,
+    Referral,
+    UpdateCoupon,
+    UpdateReferral,
+)
+
+Req = Request[Any, Any, Any]
+CAMPAIGN = "/v1/applications/{application_id:int}/campaigns/{campaign_id:int}"
+Silent = Annotated[str, QueryParameter(name="silent", required=False)]
+Text = Annotated[str | None, QueryParameter(required=False)]
+
+
+def _silent(value: str) -> bool:
+    if value not in ("yes", "no"):
+        raise InvalidInput("silent is yes or no", parameter="silent")
+    return value == "yes"
+
+
+def _created(result: CouponPage | None) -> Response[CouponPage]:
+    if result is None:
+        return Response(b"", status_code=204)  # type: ignore[arg-type]
+    return JSONResponse(result, status_code=200)
+
+
+@post(CAMPAIGN + "/coupons", operation_id="createCoupons", status_code=200, **MANAGEMENT, **body(NewCoupons))
+async def create_coupons(
+    request: Req, application_id: int, campaign_id: int, body: bytes, silent: Silent = "yes"
+) -> Response[CouponPage]:
+    def run() -> CouponPage | None:
+        principal = management(request)
+        data = decode(body, NewCoupons)
+        return services(request).coupons.create(
+            principal, application_id, campaign_id, data, silent=_silent(silent)
+        )
+
+    return _created(await in_thread(run))
+
+
+@post(
+    CAMPAIGN + "/coupons_with_recipients",
+    operation_id="createCouponsForMultipleRecipients",
+    status_code=200,
+    **MANAGEMENT,
+    **body(NewCouponsForMultipleRecipients),
+)
+async def create_coupons_for_recipients(
+    request: Req, application_id: int, campaign_id: int, body: bytes, silent: Silent = "yes"
+) -> Response[CouponPage]:
+    def run() -> CouponPage | None:
+        principal = management(request)
+        data = decode(body, NewCouponsForMultipleRecipients)
+        coupons = services(request).coupons
+        return coupons.create_for_recipients(
+            principal, application_id, campaign_id, data, silent=_silent(silent)
+        )
+
+    return _created(await in_thread(run))
+
+
+@get(CAMPAIGN + "/coupons/no_total", operation_id="getCouponsWithoutTotalCount", **MANAGEMENT)
+async def list_coupons(
+    request: Req,
+    application_id: int,
+    campaign_id: int,
+    page_size: PageSize = 1000,
+    skip: Skip = 0,
+    sort: Sort = None,
+    value: Text = None,
+    exact_match: Annotated[bool, QueryParameter(name="exactMatch", required=False)] = False,
+    recipient_integration_id: Annotated[
+        str | None, QueryParameter(name="recipientIntegrationId", required=False)
+    ] = None,
+    batch_id: Annotated[str | None, QueryParameter(name="batchId", required=False)] = None,
+    referral_id: Annotated[int | None, QueryParameter(name="referralId", required=False)] = None,
+    valid: Text = None,
+    usable: Text = None,
+    redeemed: Text = None,
+    created_before: Annotated[str | None, QueryParameter(name="createdBefore", required=False)] = None,
+    created_after: Annotated[str | None, QueryParameter(name="createdAfter", required=False)] = None,
+    starts_before: Annotated[str | None, QueryParameter(name="startsBefore", required=False)] = None,
+    starts_after: Annotated[str | None, QueryParameter(name="startsAfter", required=False)] = None,
+    expires_before: Annotated[str | None, QueryParameter(name="expiresBefore", required=False)] = None,
+    expires_after: Annotated[str | None, QueryParameter(name="expiresAfter", required=False)] = None,
+) -> Page:
+    times = {
+        "created_before": ("createdBefore", created_before),
+        "created_after": ("createdAfter", created_after),
+        "starts_before": ("startsBefore", starts_before),
+        "starts_after": ("startsAfter", starts_after),
+        "expires_before": ("expiresBefore", expires_before),
+        "expires_after": ("expiresAfter", expires_after),
+    }
+    filters: dict[str, Any] = {
+        "value": value,
+        "exact_match": exact_match,
+        "recipient_integration_id": recipient_integration_id,
+        "batch_id": batch_id,
+        "referral_id": referral_id,
+        "valid": valid,
+        "usable": usable,
+        "redeemed": redeemed,
+    }
+
+    def run() -> Page:
+        principal = management(request)
+        for key, (name, text) in times.items():
+            filters[key] = _time(name, text)
+        coupons = services(request).coupons
+        return coupons.list(principal, application_id, campaign_id, page(page_size, skip, sort), filters)
+
+    return await in_thread(run)
+
+
+def _time(name: str, text: str | None) -> Time | None:
+    if text is None:
+        return None
+    try:
+        return Time.parse(text)
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not an RFC 3339 time", parameter=name) from None
+
+
+@put(CAMPAIGN + "/coupons/{coupon_id:int}", operation_id="updateCoupon", **MANAGEMENT, **body(UpdateCoupon))
+async def update_coupon(
+    request: Req, application_id: int, campaign_id: int, coupon_id: int, body: bytes
+) -> CouponRecord:
+    def run() -> CouponRecord:
+        principal = management(request)
+        data = decode(body, UpdateCoupon)
+        return services(request).coupons.update(principal, application_id, campaign_id, coupon_id, data)
+
+    return await in_thread(run)
+
+
+@delete(CAMPAIGN + "/coupons/{coupon_id:int}", operation_id="deleteCoupon", **MANAGEMENT)
+async def delete_coupon(request: Req, application_id: int, campaign_id: int, coupon_id: int) -> None:
+    def run() -> None:
+        services(request).coupons.delete(management(request), application_id, campaign_id, coupon_id)
+
+    await in_thread(run)
+
+
+@post(CAMPAIGN + "/import_coupons", operation_id="importCoupons", status_code=200, **MANAGEMENT)
+async def import_coupons(
+    request: Req,
+    application_id: int,
+    campaign_id: int,
+    skip_duplicates: Annotated[bool, QueryParameter(name="skipDuplicates", required=False)] = False,
+) -> Import:
+    """Multipart upload with the CSV in ``upFile`` (a plain ``text/csv`` body is accepted too)."""
+    content = await upload(request)
+
+    def run() -> Import:
+        principal = management(request)
+        coupons = services(request).coupons
+        return coupons.import_csv(
+            principal, application_id, campaign_id, content, skip_duplicates=skip_duplicates
+        )
+
+    return await in_thread(run)
+
+
+async def upload(request: Req) -> bytes:
+    if request.content_type[0].startswith("multipart/"):
+        form = await request.form()
+        file = form.get("upFile")
+        if file is None or isinstance(file, str):
+            raise InvalidInput("the upload needs a file in the upFile field", pointer="/upFile")
+        content: bytes = await file.read()
+        return content
+    return await request.body()
+
+
+@get(CAMPAIGN + "/referrals/no_total", operation_id="getReferralsWithoutTotalCount", **MANAGEMENT)
+async def list_referrals(
+    request: Req,
+    application_id: int,
+    campaign_id: int,
+    page_size: PageSize = 1000,
+    skip: Skip = 0,
+    advocate: Text = None,
+) -> Page:
+    def run() -> Page:
+        principal = management(request)
+        coupons = services(request).coupons
+        return coupons.list_referrals(
+            principal, application_id, campaign_id, page(page_size, skip, None), advocate
+        )
+
+    return await in_thread(run)
+
+
+@put(
+    CAMPAIGN + "/referrals/{referral_id:int}",
+    operation_id="updateReferral",
+    **MANAGEMENT,
+    **body(UpdateReferral),
+)
+async def update_referral(
+    request: Req, application_id: int, campaign_id: int, referral_id: int, body: bytes
+) -> Referral:
+    def run() -> Referral:
+        principal = management(request)
+        data = decode(body, UpdateReferral)
+        return services(request).coupons.update_referral(
+            principal, application_id, campaign_id, referral_id, data
+        )
+
+    return await in_thread(run)
+
+
+@delete(CAMPAIGN + "/referrals/{referral_id:int}", operation_id="deleteReferral", **MANAGEMENT)
+async def delete_referral(request: Req, application_id: int, campaign_id: int, referral_id: int) -> None:
+    def run() -> None:
+        services(request).coupons.delete_referral(
+            management(request), application_id, campaign_id, referral_id
+        )
+
+    await in_thread(run)
+
+
+ROUTES = [
+    create_coupons,
+    create_coupons_for_recipients,
+    list_coupons,
+    update_coupon,
+    delete_coupon,
+    import_coupons,
+    list_referrals,
+    update_referral,
+    delete_referral,
+]
+
+__all__ = ["ROUTES", "upload"]
