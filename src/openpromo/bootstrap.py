@@ -18,6 +18,7 @@ from openpromo.services.auth import AuthService
 from openpromo.services.campaigns import CampaignService
 from openpromo.services.container import Services
 from openpromo.services.coupons import CouponService
+from openpromo.services.definitions import DefinitionService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
 from openpromo.services.ruleset_cache import RulesetCache
@@ -47,6 +48,7 @@ def build_services(database: Database) -> Services:
         profiles=ProfileService(uow, clock, locks, cache),
         campaigns=campaigns,
         coupons=CouponService(uow, clock, campaigns),
+        definitions=DefinitionService(uow, clock),
         ping=database.ping,
     )
 

@@ -9,6 +9,7 @@ from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.campaigns import CampaignService
 from openpromo.services.coupons import CouponService
+from openpromo.services.definitions import DefinitionService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
 from openpromo.services.sessions import SessionService
@@ -23,6 +24,7 @@ class Services:
     profiles: ProfileService
     campaigns: CampaignService
     coupons: CouponService
+    definitions: DefinitionService
     ping: Callable[[], None]
 
 

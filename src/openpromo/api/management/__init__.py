@@ -1,7 +1,7 @@
 """Management API routes (``/v1``), one module per resource."""
 
-from openpromo.api.management import applications, campaigns, coupons, users
+from openpromo.api.management import applications, campaigns, coupons, definitions, users
 
-ROUTES = [*applications.ROUTES, *users.ROUTES, *campaigns.ROUTES, *coupons.ROUTES]
+ROUTES = [*applications.ROUTES, *users.ROUTES, *campaigns.ROUTES, *coupons.ROUTES, *definitions.ROUTES]
 
 __all__ = ["ROUTES"]

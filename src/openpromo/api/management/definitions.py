@@ -1,0 +1,207 @@
+"""Management API: custom attributes, additional costs, event types and stores."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, delete, get, post, put
+from litestar.params import QueryParameter
+
+from openpromo.api.auth import management, services
+from openpromo.api.codec import decode
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, body, in_thread, page
+from openpromo.services.models.base import Page
+from openpromo.services.models.definitions import (
+    AccountAdditionalCost,
+    Attribute,
+    EventType,
+    NewAdditionalCost,
+    NewAttribute,
+    NewEventType,
+    NewStore,
+    Store,
+)
+
+Req = Request[Any, Any, Any]
+Text = Annotated[str | None, QueryParameter(required=False)]
+STORES = "/v1/applications/{application_id:int}/stores"
+
+
+@post("/v1/attributes", operation_id="createAttribute", status_code=201, **MANAGEMENT, **body(NewAttribute))
+async def create_attribute(request: Req, body: bytes) -> Attribute:
+    def run() -> Attribute:
+        principal = management(request)
+        return services(request).definitions.create_attribute(principal, decode(body, NewAttribute))
+
+    return await in_thread(run)
+
+
+@get("/v1/attributes", operation_id="getAttributes", **MANAGEMENT)
+async def list_attributes(
+    request: Req, page_size: PageSize = 1000, skip: Skip = 0, sort: Sort = None, entity: Text = None
+) -> Page:
+    def run() -> Page:
+        principal = management(request)
+        return services(request).definitions.list_attributes(principal, page(page_size, skip, sort), entity)
+
+    return await in_thread(run)
+
+
+@get("/v1/attributes/{attribute_id:int}", operation_id="getAttribute", **MANAGEMENT)
+async def get_attribute(request: Req, attribute_id: int) -> Attribute:
+    def run() -> Attribute:
+        return services(request).definitions.get_attribute(management(request), attribute_id)
+
+    return await in_thread(run)
+
+
+@put("/v1/attributes/{attribute_id:int}", operation_id="updateAttribute", **MANAGEMENT, **body(NewAttribute))
+async def update_attribute(request: Req, attribute_id: int, body: bytes) -> Attribute:
+    def run() -> Attribute:
+        principal = management(request)
+        return services(request).definitions.update_attribute(
+            principal, attribute_id, decode(body, NewAttribute)
+        )
+
+    return await in_thread(run)
+
+
+@post(
+    "/v1/additional_costs",
+    operation_id="createAdditionalCost",
+    status_code=201,
+    **MANAGEMENT,
+    **body(NewAdditionalCost),
+)
+async def create_cost(request: Req, body: bytes) -> AccountAdditionalCost:
+    def run() -> AccountAdditionalCost:
+        principal = management(request)
+        return services(request).definitions.create_cost(principal, decode(body, NewAdditionalCost))
+
+    return await in_thread(run)
+
+
+@get("/v1/additional_costs", operation_id="getAdditionalCosts", **MANAGEMENT)
+async def list_costs(request: Req, page_size: PageSize = 1000, skip: Skip = 0, sort: Sort = None) -> Page:
+    def run() -> Page:
+        return services(request).definitions.list_costs(management(request), page(page_size, skip, sort))
+
+    return await in_thread(run)
+
+
+@get("/v1/additional_costs/{cost_id:int}", operation_id="getAdditionalCost", **MANAGEMENT)
+async def get_cost(request: Req, cost_id: int) -> AccountAdditionalCost:
+    def run() -> AccountAdditionalCost:
+        return services(request).definitions.get_cost(management(request), cost_id)
+
+    return await in_thread(run)
+
+
+@put(
+    "/v1/additional_costs/{cost_id:int}",
+    operation_id="updateAdditionalCost",
+    **MANAGEMENT,
+    **body(NewAdditionalCost),
+)
+async def update_cost(request: Req, cost_id: int, body: bytes) -> AccountAdditionalCost:
+    def run() -> AccountAdditionalCost:
+        principal = management(request)
+        return services(request).definitions.update_cost(principal, cost_id, decode(body, NewAdditionalCost))
+
+    return await in_thread(run)
+
+
+@post("/v1/event_types", operation_id="createEventType", status_code=201, **MANAGEMENT, **body(NewEventType))
+async def create_event_type(request: Req, body: bytes) -> EventType:
+    def run() -> EventType:
+        principal = management(request)
+        return services(request).definitions.create_event_type(principal, decode(body, NewEventType))
+
+    return await in_thread(run)
+
+
+@get("/v1/event_types", operation_id="getEventTypes", **MANAGEMENT)
+async def list_event_types(
+    request: Req, page_size: PageSize = 1000, skip: Skip = 0, sort: Sort = None, name: Text = None
+) -> Page:
+    def run() -> Page:
+        principal = management(request)
+        return services(request).definitions.list_event_types(principal, page(page_size, skip, sort), name)
+
+    return await in_thread(run)
+
+
+@post(STORES, operation_id="createStore", status_code=201, **MANAGEMENT, **body(NewStore))
+async def create_store(request: Req, application_id: int, body: bytes) -> Store:
+    def run() -> Store:
+        principal = management(request)
+        return services(request).definitions.create_store(principal, application_id, decode(body, NewStore))
+
+    return await in_thread(run)
+
+
+@get(STORES, operation_id="listStores", **MANAGEMENT)
+async def list_stores(
+    request: Req,
+    application_id: int,
+    page_size: PageSize = 1000,
+    skip: Skip = 0,
+    sort: Sort = None,
+    name: Text = None,
+    integration_id: Annotated[str | None, QueryParameter(name="integrationId", required=False)] = None,
+) -> Page:
+    def run() -> Page:
+        principal = management(request)
+        filters = {"name": name, "integration_id": integration_id}
+        return services(request).definitions.list_stores(
+            principal, application_id, page(page_size, skip, sort), filters
+        )
+
+    return await in_thread(run)
+
+
+@get(STORES + "/{store_id:int}", operation_id="getStore", **MANAGEMENT)
+async def get_store(request: Req, application_id: int, store_id: int) -> Store:
+    def run() -> Store:
+        return services(request).definitions.get_store(management(request), application_id, store_id)
+
+    return await in_thread(run)
+
+
+@put(STORES + "/{store_id:int}", operation_id="updateStore", **MANAGEMENT, **body(NewStore))
+async def update_store(request: Req, application_id: int, store_id: int, body: bytes) -> Store:
+    def run() -> Store:
+        principal = management(request)
+        data = decode(body, NewStore)
+        return services(request).definitions.update_store(principal, application_id, store_id, data)
+
+    return await in_thread(run)
+
+
+@delete(STORES + "/{store_id:int}", operation_id="deleteStore", **MANAGEMENT)
+async def delete_store(request: Req, application_id: int, store_id: int) -> None:
+    def run() -> None:
+        services(request).definitions.delete_store(management(request), application_id, store_id)
+
+    await in_thread(run)
+
+
+ROUTES = [
+    create_attribute,
+    list_attributes,
+    get_attribute,
+    update_attribute,
+    create_cost,
+    list_costs,
+    get_cost,
+    update_cost,
+    create_event_type,
+    list_event_types,
+    create_store,
+    list_stores,
+    get_store,
+    update_store,
+    delete_store,
+]
+
+__all__ = ["ROUTES"]
