@@ -21,6 +21,7 @@ from openpromo.services.coupons import CouponService
 from openpromo.services.definitions import DefinitionService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
+from openpromo.services.programs import ProgramService
 from openpromo.services.ruleset_cache import RulesetCache
 from openpromo.services.sessions import SessionService
 from openpromo.storage.database import Database
@@ -49,6 +50,7 @@ def build_services(database: Database) -> Services:
         campaigns=campaigns,
         coupons=CouponService(uow, clock, campaigns),
         definitions=DefinitionService(uow, clock),
+        programs=ProgramService(uow, clock),
         ping=database.ping,
     )
 

@@ -19,6 +19,7 @@ from openpromo.services.models.base import Page
 from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
+from openpromo.services.programs import program_record
 from openpromo.services.timezones import check_currency, check_timezone
 
 _SETTINGS = (
@@ -42,8 +43,16 @@ _FLAGS = {
 }
 
 
-def application_record(row: Row) -> Application:
-    return from_row(Application, row, loyalty_programs=[])
+def application_record(row: Row, programs: list[Row] | None = None) -> Application:
+    """``programs``: the account's loyalty program rows; those the application subscribes to are listed."""
+    mine = [
+        program_record(p, []) for p in programs or [] if row["id"] in (p["subscribed_applications"] or [])
+    ]
+    return from_row(Application, row, loyalty_programs=mine)
+
+
+def _programs(records: Records, account_id: int) -> list[Row]:
+    return records.find("loyalty_programs", {"account_id": account_id}).rows
 
 
 def require_application(records: Records, principal_account_id: int, application_id: int) -> Row:
@@ -94,19 +103,21 @@ class ApplicationService:
 
     def list(self, principal: ManagementPrincipal, page: PageRequest) -> Page:
         with self._uow(write=False) as uow:
+            programs = _programs(uow.records, principal.account_id)
             return list_page(
                 uow.records,
                 "applications",
                 {"account_id": principal.account_id, "deleted": False},
                 page,
-                application_record,
+                lambda row: application_record(row, programs),
                 sortable={"created": "created", "name": "name", "id": "id"},
                 with_total=True,
             )
 
     def get(self, principal: ManagementPrincipal, application_id: int) -> Application:
         with self._uow(write=False) as uow:
-            return application_record(require_application(uow.records, principal.account_id, application_id))
+            row = require_application(uow.records, principal.account_id, application_id)
+            return application_record(row, _programs(uow.records, principal.account_id))
 
     def find_by_name(self, principal: ManagementPrincipal, name: str) -> Application | None:
         with self._uow(write=False) as uow:

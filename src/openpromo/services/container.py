@@ -12,6 +12,7 @@ from openpromo.services.coupons import CouponService
 from openpromo.services.definitions import DefinitionService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
+from openpromo.services.programs import ProgramService
 from openpromo.services.sessions import SessionService
 
 
@@ -25,6 +26,7 @@ class Services:
     campaigns: CampaignService
     coupons: CouponService
     definitions: DefinitionService
+    programs: ProgramService
     ping: Callable[[], None]
 
 

@@ -1,0 +1,142 @@
+"""Management API: loyalty programs, giveaway pools and their codes, catalogs and their items."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post, put
+from litestar.params import QueryParameter
+
+from openpromo.api.auth import management, services
+from openpromo.api.codec import decode
+from openpromo.api.management.coupons import upload
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, body, in_thread, page
+from openpromo.services.models.base import Page
+from openpromo.services.models.coupons import Import
+from openpromo.services.models.programs import (
+    Catalog,
+    GiveawaysPool,
+    LoyaltyProgram,
+    NewCatalog,
+    NewGiveawaysPool,
+    NewLoyaltyProgram,
+    UpdateLoyaltyProgram,
+)
+
+Req = Request[Any, Any, Any]
+
+
+@post(
+    "/v1/loyalty_programs",
+    operation_id="createLoyaltyProgram",
+    status_code=201,
+    **MANAGEMENT,
+    **body(NewLoyaltyProgram),
+)
+async def create_program(request: Req, body: bytes) -> LoyaltyProgram:
+    def run() -> LoyaltyProgram:
+        principal = management(request)
+        return services(request).programs.create_program(principal, decode(body, NewLoyaltyProgram))
+
+    return await in_thread(run)
+
+
+@get("/v1/loyalty_programs", operation_id="getLoyaltyPrograms", **MANAGEMENT)
+async def list_programs(request: Req) -> Page:
+    def run() -> Page:
+        return services(request).programs.list_programs(management(request))
+
+    return await in_thread(run)
+
+
+@get("/v1/loyalty_programs/{program_id:int}", operation_id="getLoyaltyProgram", **MANAGEMENT)
+async def get_program(request: Req, program_id: int) -> LoyaltyProgram:
+    def run() -> LoyaltyProgram:
+        return services(request).programs.get_program(management(request), program_id)
+
+    return await in_thread(run)
+
+
+@put(
+    "/v1/loyalty_programs/{program_id:int}",
+    operation_id="updateLoyaltyProgram",
+    **MANAGEMENT,
+    **body(UpdateLoyaltyProgram),
+)
+async def update_program(request: Req, program_id: int, body: bytes) -> LoyaltyProgram:
+    def run() -> LoyaltyProgram:
+        principal = management(request)
+        data = decode(body, UpdateLoyaltyProgram)
+        return services(request).programs.update_program(principal, program_id, data)
+
+    return await in_thread(run)
+
+
+@post(
+    "/v1/giveaways/pools",
+    operation_id="createGiveawaysPool",
+    status_code=201,
+    **MANAGEMENT,
+    **body(NewGiveawaysPool),
+)
+async def create_pool(request: Req, body: bytes) -> GiveawaysPool:
+    def run() -> GiveawaysPool:
+        principal = management(request)
+        return services(request).programs.create_pool(principal, decode(body, NewGiveawaysPool))
+
+    return await in_thread(run)
+
+
+@post(
+    "/v1/giveaways/pools/{pool_id:int}/import",
+    operation_id="importPoolGiveaways",
+    status_code=200,
+    **MANAGEMENT,
+)
+async def import_giveaways(request: Req, pool_id: int) -> Import:
+    """Multipart upload with the CSV (``code,startdate,enddate,attributes``) in ``upFile``."""
+    content = await upload(request)
+
+    def run() -> Import:
+        return services(request).programs.import_giveaways(management(request), pool_id, content)
+
+    return await in_thread(run)
+
+
+@post("/v1/catalogs", operation_id="createCatalog", status_code=201, **MANAGEMENT, **body(NewCatalog))
+async def create_catalog(request: Req, body: bytes) -> Catalog:
+    def run() -> Catalog:
+        principal = management(request)
+        return services(request).programs.create_catalog(principal, decode(body, NewCatalog))
+
+    return await in_thread(run)
+
+
+@get("/v1/catalogs/{catalog_id:int}/items", operation_id="listCatalogItems", **MANAGEMENT)
+async def list_items(
+    request: Req,
+    catalog_id: int,
+    page_size: PageSize = 1000,
+    skip: Skip = 0,
+    sku: Annotated[str | None, QueryParameter(required=False)] = None,
+) -> Page:
+    def run() -> Page:
+        return services(request).programs.list_items(
+            management(request), catalog_id, page(page_size, skip, None), sku
+        )
+
+    return await in_thread(run)
+
+
+ROUTES = [
+    create_program,
+    list_programs,
+    get_program,
+    update_program,
+    create_pool,
+    import_giveaways,
+    create_catalog,
+    list_items,
+]
+
+__all__ = ["ROUTES"]
