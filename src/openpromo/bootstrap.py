@@ -13,12 +13,14 @@ from litestar import Litestar
 
 from openpromo.api.app import create_app
 from openpromo.config import Settings
+from openpromo.services.activity import ActivityService
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.campaigns import CampaignService
 from openpromo.services.container import Services
 from openpromo.services.coupons import CouponService
 from openpromo.services.definitions import DefinitionService
+from openpromo.services.gamification import GamificationService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
 from openpromo.services.programs import ProgramService
@@ -51,6 +53,8 @@ def build_services(database: Database) -> Services:
         coupons=CouponService(uow, clock, campaigns),
         definitions=DefinitionService(uow, clock),
         programs=ProgramService(uow, clock),
+        gamification=GamificationService(uow, clock, campaigns),
+        activity=ActivityService(uow, clock, campaigns),
         ping=database.ping,
     )
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from openpromo.services.activity import ActivityService
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.campaigns import CampaignService
 from openpromo.services.coupons import CouponService
 from openpromo.services.definitions import DefinitionService
+from openpromo.services.gamification import GamificationService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
 from openpromo.services.programs import ProgramService
@@ -27,6 +29,8 @@ class Services:
     coupons: CouponService
     definitions: DefinitionService
     programs: ProgramService
+    gamification: GamificationService
+    activity: ActivityService
     ping: Callable[[], None]
 
 

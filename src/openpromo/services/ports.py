@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -102,6 +102,14 @@ class SessionData(Protocol):
     def redeem_referral(self, referral_id: int) -> bool: ...
 
     def unredeem_referral(self, referral_id: int) -> None: ...
+
+    def add_analytics(
+        self, application_id: int, campaign_id: int, day: date, deltas: Mapping[str, Any]
+    ) -> None:
+        """Add to a campaign's analytics of one day (columns of ``campaign_analytics``), atomically."""
+
+    def application_profiles(self, application_id: int, account_id: int, skip: int, limit: int) -> list[Row]:
+        """Profiles with sessions in the application, newest first (ask ``limit`` + 1 to learn of more)."""
 
     def add_profile_totals(self, profile_id: int, sessions: int, sales: Any, now: datetime) -> None: ...
 

@@ -20,6 +20,7 @@ from openpromo.engine.evaluate import Evaluation
 from openpromo.engine.returns import discount_rollback
 from openpromo.services.errors import Conflict
 from openpromo.services.ports import Row, UnitOfWork
+from openpromo.services.timezones import zone
 
 RACE = "a limit was used up by a parallel request; retry the request"
 
@@ -49,6 +50,7 @@ def commit_close(
         referrals.append(referral_id)
     if profile_row is not None:
         data.add_profile_totals(profile_row["id"], 1, row["total"], now)
+    record_analytics(uow, app, effects, now, sessions=1, revenue=Decimal(row["total"]))
     uow.records.insert_many(
         "session_effects",
         [_effect_row(app["id"], row["id"], effect, now) for effect in effects if effect["campaignId"]],
@@ -74,6 +76,58 @@ def commit_counters(uow: UnitOfWork, app: Row, evaluation: Evaluation, now: date
             raise Conflict(RACE)
         counters.append([*key, str(amount)])
     return counters
+
+
+_COUNTED = {
+    "acceptCoupon": "coupon_redemptions",
+    "acceptReferral": "referral_redemptions",
+    "couponCreated": "coupons_created",
+    "referralCreated": "referrals_created",
+    "addFreeItem": "free_items",
+    "rollbackCoupon": "coupon_rollbacks",
+}
+
+
+def record_analytics(
+    uow: UnitOfWork,
+    app: Row,
+    effects: list[dict[str, Any]],
+    now: datetime,
+    *,
+    sessions: int = 0,
+    revenue: Decimal = Decimal(0),
+    refund: Decimal = Decimal(0),
+) -> None:
+    """Add a session's effects to the analytics of every campaign they came from (day in the app's zone)."""
+    by_campaign: dict[int, dict[str, Any]] = {}
+    for effect in effects:
+        campaign = effect["campaignId"]
+        if not campaign:
+            continue
+        deltas = by_campaign.setdefault(campaign, {})
+        kind = effect["effectType"]
+        value = effect["props"].get("value")
+        if kind in DISCOUNT_TYPES:
+            deltas["discounts"] = deltas.get("discounts", Decimal(0)) + Decimal(str(value))
+        elif kind == "rollbackDiscount":
+            deltas["refunded_discounts"] = deltas.get("refunded_discounts", Decimal(0)) + Decimal(str(value))
+        elif kind == "addLoyaltyPoints":
+            deltas["loyalty_points_added"] = deltas.get("loyalty_points_added", Decimal(0)) + Decimal(
+                str(value)
+            )
+        elif kind == "deductLoyaltyPoints":
+            deltas["loyalty_points_deducted"] = deltas.get("loyalty_points_deducted", Decimal(0)) + Decimal(
+                str(value)
+            )
+        elif kind in _COUNTED:
+            deltas[_COUNTED[kind]] = deltas.get(_COUNTED[kind], 0) + 1
+    day = now.astimezone(zone(app["timezone"])).date()
+    for campaign, deltas in by_campaign.items():
+        if sessions:
+            deltas.update(sessions=sessions, revenue=revenue)
+        if refund:
+            deltas["refunds"] = refund
+        uow.sessions.add_analytics(app["id"], campaign, day, deltas)
 
 
 def _effect_row(app_id: int, session_id: int, effect: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -120,6 +174,9 @@ def roll_back(uow: UnitOfWork, stored: Row, now: datetime, new_id: Callable[[], 
         rollback = _rollback_of(effect)
         if rollback is not None:
             effects.append(rollback)
+    app = uow.records.get("applications", stored["application_id"])
+    if app is not None:
+        record_analytics(uow, app, effects, now, refund=Decimal(committed["total"]))
     return effects
 
 
@@ -152,4 +209,4 @@ def record_event(
     return {**values, "id": event_id, "meta": None}
 
 
-__all__ = ["commit_close", "commit_counters", "record_event", "roll_back"]
+__all__ = ["commit_close", "commit_counters", "record_analytics", "record_event", "roll_back"]

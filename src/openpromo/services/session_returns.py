@@ -15,6 +15,7 @@ from openpromo.engine.returns import returned_units, roll_back_return
 from openpromo.services.errors import ErrorDetail, InvalidInput
 from openpromo.services.models.sessions import NewReturn
 from openpromo.services.ports import Row, UnitOfWork
+from openpromo.services.session_commit import record_analytics
 from openpromo.services.session_load import settings_of
 
 
@@ -93,6 +94,7 @@ def apply_return(
         coupons.append([coupon_id, str(Decimal(discount) - back)])
     if committed.get("profileId"):
         data.add_profile_totals(committed["profileId"], 0, -value, now)
+    record_analytics(uow, app, result.rollbacks, now, refund=value)
     remaining_total = Decimal(committed.get("total") or 0) - value
     uow.records.update(
         "customer_sessions",

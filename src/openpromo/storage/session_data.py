@@ -8,8 +8,8 @@ the rows they share (SQLite has one writer at a time anyway).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,16 +21,18 @@ from openpromo.services.ports import CounterKey, Row
 from openpromo.storage.database import Database
 from openpromo.storage.schema.columns import AMOUNT_SCALE
 from openpromo.storage.schema.core import (
-    campaign_evaluation_groups as groups,
-)
-from openpromo.storage.schema.core import (
+    campaign_analytics,
     campaigns,
     coupons,
     customer_profiles,
+    customer_sessions,
     limit_counters,
     referrals,
     request_locks,
     rulesets,
+)
+from openpromo.storage.schema.core import (
+    campaign_evaluation_groups as groups,
 )
 
 LOCK_TTL = timedelta(seconds=30)
@@ -209,6 +211,41 @@ class SqlSessionData:
             .where(referrals.c.id == referral_id, referrals.c.usage_counter > 0)
             .values(usage_counter=referrals.c.usage_counter - 1)
         )
+
+    def add_analytics(
+        self, application_id: int, campaign_id: int, day: date, deltas: Mapping[str, Any]
+    ) -> None:
+        if not deltas:
+            return
+        insert = (postgresql.insert if self._postgres else sqlite.insert)(campaign_analytics)
+        values = {"application_id": application_id, "campaign_id": campaign_id, "date": day, **deltas}
+        statement = insert.values(**values).on_conflict_do_update(
+            index_elements=["campaign_id", "date"],
+            set_={name: campaign_analytics.c[name] + insert.excluded[name] for name in deltas},
+        )
+        self.conn.execute(statement)
+
+    def application_profiles(self, application_id: int, account_id: int, skip: int, limit: int) -> list[Row]:
+        sessions = (
+            sa.select(customer_sessions.c.profile_integration_id)
+            .where(
+                customer_sessions.c.application_id == application_id,
+                customer_sessions.c.profile_integration_id != "",
+            )
+            .distinct()
+            .subquery()
+        )
+        query = (
+            sa.select(customer_profiles)
+            .where(
+                customer_profiles.c.account_id == account_id,
+                customer_profiles.c.integration_id.in_(sa.select(sessions.c.profile_integration_id)),
+            )
+            .order_by(customer_profiles.c.id.desc())
+            .offset(skip)
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in self.conn.execute(query)]
 
     def add_profile_totals(self, profile_id: int, sessions: int, sales: Any, now: datetime) -> None:
         scaled = scaled_amount_literal(int(Decimal(sales) * AMOUNT_SCALE))

@@ -1,6 +1,15 @@
 """Management API routes (``/v1``), one module per resource."""
 
-from openpromo.api.management import applications, campaigns, coupons, definitions, programs, users
+from openpromo.api.management import (
+    activity,
+    applications,
+    campaigns,
+    coupons,
+    definitions,
+    gamification,
+    programs,
+    users,
+)
 
 ROUTES = [
     *applications.ROUTES,
@@ -9,6 +18,8 @@ ROUTES = [
     *coupons.ROUTES,
     *definitions.ROUTES,
     *programs.ROUTES,
+    *gamification.ROUTES,
+    *activity.ROUTES,
 ]
 
 __all__ = ["ROUTES"]

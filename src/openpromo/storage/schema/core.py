@@ -432,6 +432,10 @@ campaign_analytics = sa.Table(
     sa.Column("referrals_created", sa.Integer(), nullable=False, server_default="0"),
     sa.Column("loyalty_points_added", Amount(), nullable=False, server_default="0"),
     sa.Column("loyalty_points_deducted", Amount(), nullable=False, server_default="0"),
+    sa.Column("free_items", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("refunds", Amount(), nullable=False, server_default="0"),
+    sa.Column("refunded_discounts", Amount(), nullable=False, server_default="0"),
+    sa.Column("coupon_rollbacks", sa.Integer(), nullable=False, server_default="0"),
     sa.UniqueConstraint("campaign_id", "date"),
 )
 

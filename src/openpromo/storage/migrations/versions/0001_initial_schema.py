@@ -301,6 +301,15 @@ def upgrade() -> None:
             server_default="0",
             nullable=False,
         ),
+        sa.Column("free_items", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("refunds", openpromo.storage.schema.columns.Amount(), server_default="0", nullable=False),
+        sa.Column(
+            "refunded_discounts",
+            openpromo.storage.schema.columns.Amount(),
+            server_default="0",
+            nullable=False,
+        ),
+        sa.Column("coupon_rollbacks", sa.Integer(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_analytics")),
         sa.UniqueConstraint("campaign_id", "date", name=op.f("uq_campaign_analytics_campaign_id_date")),
     )
