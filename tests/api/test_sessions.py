@@ -550,3 +550,16 @@ def test_close_creates_coupons_referrals_reservations_and_writes_attributes(
         json={"responseContent": ["customerProfile"]},
     )
     assert answer.json()["customerProfile"]["attributes"][vip] is True
+
+
+def test_metrics_count_requests_rule_evaluation_and_database_time(
+    server: Server, integration: httpx.Client
+) -> None:
+    put(integration, random_id("m"), cartItems=CART)
+    metrics = httpx.get(f"{server.base_url}/metrics").text
+    assert (
+        'openpromo_requests_total{method="PUT",operation="updateCustomerSessionV2",status="200"}' in metrics
+    )
+    assert "openpromo_rule_evaluation_seconds_count" in metrics
+    assert 'openpromo_database_seconds_count{operation="SELECT"}' in metrics
+    assert 'openpromo_request_seconds_bucket{le="0.005",operation="updateCustomerSessionV2"}' in metrics

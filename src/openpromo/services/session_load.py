@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from openpromo.engine.budgets import Scope, candidate_counters
 from openpromo.engine.coupons import coupon_limits
 from openpromo.engine.evaluate import Evaluation, Inputs, evaluate
 from openpromo.engine.lookups import Lookups, Program
+from openpromo.metrics import RULE_BUGS, RULE_EVALUATION_SECONDS
 from openpromo.services.errors import InvalidInput
 from openpromo.services.ports import CounterKey, Row, UnitOfWork
 from openpromo.services.ruleset_cache import RulesetCache
@@ -146,7 +148,14 @@ class Loaded:
             lookups=self._lookups(uow, campaigns),
             store_attributes=store_attributes,
         )
-        return evaluate(inputs)
+        started = time.perf_counter()
+        try:
+            return evaluate(inputs)
+        except Exception:
+            RULE_BUGS.inc()  # rule failures are values; anything escaping the engine is a bug
+            raise
+        finally:
+            RULE_EVALUATION_SECONDS.observe(time.perf_counter() - started)
 
     def _reservations(self, uow: UnitOfWork, profile: str) -> set[int]:
         if not profile or not self.coupon_rows:

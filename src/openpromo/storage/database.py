@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -20,6 +21,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from openpromo.metrics import DATABASE_SECONDS
 from openpromo.services.models.base import encode_hook
 
 _json_encoder = msgspec.json.Encoder(decimal_format="number", enc_hook=encode_hook)
@@ -96,6 +98,8 @@ class Database:
                 json_deserializer=_json_deserializer,
             )
 
+        self._instrument()
+
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
@@ -111,6 +115,20 @@ class Database:
             else:
                 with conn.begin():
                     yield conn
+
+    def _instrument(self) -> None:
+        """Time every statement into ``openpromo_database_seconds`` (by statement kind)."""
+
+        def before(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+            conn.info.setdefault("query_start", []).append(time.perf_counter())
+
+        def after(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+            started = conn.info["query_start"].pop()
+            kind = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "OTHER"
+            DATABASE_SECONDS.labels(kind).observe(time.perf_counter() - started)
+
+        sa.event.listen(self.engine, "before_cursor_execute", before)
+        sa.event.listen(self.engine, "after_cursor_execute", after)
 
     def ping(self) -> None:
         with self.engine.connect() as conn:
