@@ -563,3 +563,29 @@ def test_metrics_count_requests_rule_evaluation_and_database_time(
     assert "openpromo_rule_evaluation_seconds_count" in metrics
     assert 'openpromo_database_seconds_count{operation="SELECT"}' in metrics
     assert 'openpromo_request_seconds_bucket{le="0.005",operation="updateCustomerSessionV2"}' in metrics
+
+
+def test_response_content_coupons_and_triggered_campaigns(
+    server: Server, app: AppContext, integration: httpx.Client
+) -> None:
+    campaign_id = campaign(server, app, [COUPON_RULE], name="answered")
+    code = random_id("RC")
+    coupon(server, app, campaign_id, code, usage_limit=5)
+    profile = random_id("p")
+    put(integration, random_id("s"), profileId=profile, couponCodes=[code], cartItems=CART, state="closed")
+    answer = put(
+        integration,
+        random_id("s"),
+        profileId=profile,
+        couponCodes=[code],
+        cartItems=CART,
+        response_content=["coupons", "triggeredCampaigns"],
+    ).json()
+    [found] = answer["coupons"]
+    assert found["value"] == code and found["usageCounter"] == 1 and found["profileRedemptionCount"] == 1
+    [triggered] = answer["triggeredCampaigns"]
+    assert (
+        triggered["id"] == campaign_id
+        and triggered["name"] == "answered"
+        and triggered["frontendState"] == "running"
+    )

@@ -19,7 +19,10 @@ from openpromo.engine.coupons import coupon_limits
 from openpromo.engine.evaluate import Evaluation, Inputs, evaluate
 from openpromo.engine.lookups import Lookups, Program
 from openpromo.metrics import RULE_BUGS, RULE_EVALUATION_SECONDS
+from openpromo.services.campaigns import campaign_record
 from openpromo.services.errors import InvalidInput
+from openpromo.services.models.convert import from_row
+from openpromo.services.models.coupons import IntegrationCoupon
 from openpromo.services.ports import CounterKey, Row, UnitOfWork
 from openpromo.services.ruleset_cache import RulesetCache
 from openpromo.services.session_input import Definitions, load_definitions, normalise_code
@@ -64,6 +67,7 @@ class Loaded:
     referral: model.Referral | None = None
     created_coupons: list[Any] = field(default_factory=list)
     created_referrals: list[Any] = field(default_factory=list)
+    coupon_answer: list[Any] = field(default_factory=list)
 
     # -- prices from catalogs ----------------------------------------------------------------
 
@@ -272,10 +276,33 @@ class Loaded:
 
     def triggered_campaigns(self, ids: list[int]) -> list[Any]:
         by_id = {row["id"]: row for row in self.campaign_rows}
-        return [_campaign_document(by_id[i]) for i in ids if i in by_id]
+        return [campaign_record(by_id[i], self.now) for i in ids if i in by_id]
 
-    def coupon_documents(self) -> list[Any]:
-        return [_coupon_document(row) for row in self.coupon_rows]
+    def integration_coupons(self, uow: UnitOfWork, profile: str) -> list[Any]:
+        """The coupons of this evaluation, with how often this profile redeemed each (rollbacks excluded)."""
+        counts: dict[int, int] = {}
+        if profile and self.coupon_rows:
+            sessions = {
+                r["id"]
+                for r in uow.records.find(
+                    "customer_sessions", {"application_id": self.app["id"], "profile_integration_id": profile}
+                ).rows
+            }
+            accepted = uow.records.find(
+                "session_effects",
+                {
+                    "triggered_by_coupon": [c["id"] for c in self.coupon_rows],
+                    "effect_type": "acceptCoupon",
+                    "rolled_back": False,
+                },
+            ).rows
+            for effect in accepted:
+                if effect["session_id"] in sessions:
+                    counts[effect["triggered_by_coupon"]] = counts.get(effect["triggered_by_coupon"], 0) + 1
+        return [
+            from_row(IntegrationCoupon, row, profile_redemption_count=counts.get(row["id"], 0))
+            for row in self.coupon_rows
+        ]
 
 
 def load_inputs(
@@ -359,24 +386,6 @@ def _stores(ids: Any, integration_ids: dict[int, str]) -> frozenset[str] | None:
     if not ids:
         return None
     return frozenset(integration_ids[i] for i in ids if i in integration_ids)
-
-
-def _campaign_document(row: Row) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "applicationId": row["application_id"],
-        "state": row["state"],
-    }
-
-
-def _coupon_document(row: Row) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "value": row["value"],
-        "campaignId": row["campaign_id"],
-        "usageCounter": row["usage_counter"],
-    }
 
 
 __all__ = ["Loaded", "load_inputs", "settings_of"]

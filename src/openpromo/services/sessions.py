@@ -144,6 +144,8 @@ class SessionService:
                 new_id=self._new_id,
             )
             effects = [effect_document(e) for e in evaluation.effects]
+            if "coupons" in (request.response_content or ()):
+                loaded.coupon_answer = loaded.integration_coupons(uow, document["profile_integration_id"])
             if dry:
                 return self._state(request, None, profile_row, evaluation, effects, loaded, session_row=None)
             row = _save_session(
@@ -225,7 +227,7 @@ class SessionService:
         if "triggeredCampaigns" in wanted:
             response.triggered_campaigns = loaded.triggered_campaigns(evaluation.triggered_campaigns)
         if "coupons" in wanted:
-            response.coupons = loaded.coupon_documents()
+            response.coupons = loaded.coupon_answer
         if "event" in wanted and event is not None:
             response.event = _event_document(event)
         return response

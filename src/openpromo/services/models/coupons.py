@@ -78,6 +78,10 @@ class Coupon(Model, kw_only=True):
     implicitly_reserved: bool | None = None
 
 
+class IntegrationCoupon(Coupon, kw_only=True):
+    profile_redemption_count: int
+
+
 class CouponPage(Model, kw_only=True):
     total_result_size: int
     data: list[Coupon]
@@ -120,6 +124,7 @@ __all__ = [
     "Coupon",
     "CouponPage",
     "Import",
+    "IntegrationCoupon",
     "NewCoupons",
     "NewCouponsForMultipleRecipients",
     "Referral",
