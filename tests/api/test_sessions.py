@@ -589,3 +589,96 @@ def test_response_content_coupons_and_triggered_campaigns(
         and triggered["name"] == "answered"
         and triggered["frontendState"] == "running"
     )
+
+
+def test_referrals_accepted_rejected_and_redeemed(
+    server: Server, app: AppContext, integration: httpx.Client
+) -> None:
+    create = {"title": "refer", "condition": ["and", True], "effects": [["createReferral", {}]]}
+    use = discount_rule("friend deal", ["and", ["referralValid"]], 3, name="friend")
+    campaign_id = campaign(server, app, [create, use], features=["referrals"])
+    closed = put(integration, random_id("s"), profileId="advocate", cartItems=CART, state="closed")
+    code = closed.json()["createdReferrals"][0]["code"]
+    # the friend's session accepts it and discounts; the advocate's own is refused
+    friend = put(integration, random_id("s"), profileId="friend", referralCode=code, cartItems=CART)
+    assert [e["effectType"] for e in effects(friend) if e["campaignId"] == campaign_id] == [
+        "acceptReferral",
+        "setDiscount",
+    ]
+    own = effects(
+        put(integration, random_id("s"), profileId="advocate", referralCode=code, cartItems=CART),
+        "rejectReferral",
+    )
+    assert own[0]["props"]["rejectionReason"] == "ReferralRecipientIdSameAsAdvocate"
+    missing = effects(
+        put(integration, random_id("s"), profileId="x", referralCode="NOPE-NOPE", cartItems=CART),
+        "rejectReferral",
+    )
+    assert missing[0]["props"]["rejectionReason"] == "ReferralNotFound"
+    # closing the friend's session redeems it once
+    with server.management() as mgmt:
+        before = mgmt.get(f"/v1/applications/{app.id}/campaigns/{campaign_id}/referrals/no_total").json()[
+            "data"
+        ][0]
+        put(
+            integration,
+            random_id("s"),
+            profileId="friend2",
+            referralCode=code,
+            cartItems=CART,
+            state="closed",
+        )
+        after = mgmt.get(f"/v1/applications/{app.id}/campaigns/{campaign_id}/referrals/no_total").json()[
+            "data"
+        ][0]
+    assert (before["usageCounter"], after["usageCounter"]) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("entities", "period", "sessions", "expected"),
+    [
+        (
+            ["Identifier"],
+            None,
+            [{"identifiers": ["device-1"]}, {"identifiers": ["device-1"]}, {"identifiers": ["device-2"]}],
+            [1, 0, 1],
+        ),
+        (["Identifier"], None, [{}], [0]),
+        (
+            ["Store"],
+            "daily",
+            [{"storeIntegrationId": "s1"}, {"storeIntegrationId": "s1"}, {"storeIntegrationId": "s2"}],
+            [1, 0, 1],
+        ),
+        (
+            ["Profile", "Identifier"],
+            "weekly",
+            [
+                {"profileId": "a", "identifiers": ["d"]},
+                {"profileId": "a", "identifiers": ["e"]},
+                {"profileId": "a", "identifiers": ["d"]},
+            ],
+            [1, 1, 0],
+        ),
+        ([], "monthly", [{}, {}], [1, 0]),
+    ],
+)
+def test_budget_entities_and_periods(
+    server: Server,
+    mgmt: httpx.Client,
+    entities: list[str],
+    period: str | None,
+    sessions: list[dict[str, Any]],
+    expected: list[int],
+) -> None:
+    app = create_application(mgmt, timezone="Europe/Berlin")
+    limit: dict[str, Any] = {"action": "setDiscountEffect", "limit": 1, "entities": entities}
+    if period:
+        limit["period"] = period
+    campaign(server, app, [discount_rule("once", ["and", True], 1)], limits=[limit], features=[])
+    client = server.client(f"ApiKey-v1 {app.key}")
+    given = []
+    for session in sessions:
+        response = put(client, random_id("s"), cartItems=CART, state="closed", **session)
+        given.append(len(effects(response, "setDiscount")))
+    assert given == expected
