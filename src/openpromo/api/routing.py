@@ -12,6 +12,8 @@ from typing import Annotated, Any, TypeVar
 import anyio.to_thread
 from litestar.params import QueryParameter
 
+from openpromo.services.errors import InvalidInput
+from openpromo.services.models.base import Time
 from openpromo.services.paging import INTEGRATION_PAGE_SIZE, MANAGEMENT_PAGE_SIZE, PageRequest
 
 T = TypeVar("T")
@@ -29,6 +31,16 @@ async def in_thread(fn: Callable[[], T]) -> T:
     return await anyio.to_thread.run_sync(fn)
 
 
+def time_parameter(name: str, text: str | None) -> Time | None:
+    """A query parameter holding a time (RFC 3339, the ``+0000`` form, or a bare date); 400 naming it."""
+    if text is None:
+        return None
+    try:
+        return Time.parse(text)
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not an RFC 3339 time", parameter=name) from None
+
+
 def body(model: type[Any]) -> dict[str, Any]:
     """Route options that document ``model`` as the JSON request body (see ``openpromo.api.openapi``)."""
     return {"opt": {"body": model}}
@@ -41,4 +53,14 @@ def page(
     return PageRequest(skip=skip or 0, page_size=page_size or default, sort=sort)
 
 
-__all__ = ["INTEGRATION", "MANAGEMENT", "PageSize", "Skip", "Sort", "body", "in_thread", "page"]
+__all__ = [
+    "INTEGRATION",
+    "MANAGEMENT",
+    "PageSize",
+    "Skip",
+    "Sort",
+    "body",
+    "in_thread",
+    "page",
+    "time_parameter",
+]

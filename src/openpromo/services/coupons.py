@@ -7,8 +7,6 @@ statement. Codes are stored normalised for insensitive applications. Imports com
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import secrets
 from collections.abc import Callable, Sequence
@@ -36,6 +34,7 @@ from openpromo.services.models.coupons import (
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
 from openpromo.services.session_input import normalise_code, raise_problems
+from openpromo.services.uploads import csv_rows
 
 MAX_COUPONS_PER_REQUEST = 20_000
 _TERMS = ("usage_limit", "discount_limit", "reservation_limit", "start_date", "expiry_date", "attributes")
@@ -415,23 +414,17 @@ _COLUMNS = {
 
 def parse_coupon_csv(content: bytes) -> list[dict[str, Any]]:
     """Rows of a coupon CSV as column values; 400 naming the line and column of the first bad cell."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("the file is not UTF-8 text", pointer="/upFile") from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    header, lines = csv_rows(content)
     if "value" not in header:
         raise InvalidInput("the CSV needs a header row with a value column", pointer="/upFile")
     unknown = sorted(set(header) - _COLUMNS)
     if unknown:
         raise InvalidInput(f"unknown columns: {', '.join(unknown)}", pointer="/upFile")
-    reader.fieldnames = header
     rows: list[dict[str, Any]] = []
     problems: list[ErrorDetail] = []
-    for line, raw in enumerate(reader, start=2):
+    for line, cells in lines:
         try:
-            rows.append(_coupon_row({k: (v or "").strip() for k, v in raw.items() if k}))
+            rows.append(_coupon_row(cells))
         except _CellError as exc:
             problems.append(
                 ErrorDetail(

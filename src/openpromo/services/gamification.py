@@ -6,8 +6,6 @@ A collection's items are strings, replaced whole by a CSV import (one ``item`` c
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from openpromo.rules.durations import parse_duration
@@ -28,6 +26,7 @@ from openpromo.services.models.gamification import (
 )
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
+from openpromo.services.uploads import csv_rows
 
 _ACHIEVEMENT = tuple(AchievementFields.__struct_fields__)
 
@@ -310,16 +309,11 @@ class GamificationService:
 
 
 def parse_items(content: bytes) -> list[str]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("the file is not UTF-8 text", pointer="/upFile") from None
-    reader = csv.DictReader(io.StringIO(text))
-    if [h.strip().lower() for h in reader.fieldnames or []] != ["item"]:
+    header, lines = csv_rows(content)
+    if header != ["item"]:
         raise InvalidInput("the CSV has one column, item", pointer="/upFile")
-    items = [(row.get(reader.fieldnames[0]) or "").strip() for row in reader] if reader.fieldnames else []
-    items = [i for i in items if i]
-    return list(dict.fromkeys(items))
+    items = [cells.get("item", "") for _line, cells in lines]
+    return list(dict.fromkeys(i for i in items if i))
 
 
 __all__ = ["GamificationService", "achievement_record", "collection_record", "parse_items"]

@@ -11,11 +11,13 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from openpromo.engine.evaluate import Evaluation
 from openpromo.services.auth import IntegrationPrincipal
-from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound
+from openpromo.services.errors import ErrorDetail, InvalidInput, NotFound
+from openpromo.services.locking import run_locked
 from openpromo.services.models.profiles import (
     CustomerProfileIntegrationRequestV2,
     CustomerProfileIntegrationResponseV2,
@@ -66,14 +68,11 @@ class ProfileService:
             raise InvalidInput("responseContent needs runRuleEngine=true", pointer="/responseContent")
         if not integration_id or len(integration_id) > 1000:
             raise InvalidInput("a profile id has 1 to 1000 characters", parameter="integrationId")
-        owner = self._new_id()
         keys = [f"profile:{principal.account_id}:{integration_id}"]
-        if not self._locks.acquire(keys, owner, self._clock.now()):
-            raise Conflict("Too many requests or limit reached - avoid parallel requests for one profile")
-        try:
-            return self._update(principal, integration_id, request, run_rule_engine=run_rule_engine, dry=dry)
-        finally:
-            self._locks.release(keys, owner)
+        run = partial(
+            self._update, principal, integration_id, request, run_rule_engine=run_rule_engine, dry=dry
+        )
+        return run_locked(self._locks, self._clock, self._new_id(), keys, run)
 
     def _update(
         self,

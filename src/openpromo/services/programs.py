@@ -8,8 +8,6 @@ duration grammar of DOMAIN B §6.5 plus ``unlimited``/``immediate``/``on_action`
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -35,6 +33,7 @@ from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Records, Row, UnitOfWork, UnitOfWorkFactory
 from openpromo.services.session_input import raise_problems
 from openpromo.services.timezones import check_timezone
+from openpromo.services.uploads import csv_rows
 
 _PROGRAM = (
     "title",
@@ -323,19 +322,12 @@ def _pool(row: Row) -> GiveawaysPool:
 
 
 def parse_giveaway_csv(content: bytes) -> list[dict[str, Any]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("the file is not UTF-8 text", pointer="/upFile") from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    header, lines = csv_rows(content)
     if "code" not in header or set(header) - {"code", "startdate", "enddate", "attributes"}:
         raise InvalidInput("the CSV header is code,startdate,enddate,attributes", pointer="/upFile")
-    reader.fieldnames = header
     rows: list[dict[str, Any]] = []
     problems: list[ErrorDetail] = []
-    for line, raw in enumerate(reader, start=2):
-        cells = {k: (v or "").strip() for k, v in raw.items() if k}
+    for line, cells in lines:
         row: dict[str, Any] = {"code": cells.get("code", "")}
         if not row["code"]:
             problems.append(

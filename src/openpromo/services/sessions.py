@@ -11,13 +11,14 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from openpromo.engine.errors import InvalidTransition
 from openpromo.engine.evaluate import Evaluation
 from openpromo.engine.states import EVENT_OF, OPEN, check_update, commits, rolls_back
 from openpromo.services.auth import IntegrationPrincipal
-from openpromo.services.errors import Conflict, InvalidInput, NotFound
+from openpromo.services.errors import InvalidInput, NotFound
+from openpromo.services.locking import run_locked
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.sessions import (
     IntegrationCustomerSessionResponse,
@@ -44,6 +45,8 @@ from openpromo.services.session_output import (
 from openpromo.services.session_returns import apply_return, check_returned
 from openpromo.services.session_writes import CloseWrites, apply_attribute_updates, apply_audience_changes
 
+T = TypeVar("T")
+
 
 class SessionService:
     def __init__(
@@ -62,16 +65,8 @@ class SessionService:
 
     # -- locking -----------------------------------------------------------------------------
 
-    def _locked(self, keys: list[str], run: Callable[[], Any]) -> Any:
-        owner = self._new_id()
-        if not self._locks.acquire(keys, owner, self._clock.now()):
-            raise Conflict(
-                "Too many requests or limit reached - avoid parallel requests for one session or profile"
-            )
-        try:
-            return run()
-        finally:
-            self._locks.release(keys, owner)
+    def _locked(self, keys: list[str], run: Callable[[], T]) -> T:
+        return run_locked(self._locks, self._clock, self._new_id(), keys, run)
 
     # -- update ------------------------------------------------------------------------------
 
@@ -96,7 +91,7 @@ class SessionService:
         profile = request.customer_session.profile_id
         if profile:
             keys.append(f"profile:{principal.account_id}:{profile}")
-        return self._locked(  # type: ignore[no-any-return]
+        return self._locked(
             keys, lambda: self._update(principal, integration_id, request, dry=dry, now=now or real_now)
         )
 
@@ -244,7 +239,7 @@ class SessionService:
     ) -> IntegrationStateV2:
         keys = [f"session:{principal.application_id}:{integration_id}"]
         run = partial(self._return_items, principal, integration_id, request, dry=dry)
-        return self._locked(keys, run)  # type: ignore[no-any-return]
+        return self._locked(keys, run)
 
     def _return_items(
         self,
@@ -323,7 +318,7 @@ class SessionService:
 
     def reopen(self, principal: IntegrationPrincipal, integration_id: str) -> ReopenSessionResponse:
         keys = [f"session:{principal.application_id}:{integration_id}"]
-        return self._locked(keys, lambda: self._reopen(principal, integration_id))  # type: ignore[no-any-return]
+        return self._locked(keys, lambda: self._reopen(principal, integration_id))
 
     def _reopen(self, principal: IntegrationPrincipal, integration_id: str) -> ReopenSessionResponse:
         now = self._clock.now()

@@ -10,10 +10,8 @@ from litestar.params import QueryParameter
 from openpromo.api.auth import integration, services
 from openpromo.api.codec import decode
 from openpromo.api.idempotency import idempotent
-from openpromo.api.routing import INTEGRATION, body, in_thread
+from openpromo.api.routing import INTEGRATION, body, in_thread, time_parameter
 from openpromo.services.auth import IntegrationPrincipal
-from openpromo.services.errors import InvalidInput
-from openpromo.services.models.base import Time
 from openpromo.services.models.sessions import (
     IntegrationCustomerSessionResponse,
     IntegrationRequest,
@@ -28,15 +26,6 @@ Now = Annotated[str | None, QueryParameter(name="now", required=False)]
 RunRuleEngine = Annotated[bool, QueryParameter(name="runRuleEngine", required=False)]
 
 
-def parse_now(value: str | None) -> Time | None:
-    if value is None:
-        return None
-    try:
-        return Time.parse(value)
-    except ValueError:
-        raise InvalidInput(f"{value!r} is not an RFC 3339 time", parameter="now") from None
-
-
 @put(
     "/v2/customer_sessions/{customer_session_id:str}",
     operation_id="updateCustomerSessionV2",
@@ -49,7 +38,7 @@ async def update_customer_session(
     def update(principal: IntegrationPrincipal) -> IntegrationStateV2:
         data = decode(body, IntegrationRequest)
         sessions = services(request).sessions
-        return sessions.update(principal, customer_session_id, data, dry=dry, now=parse_now(now))
+        return sessions.update(principal, customer_session_id, data, dry=dry, now=time_parameter("now", now))
 
     # The body is encoded already; the annotation documents its shape in the OpenAPI document.
     return cast("Response[IntegrationStateV2]", await in_thread(lambda: idempotent(request, body, update)))

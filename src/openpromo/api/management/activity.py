@@ -8,10 +8,10 @@ from litestar import Request, get
 from litestar.params import QueryParameter
 
 from openpromo.api.auth import management, services
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, in_thread, page
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, in_thread, page, time_parameter
 from openpromo.services.errors import InvalidInput
 from openpromo.services.models.activity import AnalyticsPage, ApplicationCustomer, ApplicationSession
-from openpromo.services.models.base import Page, Time
+from openpromo.services.models.base import Page
 
 Req = Request[Any, Any, Any]
 APP = "/v1/applications/{application_id:int}"
@@ -22,15 +22,6 @@ def Query(name: str) -> Any:
 
 
 Text = Annotated[str | None, QueryParameter(required=False)]
-
-
-def _time(name: str, text: str | None) -> Time | None:
-    if text is None:
-        return None
-    try:
-        return Time.parse(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not an RFC 3339 time", parameter=name) from None
 
 
 @get(APP + "/sessions", operation_id="getApplicationSessions", **MANAGEMENT)
@@ -58,8 +49,8 @@ async def list_sessions(
             "referral_code": referral,
             "integration_id": integration_id,
             "store_integration_id": store_integration_id,
-            "created_before": _time("createdBefore", created_before),
-            "created_after": _time("createdAfter", created_after),
+            "created_before": time_parameter("createdBefore", created_before),
+            "created_after": time_parameter("createdAfter", created_after),
         }
         return services(request).activity.sessions(
             principal, application_id, page(page_size, skip, sort), filters
@@ -120,8 +111,8 @@ async def list_events(
             "type": type,
             "session_integration_id": session,
             "profile_integration_id": profile,
-            "created_before": _time("createdBefore", created_before),
-            "created_after": _time("createdAfter", created_after),
+            "created_before": time_parameter("createdBefore", created_before),
+            "created_after": time_parameter("createdAfter", created_after),
         }
         return services(request).activity.events(
             principal, application_id, page(page_size, skip, sort), filters
@@ -141,8 +132,8 @@ async def campaign_analytics(
 ) -> AnalyticsPage:
     def run() -> AnalyticsPage:
         principal = management(request)
-        start = _time("rangeStart", range_start)
-        end = _time("rangeEnd", range_end)
+        start = time_parameter("rangeStart", range_start)
+        end = time_parameter("rangeEnd", range_end)
         if start is None or end is None:
             raise InvalidInput(
                 "rangeStart and rangeEnd are required",

@@ -10,9 +10,9 @@ from litestar.params import QueryParameter
 from openpromo.api.auth import management, services
 from openpromo.api.codec import decode
 from openpromo.api.responses import JSONResponse
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, body, in_thread, page
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, body, in_thread, page, time_parameter
 from openpromo.services.errors import InvalidInput
-from openpromo.services.models.base import Page, Time
+from openpromo.services.models.base import Page
 from openpromo.services.models.coupons import Coupon as CouponRecord
 from openpromo.services.models.coupons import (
     CouponPage,
@@ -124,20 +124,11 @@ async def list_coupons(
     def run() -> Page:
         principal = management(request)
         for key, (name, text) in times.items():
-            filters[key] = _time(name, text)
+            filters[key] = time_parameter(name, text)
         coupons = services(request).coupons
         return coupons.list(principal, application_id, campaign_id, page(page_size, skip, sort), filters)
 
     return await in_thread(run)
-
-
-def _time(name: str, text: str | None) -> Time | None:
-    if text is None:
-        return None
-    try:
-        return Time.parse(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not an RFC 3339 time", parameter=name) from None
 
 
 @put(CAMPAIGN + "/coupons/{coupon_id:int}", operation_id="updateCoupon", **MANAGEMENT, **body(UpdateCoupon))

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from openpromo.services.models.base import Attributes, Model
-from openpromo.services.models.sessions import AudienceMembership, CartItem, Effect
+from openpromo.services.models.sessions import CartItem, CustomerProfile, Effect
 
 
 class ApplicationSession(Model, kw_only=True):
@@ -28,17 +28,8 @@ class ApplicationSession(Model, kw_only=True):
     attributes: Attributes | None = None
 
 
-class ApplicationCustomer(Model, kw_only=True):
-    id: int
-    created: datetime
-    integration_id: str
-    attributes: Attributes
-    account_id: int
-    closed_sessions: int
-    total_sales: Decimal
-    audience_memberships: list[AudienceMembership] | None = None
-    last_activity: datetime
-    sandbox: bool | None = None
+class ApplicationCustomer(CustomerProfile, kw_only=True):
+    advocate_integration_id: str | None = None
 
 
 class ApplicationEvent(Model, kw_only=True):
