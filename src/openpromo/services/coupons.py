@@ -18,7 +18,7 @@ from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.campaigns import CampaignService, check_limits
 from openpromo.services.codes import DEFAULT_CHARACTERS, DEFAULT_PATTERN, unique_codes
 from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound
-from openpromo.services.models.base import Page, Time
+from openpromo.services.models.base import Page, Time, replace
 from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.models.coupons import (
     Coupon,
@@ -34,7 +34,7 @@ from openpromo.services.models.coupons import (
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
 from openpromo.services.session_input import normalise_code, raise_problems
-from openpromo.services.uploads import csv_rows
+from openpromo.services.uploads import csv_rows, record_import
 
 MAX_COUPONS_PER_REQUEST = 20_000
 _TERMS = ("usage_limit", "discount_limit", "reservation_limit", "start_date", "expiry_date", "attributes")
@@ -262,16 +262,7 @@ class CouponService:
                 [normalise_code(r["value"], case) for r in parsed],
                 application_id=app_id,
             )
-            import_id = uow.records.insert(
-                "imports",
-                {
-                    "account_id": principal.account_id,
-                    "application_id": app_id,
-                    "created": now,
-                    "user_id": principal.actor_id,
-                    "entity": "Coupon",
-                },
-            )
+            record = record_import(uow, principal, "Coupon", 0, now, app_id)
             rows = []
             problems = []
             for line, values in enumerate(parsed, start=2):
@@ -296,22 +287,15 @@ class CouponService:
                         "application_id": app_id,
                         "campaign_id": campaign_id,
                         "created": now,
-                        "import_id": import_id,
+                        "import_id": record.id,
                     }
                 )
             if problems:
                 raise Conflict(problems[0].details, pointer=problems[0].pointer)
             uow.records.insert_many("coupons", rows)
-            uow.records.update("imports", import_id, {"amount": len(rows)})
+            uow.records.update("imports", record.id, {"amount": len(rows)})
             uow.commit()
-        return Import(
-            id=import_id,
-            created=now,
-            account_id=principal.account_id,
-            user_id=principal.actor_id,
-            entity="Coupon",
-            amount=len(rows),
-        )
+        return replace(record, amount=len(rows))
 
     # -- referrals -------------------------------------------------------------------------------
 

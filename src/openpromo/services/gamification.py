@@ -26,7 +26,7 @@ from openpromo.services.models.gamification import (
 )
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
-from openpromo.services.uploads import csv_rows
+from openpromo.services.uploads import csv_rows, record_import
 
 _ACHIEVEMENT = tuple(AchievementFields.__struct_fields__)
 
@@ -277,26 +277,9 @@ class GamificationService:
             uow.records.update(
                 "collections", ident, {"items": items, "modified": now, "modified_by": principal.actor_id}
             )
-            import_id = uow.records.insert(
-                "imports",
-                {
-                    "account_id": principal.account_id,
-                    "application_id": app_id,
-                    "created": now,
-                    "user_id": principal.actor_id,
-                    "entity": "Collection",
-                    "amount": len(items),
-                },
-            )
+            record = record_import(uow, principal, "Collection", len(items), now, app_id)
             uow.commit()
-        return Import(
-            id=import_id,
-            created=now,
-            account_id=principal.account_id,
-            user_id=principal.actor_id,
-            entity="Collection",
-            amount=len(items),
-        )
+        return record
 
     def items(self, principal: ManagementPrincipal, ident: int, page: PageRequest) -> Page:
         with self._uow(write=False) as uow:

@@ -33,7 +33,7 @@ from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Records, Row, UnitOfWork, UnitOfWorkFactory
 from openpromo.services.session_input import raise_problems
 from openpromo.services.timezones import check_timezone
-from openpromo.services.uploads import csv_rows
+from openpromo.services.uploads import csv_rows, record_import
 
 _PROGRAM = (
     "title",
@@ -240,16 +240,7 @@ class ProgramService:
                         pointer=f"/upFile/{line}/code",
                     )
                 seen.add(code)
-            import_id = uow.records.insert(
-                "imports",
-                {
-                    "account_id": principal.account_id,
-                    "created": now,
-                    "user_id": principal.actor_id,
-                    "entity": "Giveaway",
-                    "amount": len(rows),
-                },
-            )
+            record = record_import(uow, principal, "Giveaway", len(rows), now)
             uow.records.insert_many(
                 "giveaway_codes",
                 [
@@ -258,20 +249,13 @@ class ProgramService:
                         "account_id": principal.account_id,
                         "pool_id": pool_id,
                         "created": now,
-                        "import_id": import_id,
+                        "import_id": record.id,
                     }
                     for r in rows
                 ],
             )
             uow.commit()
-        return Import(
-            id=import_id,
-            created=now,
-            account_id=principal.account_id,
-            user_id=principal.actor_id,
-            entity="Giveaway",
-            amount=len(rows),
-        )
+        return record
 
     # -- catalogs --------------------------------------------------------------------------------
 

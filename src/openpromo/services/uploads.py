@@ -5,8 +5,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from datetime import datetime
 
+from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import InvalidInput
+from openpromo.services.models.coupons import Import
+from openpromo.services.ports import UnitOfWork
 
 
 def csv_rows(content: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
@@ -26,4 +30,34 @@ def csv_rows(content: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, s
     return header, rows()
 
 
-__all__ = ["csv_rows"]
+def record_import(
+    uow: UnitOfWork,
+    principal: ManagementPrincipal,
+    entity: str,
+    amount: int,
+    now: datetime,
+    app_id: int | None = None,
+) -> Import:
+    """The ``Import`` of ``amount`` rows of ``entity``, recorded in the importing transaction."""
+    import_id = uow.records.insert(
+        "imports",
+        {
+            "account_id": principal.account_id,
+            "application_id": app_id,
+            "created": now,
+            "user_id": principal.actor_id,
+            "entity": entity,
+            "amount": amount,
+        },
+    )
+    return Import(
+        id=import_id,
+        created=now,
+        account_id=principal.account_id,
+        user_id=principal.actor_id,
+        entity=entity,
+        amount=amount,
+    )
+
+
+__all__ = ["csv_rows", "record_import"]
