@@ -465,7 +465,7 @@ def test_partial_return_rolls_back_the_returned_units(
     # when one of the two shirts (15.50 of a 40.00 cart) comes back
     body = {
         "return": {"returnedCartItems": [{"position": 0, "quantity": 1, "sku": "shirt"}]},
-        "responseContent": ["customerSession"],
+        "responseContent": ["customerSession", "previousReturns"],
     }
     response = integration.post(f"/v2/customer_sessions/{session_id}/returns", json=body)
     # then that shirt's discount and 15.5/40 of the session discount are rolled back

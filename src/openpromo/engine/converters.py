@@ -212,15 +212,19 @@ def _achievement(run: CampaignRun, origin: Origin, r: rules.IncreaseAchievementP
         raise CannotApply(f"the achievement {r.achievement_name!r} does not exist in this campaign")
     if not run.profile:
         raise CannotApply("achievements need a customer profile")
-    value = min(achievement.progress + r.delta, achievement.target)
-    props = {
+    before = run.achievement_progress.get(achievement.id, achievement.progress)
+    value = min(before + r.delta, achievement.target)
+    run.achievement_progress[achievement.id] = value
+    props: dict[str, Any] = {
         "achievementId": achievement.id,
         "achievementName": achievement.name,
         "delta": r.delta,
         "value": value,
         "target": achievement.target,
-        "isJustCompleted": achievement.progress < achievement.target <= value,
+        "isJustCompleted": before < achievement.target <= value,
     }
+    if achievement.tracker_id is not None:
+        props["progressTrackerId"] = achievement.tracker_id
     return [Effect(origin, "increaseAchievementProgress", props)]
 
 

@@ -43,6 +43,9 @@ class Inputs:
     new_id: Callable[[], str]
     lookups: Lookups = field(default_factory=Lookups)
     store_attributes: Mapping[str, Any] | None = None
+    loyalty: Mapping[str, Any] = field(default_factory=dict)
+    """The ``Loyalty`` root: balances by program id (as text), see ``services.ledgers``."""
+    loyalty_card_valid: bool = False
 
 
 @dataclass
@@ -89,7 +92,7 @@ class _State:
             "Session": roots.session_root(session, items, discounted_total, discounted_items),
             "Profile": roots.profile_root(inputs.profile),
             "Application": roots.attributes_root(inputs.settings.attributes),
-            "Loyalty": {},
+            "Loyalty": dict(inputs.loyalty),
         }
         if session.store_integration_id:
             store = {"IntegrationId": session.store_integration_id}
@@ -244,6 +247,7 @@ def _runs(
             coupon_valid=coupon is not None and run.coupon_reason is None,
             coupon_valid_no_redeem=coupon is not None and run.coupon_reason is None,
             referral_valid=referral is not None and run.referral_reason is None,
+            loyalty_card_valid=inputs.loyalty_card_valid,
             audiences=audiences,
         )
         run.apply(campaign.ruleset.evaluate(ctx))

@@ -23,10 +23,14 @@ class Program:
 
 @dataclass(frozen=True, slots=True)
 class Achievement:
+    """An achievement of a campaign and where the session's profile stands in its current period."""
+
     id: int
     name: str
     target: Decimal
     progress: Decimal
+    tracker_id: int | None = None
+    """The profile's progress record, when it has one."""
 
 
 @dataclass(frozen=True, slots=True)

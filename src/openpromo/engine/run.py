@@ -49,6 +49,8 @@ class CampaignRun:
     commitments: Commitments = field(default_factory=Commitments)
     deferred: list[tuple[Origin, rules.EffectRequest]] = field(default_factory=list)
     triggered: bool = False
+    achievement_progress: dict[int, Decimal] = field(default_factory=dict)
+    """Progress after this run's increases, by achievement id (several rules may increase one)."""
     coupon_accepted: bool = False
     referral_accepted: bool = False
 

@@ -101,6 +101,11 @@ class SessionData(Protocol):
 
     def redeem_referral(self, referral_id: int) -> bool: ...
 
+    def add_referral_friend(
+        self, application_id: int, referral_id: int, friend: str, session_id: int, now: datetime
+    ) -> None:
+        """Record that ``friend`` redeemed the referral (once per friend; the relation stays)."""
+
     def unredeem_referral(self, referral_id: int) -> None: ...
 
     def add_analytics(

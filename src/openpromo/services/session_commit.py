@@ -48,6 +48,8 @@ def commit_close(
         if not data.redeem_referral(referral_id):
             raise Conflict(RACE)
         referrals.append(referral_id)
+        if row["profile_integration_id"]:
+            data.add_referral_friend(app["id"], referral_id, row["profile_integration_id"], row["id"], now)
     if profile_row is not None:
         data.add_profile_totals(profile_row["id"], 1, row["total"], now)
     record_analytics(uow, app, effects, now, sessions=1, revenue=Decimal(row["total"]))

@@ -17,10 +17,11 @@ from openpromo.engine import model
 from openpromo.engine.budgets import Scope, candidate_counters
 from openpromo.engine.coupons import coupon_limits
 from openpromo.engine.evaluate import Evaluation, Inputs, evaluate
-from openpromo.engine.lookups import Lookups, Program
+from openpromo.engine.lookups import Achievement, Lookups, Program
 from openpromo.metrics import RULE_BUGS, RULE_EVALUATION_SECONDS
 from openpromo.services.campaigns import campaign_record
 from openpromo.services.errors import InvalidInput
+from openpromo.services.ledgers import LoyaltyState, load_programs, load_state
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.coupons import IntegrationCoupon
 from openpromo.services.ports import CounterKey, Row, UnitOfWork
@@ -65,9 +66,11 @@ class Loaded:
     audience_ids: frozenset[int] = frozenset()
     audiences: dict[int, str] = field(default_factory=dict)
     referral: model.Referral | None = None
+    referral_row: Row | None = None
     created_coupons: list[Any] = field(default_factory=list)
     created_referrals: list[Any] = field(default_factory=list)
     coupon_answer: list[Any] = field(default_factory=list)
+    loyalty: LoyaltyState = field(default_factory=LoyaltyState)
 
     # -- prices from catalogs ----------------------------------------------------------------
 
@@ -128,11 +131,14 @@ class Loaded:
                 "referrals", application_id=app_id, lookup_code=normalise_code(session.referral_code, case)
             )
             referral = _referral(row) if row else None
+            self.referral_row = row
         self.referral = referral
         self.campaign_rows = uow.sessions.campaigns(app_id, only)
         campaigns = self._campaigns(uow, cache, forced=only is not None)
         counters = self._counters(uow, campaigns, session, coupons, referral, lock=lock)
         profile = _profile(profile_row, self.audience_ids) if profile_row else None
+        programs = load_programs(uow, self.account_id, app_id)
+        self.loyalty = load_state(uow, self.account_id, programs, session.profile_id, session.loyalty_cards)
         store_attributes = None
         if session.store_integration_id:
             store = uow.records.find_one(
@@ -149,8 +155,10 @@ class Loaded:
             counters=counters,
             now=self.now,
             new_id=new_id,
-            lookups=self._lookups(uow, campaigns),
+            lookups=self._lookups(uow, campaigns, session.profile_id),
             store_attributes=store_attributes,
+            loyalty=self.loyalty.root(),
+            loyalty_card_valid=self.loyalty.card_valid,
         )
         started = time.perf_counter()
         try:
@@ -243,9 +251,10 @@ class Loaded:
             uow.sessions.ensure_counters(self.app["id"], ordered, self.now)
         return {k: Decimal(str(v)) for k, v in uow.sessions.counters(ordered, lock=lock).items()}
 
-    def _lookups(self, uow: UnitOfWork, campaigns: list[model.Campaign]) -> Lookups:
+    def _lookups(self, uow: UnitOfWork, campaigns: list[model.Campaign], profile: str) -> Lookups:
         programs: dict[int, Program] = {}
         pools: dict[int, str] = {}
+        achievements: dict[tuple[int, str], Achievement] = {}
         if campaigns:
             for row in uow.records.find("loyalty_programs", {"account_id": self.account_id}).rows:
                 programs[row["id"]] = Program(
@@ -259,9 +268,11 @@ class Loaded:
                 )
             for row in uow.records.find("giveaway_pools", {"account_id": self.account_id}).rows:
                 pools[row["id"]] = row["name"]
+            achievements = _achievements(uow, [c.id for c in campaigns], profile, self.now)
         return Lookups(
             programs=programs,
             pools=pools,
+            achievements=achievements,
             additional_cost_ids={name: row["id"] for name, row in self.definitions.costs.items()},
             audiences=self.audiences,
         )
@@ -334,6 +345,35 @@ def load_inputs(
         audience_ids=audience_ids,
         audiences=audiences,
     )
+
+
+def _achievements(
+    uow: UnitOfWork, campaign_ids: list[int], profile: str, now: datetime
+) -> dict[tuple[int, str], Achievement]:
+    """The campaigns' achievements, with the profile's progress in the period that runs now."""
+    rows = uow.records.find("achievements", {"campaign_id": campaign_ids}).rows
+    if not rows:
+        return {}
+    current: dict[int, Row] = {}
+    if profile:
+        for progress in uow.records.find(
+            "achievement_progress",
+            {"achievement_id": [r["id"] for r in rows], "profile_integration_id": profile},
+        ).rows:
+            ends = progress["end_date"]
+            if progress["status"] != "expired" and (ends is None or ends > now):
+                current[progress["achievement_id"]] = progress
+    achievements = {}
+    for row in rows:
+        found = current.get(row["id"])
+        achievements[(row["campaign_id"], row["name"])] = Achievement(
+            id=row["id"],
+            name=row["name"],
+            target=Decimal(row["target"] or 0),
+            progress=Decimal(found["progress"]) if found else Decimal(0),
+            tracker_id=found["id"] if found else None,
+        )
+    return achievements
 
 
 def _coupon(row: Row, reserved: set[int]) -> model.Coupon:

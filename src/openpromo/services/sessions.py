@@ -18,6 +18,7 @@ from openpromo.engine.evaluate import Evaluation
 from openpromo.engine.states import EVENT_OF, OPEN, check_update, commits, rolls_back
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.errors import InvalidInput, NotFound
+from openpromo.services.ledgers import loyalty_answer
 from openpromo.services.locking import run_locked
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.sessions import (
@@ -30,6 +31,13 @@ from openpromo.services.models.sessions import (
 )
 from openpromo.services.ports import Clock, RequestLocks, Row, UnitOfWork, UnitOfWorkFactory
 from openpromo.services.ruleset_cache import RulesetCache
+from openpromo.services.session_answer import (
+    Answer,
+    event_part,
+    giveaways_part,
+    referral_part,
+    returns_part,
+)
 from openpromo.services.session_commit import commit_close, record_event, roll_back
 from openpromo.services.session_input import engine_session, merged_document, validate
 from openpromo.services.session_load import Loaded, load_inputs
@@ -138,35 +146,52 @@ class SessionService:
                 lock=committing and not dry,
                 new_id=self._new_id,
             )
-            effects = [effect_document(e) for e in evaluation.effects]
-            if "coupons" in (request.response_content or ()):
-                loaded.coupon_answer = loaded.integration_coupons(uow, document["profile_integration_id"])
-            if dry:
-                return self._state(request, None, profile_row, evaluation, effects, loaded, session_row=None)
-            row = _save_session(
-                uow, app, stored, integration_id, payload.state, document, session, effects, now
-            )
-            if committing:
-                advocate = loaded.referral.advocate_integration_id if loaded.referral else None
-                writes = CloseWrites(uow, app, row, advocate, now)
-                effects += writes.apply(evaluation.deferred)
-                loaded.created_coupons = [coupon_document(c) for c in writes.created_coupons]
-                loaded.created_referrals = [referral_document(r) for r in writes.created_referrals]
-                uow.records.update("customer_sessions", row["id"], {"effects": effects})
-                apply_attribute_updates(uow, principal.account_id, row, effects, now)
-                apply_audience_changes(uow, principal.account_id, row["profile_integration_id"], effects, now)
-                commit_close(uow, app, row, profile_row, evaluation, effects, now)
-            if profile_row is not None:
-                uow.records.update(
-                    "customer_profiles", profile_row["id"], {"last_activity": now, "modified": now}
+            answer = Answer(request.response_content, [effect_document(e) for e in evaluation.effects])
+            row: Row | None = None
+            event: Row | None = None
+            if not dry:
+                row = _save_session(
+                    uow, app, stored, integration_id, payload.state, document, session, answer.effects, now
                 )
-                profile_row = uow.records.get("customer_profiles", profile_row["id"])
-            event = record_event(uow, app["id"], EVENT_OF[(current, payload.state)], row, effects, now)
-            row = uow.records.get("customer_sessions", row["id"]) or row
-            uow.commit()
-        return self._state(
-            request, row, profile_row, evaluation, effects, loaded, session_row=row, event=event
-        )
+                if committing:
+                    self._close(uow, app, principal, row, profile_row, loaded, evaluation, answer, now)
+                if profile_row is not None:
+                    uow.records.update(
+                        "customer_profiles", profile_row["id"], {"last_activity": now, "modified": now}
+                    )
+                    profile_row = uow.records.get("customer_profiles", profile_row["id"])
+                event = record_event(
+                    uow, app["id"], EVENT_OF[(current, payload.state)], row, answer.effects, now
+                )
+                row = uow.records.get("customer_sessions", row["id"]) or row
+            _evaluation_parts(uow, answer, loaded, evaluation, profile_row, now)
+            _session_parts(uow, answer, row, event, loaded.referral.id if loaded.referral else None)
+            if not dry:
+                uow.commit()
+        return answer.state()
+
+    def _close(
+        self,
+        uow: UnitOfWork,
+        app: Row,
+        principal: IntegrationPrincipal,
+        row: Row,
+        profile_row: Row | None,
+        loaded: Loaded,
+        evaluation: Evaluation,
+        answer: Answer,
+        now: datetime,
+    ) -> None:
+        """Commit what the close's evaluation produced (DOMAIN A1)."""
+        advocate = loaded.referral.advocate_integration_id if loaded.referral else None
+        writes = CloseWrites(uow, app, row, advocate, now)
+        answer.effects += writes.apply(evaluation.deferred)
+        answer.created_coupons = [coupon_document(c) for c in writes.created_coupons]
+        answer.created_referrals = [referral_document(r) for r in writes.created_referrals]
+        uow.records.update("customer_sessions", row["id"], {"effects": answer.effects})
+        apply_attribute_updates(uow, principal.account_id, row, answer.effects, now)
+        apply_audience_changes(uow, principal.account_id, row["profile_integration_id"], answer.effects, now)
+        commit_close(uow, app, row, profile_row, evaluation, answer.effects, now)
 
     def _cancel_closed(
         self,
@@ -176,56 +201,21 @@ class SessionService:
         request: IntegrationRequest,
         now: datetime,
     ) -> IntegrationStateV2:
-        effects = roll_back(uow, stored, now, self._new_id)
+        answer = Answer(request.response_content, roll_back(uow, stored, now, self._new_id))
         uow.records.update(
             "customer_sessions",
             stored["id"],
             {"state": "cancelled", "effects": [], "updated": now, "update_count": stored["update_count"] + 1},
         )
         row = uow.records.get("customer_sessions", stored["id"]) or stored
-        record_event(
-            uow, stored["application_id"], EVENT_OF[(stored["state"], "cancelled")], row, effects, now
+        event = record_event(
+            uow, stored["application_id"], EVENT_OF[(stored["state"], "cancelled")], row, answer.effects, now
         )
+        if profile_row is not None:
+            answer.add("customerProfile", profile_record(profile_row))
+        _session_parts(uow, answer, row, event, None)
         uow.commit()
-        response = IntegrationStateV2(effects=wire_effects(effects), created_coupons=[], created_referrals=[])
-        wanted = set(request.response_content or ())
-        if "customerSession" in wanted:
-            response.customer_session = session_record(row)
-        if "customerProfile" in wanted and profile_row is not None:
-            response.customer_profile = profile_record(profile_row)
-        return response
-
-    def _state(
-        self,
-        request: IntegrationRequest,
-        row: Row | None,
-        profile_row: Row | None,
-        evaluation: Evaluation,
-        effects: list[dict[str, Any]],
-        loaded: Loaded,
-        *,
-        session_row: Row | None,
-        event: Row | None = None,
-    ) -> IntegrationStateV2:
-        response = IntegrationStateV2(
-            effects=wire_effects(effects),
-            created_coupons=list(loaded.created_coupons),
-            created_referrals=list(loaded.created_referrals),
-        )
-        wanted = set(request.response_content or ())
-        if "customerSession" in wanted and session_row is not None:
-            response.customer_session = session_record(session_row)
-        if "customerProfile" in wanted and profile_row is not None:
-            response.customer_profile = profile_record(profile_row, loaded.audience_names())
-        if "ruleFailureReasons" in wanted:
-            response.rule_failure_reasons = failure_reasons(evaluation.failures, loaded.coupon_ids())
-        if "triggeredCampaigns" in wanted:
-            response.triggered_campaigns = loaded.triggered_campaigns(evaluation.triggered_campaigns)
-        if "coupons" in wanted:
-            response.coupons = loaded.coupon_answer
-        if "event" in wanted and event is not None:
-            response.event = _event_document(event)
-        return response
+        return answer.state()
 
     # -- returns -----------------------------------------------------------------------------
 
@@ -258,14 +248,10 @@ class SessionService:
             if stored is None:
                 raise NotFound("customer session", integration_id)
             wanted = check_returned(stored, request.return_)
+            previous = returns_part(uow, stored["id"])
             effects, _value, lines = apply_return(uow, app, stored, wanted, now, dry=dry)
-            previous = uow.records.find("returns", {"session_id": stored["id"]}).rows
-            if dry:
-                return IntegrationStateV2(
-                    effects=wire_effects(effects), created_coupons=[], created_referrals=[]
-                )
-            row = uow.records.get("customer_sessions", stored["id"]) or stored
-            event = record_event(uow, app["id"], "talon_session_partially_returned", row, effects, now)
+            answer = Answer(request.response_content, effects)
+            answer.add("previousReturns", previous)
             profile_row = None
             if stored["profile_integration_id"]:
                 profile_row = uow.records.find_one(
@@ -273,6 +259,14 @@ class SessionService:
                     account_id=principal.account_id,
                     integration_id=stored["profile_integration_id"],
                 )
+            if profile_row is not None:
+                answer.add("customerProfile", profile_record(profile_row))
+            if dry:
+                row = {**stored, "cart_items": lines, "state": "partially_returned"}
+                _session_parts(uow, answer, row, None, None)
+                return answer.state()
+            row = uow.records.get("customer_sessions", stored["id"]) or stored
+            event = record_event(uow, app["id"], "talon_session_partially_returned", row, effects, now)
             returned = [
                 {"position": p, "quantity": q, "sku": lines[p]["sku"]} for p, q in sorted(wanted.items())
             ]
@@ -288,20 +282,9 @@ class SessionService:
                 "returned_cart_items": returned,
             }
             return_id = uow.records.insert("returns", values)
+            _session_parts(uow, answer, row, event, None)
             uow.commit()
-        response = IntegrationStateV2(
-            effects=wire_effects(effects),
-            created_coupons=[],
-            created_referrals=[],
-            return_=from_row(Return, {**values, "id": return_id}),
-            previous_returns=[from_row(Return, r) for r in previous],
-        )
-        wanted_content = set(request.response_content or ())
-        if "customerSession" in wanted_content:
-            response.customer_session = session_record(row)
-        if "customerProfile" in wanted_content and profile_row is not None:
-            response.customer_profile = profile_record(profile_row)
-        return response
+        return answer.state(return_=from_row(Return, {**values, "id": return_id}))
 
     # -- get and reopen ------------------------------------------------------------------------
 
@@ -413,18 +396,42 @@ def _save_session(
     return row
 
 
-def _event_document(event: Row) -> dict[str, Any]:
-    return {
-        "id": event["id"],
-        "created": event["created"],
-        "applicationId": event["application_id"],
-        "profileId": event["profile_integration_id"],
-        "type": event["type"],
-        "attributes": event["attributes"],
-        "sessionId": event["session_integration_id"],
-        "effects": event["effects"],
-        "meta": event.get("meta") or {},
-    }
+def _evaluation_parts(
+    uow: UnitOfWork,
+    answer: Answer,
+    loaded: Loaded,
+    evaluation: Evaluation,
+    profile_row: Row | None,
+    now: datetime,
+) -> None:
+    """The parts an evaluation answers: profile, failures, campaigns, coupons, referral, loyalty."""
+    if profile_row is not None:
+        answer.add("customerProfile", profile_record(profile_row, loaded.audience_names()))
+    if "ruleFailureReasons" in answer:
+        answer.add("ruleFailureReasons", failure_reasons(evaluation.failures, loaded.coupon_ids()))
+    if "triggeredCampaigns" in answer:
+        answer.add("triggeredCampaigns", loaded.triggered_campaigns(evaluation.triggered_campaigns))
+    if "coupons" in answer:
+        profile = profile_row["integration_id"] if profile_row is not None else ""
+        answer.add("coupons", loaded.integration_coupons(uow, profile))
+    if "referral" in answer:
+        answer.add("referral", referral_part(uow, loaded.referral_row))
+    if "loyalty" in answer:
+        answer.add("loyalty", loyalty_answer(loaded.loyalty, answer.effects, now))
+
+
+def _session_parts(
+    uow: UnitOfWork, answer: Answer, row: Row | None, event: Row | None, referral_id: int | None
+) -> None:
+    """The parts about the stored session: itself, its event, giveaways and earlier returns."""
+    if row is not None:
+        answer.add("customerSession", session_record(row))
+    answer.add("event", event_part(event, referral_id))
+    session_id = row["id"] if row is not None else None
+    if "awardedGiveaways" in answer:
+        answer.add("awardedGiveaways", giveaways_part(uow, session_id))
+    if "previousReturns" in answer and "previous_returns" not in answer.parts:
+        answer.add("previousReturns", returns_part(uow, session_id))
 
 
 __all__ = ["SessionService"]

@@ -27,6 +27,7 @@ from openpromo.storage.schema.core import (
     customer_profiles,
     customer_sessions,
     limit_counters,
+    referral_friends,
     referrals,
     request_locks,
     rulesets,
@@ -204,6 +205,20 @@ class SqlSessionData:
             .values(usage_counter=referrals.c.usage_counter + 1)
         )
         return result.rowcount > 0
+
+    def add_referral_friend(
+        self, application_id: int, referral_id: int, friend: str, session_id: int, now: datetime
+    ) -> None:
+        insert = (postgresql.insert if self._postgres else sqlite.insert)(referral_friends)
+        self.conn.execute(
+            insert.values(
+                application_id=application_id,
+                referral_id=referral_id,
+                friend_profile_integration_id=friend,
+                session_id=session_id,
+                created=now,
+            ).on_conflict_do_nothing()
+        )
 
     def unredeem_referral(self, referral_id: int) -> None:
         self.conn.execute(

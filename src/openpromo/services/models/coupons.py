@@ -103,6 +103,10 @@ class Referral(Model, kw_only=True):
     batch_id: str | None = None
 
 
+class InventoryReferral(Referral, kw_only=True):
+    referred_customers: list[str]
+
+
 class UpdateReferral(Model, kw_only=True):
     friend_profile_integration_id: RecipientId | None = None
     start_date: Time | None = None
@@ -125,6 +129,7 @@ __all__ = [
     "CouponPage",
     "Import",
     "IntegrationCoupon",
+    "InventoryReferral",
     "NewCoupons",
     "NewCouponsForMultipleRecipients",
     "Referral",

@@ -31,8 +31,10 @@ class CustomerProfileIntegrationRequestV2(Model, kw_only=True):
 class CustomerProfileIntegrationResponseV2(Model, kw_only=True):
     customer_profile: CustomerProfile | None = None
     event: dict[str, Any] | None = None
+    loyalty: dict[str, Any] | None = None
     triggered_campaigns: list[Any] | None = None
     rule_failure_reasons: list[RuleFailureReason] | None = None
+    awarded_giveaways: list[Any] | None = None
     effects: list[Effect]
     created_coupons: list[Any]
     created_referrals: list[Any]

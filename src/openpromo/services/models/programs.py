@@ -1,6 +1,6 @@
 """Loyalty programs (the program entity and its tiers), giveaway pools and catalogs (spec:
 NewLoyaltyProgram, UpdateLoyaltyProgram, LoyaltyProgram, NewLoyaltyTier, LoyaltyTier,
-NewGiveawaysPool, GiveawaysPool, NewCatalog, Catalog, CatalogItem, ItemAttribute)."""
+NewGiveawaysPool, GiveawaysPool, Giveaway, NewCatalog, Catalog, CatalogItem, ItemAttribute)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from openpromo.services.models.base import Model, NonEmpty, Time
+from openpromo.services.models.base import Attributes, Model, NonEmpty, Time
 from openpromo.services.models.campaigns import CodeGeneratorSettings
 from openpromo.services.models.sessions import Product
 
@@ -103,6 +103,20 @@ class NewGiveawaysPool(Model, kw_only=True):
     sandbox: bool
 
 
+class Giveaway(Model, kw_only=True):
+    id: int
+    created: datetime
+    code: str
+    pool_id: int
+    start_date: datetime | None = None
+    end_date: datetime | None = None
+    attributes: Attributes | None = None
+    used: bool | None = None
+    import_id: int | None = None
+    profile_integration_id: str | None = None
+    profile_id: int | None = None
+
+
 class GiveawaysPool(Model, kw_only=True):
     id: int
     created: datetime
@@ -154,6 +168,7 @@ class CatalogItem(Model, kw_only=True):
 __all__ = [
     "Catalog",
     "CatalogItem",
+    "Giveaway",
     "GiveawaysPool",
     "ItemAttribute",
     "LoyaltyProgram",

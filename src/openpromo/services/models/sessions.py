@@ -174,7 +174,21 @@ class NewReturn(Model, kw_only=True):
 
 class ReturnIntegrationRequest(Model, kw_only=True):
     return_: NewReturn = msgspec.field(name="return")
-    response_content: list[Literal["customerSession", "customerProfile"]] | None = None
+    response_content: (
+        list[
+            Literal[
+                "customerSession",
+                "customerProfile",
+                "coupons",
+                "triggeredCampaigns",
+                "referral",
+                "loyalty",
+                "event",
+                "previousReturns",
+            ]
+        ]
+        | None
+    ) = None
 
 
 class Return(Model, kw_only=True):
@@ -199,7 +213,10 @@ class IntegrationStateV2(Model, kw_only=True):
     created_coupons: list[Any]
     created_referrals: list[Any]
     coupons: list[Any] | None = None
+    referral: Any | None = None
+    loyalty: dict[str, Any] | None = None
     event: dict[str, Any] | None = None
+    awarded_giveaways: list[Any] | None = None
     customer_session: CustomerSessionV2 | None = None
     return_: Return | None = msgspec.field(default=None, name="return")
     previous_returns: list[Return] | None = None

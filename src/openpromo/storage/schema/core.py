@@ -260,6 +260,17 @@ referrals = sa.Table(
     sa.Index(None, "campaign_id", "id"),
 )
 
+referral_friends = sa.Table(
+    "referral_friends",
+    metadata,
+    application_id(),
+    sa.Column("referral_id", Id, nullable=False),
+    sa.Column("friend_profile_integration_id", sa.String(1000), nullable=False),
+    sa.Column("session_id", Id, nullable=False),
+    created(),
+    sa.PrimaryKeyConstraint("referral_id", "friend_profile_integration_id"),
+)
+
 customer_profiles = sa.Table(
     "customer_profiles",
     metadata,
@@ -507,6 +518,7 @@ __all__ = [
     "limit_counters",
     "management_keys",
     "metadata",
+    "referral_friends",
     "referrals",
     "request_locks",
     "returns",
