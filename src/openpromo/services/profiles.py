@@ -14,7 +14,6 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from openpromo.engine.evaluate import Evaluation
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.errors import ErrorDetail, InvalidInput, NotFound
 from openpromo.services.locking import run_locked
@@ -27,7 +26,8 @@ from openpromo.services.models.profiles import (
 )
 from openpromo.services.ports import Clock, RequestLocks, Row, UnitOfWork, UnitOfWorkFactory
 from openpromo.services.ruleset_cache import RulesetCache
-from openpromo.services.session_commit import commit_counters
+from openpromo.services.session_answer import Answer, awarded_to, evaluation_parts, event_part
+from openpromo.services.session_commit import commit_counters, record_analytics
 from openpromo.services.session_input import (
     check_attributes,
     engine_session,
@@ -35,7 +35,13 @@ from openpromo.services.session_input import (
     raise_problems,
 )
 from openpromo.services.session_load import load_inputs
-from openpromo.services.session_output import effect_document, failure_reasons, profile_record, wire_effects
+from openpromo.services.session_output import (
+    coupon_document,
+    effect_document,
+    profile_record,
+    referral_document,
+)
+from openpromo.services.session_writes import CloseWrites, apply_attribute_updates, apply_audience_changes
 
 
 class ProfileService:
@@ -97,6 +103,8 @@ class ProfileService:
             )
             created = row is None
             attributes = {**(row["attributes"] if row else {}), **(request.attributes or {})}
+            if request.audiences_changes is not None:
+                _check_audiences(uow, principal.account_id, request.audiences_changes)
             if not dry:
                 row = _upsert(uow, principal.account_id, row, integration_id, attributes, now)
                 if request.audiences_changes is not None:
@@ -105,42 +113,49 @@ class ProfileService:
                     )
             elif row is not None:
                 row = {**row, "attributes": attributes}
-            effects: list[dict[str, Any]] = []
-            evaluation: Evaluation | None = None
+            answer = Answer(request.response_content, [])
             if run_rule_engine:
-                evaluation = self._evaluate(uow, app, principal, integration_id, request, now, dry=dry)
-                effects = [effect_document(e) for e in evaluation.effects]
+                self._run_rules(uow, app, principal, integration_id, row, request, answer, now, dry=dry)
                 if not dry:
-                    commit_counters(uow, app, evaluation, now)
-            event = None
-            if not dry and run_rule_engine:
-                kind = "talon_profile_created" if created else "talon_profile_updated"
-                event = _event(uow, app["id"], kind, integration_id, effects, now)
+                    kind = "talon_profile_created" if created else "talon_profile_updated"
+                    event = _event(uow, app["id"], kind, integration_id, answer.effects, now)
+                    answer.add("event", event_part(event))
+                    if "awardedGiveaways" in answer:
+                        answer.add(
+                            "awardedGiveaways", awarded_to(uow, principal.account_id, integration_id, now)
+                        )
+            if row is not None and "customerProfile" in answer:
+                stored = uow.records.get("customer_profiles", row["id"]) if not dry else None
+                answer.add("customerProfile", profile_record(stored or row))
             if not dry:
                 uow.commit()
-        response = CustomerProfileIntegrationResponseV2(
-            effects=wire_effects(effects), created_coupons=[], created_referrals=[]
+        state = answer.state()
+        return CustomerProfileIntegrationResponseV2(
+            effects=state.effects,
+            created_coupons=state.created_coupons,
+            created_referrals=state.created_referrals,
+            customer_profile=state.customer_profile,
+            event=state.event,
+            loyalty=state.loyalty,
+            triggered_campaigns=state.triggered_campaigns,
+            rule_failure_reasons=state.rule_failure_reasons,
+            awarded_giveaways=state.awarded_giveaways,
         )
-        wanted = set(request.response_content or ())
-        if "customerProfile" in wanted and row is not None:
-            response.customer_profile = profile_record(row)
-        if "ruleFailureReasons" in wanted and evaluation is not None:
-            response.rule_failure_reasons = failure_reasons(evaluation.failures, {})
-        if "event" in wanted and event is not None:
-            response.event = event
-        return response
 
-    def _evaluate(
+    def _run_rules(
         self,
         uow: UnitOfWork,
         app: Row,
         principal: IntegrationPrincipal,
         integration_id: str,
+        profile_row: Row | None,
         request: CustomerProfileIntegrationRequestV2,
+        answer: Answer,
         now: datetime,
         *,
         dry: bool,
-    ) -> Evaluation:
+    ) -> None:
+        """Evaluate the running campaigns for the profile; their effects commit at once (DOMAIN A1)."""
         document: dict[str, Any] = {
             "profile_integration_id": integration_id,
             "store_integration_id": None,
@@ -153,11 +168,27 @@ class ProfileService:
             "additional_costs": {},
         }
         loaded = load_inputs(uow, app, principal.account_id, document, now)
+        if dry and request.audiences_changes is not None:
+            changes = request.audiences_changes
+            loaded.audience_ids = (loaded.audience_ids | frozenset(changes.adds)) - frozenset(changes.deletes)
+        loaded.profile_row = profile_row
         session = engine_session(0, "", "open", document)
         only = request.evaluable_campaign_ids if dry else None
-        return loaded.evaluate(
-            uow, self._cache, session, loaded.profile_row, only=only, lock=not dry, new_id=self._new_id
+        evaluation = loaded.evaluate(
+            uow, self._cache, session, profile_row, only=only, lock=not dry, new_id=self._new_id
         )
+        answer.effects = [effect_document(e) for e in evaluation.effects]
+        if not dry:
+            owner: Row = {"id": None, "profile_integration_id": integration_id, "attributes": {}}
+            writes = CloseWrites(uow, app, owner, None, now)
+            answer.effects += writes.apply(evaluation.deferred)
+            answer.created_coupons = [coupon_document(c) for c in writes.created_coupons]
+            answer.created_referrals = [referral_document(r) for r in writes.created_referrals]
+            commit_counters(uow, app, evaluation, now)
+            apply_attribute_updates(uow, principal.account_id, owner, answer.effects, now)
+            apply_audience_changes(uow, principal.account_id, integration_id, answer.effects, now)
+            record_analytics(uow, app, answer.effects, now)
+        evaluation_parts(uow, answer, loaded, evaluation, None, now)
 
     def update_many(
         self, principal: IntegrationPrincipal, request: MultipleCustomerProfileIntegrationRequest
@@ -219,7 +250,8 @@ def _upsert(
     return {**row, "attributes": attributes, "modified": now, "last_activity": now}
 
 
-def _change_audiences(uow: UnitOfWork, account_id: int, profile: str, changes: Any, now: datetime) -> None:
+def _check_audiences(uow: UnitOfWork, account_id: int, changes: Any) -> None:
+    """400 naming each audience of ``audiencesChanges`` that does not exist."""
     wanted = sorted(set(changes.adds) | set(changes.deletes))
     known = {
         row["id"]
@@ -234,6 +266,9 @@ def _change_audiences(uow: UnitOfWork, account_id: int, profile: str, changes: A
         if a not in known
     ]
     raise_problems(problems)
+
+
+def _change_audiences(uow: UnitOfWork, account_id: int, profile: str, changes: Any, now: datetime) -> None:
     for audience in changes.deletes:
         uow.records.delete_where("audience_memberships", audience_id=audience, profile_integration_id=profile)
     for audience in changes.adds:
@@ -261,15 +296,7 @@ def _event(
         "effects": effects,
     }
     event_id = uow.records.insert("events", values)
-    return {
-        "id": event_id,
-        "created": now,
-        "applicationId": app_id,
-        "profileId": profile,
-        "type": kind,
-        "attributes": {},
-        "effects": effects,
-    }
+    return {**values, "id": event_id}
 
 
 __all__ = ["ProfileService"]

@@ -5,14 +5,18 @@ inside the request's transaction."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
+from openpromo.engine.evaluate import Evaluation
+from openpromo.services.ledgers import loyalty_answer
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.coupons import InventoryReferral
 from openpromo.services.models.programs import Giveaway
 from openpromo.services.models.sessions import IntegrationStateV2, Return
 from openpromo.services.ports import Row, UnitOfWork
-from openpromo.services.session_output import wire_effects
+from openpromo.services.session_load import Loaded
+from openpromo.services.session_output import failure_reasons, profile_record, wire_effects
 
 # responseContent value -> attribute of IntegrationStateV2
 _FIELDS = {
@@ -56,6 +60,30 @@ class Answer:
         )
 
 
+def evaluation_parts(
+    uow: UnitOfWork,
+    answer: Answer,
+    loaded: Loaded,
+    evaluation: Evaluation,
+    profile_row: Row | None,
+    now: datetime,
+) -> None:
+    """The parts an evaluation answers: profile, failures, campaigns, coupons, referral, loyalty."""
+    if profile_row is not None:
+        answer.add("customerProfile", profile_record(profile_row, loaded.audience_names()))
+    if "ruleFailureReasons" in answer:
+        answer.add("ruleFailureReasons", failure_reasons(evaluation.failures, loaded.coupon_ids()))
+    if "triggeredCampaigns" in answer:
+        answer.add("triggeredCampaigns", loaded.triggered_campaigns(evaluation.triggered_campaigns))
+    if "coupons" in answer:
+        profile = profile_row["integration_id"] if profile_row is not None else ""
+        answer.add("coupons", loaded.integration_coupons(uow, profile))
+    if "referral" in answer:
+        answer.add("referral", referral_part(uow, loaded.referral_row))
+    if "loyalty" in answer:
+        answer.add("loyalty", loyalty_answer(loaded.loyalty, answer.effects, now))
+
+
 def referral_part(uow: UnitOfWork, row: Row | None) -> InventoryReferral | None:
     """The referral of the session (``InventoryReferral``: with the friends who redeemed it)."""
     if row is None:
@@ -71,6 +99,14 @@ def giveaways_part(uow: UnitOfWork, session_id: int | None) -> list[Giveaway]:
     if not session_id:
         return []
     rows = uow.records.find("giveaway_codes", {"session_id": session_id}).rows
+    return [from_row(Giveaway, row, used=True) for row in rows]
+
+
+def awarded_to(uow: UnitOfWork, account_id: int, profile: str, at: datetime) -> list[Giveaway]:
+    """Giveaway codes awarded to the profile by this request (those drawn at ``at``)."""
+    rows = uow.records.find(
+        "giveaway_codes", {"account_id": account_id, "profile_integration_id": profile, "awarded_at": at}
+    ).rows
     return [from_row(Giveaway, row, used=True) for row in rows]
 
 
@@ -121,4 +157,12 @@ def _meta(effects: Iterable[Mapping[str, Any]], referral_id: int | None) -> dict
     return meta
 
 
-__all__ = ["Answer", "event_part", "giveaways_part", "referral_part", "returns_part"]
+__all__ = [
+    "Answer",
+    "awarded_to",
+    "evaluation_parts",
+    "event_part",
+    "giveaways_part",
+    "referral_part",
+    "returns_part",
+]

@@ -172,7 +172,7 @@ def apply_attribute_updates(
             profile_changes[name] = effect["props"]["value"]
         elif root in ("Session", "CustomerSession"):
             session_changes[name] = effect["props"]["value"]
-    if session_changes:
+    if session_changes and session["id"]:
         uow.records.update(
             "customer_sessions", session["id"], {"attributes": {**session["attributes"], **session_changes}}
         )

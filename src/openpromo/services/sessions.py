@@ -18,7 +18,6 @@ from openpromo.engine.evaluate import Evaluation
 from openpromo.engine.states import EVENT_OF, OPEN, check_update, commits, rolls_back
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.errors import InvalidInput, NotFound
-from openpromo.services.ledgers import loyalty_answer
 from openpromo.services.locking import run_locked
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.sessions import (
@@ -33,9 +32,9 @@ from openpromo.services.ports import Clock, RequestLocks, Row, UnitOfWork, UnitO
 from openpromo.services.ruleset_cache import RulesetCache
 from openpromo.services.session_answer import (
     Answer,
+    evaluation_parts,
     event_part,
     giveaways_part,
-    referral_part,
     returns_part,
 )
 from openpromo.services.session_commit import commit_close, record_event, roll_back
@@ -44,7 +43,6 @@ from openpromo.services.session_load import Loaded, load_inputs
 from openpromo.services.session_output import (
     coupon_document,
     effect_document,
-    failure_reasons,
     profile_record,
     referral_document,
     session_record,
@@ -164,7 +162,7 @@ class SessionService:
                     uow, app["id"], EVENT_OF[(current, payload.state)], row, answer.effects, now
                 )
                 row = uow.records.get("customer_sessions", row["id"]) or row
-            _evaluation_parts(uow, answer, loaded, evaluation, profile_row, now)
+            evaluation_parts(uow, answer, loaded, evaluation, profile_row, now)
             _session_parts(uow, answer, row, event, loaded.referral.id if loaded.referral else None)
             if not dry:
                 uow.commit()
@@ -394,30 +392,6 @@ def _save_session(
     row = uow.records.get("customer_sessions", session_id)
     assert row is not None
     return row
-
-
-def _evaluation_parts(
-    uow: UnitOfWork,
-    answer: Answer,
-    loaded: Loaded,
-    evaluation: Evaluation,
-    profile_row: Row | None,
-    now: datetime,
-) -> None:
-    """The parts an evaluation answers: profile, failures, campaigns, coupons, referral, loyalty."""
-    if profile_row is not None:
-        answer.add("customerProfile", profile_record(profile_row, loaded.audience_names()))
-    if "ruleFailureReasons" in answer:
-        answer.add("ruleFailureReasons", failure_reasons(evaluation.failures, loaded.coupon_ids()))
-    if "triggeredCampaigns" in answer:
-        answer.add("triggeredCampaigns", loaded.triggered_campaigns(evaluation.triggered_campaigns))
-    if "coupons" in answer:
-        profile = profile_row["integration_id"] if profile_row is not None else ""
-        answer.add("coupons", loaded.integration_coupons(uow, profile))
-    if "referral" in answer:
-        answer.add("referral", referral_part(uow, loaded.referral_row))
-    if "loyalty" in answer:
-        answer.add("loyalty", loyalty_answer(loaded.loyalty, answer.effects, now))
 
 
 def _session_parts(
