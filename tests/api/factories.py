@@ -33,6 +33,7 @@ def campaign(
     position: int = 0,
     start_time: datetime | None = None,
     end_time: datetime | None = None,
+    **extra: Any,
 ) -> int:
     """A campaign with an active ruleset, through the Management API (``position`` orders the campaigns
     of a group: campaigns join their group at the end, so create them in order)."""
@@ -42,6 +43,7 @@ def campaign(
         "tags": [],
         "features": list(features),
         "limits": list(limits),
+        **extra,
     }
     if group_id is not None:
         body["evaluationGroupId"] = group_id
@@ -79,7 +81,7 @@ def coupon(server: Server, app: AppContext, campaign_id: int, value: str, **fiel
     return coupon_id
 
 
-def group(server: Server, app: AppContext, mode: str, position: int = 1) -> int:
+def group(server: Server, app: AppContext, mode: str, position: int = 1, scope: str = "session") -> int:
     with server.management() as mgmt:
         created = mgmt.post(
             f"/v1/applications/{app.id}/campaign_evaluation_groups",
@@ -87,7 +89,7 @@ def group(server: Server, app: AppContext, mode: str, position: int = 1) -> int:
                 "name": f"{mode} group",
                 "parentId": app.body["defaultEvaluationGroupId"],
                 "evaluationMode": mode,
-                "evaluationScope": "session",
+                "evaluationScope": scope,
                 "locked": False,
             },
         )
@@ -104,9 +106,15 @@ def row(server: Server, table: str, ident: int) -> dict[str, Any]:
 
 
 def define(server: Server, table: str, **values: Any) -> None:
+    define_row(server, table, **values)
+
+
+def define_row(server: Server, table: str, **values: Any) -> int:
+    """An account-level row (``account_id`` 1, created now) straight into the database; its id."""
     with database(server)() as uow:
-        uow.records.insert(table, {"account_id": 1, "created": datetime.now(UTC), **values})
+        ident = uow.records.insert(table, {"account_id": 1, "created": datetime.now(UTC), **values})
         uow.commit()
+    return ident
 
 
 def discount_rule(title: str, condition: Any, value: Any, *, name: str = "discount") -> dict[str, Any]:

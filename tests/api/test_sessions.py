@@ -488,9 +488,18 @@ def test_partial_return_rolls_back_the_returned_units(
         400,
         pointer="/return/returnedCartItems/0/quantity",
     )
+    # the second shirt takes back its share of what is left (15.5 of the 24.5 still kept: 3.88 of 6.12)
+    second = integration.post(
+        f"/v2/customer_sessions/{session_id}/returns",
+        json={"return": {"returnedCartItems": [{"position": 0, "quantity": 1}]}},
+    )
+    assert [(e["props"]["name"], e["props"]["value"]) for e in second.json()["effects"]] == [
+        ("shirt", 1),
+        ("ten off", 3.87),
+    ]
     # cancelling afterwards rolls back only what is still committed
     cancelled = effects(put(integration, session_id, state="cancelled"))
-    assert [(e["props"]["name"], e["props"]["value"]) for e in cancelled] == [("shirt", 1), ("ten off", 6.12)]
+    assert [(e["props"]["name"], e["props"]["value"]) for e in cancelled] == [("ten off", 2.25)]
 
 
 def test_returns_need_a_closed_session(integration: httpx.Client) -> None:

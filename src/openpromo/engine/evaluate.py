@@ -46,6 +46,9 @@ class Inputs:
     loyalty: Mapping[str, Any] = field(default_factory=dict)
     """The ``Loyalty`` root: balances by program id (as text), see ``services.ledgers``."""
     loyalty_card_valid: bool = False
+    accepted_coupons: frozenset[int] = frozenset()
+    """Coupons a re-evaluation takes as valid: the session redeemed them when it closed."""
+    accepted_referrals: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -170,32 +173,83 @@ def _evaluate_group(state: _State, campaigns: list[Campaign], by_campaign: dict[
         for campaign in campaigns:
             _runs(state, campaign, by_campaign)
         return
-    candidates: list[list[CampaignRun]] = []
-    for campaign in campaigns:
-        candidates.append(list(_runs(state, campaign, by_campaign, isolated=True)))
+    candidates = [list(_runs(state, c, by_campaign, isolated=True)) for c in campaigns]
+    if campaigns[0].group.scope == "cartItem":
+        _per_unit_winners(state, campaigns, candidates, by_campaign, mode)
+        return
     triggered = [runs for runs in candidates if any(r.triggered for r in runs)]
     winner: list[CampaignRun] | None = None
     if triggered:
-        if mode == "listOrder":
-            winner = triggered[0]
-        else:
-            totals = [sum((r.discount_total for r in runs), ZERO) for runs in triggered]
-            pick = min(totals) if mode == "lowestDiscount" else max(totals)
-            winner = triggered[totals.index(pick)]
+        winner = triggered[_pick(mode, [_discount(runs) for runs in triggered])]
     for runs in candidates:
         if runs is winner:
             for run in runs:
                 state.accept(run)
             continue
-        for run in runs:
-            state.effects.extend(
-                _losing_effects(run, excluded=winner is not None and run.triggered, mode=mode)
-            )
-            state.failures.extend(run.failures)
+        _lose(state, runs, excluded=winner is not None, mode=mode)
+
+
+def _per_unit_winners(
+    state: _State,
+    campaigns: list[Campaign],
+    candidates: list[list[CampaignRun]],
+    by_campaign: dict[int, list[Coupon]],
+    mode: str,
+) -> None:
+    """A ``cartItem``-scope group: the mode picks a campaign per cart unit among those that discount
+    it; campaigns without per-unit effects compete for the session as a whole. The winners then run
+    again in list order, each limited to the units it won, so budgets and cascading stay exact."""
+    offers: dict[tuple[int, int], dict[int, Decimal]] = {}
+    session_only: list[int] = []
+    for index, runs in enumerate(candidates):
+        if not any(r.triggered for r in runs):
+            continue
+        units = [e for r in runs for e in r.effects if e.unit is not None]
+        if not units:
+            session_only.append(index)
+        for effect in units:
+            assert effect.unit is not None
+            by_index = offers.setdefault(effect.unit, {})
+            by_index[index] = by_index.get(index, ZERO) + effect.amount
+    won: dict[int, set[tuple[int, int]]] = {}
+    for unit, by_index in offers.items():
+        indexes = sorted(by_index)
+        winner = indexes[_pick(mode, [by_index[i] for i in indexes])]
+        won.setdefault(winner, set()).add(unit)
+    if session_only:
+        winner = session_only[_pick(mode, [_discount(candidates[i]) for i in session_only])]
+        won.setdefault(winner, set())
+    for index, campaign in enumerate(campaigns):
+        if index in won:
+            _runs(state, campaign, by_campaign, allowed_units=frozenset(won[index]))
+        else:
+            _lose(state, candidates[index], excluded=bool(won), mode=mode)
+
+
+def _pick(mode: str, totals: list[Decimal]) -> int:
+    """Which of the triggered candidates a mode keeps (ties: the first in list order)."""
+    if mode == "listOrder":
+        return 0
+    return totals.index(min(totals) if mode == "lowestDiscount" else max(totals))
+
+
+def _discount(runs: list[CampaignRun]) -> Decimal:
+    return sum((r.discount_total for r in runs), ZERO)
+
+
+def _lose(state: _State, runs: list[CampaignRun], *, excluded: bool, mode: str) -> None:
+    for run in runs:
+        state.effects.extend(_losing_effects(run, excluded=excluded and run.triggered, mode=mode))
+        state.failures.extend(run.failures)
 
 
 def _runs(
-    state: _State, campaign: Campaign, by_campaign: dict[int, list[Coupon]], *, isolated: bool = False
+    state: _State,
+    campaign: Campaign,
+    by_campaign: dict[int, list[Coupon]],
+    *,
+    isolated: bool = False,
+    allowed_units: frozenset[tuple[int, int]] | None = None,
 ) -> list[CampaignRun]:
     """One run per coupon of the campaign (or one without).
 
@@ -229,10 +283,11 @@ def _runs(
             profile=profile,
             coupon=coupon,
             referral=referral,
+            allowed_units=allowed_units,
         )
-        if coupon is not None:
+        if coupon is not None and coupon.id not in inputs.accepted_coupons:
             run.coupon_reason = coupon_rejection(coupon, campaign, profile, scope, ledger, inputs.now)
-        if referral is not None:
+        if referral is not None and referral.id not in inputs.accepted_referrals:
             run.referral_reason = referral_rejection(referral, campaign, profile, scope, ledger, inputs.now)
         ctx_roots = dict(state.roots())
         ctx_roots["Campaign"] = roots.attributes_root(campaign.attributes)

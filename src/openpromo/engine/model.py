@@ -54,13 +54,18 @@ class Session:
 
     @property
     def cart_item_total(self) -> Decimal:
-        return sum((item.price * item.quantity for item in self.cart_items), Decimal(0))
+        """Items before discounts; returned units no longer count."""
+        return sum((item.price * item.remaining_quantity for item in self.cart_items), Decimal(0))
 
     @property
     def additional_cost_total(self) -> Decimal:
         session_costs = sum(self.additional_costs.values(), Decimal(0))
         item_costs = sum(
-            (cost * item.quantity for item in self.cart_items for cost in item.additional_costs.values()),
+            (
+                cost * item.remaining_quantity
+                for item in self.cart_items
+                for cost in item.additional_costs.values()
+            ),
             Decimal(0),
         )
         return session_costs + item_costs
@@ -136,6 +141,8 @@ class EvaluationGroup:
     id: int
     mode: str
     position: int
+    scope: str = "session"
+    """``session``: the mode picks whole campaigns; ``cartItem``: it picks a campaign per cart unit."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,11 @@ Units are returned from the lowest sub-position not yet returned. A per-unit dis
 is rolled back whole; a session-level discount is rolled back in proportion to the returned units' share
 of the cart's value (rounded half-up; the rest stays committed). Coupon redemptions stay: the coupon was
 used. Effects are JSON documents as committed with the session.
+
+With ``runRuleEngine=true`` the campaigns that ask to be re-evaluated on returns are evaluated again on
+what is left of the cart; each of their discounts is then rolled back down to what the re-evaluation
+gives (a return never raises a discount; a discount the re-evaluation no longer gives is rolled back
+whole). Discounts on returned units are rolled back whole either way.
 """
 
 from __future__ import annotations
@@ -34,21 +39,45 @@ def returned_units(lines: Mapping[int, tuple[int, int]]) -> set[Unit]:
     }
 
 
+def discount_key(effect: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What identifies one discount of a campaign across evaluations of the same cart."""
+    props = effect["props"]
+    return (
+        effect["campaignId"],
+        effect["ruleIndex"],
+        effect["effectType"],
+        props.get("name"),
+        props.get("position"),
+        props.get("subPosition"),
+        props.get("additionalCostId"),
+    )
+
+
 def roll_back_return(
-    effects: Iterable[Mapping[str, Any]], units: set[Unit], share: Decimal, digits: int
+    effects: Iterable[Mapping[str, Any]],
+    units: set[Unit],
+    share: Decimal,
+    digits: int,
+    revalued: tuple[frozenset[int], Mapping[tuple[Any, ...], Decimal]] | None = None,
 ) -> ReturnRollback:
+    """``revalued``: the re-evaluated campaigns and what their discounts are worth now (by
+    ``discount_key``)."""
     result = ReturnRollback()
+    campaigns, values = revalued or (frozenset(), {})
     for effect in effects:
         props = effect["props"]
         if effect["effectType"] not in DISCOUNT_TYPES:
             result.remaining.append(dict(effect))
             continue
         value = Decimal(str(props["value"]))
-        if "position" in props:
-            if (props["position"], props.get("subPosition", 0)) not in units:
-                result.remaining.append(dict(effect))
-                continue
+        unit = (props["position"], props.get("subPosition", 0)) if "position" in props else None
+        if unit is not None and unit in units:
             back = value
+        elif effect["campaignId"] in campaigns:
+            back = value - min(values.get(discount_key(effect), Decimal(0)), value)
+        elif unit is not None:
+            result.remaining.append(dict(effect))
+            continue
         else:
             back = min(round_money(value * share, digits), value)
         if back > 0:
@@ -78,4 +107,4 @@ def discount_rollback(effect: Mapping[str, Any], value: Any) -> dict[str, Any]:
     return {**effect, "effectType": "rollbackDiscount", "props": out}
 
 
-__all__ = ["ReturnRollback", "discount_rollback", "returned_units", "roll_back_return"]
+__all__ = ["ReturnRollback", "discount_key", "discount_rollback", "returned_units", "roll_back_return"]

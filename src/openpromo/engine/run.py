@@ -53,6 +53,9 @@ class CampaignRun:
     """Progress after this run's increases, by achievement id (several rules may increase one)."""
     coupon_accepted: bool = False
     referral_accepted: bool = False
+    allowed_units: frozenset[tuple[int, int]] | None = None
+    """In a ``cartItem``-scope group, the units this campaign won; per-unit effects on others are
+    dropped (None: every unit)."""
 
     @property
     def discount_total(self) -> Decimal:
@@ -117,6 +120,8 @@ class CampaignRun:
                 self._take("redeemReferral", Decimal(1))
             pro_rata: list[rules.SetDiscountPerItemProRata] = []
             for index, request in enumerate(outcome.effects):
+                if not self._unit_allowed(request):
+                    continue
                 try:
                     if isinstance(request, rules.SetDiscountPerItemProRata):
                         pro_rata.append(request)
@@ -146,6 +151,12 @@ class CampaignRun:
             self.commitments.referral_redemptions.append(self.referral.id)
         self.effects.extend(produced)
         self.triggered = True
+
+    def _unit_allowed(self, request: rules.EffectRequest) -> bool:
+        if self.allowed_units is None:
+            return True
+        position = getattr(request, "position", None)
+        return position is None or (position, getattr(request, "sub_position", 0)) in self.allowed_units
 
     def _fail(self, origin: Origin, details: str, outcome: rules.RuleOutcome) -> None:
         self.failures.append(

@@ -71,8 +71,8 @@ class SessionData(Protocol):
 
     def campaigns(self, application_id: int, only: Sequence[int] | None = None) -> list[Row]:
         """Campaign rows that may be evaluated (not deleted, with an active ruleset), joined with their
-        evaluation group's ``group_mode`` and ``group_position``, in evaluation order; ``only`` restricts
-        to these ids (dry runs with ``evaluableCampaignIds``, even when disabled)."""
+        evaluation group's ``group_mode``, ``group_position`` and ``group_scope``, in evaluation order;
+        ``only`` restricts to these ids (dry runs with ``evaluableCampaignIds``, even when disabled)."""
 
     def ruleset(self, ruleset_id: int) -> Row | None: ...
 

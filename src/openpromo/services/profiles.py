@@ -113,6 +113,8 @@ class ProfileService:
                     )
             elif row is not None:
                 row = {**row, "attributes": attributes}
+            else:  # a dry run for a new profile evaluates the profile it would create
+                row = _new_profile(principal.account_id, integration_id, attributes, now)
             answer = Answer(request.response_content, [])
             if run_rule_engine:
                 self._run_rules(uow, app, principal, integration_id, row, request, answer, now, dry=dry)
@@ -225,6 +227,21 @@ class ProfileService:
         return MultipleCustomerProfileIntegrationResponseV2(integration_states=states)
 
 
+def _new_profile(account_id: int, integration_id: str, attributes: dict[str, Any], now: datetime) -> Row:
+    return {
+        "id": 0,
+        "account_id": account_id,
+        "created": now,
+        "modified": now,
+        "integration_id": integration_id,
+        "attributes": attributes,
+        "last_activity": now,
+        "closed_sessions": 0,
+        "total_sales": Decimal(0),
+        "sandbox": False,
+    }
+
+
 def _upsert(
     uow: UnitOfWork,
     account_id: int,
@@ -234,16 +251,10 @@ def _upsert(
     now: datetime,
 ) -> Row:
     if row is None:
-        values = {
-            "account_id": account_id,
-            "created": now,
-            "modified": now,
-            "integration_id": integration_id,
-            "attributes": attributes,
-            "last_activity": now,
-        }
+        values = _new_profile(account_id, integration_id, attributes, now)
+        del values["id"], values["closed_sessions"], values["total_sales"], values["sandbox"]
         profile_id = uow.records.insert("customer_profiles", values)
-        return {**values, "id": profile_id, "closed_sessions": 0, "total_sales": Decimal(0), "sandbox": False}
+        return {**_new_profile(account_id, integration_id, attributes, now), "id": profile_id}
     uow.records.update(
         "customer_profiles", row["id"], {"attributes": attributes, "modified": now, "last_activity": now}
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -112,7 +112,15 @@ class Loaded:
         only: Sequence[int] | None,
         lock: bool,
         new_id: Callable[[], str],
+        accepted: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset()),
+        credits: Mapping[CounterKey, Decimal] | None = None,
+        coupon_credits: Mapping[int, Decimal] | None = None,
     ) -> Evaluation:
+        """Evaluate the running campaigns (or ``only`` these, even disabled ones).
+
+        A re-evaluation of a closed session takes its redeemed coupons and referrals as valid
+        (``accepted``: their ids) and first gives back what it consumed of each budget counter
+        (``credits``) and of each coupon's discount limit (``coupon_credits``)."""
         app_id = self.app["id"]
         settings = settings_of(self.app)
         case = self.app["case_sensitivity"]
@@ -121,7 +129,7 @@ class Loaded:
         reserved = self._reservations(uow, session.profile_id)
         by_lookup = {row["lookup_value"]: row for row in self.coupon_rows}
         coupons = {
-            code: _coupon(by_lookup[lookup], reserved)
+            code: _coupon(by_lookup[lookup], reserved, (coupon_credits or {}).get(by_lookup[lookup]["id"]))
             for code, lookup in codes.items()
             if lookup in by_lookup
         }
@@ -136,6 +144,9 @@ class Loaded:
         self.campaign_rows = uow.sessions.campaigns(app_id, only)
         campaigns = self._campaigns(uow, cache, forced=only is not None)
         counters = self._counters(uow, campaigns, session, coupons, referral, lock=lock)
+        for key, amount in (credits or {}).items():
+            if key in counters:
+                counters[key] = max(counters[key] - amount, Decimal(0))
         profile = _profile(profile_row, self.audience_ids) if profile_row else None
         programs = load_programs(uow, self.account_id, app_id)
         self.loyalty = load_state(uow, self.account_id, programs, session.profile_id, session.loyalty_cards)
@@ -159,6 +170,8 @@ class Loaded:
             store_attributes=store_attributes,
             loyalty=self.loyalty.root(),
             loyalty_card_valid=self.loyalty.card_valid,
+            accepted_coupons=accepted[0],
+            accepted_referrals=accepted[1],
         )
         started = time.perf_counter()
         try:
@@ -203,7 +216,10 @@ class Loaded:
                     features=frozenset(row["features"] or ()),
                     limits=_limits(row["limits"]),
                     group=model.EvaluationGroup(
-                        row["evaluation_group_id"], row["group_mode"], row["group_position"]
+                        row["evaluation_group_id"],
+                        row["group_mode"],
+                        row["group_position"],
+                        row["group_scope"] or "session",
                     ),
                     position=row["evaluation_position"],
                     attributes=row["attributes"] or {},
@@ -376,7 +392,7 @@ def _achievements(
     return achievements
 
 
-def _coupon(row: Row, reserved: set[int]) -> model.Coupon:
+def _coupon(row: Row, reserved: set[int], credit: Decimal | None = None) -> model.Coupon:
     return model.Coupon(
         id=row["id"],
         campaign_id=row["campaign_id"],
@@ -384,7 +400,7 @@ def _coupon(row: Row, reserved: set[int]) -> model.Coupon:
         usage_limit=row["usage_limit"],
         usage_counter=row["usage_counter"],
         discount_limit=row["discount_limit"] or None,
-        discount_counter=row["discount_counter"],
+        discount_counter=row["discount_counter"] - (credit or 0),
         start_date=row["start_date"],
         expiry_date=row["expiry_date"],
         recipient_integration_id=row["recipient_integration_id"],

@@ -2,7 +2,10 @@
 
 Our choices (DOMAIN B §1.5, open question 7): ``position`` is required; ``quantity`` defaults to what is
 left of the line; ``sku``, when sent, must match the line. Further returns of a ``partially_returned``
-session are allowed. ``runRuleEngine`` re-evaluation is not done: the rollback is exact and proportional.
+session are allowed. With ``runRuleEngine=true`` the campaigns with ``reevaluateOnReturn`` that gave an
+effect at close are evaluated again on what is left of the cart (their coupons and referrals count as
+valid, and this session's share of their budgets is given back first), and their discounts are rolled
+back down to what that evaluation gives (see ``engine.returns``).
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from openpromo.engine.returns import returned_units, roll_back_return
+from openpromo.engine.effects import DISCOUNT_TYPES
+from openpromo.engine.returns import discount_key, returned_units, roll_back_return
 from openpromo.services.errors import ErrorDetail, InvalidInput
 from openpromo.services.models.sessions import NewReturn
 from openpromo.services.ports import Row, UnitOfWork
@@ -61,18 +65,85 @@ def check_returned(stored: Row, request: NewReturn) -> dict[int, int]:
     return wanted
 
 
+def returned_lines(stored: Row, wanted: dict[int, int]) -> list[dict[str, Any]]:
+    """The session's cart lines after this return (``returnedQuantity`` counted up)."""
+    lines = [dict(line) for line in stored["cart_items"]]
+    for position, quantity in wanted.items():
+        lines[position]["returnedQuantity"] = int(lines[position].get("returnedQuantity") or 0) + quantity
+    return lines
+
+
+def reevaluated_campaigns(uow: UnitOfWork, app: Row, stored: Row) -> frozenset[int]:
+    """The campaigns a ``runRuleEngine`` return evaluates again: ``reevaluateOnReturn`` ones that gave an
+    effect when the session closed."""
+    committed = stored.get("committed") or {}
+    ids = sorted({e["campaignId"] for e in committed.get("effects", []) if e["campaignId"]})
+    if not ids:
+        return frozenset()
+    rows = uow.records.find("campaigns", {"application_id": app["id"], "id": ids}).rows
+    return frozenset(r["id"] for r in rows if r["reevaluate_on_return"])
+
+
+def revalued_discounts(
+    effects: list[dict[str, Any]], lines: list[dict[str, Any]]
+) -> dict[tuple[Any, ...], Decimal]:
+    """What a re-evaluation's discounts are worth, keyed like the committed ones. Returned units are the
+    lowest sub-positions of a line, so the re-evaluation's unit ``s`` is the committed unit
+    ``s + returnedQuantity``."""
+    values: dict[tuple[Any, ...], Decimal] = {}
+    for effect in effects:
+        if effect["effectType"] not in DISCOUNT_TYPES:
+            continue
+        props = dict(effect["props"])
+        if "position" in props:
+            gone = int(lines[props["position"]].get("returnedQuantity") or 0)
+            props["subPosition"] = int(props.get("subPosition") or 0) + gone
+        key = discount_key({**effect, "props": props})
+        values[key] = values.get(key, Decimal(0)) + Decimal(str(props["value"]))
+    return values
+
+
+def committed_credits(
+    stored: Row, campaigns: frozenset[int]
+) -> tuple[dict[Any, Decimal], dict[int, Decimal]]:
+    """What the session's close took of the campaigns' budget counters and of their coupons' discount
+    limits: a re-evaluation gives it back before it runs."""
+    committed = stored.get("committed") or {}
+    counters: dict[Any, Decimal] = {}
+    for campaign_id, action, entity_key, period_key, amount in committed.get("counters", []):
+        if campaign_id in campaigns:
+            key = (campaign_id, action, entity_key, period_key)
+            counters[key] = counters.get(key, Decimal(0)) + Decimal(amount)
+    coupons = {int(coupon_id): Decimal(discount) for coupon_id, discount in committed.get("coupons", [])}
+    return counters, coupons
+
+
 def apply_return(
-    uow: UnitOfWork, app: Row, stored: Row, wanted: dict[int, int], now: datetime, *, dry: bool
+    uow: UnitOfWork,
+    app: Row,
+    stored: Row,
+    wanted: dict[int, int],
+    now: datetime,
+    *,
+    dry: bool,
+    revalued: tuple[frozenset[int], dict[tuple[Any, ...], Decimal]] | None = None,
 ) -> tuple[list[dict[str, Any]], Decimal, list[dict[str, Any]]]:
     """Roll back what the returned units had; returns (rollback effects, returned value, new cart)."""
     lines = [dict(line) for line in stored["cart_items"]]
     before = {p: int(lines[p].get("returnedQuantity") or 0) for p in wanted}
     value = sum((Decimal(str(lines[p]["price"])) * q for p, q in wanted.items()), Decimal(0))
-    cart_value = stored["cart_item_total"] or Decimal(0)
+    # session-level discounts still committed cover the units not returned before this return
+    cart_value = sum(
+        (
+            Decimal(str(line["price"])) * (int(line["quantity"]) - int(line.get("returnedQuantity") or 0))
+            for line in lines
+        ),
+        Decimal(0),
+    )
     share = value / cart_value if cart_value else Decimal(0)
     committed = stored.get("committed") or {"effects": [], "counters": [], "coupons": [], "referrals": []}
     units = returned_units({p: (before[p], q) for p, q in wanted.items()})
-    result = roll_back_return(committed["effects"], units, share, settings_of(app).currency_digits)
+    result = roll_back_return(committed["effects"], units, share, settings_of(app).currency_digits, revalued)
     for position, quantity in wanted.items():
         lines[position]["returnedQuantity"] = before[position] + quantity
     if dry:
@@ -116,4 +187,11 @@ def apply_return(
     return result.rollbacks, value, lines
 
 
-__all__ = ["apply_return", "check_returned"]
+__all__ = [
+    "apply_return",
+    "check_returned",
+    "committed_credits",
+    "reevaluated_campaigns",
+    "returned_lines",
+    "revalued_discounts",
+]

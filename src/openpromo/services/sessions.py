@@ -24,6 +24,7 @@ from openpromo.services.models.sessions import (
     IntegrationCustomerSessionResponse,
     IntegrationRequest,
     IntegrationStateV2,
+    NewCustomerSessionV2,
     ReopenSessionResponse,
     Return,
     ReturnIntegrationRequest,
@@ -48,7 +49,14 @@ from openpromo.services.session_output import (
     session_record,
     wire_effects,
 )
-from openpromo.services.session_returns import apply_return, check_returned
+from openpromo.services.session_returns import (
+    apply_return,
+    check_returned,
+    committed_credits,
+    reevaluated_campaigns,
+    returned_lines,
+    revalued_discounts,
+)
 from openpromo.services.session_writes import CloseWrites, apply_attribute_updates, apply_audience_changes
 
 T = TypeVar("T")
@@ -224,9 +232,12 @@ class SessionService:
         request: ReturnIntegrationRequest,
         *,
         dry: bool,
+        run_rule_engine: bool = False,
     ) -> IntegrationStateV2:
         keys = [f"session:{principal.application_id}:{integration_id}"]
-        run = partial(self._return_items, principal, integration_id, request, dry=dry)
+        run = partial(
+            self._return_items, principal, integration_id, request, dry=dry, run_rule_engine=run_rule_engine
+        )
         return self._locked(keys, run)
 
     def _return_items(
@@ -236,6 +247,7 @@ class SessionService:
         request: ReturnIntegrationRequest,
         *,
         dry: bool,
+        run_rule_engine: bool,
     ) -> IntegrationStateV2:
         now = self._clock.now()
         with self._uow(write=not dry) as uow:
@@ -247,7 +259,8 @@ class SessionService:
                 raise NotFound("customer session", integration_id)
             wanted = check_returned(stored, request.return_)
             previous = returns_part(uow, stored["id"])
-            effects, _value, lines = apply_return(uow, app, stored, wanted, now, dry=dry)
+            revalued = self._reevaluate(uow, app, principal, stored, wanted, now) if run_rule_engine else None
+            effects, _value, lines = apply_return(uow, app, stored, wanted, now, dry=dry, revalued=revalued)
             answer = Answer(request.response_content, effects)
             answer.add("previousReturns", previous)
             profile_row = None
@@ -283,6 +296,44 @@ class SessionService:
             _session_parts(uow, answer, row, event, None)
             uow.commit()
         return answer.state(return_=from_row(Return, {**values, "id": return_id}))
+
+    def _reevaluate(
+        self,
+        uow: UnitOfWork,
+        app: Row,
+        principal: IntegrationPrincipal,
+        stored: Row,
+        wanted: dict[int, int],
+        now: datetime,
+    ) -> tuple[frozenset[int], dict[tuple[Any, ...], Decimal]] | None:
+        """Evaluate the ``reevaluateOnReturn`` campaigns again on what is left of the cart."""
+        campaigns = reevaluated_campaigns(uow, app, stored)
+        if not campaigns:
+            return None
+        lines = returned_lines(stored, wanted)
+        document = merged_document(stored, NewCustomerSessionV2(), payload_only=False)
+        document["cart_items"] = lines
+        loaded = load_inputs(uow, app, principal.account_id, document, now)
+        session = engine_session(stored["id"], stored["integration_id"], "partially_returned", document)
+        committed = stored.get("committed") or {}
+        credits, coupon_credits = committed_credits(stored, campaigns)
+        evaluation = loaded.evaluate(
+            uow,
+            self._cache,
+            session,
+            loaded.profile_row,
+            only=sorted(campaigns),
+            lock=False,
+            new_id=self._new_id,
+            accepted=(
+                frozenset(int(c) for c, _ in committed.get("coupons", [])),
+                frozenset(committed.get("referrals", [])),
+            ),
+            credits=credits,
+            coupon_credits=coupon_credits,
+        )
+        effects = [effect_document(e) for e in evaluation.effects]
+        return campaigns, revalued_discounts(effects, lines)
 
     # -- get and reopen ------------------------------------------------------------------------
 

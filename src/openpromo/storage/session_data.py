@@ -46,7 +46,12 @@ class SqlSessionData:
 
     def campaigns(self, application_id: int, only: Sequence[int] | None = None) -> list[Row]:
         query = (
-            sa.select(campaigns, groups.c.mode.label("group_mode"), groups.c.position.label("group_position"))
+            sa.select(
+                campaigns,
+                groups.c.mode.label("group_mode"),
+                groups.c.position.label("group_position"),
+                groups.c.evaluation_scope.label("group_scope"),
+            )
             .join(groups, groups.c.id == campaigns.c.evaluation_group_id)
             .where(
                 campaigns.c.application_id == application_id,

@@ -82,7 +82,9 @@ async def return_cart_items(
 ) -> Response[IntegrationStateV2]:
     def give_back(principal: IntegrationPrincipal) -> IntegrationStateV2:
         data = decode(body, ReturnIntegrationRequest)
-        return services(request).sessions.return_items(principal, customer_session_id, data, dry=dry)
+        return services(request).sessions.return_items(
+            principal, customer_session_id, data, dry=dry, run_rule_engine=run_rule_engine
+        )
 
     return cast("Response[IntegrationStateV2]", await in_thread(lambda: idempotent(request, body, give_back)))
 
