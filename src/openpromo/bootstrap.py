@@ -26,6 +26,7 @@ from openpromo.services.profiles import ProfileService
 from openpromo.services.programs import ProgramService
 from openpromo.services.ruleset_cache import RulesetCache
 from openpromo.services.sessions import SessionService
+from openpromo.services.snapshots import SnapshotCache
 from openpromo.storage.database import Database
 from openpromo.storage.migrations import upgrade
 from openpromo.storage.session_data import SqlRequestLocks
@@ -41,14 +42,14 @@ def build_services(database: Database) -> Services:
     uow = SqlUnitOfWorkFactory(database)
     clock = SystemClock()
     locks = SqlRequestLocks(database)
-    cache = RulesetCache()
+    snapshots = SnapshotCache(RulesetCache())
     campaigns = CampaignService(uow, clock)
     return Services(
         auth=AuthService(uow, clock),
         applications=ApplicationService(uow, clock),
-        sessions=SessionService(uow, clock, locks, cache),
+        sessions=SessionService(uow, clock, locks, snapshots),
         idempotency=IdempotencyService(uow, clock),
-        profiles=ProfileService(uow, clock, locks, cache),
+        profiles=ProfileService(uow, clock, locks, snapshots),
         campaigns=campaigns,
         coupons=CouponService(uow, clock, campaigns),
         definitions=DefinitionService(uow, clock),

@@ -74,6 +74,9 @@ class SessionData(Protocol):
         evaluation group's ``group_mode``, ``group_position`` and ``group_scope``, in evaluation order;
         ``only`` restricts to these ids (dry runs with ``evaluableCampaignIds``, even when disabled)."""
 
+    def config_version(self) -> int:
+        """The configuration's version (``config_state``): it changes with every configuration write."""
+
     def ruleset(self, ruleset_id: int) -> Row | None: ...
 
     def coupons(self, application_id: int, lookup_values: Sequence[str], *, lock: bool) -> list[Row]:

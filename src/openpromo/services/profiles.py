@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from openpromo.services.auth import IntegrationPrincipal
-from openpromo.services.errors import ErrorDetail, InvalidInput, NotFound
+from openpromo.services.errors import ErrorDetail, InvalidInput
 from openpromo.services.locking import run_locked
 from openpromo.services.models.profiles import (
     CustomerProfileIntegrationRequestV2,
@@ -25,7 +25,6 @@ from openpromo.services.models.profiles import (
     MultipleCustomerProfileIntegrationResponseV2,
 )
 from openpromo.services.ports import Clock, RequestLocks, Row, UnitOfWork, UnitOfWorkFactory
-from openpromo.services.ruleset_cache import RulesetCache
 from openpromo.services.session_answer import Answer, awarded_to, evaluation_parts, event_part
 from openpromo.services.session_commit import commit_counters, record_analytics
 from openpromo.services.session_input import (
@@ -42,6 +41,8 @@ from openpromo.services.session_output import (
     referral_document,
 )
 from openpromo.services.session_writes import CloseWrites, apply_attribute_updates, apply_audience_changes
+from openpromo.services.sessions import application_snapshot
+from openpromo.services.snapshots import Snapshot, SnapshotCache
 
 
 class ProfileService:
@@ -50,13 +51,13 @@ class ProfileService:
         uow: UnitOfWorkFactory,
         clock: Clock,
         locks: RequestLocks,
-        cache: RulesetCache,
+        snapshots: SnapshotCache,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._locks = locks
-        self._cache = cache
+        self._snapshots = snapshots
         self._new_id = new_id
 
     def update(
@@ -91,12 +92,12 @@ class ProfileService:
     ) -> CustomerProfileIntegrationResponseV2:
         now = self._clock.now()
         with self._uow(write=not dry) as uow:
-            app = uow.records.get("applications", principal.application_id, deleted=False)
-            if app is None:
-                raise NotFound("application", principal.application_id)
-            definitions = load_definitions(uow.records, principal.account_id, ("CustomerProfile",))
+            snapshot = application_snapshot(self._snapshots, uow, principal)
+            app = snapshot.app
             raise_problems(
-                check_attributes(request.attributes or {}, "CustomerProfile", "/attributes", definitions)
+                check_attributes(
+                    request.attributes or {}, "CustomerProfile", "/attributes", snapshot.definitions
+                )
             )
             row = uow.records.find_one(
                 "customer_profiles", account_id=principal.account_id, integration_id=integration_id
@@ -117,7 +118,7 @@ class ProfileService:
                 row = _new_profile(principal.account_id, integration_id, attributes, now)
             answer = Answer(request.response_content, [])
             if run_rule_engine:
-                self._run_rules(uow, app, principal, integration_id, row, request, answer, now, dry=dry)
+                self._run_rules(uow, snapshot, principal, integration_id, row, request, answer, now, dry=dry)
                 if not dry:
                     kind = "talon_profile_created" if created else "talon_profile_updated"
                     event = _event(uow, app["id"], kind, integration_id, answer.effects, now)
@@ -147,7 +148,7 @@ class ProfileService:
     def _run_rules(
         self,
         uow: UnitOfWork,
-        app: Row,
+        snapshot: Snapshot,
         principal: IntegrationPrincipal,
         integration_id: str,
         profile_row: Row | None,
@@ -169,16 +170,15 @@ class ProfileService:
             "cart_items": [],
             "additional_costs": {},
         }
-        loaded = load_inputs(uow, app, principal.account_id, document, now)
+        loaded = load_inputs(uow, snapshot, principal.account_id, document, now)
+        app = snapshot.app
         if dry and request.audiences_changes is not None:
             changes = request.audiences_changes
             loaded.audience_ids = (loaded.audience_ids | frozenset(changes.adds)) - frozenset(changes.deletes)
         loaded.profile_row = profile_row
         session = engine_session(0, "", "open", document)
         only = request.evaluable_campaign_ids if dry else None
-        evaluation = loaded.evaluate(
-            uow, self._cache, session, profile_row, only=only, lock=not dry, new_id=self._new_id
-        )
+        evaluation = loaded.evaluate(uow, session, profile_row, only=only, lock=not dry, new_id=self._new_id)
         answer.effects = [effect_document(e) for e in evaluation.effects]
         if not dry:
             owner: Row = {"id": None, "profile_integration_id": integration_id, "attributes": {}}

@@ -1,4 +1,6 @@
-"""Everything an evaluation reads, loaded in few queries, and the engine's input built from it."""
+"""Everything an evaluation reads: the application's snapshot (configuration, cached per worker) and the
+few rows that change with every session (profile, coupons, referral, budget counters, balances,
+achievement progress), read in as few queries as the session needs."""
 
 from __future__ import annotations
 
@@ -7,70 +9,44 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from babel.numbers import get_currency_precision
 
 from openpromo.engine import model
 from openpromo.engine.budgets import Scope, candidate_counters
 from openpromo.engine.coupons import coupon_limits
 from openpromo.engine.evaluate import Evaluation, Inputs, evaluate
-from openpromo.engine.lookups import Achievement, Lookups, Program
+from openpromo.engine.lookups import Achievement, Lookups
 from openpromo.metrics import RULE_BUGS, RULE_EVALUATION_SECONDS
 from openpromo.services.campaigns import campaign_record
 from openpromo.services.errors import InvalidInput
-from openpromo.services.ledgers import LoyaltyState, load_programs, load_state
+from openpromo.services.ledgers import LoyaltyState, load_state
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.coupons import IntegrationCoupon
 from openpromo.services.ports import CounterKey, Row, UnitOfWork
-from openpromo.services.ruleset_cache import RulesetCache
-from openpromo.services.session_input import Definitions, load_definitions, normalise_code
-
-
-def _limits(documents: Sequence[dict[str, Any]] | None) -> tuple[model.Limit, ...]:
-    return tuple(
-        model.Limit(d["action"], Decimal(str(d["limit"])), d.get("period"), tuple(d.get("entities") or ()))
-        for d in documents or ()
-    )
-
-
-def settings_of(app: Row) -> model.Settings:
-    try:
-        digits = int(get_currency_precision(app["currency"]))
-    except Exception:  # babel raises for unknown codes; ISO's default of 2 places then applies
-        digits = 2
-    return model.Settings(
-        application_id=app["id"],
-        currency=app["currency"],
-        currency_digits=digits,
-        timezone=app["timezone"],
-        cascading=bool(app["enable_cascading_discounts"]),
-        partial_discounts=bool(app["enable_partial_discounts"]),
-        default_discount_scope=app["default_discount_scope"] or "sessionTotal",
-        default_item_scope=app["default_discount_additional_cost_per_item_scope"] or "price",
-        attributes=app["attributes"] or {},
-    )
+from openpromo.services.session_input import normalise_code
+from openpromo.services.snapshots import Snapshot, limits_of
 
 
 @dataclass
 class Loaded:
-    app: Row
+    snapshot: Snapshot
     account_id: int
     now: datetime
-    definitions: Definitions
     profile_row: Row | None
-    coupon_rows: list[Row] = field(default_factory=list)
-    campaign_rows: list[Row] = field(default_factory=list)
     audience_ids: frozenset[int] = frozenset()
-    audiences: dict[int, str] = field(default_factory=dict)
+    coupon_rows: list[Row] = field(default_factory=list)
     referral: model.Referral | None = None
     referral_row: Row | None = None
-    created_coupons: list[Any] = field(default_factory=list)
-    created_referrals: list[Any] = field(default_factory=list)
-    coupon_answer: list[Any] = field(default_factory=list)
     loyalty: LoyaltyState = field(default_factory=LoyaltyState)
+
+    @property
+    def app(self) -> Row:
+        return self.snapshot.app
+
+    @property
+    def definitions(self) -> Any:
+        return self.snapshot.definitions
 
     # -- prices from catalogs ----------------------------------------------------------------
 
@@ -79,11 +55,7 @@ class Loaded:
         missing = [i for i, item in enumerate(document["cart_items"]) if item.get("price") is None]
         if not missing:
             return
-        catalogs = [
-            c["id"]
-            for c in uow.records.find("catalogs", {"account_id": self.account_id}).rows
-            if self.app["id"] in (c["subscribed_applications_ids"] or [])
-        ]
+        catalogs = list(self.snapshot.catalog_ids)
         skus = sorted({document["cart_items"][i]["sku"] for i in missing})
         prices: dict[str, Row] = {}
         if catalogs:
@@ -105,7 +77,6 @@ class Loaded:
     def evaluate(
         self,
         uow: UnitOfWork,
-        cache: RulesetCache,
         session: model.Session,
         profile_row: Row | None,
         *,
@@ -121,15 +92,16 @@ class Loaded:
         A re-evaluation of a closed session takes its redeemed coupons and referrals as valid
         (``accepted``: their ids) and first gives back what it consumed of each budget counter
         (``credits``) and of each coupon's discount limit (``coupon_credits``)."""
-        app_id = self.app["id"]
-        settings = settings_of(self.app)
-        case = self.app["case_sensitivity"]
+        snapshot = self.snapshot
+        app_id = snapshot.app["id"]
+        case = snapshot.app["case_sensitivity"]
         codes = {code: normalise_code(code, case) for code in session.coupon_codes}
         self.coupon_rows = uow.sessions.coupons(app_id, sorted(set(codes.values())), lock=lock)
         reserved = self._reservations(uow, session.profile_id)
         by_lookup = {row["lookup_value"]: row for row in self.coupon_rows}
+        credit = coupon_credits or {}
         coupons = {
-            code: _coupon(by_lookup[lookup], reserved, (coupon_credits or {}).get(by_lookup[lookup]["id"]))
+            code: _coupon(by_lookup[lookup], reserved, credit.get(by_lookup[lookup]["id"]))
             for code, lookup in codes.items()
             if lookup in by_lookup
         }
@@ -141,23 +113,18 @@ class Loaded:
             referral = _referral(row) if row else None
             self.referral_row = row
         self.referral = referral
-        self.campaign_rows = uow.sessions.campaigns(app_id, only)
-        campaigns = self._campaigns(uow, cache, forced=only is not None)
+        campaigns = snapshot.forced(set(only)) if only is not None else snapshot.campaigns
         counters = self._counters(uow, campaigns, session, coupons, referral, lock=lock)
         for key, amount in (credits or {}).items():
             if key in counters:
                 counters[key] = max(counters[key] - amount, Decimal(0))
         profile = _profile(profile_row, self.audience_ids) if profile_row else None
-        programs = load_programs(uow, self.account_id, app_id)
-        self.loyalty = load_state(uow, self.account_id, programs, session.profile_id, session.loyalty_cards)
-        store_attributes = None
-        if session.store_integration_id:
-            store = uow.records.find_one(
-                "stores", application_id=app_id, integration_id=session.store_integration_id
-            )
-            store_attributes = store["attributes"] if store else None
+        self.loyalty = load_state(
+            uow, self.account_id, snapshot.loyalty_programs, session.profile_id, session.loyalty_cards
+        )
+        store = snapshot.stores.get(session.store_integration_id or "")
         inputs = Inputs(
-            settings=settings,
+            settings=snapshot.settings,
             session=session,
             profile=profile,
             campaigns=campaigns,
@@ -167,7 +134,7 @@ class Loaded:
             now=self.now,
             new_id=new_id,
             lookups=self._lookups(uow, campaigns, session.profile_id),
-            store_attributes=store_attributes,
+            store_attributes=(store["attributes"] or {}) if store else None,
             loyalty=self.loyalty.root(),
             loyalty_card_valid=self.loyalty.card_valid,
             accepted_coupons=accepted[0],
@@ -191,55 +158,17 @@ class Loaded:
         ).rows
         return {r["coupon_id"] for r in rows}
 
-    def _campaigns(self, uow: UnitOfWork, cache: RulesetCache, *, forced: bool) -> list[model.Campaign]:
-        linked = {i for row in self.campaign_rows for i in row["linked_store_ids"] or ()}
-        stores = {}
-        if linked:
-            rows = uow.records.find("stores", {"application_id": self.app["id"], "id": sorted(linked)}).rows
-            stores = {row["id"]: row["integration_id"] for row in rows}
-        campaigns = []
-        for row in self.campaign_rows:
-            ruleset_id = row["active_ruleset_id"]
-            compiled = cache.get(ruleset_id, partial(uow.sessions.ruleset, ruleset_id))
-            if compiled is None:
-                continue
-            campaigns.append(
-                model.Campaign(
-                    id=row["id"],
-                    name=row["name"],
-                    ruleset_id=ruleset_id,
-                    ruleset=compiled.ruleset,
-                    rules=compiled.rules,
-                    state="enabled" if forced else row["state"],
-                    start_time=row["start_time"],
-                    end_time=row["end_time"],
-                    features=frozenset(row["features"] or ()),
-                    limits=_limits(row["limits"]),
-                    group=model.EvaluationGroup(
-                        row["evaluation_group_id"],
-                        row["group_mode"],
-                        row["group_position"],
-                        row["group_scope"] or "session",
-                    ),
-                    position=row["evaluation_position"],
-                    attributes=row["attributes"] or {},
-                    linked_store_ids=_stores(row["linked_store_ids"], stores),
-                    type=row["type"],
-                )
-            )
-        return campaigns
-
     def _counters(
         self,
         uow: UnitOfWork,
-        campaigns: list[model.Campaign],
+        campaigns: Sequence[model.Campaign],
         session: model.Session,
         coupons: dict[str, model.Coupon],
         referral: model.Referral | None,
         *,
         lock: bool,
     ) -> dict[CounterKey, Decimal]:
-        zone = ZoneInfo(self.app["timezone"])
+        zone = ZoneInfo(self.snapshot.settings.timezone)
         keys: set[CounterKey] = set()
         for campaign in campaigns:
             limits = list(campaign.limits)
@@ -264,33 +193,18 @@ class Loaded:
             return {}
         ordered = sorted(keys)
         if lock:
-            uow.sessions.ensure_counters(self.app["id"], ordered, self.now)
+            uow.sessions.ensure_counters(self.snapshot.app["id"], ordered, self.now)
         return {k: Decimal(str(v)) for k, v in uow.sessions.counters(ordered, lock=lock).items()}
 
-    def _lookups(self, uow: UnitOfWork, campaigns: list[model.Campaign], profile: str) -> Lookups:
-        programs: dict[int, Program] = {}
-        pools: dict[int, str] = {}
-        achievements: dict[tuple[int, str], Achievement] = {}
-        if campaigns:
-            for row in uow.records.find("loyalty_programs", {"account_id": self.account_id}).rows:
-                programs[row["id"]] = Program(
-                    row["id"],
-                    row["name"],
-                    row["title"],
-                    bool(row["card_based"]),
-                    row["default_pending"] or "immediate",
-                    row["default_validity"] or "unlimited",
-                    bool(row["allow_subledger"]),
-                )
-            for row in uow.records.find("giveaway_pools", {"account_id": self.account_id}).rows:
-                pools[row["id"]] = row["name"]
-            achievements = _achievements(uow, [c.id for c in campaigns], profile, self.now)
+    def _lookups(self, uow: UnitOfWork, campaigns: Sequence[model.Campaign], profile: str) -> Lookups:
+        snapshot = self.snapshot
+        definitions = [d for c in campaigns for d in snapshot.achievements.get(c.id, ())]
         return Lookups(
-            programs=programs,
-            pools=pools,
-            achievements=achievements,
-            additional_cost_ids={name: row["id"] for name, row in self.definitions.costs.items()},
-            audiences=self.audiences,
+            programs=snapshot.programs,
+            pools=snapshot.pools,
+            achievements=_achievements(uow, definitions, profile, self.now) if definitions else {},
+            additional_cost_ids={name: row["id"] for name, row in snapshot.definitions.costs.items()},
+            audiences=snapshot.audiences,
         )
 
     # -- for the response --------------------------------------------------------------------
@@ -299,11 +213,12 @@ class Loaded:
         return {row["value"]: row["id"] for row in self.coupon_rows}
 
     def audience_names(self) -> list[tuple[int, str]]:
-        return [(a, self.audiences.get(a, "")) for a in sorted(self.audience_ids)]
+        names = self.snapshot.audiences
+        return [(a, names.get(a, "")) for a in sorted(self.audience_ids)]
 
     def triggered_campaigns(self, ids: list[int]) -> list[Any]:
-        by_id = {row["id"]: row for row in self.campaign_rows}
-        return [campaign_record(by_id[i], self.now) for i in ids if i in by_id]
+        rows = self.snapshot.campaign_rows
+        return [campaign_record(rows[i], self.now) for i in ids if i in rows]
 
     def integration_coupons(self, uow: UnitOfWork, profile: str) -> list[Any]:
         """The coupons of this evaluation, with how often this profile redeemed each (rollbacks excluded)."""
@@ -312,7 +227,8 @@ class Loaded:
             sessions = {
                 r["id"]
                 for r in uow.records.find(
-                    "customer_sessions", {"application_id": self.app["id"], "profile_integration_id": profile}
+                    "customer_sessions",
+                    {"application_id": self.snapshot.app["id"], "profile_integration_id": profile},
                 ).rows
             }
             accepted = uow.records.find(
@@ -333,59 +249,46 @@ class Loaded:
 
 
 def load_inputs(
-    uow: UnitOfWork, app: Row, account_id: int, document: dict[str, Any], now: datetime
+    uow: UnitOfWork, snapshot: Snapshot, account_id: int, document: Mapping[str, Any], now: datetime
 ) -> Loaded:
-    """The definitions and the profile; campaigns, coupons and counters come with ``Loaded.evaluate``."""
-    definitions = load_definitions(uow.records, account_id, ("CustomerSession", "CartItem"))
+    """The profile and its audiences; coupons, counters and balances come with ``Loaded.evaluate``."""
     profile_row = None
     audience_ids: frozenset[int] = frozenset()
-    audiences: dict[int, str] = {}
     if document["profile_integration_id"]:
         profile_row = uow.records.find_one(
             "customer_profiles", account_id=account_id, integration_id=document["profile_integration_id"]
         )
-        if profile_row is not None:
+        if profile_row is not None and snapshot.audiences:
             memberships = uow.records.find(
                 "audience_memberships",
                 {"account_id": account_id, "profile_integration_id": profile_row["integration_id"]},
             ).rows
             audience_ids = frozenset(m["audience_id"] for m in memberships)
-    for row in uow.records.find("audiences", {"account_id": account_id, "deleted": False}).rows:
-        audiences[row["id"]] = row["name"]
     return Loaded(
-        app=app,
-        account_id=account_id,
-        now=now,
-        definitions=definitions,
-        profile_row=profile_row,
-        audience_ids=audience_ids,
-        audiences=audiences,
+        snapshot=snapshot, account_id=account_id, now=now, profile_row=profile_row, audience_ids=audience_ids
     )
 
 
 def _achievements(
-    uow: UnitOfWork, campaign_ids: list[int], profile: str, now: datetime
+    uow: UnitOfWork, definitions: list[Any], profile: str, now: datetime
 ) -> dict[tuple[int, str], Achievement]:
     """The campaigns' achievements, with the profile's progress in the period that runs now."""
-    rows = uow.records.find("achievements", {"campaign_id": campaign_ids}).rows
-    if not rows:
-        return {}
     current: dict[int, Row] = {}
     if profile:
         for progress in uow.records.find(
             "achievement_progress",
-            {"achievement_id": [r["id"] for r in rows], "profile_integration_id": profile},
+            {"achievement_id": [d.id for d in definitions], "profile_integration_id": profile},
         ).rows:
             ends = progress["end_date"]
             if progress["status"] != "expired" and (ends is None or ends > now):
                 current[progress["achievement_id"]] = progress
     achievements = {}
-    for row in rows:
-        found = current.get(row["id"])
-        achievements[(row["campaign_id"], row["name"])] = Achievement(
-            id=row["id"],
-            name=row["name"],
-            target=Decimal(row["target"] or 0),
+    for definition in definitions:
+        found = current.get(definition.id)
+        achievements[(definition.campaign_id, definition.name)] = Achievement(
+            id=definition.id,
+            name=definition.name,
+            target=definition.target,
             progress=Decimal(found["progress"]) if found else Decimal(0),
             tracker_id=found["id"] if found else None,
         )
@@ -407,7 +310,7 @@ def _coupon(row: Row, reserved: set[int], credit: Decimal | None = None) -> mode
         is_reservation_mandatory=bool(row["is_reservation_mandatory"]),
         reserved_by_profile=row["id"] in reserved,
         attributes=row["attributes"] or {},
-        limits=_limits(row["limits"]),
+        limits=limits_of(row["limits"]),
     )
 
 
@@ -437,11 +340,4 @@ def _profile(row: Row, audiences: frozenset[int]) -> model.Profile:
     )
 
 
-def _stores(ids: Any, integration_ids: dict[int, str]) -> frozenset[str] | None:
-    """Linked store ids as the store integration ids sessions send (None: not limited to stores)."""
-    if not ids:
-        return None
-    return frozenset(integration_ids[i] for i in ids if i in integration_ids)
-
-
-__all__ = ["Loaded", "load_inputs", "settings_of"]
+__all__ = ["Loaded", "load_inputs"]

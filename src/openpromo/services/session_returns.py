@@ -20,7 +20,7 @@ from openpromo.services.errors import ErrorDetail, InvalidInput
 from openpromo.services.models.sessions import NewReturn
 from openpromo.services.ports import Row, UnitOfWork
 from openpromo.services.session_commit import record_analytics
-from openpromo.services.session_load import settings_of
+from openpromo.services.snapshots import Snapshot, settings_of
 
 
 def check_returned(stored: Row, request: NewReturn) -> dict[int, int]:
@@ -73,15 +73,13 @@ def returned_lines(stored: Row, wanted: dict[int, int]) -> list[dict[str, Any]]:
     return lines
 
 
-def reevaluated_campaigns(uow: UnitOfWork, app: Row, stored: Row) -> frozenset[int]:
+def reevaluated_campaigns(snapshot: Snapshot, stored: Row) -> frozenset[int]:
     """The campaigns a ``runRuleEngine`` return evaluates again: ``reevaluateOnReturn`` ones that gave an
     effect when the session closed."""
     committed = stored.get("committed") or {}
-    ids = sorted({e["campaignId"] for e in committed.get("effects", []) if e["campaignId"]})
-    if not ids:
-        return frozenset()
-    rows = uow.records.find("campaigns", {"application_id": app["id"], "id": ids}).rows
-    return frozenset(r["id"] for r in rows if r["reevaluate_on_return"])
+    ids = {e["campaignId"] for e in committed.get("effects", []) if e["campaignId"]}
+    rows = snapshot.campaign_rows
+    return frozenset(i for i in ids if i in rows and rows[i]["reevaluate_on_return"])
 
 
 def revalued_discounts(

@@ -30,7 +30,6 @@ from openpromo.services.models.sessions import (
     ReturnIntegrationRequest,
 )
 from openpromo.services.ports import Clock, RequestLocks, Row, UnitOfWork, UnitOfWorkFactory
-from openpromo.services.ruleset_cache import RulesetCache
 from openpromo.services.session_answer import (
     Answer,
     evaluation_parts,
@@ -58,6 +57,7 @@ from openpromo.services.session_returns import (
     revalued_discounts,
 )
 from openpromo.services.session_writes import CloseWrites, apply_attribute_updates, apply_audience_changes
+from openpromo.services.snapshots import Snapshot, SnapshotCache
 
 T = TypeVar("T")
 
@@ -68,16 +68,19 @@ class SessionService:
         uow: UnitOfWorkFactory,
         clock: Clock,
         locks: RequestLocks,
-        cache: RulesetCache,
+        snapshots: SnapshotCache,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._locks = locks
-        self._cache = cache
+        self._snapshots = snapshots
         self._new_id = new_id
 
     # -- locking -----------------------------------------------------------------------------
+
+    def _snapshot(self, uow: UnitOfWork, principal: IntegrationPrincipal) -> Snapshot:
+        return application_snapshot(self._snapshots, uow, principal)
 
     def _locked(self, keys: list[str], run: Callable[[], T]) -> T:
         return run_locked(self._locks, self._clock, self._new_id(), keys, run)
@@ -120,7 +123,8 @@ class SessionService:
     ) -> IntegrationStateV2:
         payload = request.customer_session
         with self._uow(write=not dry) as uow:
-            app = _application(uow, principal)
+            snapshot = self._snapshot(uow, principal)
+            app = snapshot.app
             stored = uow.records.find_one(
                 "customer_sessions", application_id=app["id"], integration_id=integration_id
             )
@@ -130,8 +134,8 @@ class SessionService:
             except InvalidTransition as exc:
                 raise InvalidInput(str(exc), pointer="/customerSession/state") from None
             document = merged_document(stored, payload, payload_only=dry and payload.state == "closed")
-            loaded = load_inputs(uow, app, principal.account_id, document, now)
-            validate(document, loaded.definitions)
+            loaded = load_inputs(uow, snapshot, principal.account_id, document, now)
+            validate(document, snapshot.definitions)
             loaded.fill_prices(uow, document)
             profile_row = loaded.profile_row
             if document["profile_integration_id"] and profile_row is None and not dry:
@@ -145,7 +149,6 @@ class SessionService:
             session = engine_session(stored["id"] if stored else 0, integration_id, payload.state, document)
             evaluation = loaded.evaluate(
                 uow,
-                self._cache,
                 session,
                 profile_row,
                 only=payload.evaluable_campaign_ids if dry else None,
@@ -251,7 +254,8 @@ class SessionService:
     ) -> IntegrationStateV2:
         now = self._clock.now()
         with self._uow(write=not dry) as uow:
-            app = _application(uow, principal)
+            snapshot = self._snapshot(uow, principal)
+            app = snapshot.app
             stored = uow.records.find_one(
                 "customer_sessions", application_id=app["id"], integration_id=integration_id
             )
@@ -259,7 +263,9 @@ class SessionService:
                 raise NotFound("customer session", integration_id)
             wanted = check_returned(stored, request.return_)
             previous = returns_part(uow, stored["id"])
-            revalued = self._reevaluate(uow, app, principal, stored, wanted, now) if run_rule_engine else None
+            revalued = (
+                self._reevaluate(uow, snapshot, principal, stored, wanted, now) if run_rule_engine else None
+            )
             effects, _value, lines = apply_return(uow, app, stored, wanted, now, dry=dry, revalued=revalued)
             answer = Answer(request.response_content, effects)
             answer.add("previousReturns", previous)
@@ -300,26 +306,25 @@ class SessionService:
     def _reevaluate(
         self,
         uow: UnitOfWork,
-        app: Row,
+        snapshot: Snapshot,
         principal: IntegrationPrincipal,
         stored: Row,
         wanted: dict[int, int],
         now: datetime,
     ) -> tuple[frozenset[int], dict[tuple[Any, ...], Decimal]] | None:
         """Evaluate the ``reevaluateOnReturn`` campaigns again on what is left of the cart."""
-        campaigns = reevaluated_campaigns(uow, app, stored)
+        campaigns = reevaluated_campaigns(snapshot, stored)
         if not campaigns:
             return None
         lines = returned_lines(stored, wanted)
         document = merged_document(stored, NewCustomerSessionV2(), payload_only=False)
         document["cart_items"] = lines
-        loaded = load_inputs(uow, app, principal.account_id, document, now)
+        loaded = load_inputs(uow, snapshot, principal.account_id, document, now)
         session = engine_session(stored["id"], stored["integration_id"], "partially_returned", document)
         committed = stored.get("committed") or {}
         credits, coupon_credits = committed_credits(stored, campaigns)
         evaluation = loaded.evaluate(
             uow,
-            self._cache,
             session,
             loaded.profile_row,
             only=sorted(campaigns),
@@ -377,11 +382,13 @@ class SessionService:
         return ReopenSessionResponse(effects=wire_effects(effects))
 
 
-def _application(uow: UnitOfWork, principal: IntegrationPrincipal) -> Row:
-    app = uow.records.get("applications", principal.application_id, deleted=False)
-    if app is None:
+def application_snapshot(
+    snapshots: SnapshotCache, uow: UnitOfWork, principal: IntegrationPrincipal
+) -> Snapshot:
+    snapshot = snapshots.get(uow, principal.application_id, principal.account_id)
+    if snapshot is None:
         raise NotFound("application", principal.application_id)
-    return app
+    return snapshot
 
 
 def _create_profile(uow: UnitOfWork, account_id: int, integration_id: str, now: datetime) -> Row:

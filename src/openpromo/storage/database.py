@@ -99,6 +99,7 @@ class Database:
             )
 
         self._instrument()
+        sa.event.listen(self.engine, "before_execute", _note_config_change)
 
     @property
     def dialect(self) -> str:
@@ -138,6 +139,38 @@ class Database:
         self.engine.dispose()
 
 
+CONFIG_TABLES = frozenset(
+    {
+        "accounts",
+        "achievements",
+        "additional_costs",
+        "applications",
+        "attributes",
+        "audiences",
+        "campaign_evaluation_groups",
+        "campaigns",
+        "catalogs",
+        "event_types",
+        "giveaway_pools",
+        "loyalty_programs",
+        "loyalty_tiers",
+        "rulesets",
+        "stores",
+    }
+)
+"""Tables whose rows make up an application's configuration snapshot (``services.snapshots``)."""
+
+CONFIG_CHANGED = "config_changed"
+
+
+def _note_config_change(conn: Connection, clause: Any, *_: Any) -> None:
+    """Mark the transaction when it writes configuration; committing it bumps ``config_state``."""
+    if isinstance(clause, sa.Insert | sa.Update | sa.Delete):
+        table = clause.table
+        if isinstance(table, sa.TableClause) and table.name in CONFIG_TABLES:
+            conn.info[CONFIG_CHANGED] = True
+
+
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Take transaction control away from the sqlite3 module so BEGIN IMMEDIATE is ours to emit.
     dbapi_connection.isolation_level = None
@@ -153,4 +186,4 @@ def _sqlite_on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
 
 
-__all__ = ["Database", "normalize_url"]
+__all__ = ["CONFIG_CHANGED", "CONFIG_TABLES", "Database", "normalize_url"]

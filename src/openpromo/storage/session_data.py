@@ -23,6 +23,7 @@ from openpromo.storage.schema.columns import AMOUNT_SCALE
 from openpromo.storage.schema.core import (
     campaign_analytics,
     campaigns,
+    config_state,
     coupons,
     customer_profiles,
     customer_sessions,
@@ -63,6 +64,9 @@ class SqlSessionData:
         if only is not None:
             query = query.where(campaigns.c.id.in_(list(only)))
         return [dict(r._mapping) for r in self.conn.execute(query)]
+
+    def config_version(self) -> int:
+        return int(self.conn.execute(sa.select(config_state.c.version)).scalar_one())
 
     def ruleset(self, ruleset_id: int) -> Row | None:
         row = self.conn.execute(sa.select(rulesets).where(rulesets.c.id == ruleset_id)).first()

@@ -8,8 +8,9 @@ from typing import Self
 
 from sqlalchemy.engine import Connection
 
-from openpromo.storage.database import Database
+from openpromo.storage.database import CONFIG_CHANGED, Database
 from openpromo.storage.records import SqlRecords
+from openpromo.storage.schema.core import config_state
 from openpromo.storage.session_data import SqlSessionData
 
 
@@ -30,6 +31,7 @@ class SqlUnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        self.conn.info.pop(CONFIG_CHANGED, None)
         try:
             if not self._committed and self.conn.in_transaction():
                 self.conn.rollback()
@@ -45,6 +47,8 @@ class SqlUnitOfWork:
         return self._sessions
 
     def commit(self) -> None:
+        if self.conn.info.pop(CONFIG_CHANGED, False):
+            self.conn.execute(config_state.update().values(version=config_state.c.version + 1))
         self.conn.commit()
         self._committed = True
 

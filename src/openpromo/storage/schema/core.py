@@ -450,6 +450,15 @@ campaign_analytics = sa.Table(
     sa.UniqueConstraint("campaign_id", "date"),
 )
 
+config_state = sa.Table(
+    "config_state",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("version", sa.BigInteger(), nullable=False),
+)
+"""One row: bumped by every transaction that changes configuration (campaigns, rulesets, groups,
+stores, definitions, programs, ...), so each worker knows when its cached snapshot is stale."""
+
 request_locks = sa.Table(
     "request_locks",
     metadata,
@@ -507,6 +516,7 @@ __all__ = [
     "campaign_evaluation_groups",
     "campaigns",
     "cart_items",
+    "config_state",
     "coupon_reservations",
     "coupons",
     "customer_profiles",

@@ -1,0 +1,211 @@
+"""An application's configuration as the session hot path needs it, built once per change and kept
+per worker.
+
+Everything a session update reads that only the Management API changes (the application, its running
+campaigns with their compiled rules, evaluation groups, stores, definitions, loyalty programs, giveaway
+pools, audiences, achievements) is read into one immutable ``Snapshot``. Every transaction that writes
+such a table bumps ``config_state.version`` (``storage.database.CONFIG_TABLES``); a request reads that
+version first and rebuilds its application's snapshot when it differs, so a change is visible to the
+next request on every worker and every node, and nothing authoritative lives in process memory.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from babel.numbers import get_currency_precision
+
+from openpromo.engine import model
+from openpromo.engine.lookups import Program
+from openpromo.services.ledgers import ProgramInfo, load_programs
+from openpromo.services.ports import Row, UnitOfWork
+from openpromo.services.ruleset_cache import RulesetCache
+from openpromo.services.session_input import Definitions, load_definitions
+
+ENTITIES = ("CustomerSession", "CartItem", "CustomerProfile")
+
+
+@dataclass(frozen=True, slots=True)
+class AchievementDefinition:
+    id: int
+    campaign_id: int
+    name: str
+    target: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    version: int
+    app: Row
+    settings: model.Settings
+    definitions: Definitions
+    campaigns: tuple[model.Campaign, ...]
+    """Every campaign that may be evaluated (not deleted, with an active ruleset), in evaluation order,
+    whatever its state and schedule: the engine decides which run."""
+    campaign_rows: Mapping[int, Row]
+    programs: Mapping[int, Program] = field(default_factory=dict)
+    """Every loyalty program of the account, for effects that name one."""
+    loyalty_programs: tuple[ProgramInfo, ...] = ()
+    """The programs the application subscribes to (balances in rules and answers)."""
+    pools: Mapping[int, str] = field(default_factory=dict)
+    audiences: Mapping[int, str] = field(default_factory=dict)
+    achievements: Mapping[int, tuple[AchievementDefinition, ...]] = field(default_factory=dict)
+    """By campaign id."""
+    stores: Mapping[str, Row] = field(default_factory=dict)
+    """The application's stores by integration id."""
+    catalog_ids: tuple[int, ...] = ()
+    """Catalogs the application subscribes to (prices of items sent without one)."""
+
+    def forced(self, ids: set[int]) -> tuple[model.Campaign, ...]:
+        """These campaigns only, enabled whatever their state (dry runs with ``evaluableCampaignIds``)."""
+        return tuple(replace(c, state="enabled") for c in self.campaigns if c.id in ids)
+
+
+class SnapshotCache:
+    """The latest snapshot of each application this worker served."""
+
+    def __init__(self, rulesets: RulesetCache) -> None:
+        self._rulesets = rulesets
+        self._items: dict[int, Snapshot] = {}
+        self._lock = threading.Lock()
+
+    def get(self, uow: UnitOfWork, application_id: int, account_id: int) -> Snapshot | None:
+        """The application's snapshot as of this transaction (None: no such application)."""
+        version = uow.sessions.config_version()
+        found = self._items.get(application_id)
+        if found is not None and found.version == version:
+            return found
+        built = build_snapshot(uow, self._rulesets, application_id, account_id, version)
+        if built is not None:
+            with self._lock:
+                current = self._items.get(application_id)
+                if current is None or current.version <= version:
+                    self._items[application_id] = built
+        return built
+
+
+def settings_of(app: Row) -> model.Settings:
+    try:
+        digits = int(get_currency_precision(app["currency"]))
+    except Exception:  # babel raises for unknown codes; ISO's default of 2 places then applies
+        digits = 2
+    return model.Settings(
+        application_id=app["id"],
+        currency=app["currency"],
+        currency_digits=digits,
+        timezone=app["timezone"],
+        cascading=bool(app["enable_cascading_discounts"]),
+        partial_discounts=bool(app["enable_partial_discounts"]),
+        default_discount_scope=app["default_discount_scope"] or "sessionTotal",
+        default_item_scope=app["default_discount_additional_cost_per_item_scope"] or "price",
+        attributes=app["attributes"] or {},
+    )
+
+
+def build_snapshot(
+    uow: UnitOfWork, rulesets: RulesetCache, application_id: int, account_id: int, version: int
+) -> Snapshot | None:
+    records = uow.records
+    app = records.get("applications", application_id, deleted=False)
+    if app is None:
+        return None
+    rows = uow.sessions.campaigns(application_id)
+    stores = {row["id"]: row for row in records.find("stores", {"application_id": application_id}).rows}
+    campaigns = []
+    for row in rows:
+        compiled = rulesets.get(
+            row["active_ruleset_id"], partial(uow.sessions.ruleset, row["active_ruleset_id"])
+        )
+        if compiled is not None:
+            campaigns.append(_campaign(row, compiled.ruleset, compiled.rules, stores))
+    achievements: dict[int, list[AchievementDefinition]] = {}
+    if rows:
+        for a in records.find("achievements", {"campaign_id": [r["id"] for r in rows]}).rows:
+            definition = AchievementDefinition(
+                a["id"], a["campaign_id"], a["name"], Decimal(a["target"] or 0)
+            )
+            achievements.setdefault(a["campaign_id"], []).append(definition)
+    return Snapshot(
+        version=version,
+        app=app,
+        settings=settings_of(app),
+        definitions=load_definitions(records, account_id, ENTITIES),
+        campaigns=tuple(campaigns),
+        campaign_rows={row["id"]: row for row in rows},
+        programs=_programs(uow, account_id),
+        loyalty_programs=tuple(load_programs(uow, account_id, application_id)),
+        pools={
+            row["id"]: row["name"] for row in records.find("giveaway_pools", {"account_id": account_id}).rows
+        },
+        audiences={
+            row["id"]: row["name"]
+            for row in records.find("audiences", {"account_id": account_id, "deleted": False}).rows
+        },
+        achievements={k: tuple(v) for k, v in achievements.items()},
+        stores={row["integration_id"]: row for row in stores.values()},
+        catalog_ids=tuple(
+            c["id"]
+            for c in records.find("catalogs", {"account_id": account_id}).rows
+            if application_id in (c["subscribed_applications_ids"] or [])
+        ),
+    )
+
+
+def _programs(uow: UnitOfWork, account_id: int) -> dict[int, Program]:
+    return {
+        row["id"]: Program(
+            row["id"],
+            row["name"],
+            row["title"],
+            bool(row["card_based"]),
+            row["default_pending"] or "immediate",
+            row["default_validity"] or "unlimited",
+            bool(row["allow_subledger"]),
+        )
+        for row in uow.records.find("loyalty_programs", {"account_id": account_id}).rows
+    }
+
+
+def limits_of(documents: Any) -> tuple[model.Limit, ...]:
+    return tuple(
+        model.Limit(d["action"], Decimal(str(d["limit"])), d.get("period"), tuple(d.get("entities") or ()))
+        for d in documents or ()
+    )
+
+
+def _campaign(
+    row: Row, ruleset: Any, rules: tuple[model.RuleInfo, ...], stores: Mapping[int, Row]
+) -> model.Campaign:
+    linked = row["linked_store_ids"] or ()
+    return model.Campaign(
+        id=row["id"],
+        name=row["name"],
+        ruleset_id=row["active_ruleset_id"],
+        ruleset=ruleset,
+        rules=rules,
+        state=row["state"],
+        start_time=row["start_time"],
+        end_time=row["end_time"],
+        features=frozenset(row["features"] or ()),
+        limits=limits_of(row["limits"]),
+        group=model.EvaluationGroup(
+            row["evaluation_group_id"],
+            row["group_mode"],
+            row["group_position"],
+            row["group_scope"] or "session",
+        ),
+        position=row["evaluation_position"],
+        attributes=row["attributes"] or {},
+        linked_store_ids=(
+            frozenset(stores[i]["integration_id"] for i in linked if i in stores) if linked else None
+        ),
+        type=row["type"],
+    )
+
+
+__all__ = ["AchievementDefinition", "Snapshot", "SnapshotCache", "build_snapshot", "limits_of", "settings_of"]
