@@ -29,7 +29,6 @@ from openpromo.services.sessions import SessionService
 from openpromo.services.snapshots import SnapshotCache
 from openpromo.storage.database import Database
 from openpromo.storage.migrations import upgrade
-from openpromo.storage.session_data import SqlRequestLocks
 from openpromo.storage.uow import SqlUnitOfWorkFactory
 
 
@@ -41,15 +40,14 @@ class SystemClock:
 def build_services(database: Database) -> Services:
     uow = SqlUnitOfWorkFactory(database)
     clock = SystemClock()
-    locks = SqlRequestLocks(database)
     snapshots = SnapshotCache(RulesetCache())
     campaigns = CampaignService(uow, clock)
     return Services(
         auth=AuthService(uow, clock),
         applications=ApplicationService(uow, clock),
-        sessions=SessionService(uow, clock, locks, snapshots),
+        sessions=SessionService(uow, clock, snapshots),
         idempotency=IdempotencyService(uow, clock),
-        profiles=ProfileService(uow, clock, locks, snapshots),
+        profiles=ProfileService(uow, clock, snapshots),
         campaigns=campaigns,
         coupons=CouponService(uow, clock, campaigns),
         definitions=DefinitionService(uow, clock),

@@ -122,14 +122,6 @@ class SessionData(Protocol):
     def add_profile_totals(self, profile_id: int, sessions: int, sales: Any, now: datetime) -> None: ...
 
 
-class RequestLocks(Protocol):
-    """Non-blocking locks across workers and nodes: a second writer of a session or profile gets 409."""
-
-    def acquire(self, keys: Sequence[str], owner: str, now: datetime) -> bool: ...
-
-    def release(self, keys: Sequence[str], owner: str) -> None: ...
-
-
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: ...; uow.commit()``; leaving the block without commit rolls back."""
 
@@ -149,7 +141,9 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, write: bool = True) -> UnitOfWork: ...
+    def __call__(self, *, write: bool = True, locks: Sequence[str] = ()) -> UnitOfWork:
+        """A unit of work; with ``locks`` (request keys such as a session's) it first takes them without
+        waiting, and raises ``Conflict`` (409) when another request holds one."""
 
 
 class Clock(Protocol):
@@ -160,7 +154,6 @@ __all__ = [
     "Clock",
     "CounterKey",
     "Records",
-    "RequestLocks",
     "Row",
     "SessionData",
     "Slice",

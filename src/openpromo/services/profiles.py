@@ -11,12 +11,10 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.errors import ErrorDetail, InvalidInput
-from openpromo.services.locking import run_locked
 from openpromo.services.models.profiles import (
     CustomerProfileIntegrationRequestV2,
     CustomerProfileIntegrationResponseV2,
@@ -24,7 +22,7 @@ from openpromo.services.models.profiles import (
     MultipleCustomerProfileIntegrationRequest,
     MultipleCustomerProfileIntegrationResponseV2,
 )
-from openpromo.services.ports import Clock, RequestLocks, Row, UnitOfWork, UnitOfWorkFactory
+from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
 from openpromo.services.session_answer import Answer, awarded_to, evaluation_parts, event_part
 from openpromo.services.session_commit import commit_counters, record_analytics
 from openpromo.services.session_input import (
@@ -50,13 +48,11 @@ class ProfileService:
         self,
         uow: UnitOfWorkFactory,
         clock: Clock,
-        locks: RequestLocks,
         snapshots: SnapshotCache,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
         self._uow = uow
         self._clock = clock
-        self._locks = locks
         self._snapshots = snapshots
         self._new_id = new_id
 
@@ -76,22 +72,22 @@ class ProfileService:
         if not integration_id or len(integration_id) > 1000:
             raise InvalidInput("a profile id has 1 to 1000 characters", parameter="integrationId")
         keys = [f"profile:{principal.account_id}:{integration_id}"]
-        run = partial(
-            self._update, principal, integration_id, request, run_rule_engine=run_rule_engine, dry=dry
+        return self._update(
+            principal, integration_id, request, keys, run_rule_engine=run_rule_engine, dry=dry
         )
-        return run_locked(self._locks, self._clock, self._new_id(), keys, run)
 
     def _update(
         self,
         principal: IntegrationPrincipal,
         integration_id: str,
         request: CustomerProfileIntegrationRequestV2,
+        keys: list[str],
         *,
         run_rule_engine: bool,
         dry: bool,
     ) -> CustomerProfileIntegrationResponseV2:
         now = self._clock.now()
-        with self._uow(write=not dry) as uow:
+        with self._uow(write=not dry, locks=keys) as uow:
             snapshot = application_snapshot(self._snapshots, uow, principal)
             app = snapshot.app
             raise_problems(

@@ -10,15 +10,13 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from openpromo.engine.errors import InvalidTransition
 from openpromo.engine.evaluate import Evaluation
 from openpromo.engine.states import EVENT_OF, OPEN, check_update, commits, rolls_back
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.errors import InvalidInput, NotFound
-from openpromo.services.locking import run_locked
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.sessions import (
     IntegrationCustomerSessionResponse,
@@ -29,7 +27,7 @@ from openpromo.services.models.sessions import (
     Return,
     ReturnIntegrationRequest,
 )
-from openpromo.services.ports import Clock, RequestLocks, Row, UnitOfWork, UnitOfWorkFactory
+from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
 from openpromo.services.session_answer import (
     Answer,
     evaluation_parts,
@@ -59,21 +57,17 @@ from openpromo.services.session_returns import (
 from openpromo.services.session_writes import CloseWrites, apply_attribute_updates, apply_audience_changes
 from openpromo.services.snapshots import Snapshot, SnapshotCache
 
-T = TypeVar("T")
-
 
 class SessionService:
     def __init__(
         self,
         uow: UnitOfWorkFactory,
         clock: Clock,
-        locks: RequestLocks,
         snapshots: SnapshotCache,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
         self._uow = uow
         self._clock = clock
-        self._locks = locks
         self._snapshots = snapshots
         self._new_id = new_id
 
@@ -81,9 +75,6 @@ class SessionService:
 
     def _snapshot(self, uow: UnitOfWork, principal: IntegrationPrincipal) -> Snapshot:
         return application_snapshot(self._snapshots, uow, principal)
-
-    def _locked(self, keys: list[str], run: Callable[[], T]) -> T:
-        return run_locked(self._locks, self._clock, self._new_id(), keys, run)
 
     # -- update ------------------------------------------------------------------------------
 
@@ -108,21 +99,20 @@ class SessionService:
         profile = request.customer_session.profile_id
         if profile:
             keys.append(f"profile:{principal.account_id}:{profile}")
-        return self._locked(
-            keys, lambda: self._update(principal, integration_id, request, dry=dry, now=now or real_now)
-        )
+        return self._update(principal, integration_id, request, keys, dry=dry, now=now or real_now)
 
     def _update(
         self,
         principal: IntegrationPrincipal,
         integration_id: str,
         request: IntegrationRequest,
+        keys: list[str],
         *,
         dry: bool,
         now: datetime,
     ) -> IntegrationStateV2:
         payload = request.customer_session
-        with self._uow(write=not dry) as uow:
+        with self._uow(write=not dry, locks=keys) as uow:
             snapshot = self._snapshot(uow, principal)
             app = snapshot.app
             stored = uow.records.find_one(
@@ -237,70 +227,66 @@ class SessionService:
         dry: bool,
         run_rule_engine: bool = False,
     ) -> IntegrationStateV2:
+        now = self._clock.now()
         keys = [f"session:{principal.application_id}:{integration_id}"]
-        run = partial(
-            self._return_items, principal, integration_id, request, dry=dry, run_rule_engine=run_rule_engine
-        )
-        return self._locked(keys, run)
+        with self._uow(write=not dry, locks=keys) as uow:
+            return self._return_items(uow, principal, integration_id, request, now, dry, run_rule_engine)
 
     def _return_items(
         self,
+        uow: UnitOfWork,
         principal: IntegrationPrincipal,
         integration_id: str,
         request: ReturnIntegrationRequest,
-        *,
+        now: datetime,
         dry: bool,
         run_rule_engine: bool,
     ) -> IntegrationStateV2:
-        now = self._clock.now()
-        with self._uow(write=not dry) as uow:
-            snapshot = self._snapshot(uow, principal)
-            app = snapshot.app
-            stored = uow.records.find_one(
-                "customer_sessions", application_id=app["id"], integration_id=integration_id
+        snapshot = self._snapshot(uow, principal)
+        app = snapshot.app
+        stored = uow.records.find_one(
+            "customer_sessions", application_id=app["id"], integration_id=integration_id
+        )
+        if stored is None:
+            raise NotFound("customer session", integration_id)
+        wanted = check_returned(stored, request.return_)
+        previous = returns_part(uow, stored["id"])
+        revalued = (
+            self._reevaluate(uow, snapshot, principal, stored, wanted, now) if run_rule_engine else None
+        )
+        effects, _value, lines = apply_return(uow, app, stored, wanted, now, dry=dry, revalued=revalued)
+        answer = Answer(request.response_content, effects)
+        answer.add("previousReturns", previous)
+        profile_row = None
+        if stored["profile_integration_id"]:
+            profile_row = uow.records.find_one(
+                "customer_profiles",
+                account_id=principal.account_id,
+                integration_id=stored["profile_integration_id"],
             )
-            if stored is None:
-                raise NotFound("customer session", integration_id)
-            wanted = check_returned(stored, request.return_)
-            previous = returns_part(uow, stored["id"])
-            revalued = (
-                self._reevaluate(uow, snapshot, principal, stored, wanted, now) if run_rule_engine else None
-            )
-            effects, _value, lines = apply_return(uow, app, stored, wanted, now, dry=dry, revalued=revalued)
-            answer = Answer(request.response_content, effects)
-            answer.add("previousReturns", previous)
-            profile_row = None
-            if stored["profile_integration_id"]:
-                profile_row = uow.records.find_one(
-                    "customer_profiles",
-                    account_id=principal.account_id,
-                    integration_id=stored["profile_integration_id"],
-                )
-            if profile_row is not None:
-                answer.add("customerProfile", profile_record(profile_row))
-            if dry:
-                row = {**stored, "cart_items": lines, "state": "partially_returned"}
-                _session_parts(uow, answer, row, None, None)
-                return answer.state()
-            row = uow.records.get("customer_sessions", stored["id"]) or stored
-            event = record_event(uow, app["id"], "talon_session_partially_returned", row, effects, now)
-            returned = [
-                {"position": p, "quantity": q, "sku": lines[p]["sku"]} for p, q in sorted(wanted.items())
-            ]
-            values = {
-                "application_id": app["id"],
-                "account_id": principal.account_id,
-                "created": now,
-                "session_id": stored["id"],
-                "session_integration_id": integration_id,
-                "profile_id": profile_row["id"] if profile_row else None,
-                "profile_integration_id": stored["profile_integration_id"] or None,
-                "event_id": event["id"],
-                "returned_cart_items": returned,
-            }
-            return_id = uow.records.insert("returns", values)
-            _session_parts(uow, answer, row, event, None)
-            uow.commit()
+        if profile_row is not None:
+            answer.add("customerProfile", profile_record(profile_row))
+        if dry:
+            row = {**stored, "cart_items": lines, "state": "partially_returned"}
+            _session_parts(uow, answer, row, None, None)
+            return answer.state()
+        row = uow.records.get("customer_sessions", stored["id"]) or stored
+        event = record_event(uow, app["id"], "talon_session_partially_returned", row, effects, now)
+        returned = [{"position": p, "quantity": q, "sku": lines[p]["sku"]} for p, q in sorted(wanted.items())]
+        values = {
+            "application_id": app["id"],
+            "account_id": principal.account_id,
+            "created": now,
+            "session_id": stored["id"],
+            "session_integration_id": integration_id,
+            "profile_id": profile_row["id"] if profile_row else None,
+            "profile_integration_id": stored["profile_integration_id"] or None,
+            "event_id": event["id"],
+            "returned_cart_items": returned,
+        }
+        return_id = uow.records.insert("returns", values)
+        _session_parts(uow, answer, row, event, None)
+        uow.commit()
         return answer.state(return_=from_row(Return, {**values, "id": return_id}))
 
     def _reevaluate(
@@ -355,11 +341,8 @@ class SessionService:
 
     def reopen(self, principal: IntegrationPrincipal, integration_id: str) -> ReopenSessionResponse:
         keys = [f"session:{principal.application_id}:{integration_id}"]
-        return self._locked(keys, lambda: self._reopen(principal, integration_id))
-
-    def _reopen(self, principal: IntegrationPrincipal, integration_id: str) -> ReopenSessionResponse:
         now = self._clock.now()
-        with self._uow() as uow:
+        with self._uow(locks=keys) as uow:
             stored = uow.records.find_one(
                 "customer_sessions", application_id=principal.application_id, integration_id=integration_id
             )

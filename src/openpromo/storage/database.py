@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 
 from openpromo.metrics import DATABASE_SECONDS
 from openpromo.services.models.base import encode_hook
+from openpromo.storage.key_locks import FileKeyLocks
 
 _json_encoder = msgspec.json.Encoder(decimal_format="number", enc_hook=encode_hook)
 _json_decoder = msgspec.json.Decoder(float_hook=Decimal)
@@ -74,6 +75,7 @@ class Database:
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self._writer_lock: _WriterLock | None = None
+        self.key_locks: FileKeyLocks | None = None
         if self.is_sqlite:
             database = parsed.database or ""
             if database in ("", ":memory:"):
@@ -87,6 +89,7 @@ class Database:
                 max_overflow=pool_size,
             )
             self._writer_lock = _WriterLock(os.path.abspath(database) + ".lock")
+            self.key_locks = FileKeyLocks(os.path.abspath(database) + ".keylocks")
             sa.event.listen(self.engine, "connect", _sqlite_on_connect)
             sa.event.listen(self.engine, "begin", _sqlite_on_begin)
         else:

@@ -18,7 +18,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from openpromo.services.ports import CounterKey, Row
-from openpromo.storage.database import Database
 from openpromo.storage.schema.columns import AMOUNT_SCALE
 from openpromo.storage.schema.core import (
     campaign_analytics,
@@ -30,7 +29,6 @@ from openpromo.storage.schema.core import (
     limit_counters,
     referral_friends,
     referrals,
-    request_locks,
     rulesets,
 )
 from openpromo.storage.schema.core import (
@@ -289,50 +287,4 @@ def scaled_amount_literal(value: int) -> sa.ColumnElement[Any]:
     return sa.literal(value, sa.BigInteger())
 
 
-class SqlRequestLocks:
-    """Lock rows in ``request_locks``, each taken in its own short transaction; they expire after 30 s so a
-    crashed worker cannot block a session for long."""
-
-    def __init__(self, database: Database) -> None:
-        self.database = database
-
-    def acquire(self, keys: Sequence[str], owner: str, now: datetime) -> bool:
-        taken: list[str] = []
-        for key in sorted(set(keys)):
-            if self._take(key, owner, now):
-                taken.append(key)
-            else:
-                self.release(taken, owner)
-                return False
-        return True
-
-    def _take(self, key: str, owner: str, now: datetime) -> bool:
-        dialect = postgresql if self.database.dialect == "postgresql" else sqlite
-        statement = (
-            dialect.insert(request_locks)
-            .values(lock_key=key, owner=owner, expires=now + LOCK_TTL)
-            .on_conflict_do_update(
-                index_elements=["lock_key"],
-                set_={"owner": owner, "expires": now + LOCK_TTL},
-                where=request_locks.c.expires < now,
-            )
-            .returning(request_locks.c.lock_key)
-        )
-        with self.database.transaction(write=True) as conn:
-            taken = conn.execute(statement).first() is not None
-            conn.commit()
-        return taken
-
-    def release(self, keys: Sequence[str], owner: str) -> None:
-        if not keys:
-            return
-        with self.database.transaction(write=True) as conn:
-            conn.execute(
-                request_locks.delete().where(
-                    request_locks.c.lock_key.in_(list(keys)), request_locks.c.owner == owner
-                )
-            )
-            conn.commit()
-
-
-__all__ = ["SqlRequestLocks", "SqlSessionData"]
+__all__ = ["SqlSessionData"]

@@ -2,28 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import ExitStack
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.engine import Connection
 
+from openpromo.services.errors import Conflict
+from openpromo.services.locking import PARALLEL
 from openpromo.storage.database import CONFIG_CHANGED, Database
+from openpromo.storage.key_locks import try_advisory_locks
 from openpromo.storage.records import SqlRecords
 from openpromo.storage.schema.core import config_state
 from openpromo.storage.session_data import SqlSessionData
 
 
 class SqlUnitOfWork:
-    def __init__(self, database: Database, *, write: bool = True) -> None:
+    def __init__(self, database: Database, *, write: bool = True, locks: Sequence[str] = ()) -> None:
         self._database = database
         self._write = write
+        self._locks = locks
         self._stack = ExitStack()
         self._committed = False
         self.conn: Connection
 
     def __enter__(self) -> Self:
-        self.conn = self._stack.enter_context(self._database.transaction(write=self._write))
+        file_locks = self._database.key_locks
+        if self._locks and file_locks is not None:
+            held = file_locks.try_acquire(self._locks)
+            if held is None:
+                raise Conflict(PARALLEL)
+            self._stack.callback(file_locks.release, held)
+        try:
+            self.conn = self._stack.enter_context(self._database.transaction(write=self._write))
+            if self._locks and file_locks is None and not try_advisory_locks(self.conn, self._locks):
+                raise Conflict(PARALLEL)
+        except BaseException:
+            self._stack.close()
+            raise
         self._records = SqlRecords(self.conn)
         self._sessions = SqlSessionData(self.conn)
         return self
@@ -57,8 +74,8 @@ class SqlUnitOfWorkFactory:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.database, write=write)
+    def __call__(self, *, write: bool = True, locks: Sequence[str] = ()) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.database, write=write, locks=locks)
 
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]

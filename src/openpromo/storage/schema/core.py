@@ -459,14 +459,6 @@ config_state = sa.Table(
 """One row: bumped by every transaction that changes configuration (campaigns, rulesets, groups,
 stores, definitions, programs, ...), so each worker knows when its cached snapshot is stale."""
 
-request_locks = sa.Table(
-    "request_locks",
-    metadata,
-    sa.Column("lock_key", sa.String(2100), primary_key=True),
-    sa.Column("owner", sa.String(64), nullable=False),
-    sa.Column("expires", UtcDateTime(), nullable=False),
-)
-
 idempotency_keys = sa.Table(
     "idempotency_keys",
     metadata,
@@ -530,7 +522,6 @@ __all__ = [
     "metadata",
     "referral_friends",
     "referrals",
-    "request_locks",
     "returns",
     "rulesets",
     "session_effects",
