@@ -183,7 +183,7 @@ class ProfileService:
             answer.created_coupons = [coupon_document(c) for c in writes.created_coupons]
             answer.created_referrals = [referral_document(r) for r in writes.created_referrals]
             commit_counters(uow, app, evaluation, now)
-            apply_attribute_updates(uow, principal.account_id, owner, answer.effects, now)
+            apply_attribute_updates(uow, principal.account_id, owner, answer.effects, now)  # profile only
             apply_audience_changes(uow, principal.account_id, integration_id, answer.effects, now)
             record_analytics(uow, app, answer.effects, now)
         evaluation_parts(uow, answer, loaded, evaluation, None, now)

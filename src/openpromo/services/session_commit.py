@@ -33,7 +33,9 @@ def commit_close(
     evaluation: Evaluation,
     effects: list[dict[str, Any]],
     now: datetime,
-) -> None:
+) -> dict[str, Any]:
+    """Consume budgets, redeem coupons and referrals, count analytics and keep the effects in force;
+    returns the ``committed`` record the session keeps for rollbacks. Profile totals are the caller's."""
     data = uow.sessions
     counters = commit_counters(uow, app, evaluation, now)
     coupons = []
@@ -50,14 +52,12 @@ def commit_close(
         referrals.append(referral_id)
         if row["profile_integration_id"]:
             data.add_referral_friend(app["id"], referral_id, row["profile_integration_id"], row["id"], now)
-    if profile_row is not None:
-        data.add_profile_totals(profile_row["id"], 1, row["total"], now)
     record_analytics(uow, app, effects, now, sessions=1, revenue=Decimal(row["total"]))
     uow.records.insert_many(
         "session_effects",
         [_effect_row(app["id"], row["id"], effect, now) for effect in effects if effect["campaignId"]],
     )
-    committed = {
+    return {
         "counters": counters,
         "coupons": coupons,
         "referrals": referrals,
@@ -65,7 +65,6 @@ def commit_close(
         "total": str(row["total"]),
         "profileId": profile_row["id"] if profile_row else None,
     }
-    uow.records.update("customer_sessions", row["id"], {"committed": committed})
 
 
 def commit_counters(uow: UnitOfWork, app: Row, evaluation: Evaluation, now: datetime) -> list[list[Any]]:

@@ -157,8 +157,9 @@ class CloseWrites:
 
 def apply_attribute_updates(
     uow: UnitOfWork, account_id: int, session: Row, effects: list[dict[str, Any]], now: datetime
-) -> None:
-    """``updateAttributeValue`` effects write ``Profile.Attributes.x`` and ``Session.Attributes.x``."""
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """``updateAttributeValue`` effects write ``Profile.Attributes.x``; returns the session's and the
+    profile's new attributes (None: unchanged), the session's for the caller to write with the session."""
     profile_changes: dict[str, Any] = {}
     session_changes: dict[str, Any] = {}
     for effect in effects:
@@ -172,19 +173,17 @@ def apply_attribute_updates(
             profile_changes[name] = effect["props"]["value"]
         elif root in ("Session", "CustomerSession"):
             session_changes[name] = effect["props"]["value"]
-    if session_changes and session["id"]:
-        uow.records.update(
-            "customer_sessions", session["id"], {"attributes": {**session["attributes"], **session_changes}}
-        )
     profile = session["profile_integration_id"]
+    profile_attributes = None
     if profile_changes and profile:
         row = uow.records.find_one("customer_profiles", account_id=account_id, integration_id=profile)
         if row is not None:
+            profile_attributes = {**row["attributes"], **profile_changes}
             uow.records.update(
-                "customer_profiles",
-                row["id"],
-                {"attributes": {**row["attributes"], **profile_changes}, "modified": now},
+                "customer_profiles", row["id"], {"attributes": profile_attributes, "modified": now}
             )
+    session_attributes = {**session["attributes"], **session_changes} if session_changes else None
+    return session_attributes, profile_attributes
 
 
 def apply_audience_changes(

@@ -153,16 +153,16 @@ class SessionService:
                     uow, app, stored, integration_id, payload.state, document, session, answer.effects, now
                 )
                 if committing:
-                    self._close(uow, app, principal, row, profile_row, loaded, evaluation, answer, now)
-                if profile_row is not None:
-                    uow.records.update(
-                        "customer_profiles", profile_row["id"], {"last_activity": now, "modified": now}
+                    attributes = self._close(
+                        uow, app, principal, row, profile_row, loaded, evaluation, answer, now
                     )
-                    profile_row = uow.records.get("customer_profiles", profile_row["id"])
+                    if profile_row is not None and attributes is not None:
+                        profile_row = {**profile_row, "attributes": attributes}
+                if profile_row is not None:
+                    profile_row = _touch_profile(uow, profile_row, row, committed=committing, now=now)
                 event = record_event(
                     uow, app["id"], EVENT_OF[(current, payload.state)], row, answer.effects, now
                 )
-                row = uow.records.get("customer_sessions", row["id"]) or row
             evaluation_parts(uow, answer, loaded, evaluation, profile_row, now)
             _session_parts(uow, answer, row, event, loaded.referral.id if loaded.referral else None)
             if not dry:
@@ -180,17 +180,25 @@ class SessionService:
         evaluation: Evaluation,
         answer: Answer,
         now: datetime,
-    ) -> None:
-        """Commit what the close's evaluation produced (DOMAIN A1)."""
+    ) -> dict[str, Any] | None:
+        """Commit what the close's evaluation produced (DOMAIN A1); ``row`` follows what is written.
+        Returns the profile's attributes when rules wrote some."""
         advocate = loaded.referral.advocate_integration_id if loaded.referral else None
         writes = CloseWrites(uow, app, row, advocate, now)
         answer.effects += writes.apply(evaluation.deferred)
         answer.created_coupons = [coupon_document(c) for c in writes.created_coupons]
         answer.created_referrals = [referral_document(r) for r in writes.created_referrals]
-        uow.records.update("customer_sessions", row["id"], {"effects": answer.effects})
-        apply_attribute_updates(uow, principal.account_id, row, answer.effects, now)
+        changes: Row = {"effects": answer.effects}
+        attributes, profile_attributes = apply_attribute_updates(
+            uow, principal.account_id, row, answer.effects, now
+        )
+        if attributes is not None:
+            changes["attributes"] = attributes
         apply_audience_changes(uow, principal.account_id, row["profile_integration_id"], answer.effects, now)
-        commit_close(uow, app, row, profile_row, evaluation, answer.effects, now)
+        changes["committed"] = commit_close(uow, app, row, profile_row, evaluation, answer.effects, now)
+        uow.records.update("customer_sessions", row["id"], changes)
+        row.update(changes)
+        return profile_attributes
 
     def _cancel_closed(
         self,
@@ -387,6 +395,20 @@ def _create_profile(uow: UnitOfWork, account_id: int, integration_id: str, now: 
     return {**values, "id": profile_id, "closed_sessions": 0, "total_sales": Decimal(0), "sandbox": False}
 
 
+def _touch_profile(uow: UnitOfWork, profile: Row, session: Row, *, committed: bool, now: datetime) -> Row:
+    """The profile's last activity is now; a close also counts the session and its total (one update)."""
+    sessions, sales = (1, Decimal(session["total"])) if committed else (0, Decimal(0))
+    if committed or profile["last_activity"] != now:
+        uow.sessions.add_profile_totals(profile["id"], sessions, sales, now)
+    return {
+        **profile,
+        "closed_sessions": profile["closed_sessions"] + sessions,
+        "total_sales": Decimal(profile["total_sales"]) + sales,
+        "last_activity": now,
+        "modified": now,
+    }
+
+
 def _save_session(
     uow: UnitOfWork,
     app: Row,
@@ -426,13 +448,10 @@ def _save_session(
             update_count=1,
         )
         session_id = uow.records.insert("customer_sessions", values)
-    else:
-        session_id = stored["id"]
-        values["update_count"] = stored["update_count"] + 1
-        uow.records.update("customer_sessions", session_id, values)
-    row = uow.records.get("customer_sessions", session_id)
-    assert row is not None
-    return row
+        return {"committed": None, "closed_at": None, "profile_id": None, **values, "id": session_id}
+    values["update_count"] = stored["update_count"] + 1
+    uow.records.update("customer_sessions", stored["id"], values)
+    return {**stored, **values}
 
 
 def _session_parts(

@@ -277,6 +277,7 @@ class SqlSessionData:
             .values(
                 closed_sessions=customer_profiles.c.closed_sessions + sessions,
                 total_sales=customer_profiles.c.total_sales + scaled,
+                last_activity=now,
                 modified=now,
             )
         )
