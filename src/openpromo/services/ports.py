@@ -111,10 +111,9 @@ class SessionData(Protocol):
 
     def unredeem_referral(self, referral_id: int) -> None: ...
 
-    def add_analytics(
-        self, application_id: int, campaign_id: int, day: date, deltas: Mapping[str, Any]
-    ) -> None:
-        """Add to a campaign's analytics of one day (columns of ``campaign_analytics``), atomically."""
+    def add_analytics(self, application_id: int, day: date, deltas: Mapping[int, Mapping[str, Any]]) -> None:
+        """Add to the analytics of one day of each campaign (by id: columns of ``campaign_analytics``),
+        atomically, in one statement."""
 
     def application_profiles(self, application_id: int, account_id: int, skip: int, limit: int) -> list[Row]:
         """Profiles with sessions in the application, newest first (ask ``limit`` + 1 to learn of more)."""

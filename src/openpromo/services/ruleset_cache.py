@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openpromo import rules
+from openpromo.engine.gates import Gates, campaign_gates
 from openpromo.engine.model import RuleInfo
 from openpromo.services.ports import Row
 
@@ -28,6 +29,8 @@ _REFERRAL_CHECKS = frozenset({"referralvalid"})
 class CompiledCampaign:
     ruleset: rules.CompiledRuleset
     rules: tuple[RuleInfo, ...]
+    gates: Gates
+    """What a session must have for the rules to do anything (``engine.gates``)."""
 
 
 def calls(expression: Any) -> set[str]:
@@ -57,7 +60,7 @@ def compile_campaign(row: Row) -> CompiledCampaign:
         infos.append(
             RuleInfo(str(rule.get("title", "")), bool(names & _COUPON_CHECKS), bool(names & _REFERRAL_CHECKS))
         )
-    return CompiledCampaign(compiled, tuple(infos))
+    return CompiledCampaign(compiled, tuple(infos), campaign_gates(row["rules"], row["bindings"] or []))
 
 
 class RulesetCache:

@@ -123,12 +123,12 @@ def record_analytics(
         elif kind in _COUNTED:
             deltas[_COUNTED[kind]] = deltas.get(_COUNTED[kind], 0) + 1
     day = now.astimezone(zone(app["timezone"])).date()
-    for campaign, deltas in by_campaign.items():
+    for deltas in by_campaign.values():
         if sessions:
             deltas.update(sessions=sessions, revenue=revenue)
         if refund:
             deltas["refunds"] = refund
-        uow.sessions.add_analytics(app["id"], campaign, day, deltas)
+    uow.sessions.add_analytics(app["id"], day, by_campaign)
 
 
 def _effect_row(app_id: int, session_id: int, effect: dict[str, Any], now: datetime) -> dict[str, Any]:

@@ -113,7 +113,13 @@ class Loaded:
             referral = _referral(row) if row else None
             self.referral_row = row
         self.referral = referral
-        campaigns = snapshot.forced(set(only)) if only is not None else snapshot.campaigns
+        if only is not None:
+            campaigns: Sequence[model.Campaign] = snapshot.forced(set(only))
+        else:
+            named = {c.campaign_id for c in coupons.values()}
+            if referral is not None:
+                named.add(referral.campaign_id)
+            campaigns = snapshot.index.candidates(session, self.audience_ids, named)
         counters = self._counters(uow, campaigns, session, coupons, referral, lock=lock)
         for key, amount in (credits or {}).items():
             if key in counters:

@@ -21,6 +21,8 @@ from typing import Any
 from babel.numbers import get_currency_precision
 
 from openpromo.engine import model
+from openpromo.engine.gates import Gates
+from openpromo.engine.index import CampaignIndex
 from openpromo.engine.lookups import Program
 from openpromo.services.ledgers import ProgramInfo, load_programs
 from openpromo.services.ports import Row, UnitOfWork
@@ -48,6 +50,7 @@ class Snapshot:
     """Every campaign that may be evaluated (not deleted, with an active ruleset), in evaluation order,
     whatever its state and schedule: the engine decides which run."""
     campaign_rows: Mapping[int, Row]
+    index: CampaignIndex
     programs: Mapping[int, Program] = field(default_factory=dict)
     """Every loyalty program of the account, for effects that name one."""
     loyalty_programs: tuple[ProgramInfo, ...] = ()
@@ -117,12 +120,14 @@ def build_snapshot(
     rows = uow.sessions.campaigns(application_id)
     stores = {row["id"]: row for row in records.find("stores", {"application_id": application_id}).rows}
     campaigns = []
+    gates: dict[int, Gates] = {}
     for row in rows:
         compiled = rulesets.get(
             row["active_ruleset_id"], partial(uow.sessions.ruleset, row["active_ruleset_id"])
         )
         if compiled is not None:
             campaigns.append(_campaign(row, compiled.ruleset, compiled.rules, stores))
+            gates[row["id"]] = compiled.gates
     achievements: dict[int, list[AchievementDefinition]] = {}
     if rows:
         for a in records.find("achievements", {"campaign_id": [r["id"] for r in rows]}).rows:
@@ -137,6 +142,7 @@ def build_snapshot(
         definitions=load_definitions(records, account_id, ENTITIES),
         campaigns=tuple(campaigns),
         campaign_rows={row["id"]: row for row in rows},
+        index=CampaignIndex(campaigns, gates),
         programs=_programs(uow, account_id),
         loyalty_programs=tuple(load_programs(uow, account_id, application_id)),
         pools={

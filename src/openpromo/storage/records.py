@@ -29,6 +29,47 @@ def _conditions(tbl: sa.Table, where: Mapping[str, Any]) -> list[sa.ColumnElemen
     return conditions
 
 
+# Statements are built once per table and shape of the request (which columns, equality, IN or NULL) and
+# executed with bound parameters, so a call does not rebuild its SQL expression every time.
+Shape = tuple[tuple[str, str], ...]
+_statements: dict[tuple[Any, ...], Any] = {}
+
+
+def _shape(where: Mapping[str, Any]) -> Shape:
+    return tuple(
+        (k, "in" if isinstance(v, list | tuple | set | frozenset) else "null" if v is None else "eq")
+        for k, v in where.items()
+    )
+
+
+def _bound(tbl: sa.Table, shape: Shape) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = []
+    for column, kind in shape:
+        col = tbl.c[column]
+        if kind == "in":
+            conditions.append(col.in_(sa.bindparam(f"w_{column}", expanding=True)))
+        elif kind == "null":
+            conditions.append(col.is_(None))
+        else:
+            conditions.append(col == sa.bindparam(f"w_{column}"))
+    return conditions
+
+
+def _params(where: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        f"w_{k}": list(v) if isinstance(v, list | tuple | set | frozenset) else v
+        for k, v in where.items()
+        if v is not None
+    }
+
+
+def _cached(key: tuple[Any, ...], build: Any) -> Any:
+    statement = _statements.get(key)
+    if statement is None:
+        statement = _statements[key] = build()
+    return statement
+
+
 class SqlRecords:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -36,10 +77,10 @@ class SqlRecords:
     def insert(self, table: str, values: Mapping[str, Any]) -> int:
         tbl = table_of(table)
         if "id" not in tbl.c:
-            self.conn.execute(tbl.insert().values(**values))
+            self.conn.execute(_cached(("insert", table), tbl.insert), dict(values))
             return 0
-        result = self.conn.execute(tbl.insert().values(**values).returning(tbl.c.id))
-        return int(result.scalar_one())
+        statement = _cached(("insert-id", table), lambda: tbl.insert().returning(tbl.c.id))
+        return int(self.conn.execute(statement, dict(values)).scalar_one())
 
     def insert_many(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
         # executemany needs one set of columns; rows that leave different columns to their defaults
@@ -55,7 +96,9 @@ class SqlRecords:
 
     def find_one(self, table: str, **where: Any) -> Row | None:
         tbl = table_of(table)
-        row = self.conn.execute(sa.select(tbl).where(*_conditions(tbl, where)).limit(1)).first()
+        shape = _shape(where)
+        statement = _cached(("one", table, shape), lambda: sa.select(tbl).where(*_bound(tbl, shape)).limit(1))
+        row = self.conn.execute(statement, _params(where)).first()
         return dict(row._mapping) if row is not None else None
 
     def find(
@@ -69,29 +112,38 @@ class SqlRecords:
         with_total: bool = False,
     ) -> Slice:
         tbl = table_of(table)
-        conditions = _conditions(tbl, where)
-        descending = order.startswith("-")
-        name = order.lstrip("-+")
-        keys = list(tbl.primary_key.columns)
-        order_by = [tbl.c[name].desc() if descending else tbl.c[name].asc()] if name in tbl.c else []
-        query = sa.select(tbl).where(*conditions).order_by(*order_by, *(k.asc() for k in keys))
-        if skip:
-            query = query.offset(skip)
-        if limit is not None:
-            query = query.limit(limit + 1)
-        rows = [dict(r._mapping) for r in self.conn.execute(query)]
+        shape = _shape(where)
+
+        def build() -> Any:
+            descending = order.startswith("-")
+            name = order.lstrip("-+")
+            keys = list(tbl.primary_key.columns)
+            order_by = [tbl.c[name].desc() if descending else tbl.c[name].asc()] if name in tbl.c else []
+            query = sa.select(tbl).where(*_bound(tbl, shape)).order_by(*order_by, *(k.asc() for k in keys))
+            if skip:
+                query = query.offset(skip)
+            if limit is not None:
+                query = query.limit(limit + 1)
+            return query
+
+        params = _params(where)
+        statement = _cached(("find", table, shape, order, skip, limit), build)
+        rows = [dict(r._mapping) for r in self.conn.execute(statement, params)]
         has_more = limit is not None and len(rows) > limit
         total = None
         if with_total:
-            total = int(
-                self.conn.execute(sa.select(sa.func.count()).select_from(tbl).where(*conditions)).scalar_one()
-            )
+            total = self._count(tbl, table, shape, params)
         return Slice(rows=rows[:limit] if limit is not None else rows, has_more=has_more, total=total)
 
     def count(self, table: str, **where: Any) -> int:
-        tbl = table_of(table)
-        query = sa.select(sa.func.count()).select_from(tbl).where(*_conditions(tbl, where))
-        return int(self.conn.execute(query).scalar_one())
+        return self._count(table_of(table), table, _shape(where), _params(where))
+
+    def _count(self, tbl: sa.Table, table: str, shape: Shape, params: dict[str, Any]) -> int:
+        statement = _cached(
+            ("count", table, shape),
+            lambda: sa.select(sa.func.count()).select_from(tbl).where(*_bound(tbl, shape)),
+        )
+        return int(self.conn.execute(statement, params).scalar_one())
 
     def existing(self, table: str, column: str, values: Sequence[Any], **where: Any) -> set[Any]:
         tbl = table_of(table)
@@ -105,15 +157,30 @@ class SqlRecords:
 
     def update(self, table: str, ident: int, values: Mapping[str, Any], **scope: Any) -> bool:
         tbl = table_of(table)
-        query = tbl.update().where(*_conditions(tbl, {"id": ident, **scope})).values(**values)
-        return self.conn.execute(query).rowcount > 0
+        where = {"id": ident, **scope}
+        if any(isinstance(v, sa.ClauseElement) for v in values.values()):
+            query = tbl.update().where(*_conditions(tbl, where)).values(**values)
+            return self.conn.execute(query).rowcount > 0
+        shape, columns = _shape(where), tuple(values)
+        statement = _cached(
+            ("update", table, shape, columns),
+            lambda: (
+                tbl.update()
+                .where(*_bound(tbl, shape))
+                .values({c: sa.bindparam(f"v_{c}", type_=tbl.c[c].type) for c in columns})
+            ),
+        )
+        params = {**_params(where), **{f"v_{c}": v for c, v in values.items()}}
+        return self.conn.execute(statement, params).rowcount > 0
 
     def delete(self, table: str, ident: int, **scope: Any) -> bool:
         return self.delete_where(table, id=ident, **scope) > 0
 
     def delete_where(self, table: str, **where: Any) -> int:
         tbl = table_of(table)
-        return int(self.conn.execute(tbl.delete().where(*_conditions(tbl, where))).rowcount)
+        shape = _shape(where)
+        statement = _cached(("delete", table, shape), lambda: tbl.delete().where(*_bound(tbl, shape)))
+        return int(self.conn.execute(statement, _params(where)).rowcount)
 
 
 __all__ = ["SqlRecords", "table_of"]

@@ -234,18 +234,20 @@ class SqlSessionData:
             .values(usage_counter=referrals.c.usage_counter - 1)
         )
 
-    def add_analytics(
-        self, application_id: int, campaign_id: int, day: date, deltas: Mapping[str, Any]
-    ) -> None:
-        if not deltas:
-            return
-        insert = (postgresql.insert if self._postgres else sqlite.insert)(campaign_analytics)
-        values = {"application_id": application_id, "campaign_id": campaign_id, "date": day, **deltas}
-        statement = insert.values(**values).on_conflict_do_update(
-            index_elements=["campaign_id", "date"],
-            set_={name: campaign_analytics.c[name] + insert.excluded[name] for name in deltas},
-        )
-        self.conn.execute(statement)
+    def add_analytics(self, application_id: int, day: date, deltas: Mapping[int, Mapping[str, Any]]) -> None:
+        rows = [
+            {
+                "application_id": application_id,
+                "campaign_id": campaign_id,
+                "date": day,
+                **dict.fromkeys(_ANALYTICS, 0),
+                **values,
+            }
+            for campaign_id, values in deltas.items()
+            if values
+        ]
+        if rows:
+            self.conn.execute(_analytics_upsert(self._postgres), rows)
 
     def application_profiles(self, application_id: int, account_id: int, skip: int, limit: int) -> list[Row]:
         sessions = (
@@ -281,6 +283,25 @@ class SqlSessionData:
                 modified=now,
             )
         )
+
+
+_ANALYTICS = tuple(
+    c.name
+    for c in campaign_analytics.columns
+    if c.name not in ("id", "application_id", "campaign_id", "date")
+)
+_upserts: dict[bool, Any] = {}
+
+
+def _analytics_upsert(postgres: bool) -> Any:
+    """``INSERT ... ON CONFLICT (campaign, day) DO UPDATE SET x = x + excluded.x`` for every figure."""
+    if postgres not in _upserts:
+        insert = (postgresql.insert if postgres else sqlite.insert)(campaign_analytics)
+        _upserts[postgres] = insert.on_conflict_do_update(
+            index_elements=["campaign_id", "date"],
+            set_={name: campaign_analytics.c[name] + insert.excluded[name] for name in _ANALYTICS},
+        )
+    return _upserts[postgres]
 
 
 def scaled_amount_literal(value: int) -> sa.ColumnElement[Any]:

@@ -1,0 +1,149 @@
+"""``engine.gates`` and ``engine.index``: which campaigns a session could trigger."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from openpromo import rules
+from openpromo.engine.gates import Gate, campaign_gates
+from openpromo.engine.index import CampaignIndex
+from openpromo.engine.model import Campaign, CartItem, EvaluationGroup
+from tests.unit.engine.test_evaluate import session
+
+CART = [".", "Session", "CartItems"]
+
+
+def items(test: Any) -> list[Any]:
+    return ["filter", CART, [["Item"], test]]
+
+
+def by_category(name: str) -> list[Any]:
+    return ["catch", False, ["=", [".", "Item", "Category"], name]]
+
+
+def rule(condition: Any) -> dict[str, Any]:
+    return {"title": "r", "condition": condition, "effects": []}
+
+
+@pytest.mark.parametrize(
+    ("condition", "gates"),
+    [
+        (["and", ["couponValid"], [">", [".", "Session", "Total"], 10]], {Gate("coupon")}),
+        (["couponValidNoRedeem"], {Gate("coupon")}),
+        (["and", ["referralValid"]], {Gate("referral")}),
+        (["LoyaltyCardValid"], {Gate("card")}),
+        (["and", ["inAudience", 7], True], {Gate("audience", 7)}),
+        (["exists", CART, [["Item"], ["=", [".", "Item", "Sku"], "A"]]], {Gate("sku", "A")}),
+        (["exists", CART, [["x"], ["=", "B", [".", "x", "Sku"]]]], {Gate("sku", "B")}),
+        ([">", ["count", items(by_category("shoes"))], 0], {Gate("category", "shoes")}),
+        (["<", 0, ["count", items(by_category("shoes"))]], {Gate("category", "shoes")}),
+        ([">=", ["count", items(by_category("shoes"))], 1], {Gate("category", "shoes")}),
+        (
+            [">", ["sum", items(by_category("hats")), [["Item"], [".", "Item", "Price"]]], 50],
+            {Gate("category", "hats")},
+        ),
+        (["not", ["isEmpty", items(["=", [".", "Item", "Sku"], "C"])]], {Gate("sku", "C")}),
+        (
+            ["exists", CART, [["Item"], ["or", ["=", [".", "Item", "Sku"], "A"], by_category("b")]]],
+            {Gate("sku", "A"), Gate("category", "b")},
+        ),
+        (
+            ["exists", CART, [["Item"], ["and", ["=", [".", "Item", "Sku"], "A"], [">", 1, 0]]]],
+            {Gate("sku", "A")},
+        ),
+    ],
+)
+def test_conditions_that_gate_a_rule(condition: Any, gates: set[Gate]) -> None:
+    assert campaign_gates([rule(condition)], []) == frozenset(gates)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        True,
+        ["and", True, ["couponValid"]],  # the gate is not the first condition
+        [">", [".", "Session", "Total"], 100],
+        ["exists", CART, [["Item"], ["=", [".", "Item", "Category"], "x"]]],  # no catch: may fail
+        ["exists", CART, [["Item"], ["=", [".", "Item", "Sku"], 12]]],  # loose equality with a number
+        ["exists", [".", "Session", "cartItems"], [["Item"], ["=", [".", "Item", "Sku"], "A"]]],
+        [">", ["count", items(by_category("shoes"))], -1],  # an empty cart passes
+        [">=", ["sum", items(by_category("shoes")), [["Item"], [".", "Item", "Price"]]], 0],
+        [">", ["count", CART], 0],  # any cart
+        ["inAudience", [".", "Profile", "Attributes", "segment"]],
+        ["exists", CART, [["Item"], ["or", ["=", [".", "Item", "Sku"], "A"], True]]],
+    ],
+)
+def test_conditions_that_do_not(condition: Any) -> None:
+    assert campaign_gates([rule(condition)], []) is None
+
+
+def test_bindings_and_every_rule() -> None:
+    # given a ruleset-level cart item filter read by both rules
+    bindings = [{"name": "shoes", "type": "cartItemFilter", "expression": items(by_category("shoes"))}]
+    first = rule([">", ["count", [".", "shoes"]], 0])
+    second = rule(["and", ["couponValid"]])
+    assert campaign_gates([first, second], bindings) == {Gate("category", "shoes"), Gate("coupon")}
+    # a rule-level binding shadows the ruleset's
+    shadow = {**first, "bindings": [{"name": "shoes", "expression": CART}]}
+    assert campaign_gates([shadow], bindings) is None
+    # one rule without a gate opens the campaign to every session
+    assert campaign_gates([first, rule(True)], bindings) is None
+    assert campaign_gates([], []) == frozenset()
+
+
+def test_gated_conditions_are_false_without_their_gate() -> None:
+    # the premise of the index: for a session meeting no gate, a gated rule neither fires nor fails
+    condition = [">", ["sum", items(by_category("shoes")), [["Item"], [".", "Item", "Attributes", "x"]]], 5]
+    compiled = rules.compile(condition)
+    ctx = rules.EvaluationContext(
+        roots={"Session": {"CartItems": [{"Sku": "a", "Price": Decimal(3), "Attributes": {}}]}},
+        now=datetime.now(UTC),
+    )
+    assert compiled.evaluate(ctx) is False
+
+
+def _campaign(campaign_id: int, stores: frozenset[str] | None = None) -> Campaign:
+    compiled = rules.compile_ruleset({"rules": [], "bindings": []})
+    return Campaign(
+        id=campaign_id,
+        name=str(campaign_id),
+        ruleset_id=campaign_id,
+        ruleset=compiled,
+        rules=(),
+        state="enabled",
+        start_time=None,
+        end_time=None,
+        features=frozenset(),
+        limits=(),
+        group=EvaluationGroup(1, "stackable", 0),
+        position=campaign_id,
+        attributes={},
+        linked_store_ids=stores,
+    )
+
+
+def test_the_index_finds_candidates_in_evaluation_order() -> None:
+    campaigns = [_campaign(i) for i in range(1, 7)] + [_campaign(7, frozenset({"berlin"}))]
+    gates = {
+        1: None,
+        2: frozenset({Gate("category", "shoes")}),
+        3: frozenset({Gate("sku", "A"), Gate("coupon")}),
+        4: frozenset({Gate("audience", 9)}),
+        5: frozenset({Gate("coupon")}),
+        6: frozenset({Gate("card")}),
+        7: None,
+    }
+    index = CampaignIndex(campaigns, gates)
+    cart = (
+        CartItem(sku="A", quantity=1, position=0, category="hats"),
+        CartItem(sku="B", quantity=1, position=1, category="shoes", returned_quantity=1),
+    )
+    shop = session(cart_items=cart)
+    assert [c.id for c in index.candidates(shop, [])] == [1, 3]
+    assert [c.id for c in index.candidates(shop, [9], named=[5])] == [1, 3, 4, 5]
+    berlin = session(store_integration_id="berlin", loyalty_cards=("card-1",))
+    assert [c.id for c in index.candidates(berlin, [])] == [1, 6, 7]
