@@ -77,6 +77,9 @@ class SessionData(Protocol):
     def config_version(self) -> int:
         """The configuration's version (``config_state``): it changes with every configuration write."""
 
+    def profile(self, account_id: int, integration_id: str, application_id: int) -> tuple[Row | None, bool]:
+        """The customer profile, and whether it has sessions in the application (for ``firstSession``)."""
+
     def ruleset(self, ruleset_id: int) -> Row | None: ...
 
     def coupons(self, application_id: int, lookup_values: Sequence[str], *, lock: bool) -> list[Row]:

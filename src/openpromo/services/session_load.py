@@ -35,6 +35,8 @@ class Loaded:
     now: datetime
     profile_row: Row | None
     audience_ids: frozenset[int] = frozenset()
+    profile_has_sessions: bool = False
+    """Whether the profile has sessions in the application already (a new one is then not its first)."""
     coupon_rows: list[Row] = field(default_factory=list)
     referral: model.Referral | None = None
     referral_row: Row | None = None
@@ -259,10 +261,11 @@ def load_inputs(
 ) -> Loaded:
     """The profile and its audiences; coupons, counters and balances come with ``Loaded.evaluate``."""
     profile_row = None
+    has_sessions = False
     audience_ids: frozenset[int] = frozenset()
     if document["profile_integration_id"]:
-        profile_row = uow.records.find_one(
-            "customer_profiles", account_id=account_id, integration_id=document["profile_integration_id"]
+        profile_row, has_sessions = uow.sessions.profile(
+            account_id, document["profile_integration_id"], snapshot.app["id"]
         )
         if profile_row is not None and snapshot.audiences:
             memberships = uow.records.find(
@@ -271,7 +274,12 @@ def load_inputs(
             ).rows
             audience_ids = frozenset(m["audience_id"] for m in memberships)
     return Loaded(
-        snapshot=snapshot, account_id=account_id, now=now, profile_row=profile_row, audience_ids=audience_ids
+        snapshot=snapshot,
+        account_id=account_id,
+        now=now,
+        profile_row=profile_row,
+        audience_ids=audience_ids,
+        profile_has_sessions=has_sessions,
     )
 
 

@@ -149,8 +149,18 @@ class SessionService:
             row: Row | None = None
             event: Row | None = None
             if not dry:
+                first = not (document["profile_integration_id"] and loaded.profile_has_sessions)
                 row = _save_session(
-                    uow, app, stored, integration_id, payload.state, document, session, answer.effects, now
+                    uow,
+                    app,
+                    stored,
+                    integration_id,
+                    payload.state,
+                    document,
+                    session,
+                    answer.effects,
+                    now,
+                    first,
                 )
                 if committing:
                     attributes = self._close(
@@ -419,7 +429,9 @@ def _save_session(
     session: Any,
     effects: list[dict[str, Any]],
     now: datetime,
+    first: bool,
 ) -> Row:
+    """Insert or update the session; ``first``: a new session is its profile's first in the app."""
     values = {
         **document,
         "state": state,
@@ -432,14 +444,6 @@ def _save_session(
     if state == "closed":
         values["closed_at"] = now
     if stored is None:
-        profile = document["profile_integration_id"]
-        first = (
-            not profile
-            or uow.records.count(
-                "customer_sessions", application_id=app["id"], profile_integration_id=profile
-            )
-            == 0
-        )
         values.update(
             application_id=app["id"],
             integration_id=integration_id,

@@ -26,14 +26,20 @@ def key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
 
 
+CONFIG_VERSION = "config_version"
+
+
 def try_advisory_locks(conn: Connection, keys: Iterable[str]) -> bool:
-    """Take every key as a transaction-level advisory lock, in one round trip; False if one is held."""
+    """Take every key as a transaction-level advisory lock; False if one is held. The same round trip
+    reads the configuration version (kept in ``conn.info``), which every locked request needs next."""
     hashes = sorted({key_hash(k) for k in keys})
     if not hashes:
         return True
     taken = " AND ".join(f"pg_try_advisory_xact_lock(:k{i})" for i in range(len(hashes)))
-    result = conn.execute(sa.text(f"SELECT {taken}"), {f"k{i}": h for i, h in enumerate(hashes)})
-    return bool(result.scalar_one())
+    statement = sa.text(f"SELECT {taken}, (SELECT version FROM config_state WHERE id = 1)")
+    locked, version = conn.execute(statement, {f"k{i}": h for i, h in enumerate(hashes)}).one()
+    conn.info[CONFIG_VERSION] = int(version)
+    return bool(locked)
 
 
 class FileKeyLocks:
@@ -77,4 +83,4 @@ class FileKeyLocks:
             fcntl.lockf(self._fd, fcntl.LOCK_UN, 1, offset, os.SEEK_SET)
 
 
-__all__ = ["FileKeyLocks", "key_hash", "try_advisory_locks"]
+__all__ = ["CONFIG_VERSION", "FileKeyLocks", "key_hash", "try_advisory_locks"]

@@ -9,7 +9,7 @@ the rows they share (SQLite has one writer at a time anyway).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from openpromo.services.ports import CounterKey, Row
+from openpromo.storage.key_locks import CONFIG_VERSION
 from openpromo.storage.schema.columns import AMOUNT_SCALE
 from openpromo.storage.schema.core import (
     campaign_analytics,
@@ -34,8 +35,6 @@ from openpromo.storage.schema.core import (
 from openpromo.storage.schema.core import (
     campaign_evaluation_groups as groups,
 )
-
-LOCK_TTL = timedelta(seconds=30)
 
 
 class SqlSessionData:
@@ -64,7 +63,29 @@ class SqlSessionData:
         return [dict(r._mapping) for r in self.conn.execute(query)]
 
     def config_version(self) -> int:
+        known = self.conn.info.get(CONFIG_VERSION)
+        if known is not None:
+            return int(known)
         return int(self.conn.execute(sa.select(config_state.c.version)).scalar_one())
+
+    def profile(self, account_id: int, integration_id: str, application_id: int) -> tuple[Row | None, bool]:
+        has_sessions = (
+            sa.select(customer_sessions.c.id)
+            .where(
+                customer_sessions.c.application_id == application_id,
+                customer_sessions.c.profile_integration_id == integration_id,
+            )
+            .exists()
+            .label("has_sessions")
+        )
+        query = sa.select(customer_profiles, has_sessions).where(
+            customer_profiles.c.account_id == account_id, customer_profiles.c.integration_id == integration_id
+        )
+        found = self.conn.execute(query).first()
+        if found is None:
+            return None, False
+        row = dict(found._mapping)
+        return row, bool(row.pop("has_sessions"))
 
     def ruleset(self, ruleset_id: int) -> Row | None:
         row = self.conn.execute(sa.select(rulesets).where(rulesets.c.id == ruleset_id)).first()

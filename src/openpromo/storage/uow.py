@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from openpromo.services.errors import Conflict
 from openpromo.services.locking import PARALLEL
 from openpromo.storage.database import CONFIG_CHANGED, Database
-from openpromo.storage.key_locks import try_advisory_locks
+from openpromo.storage.key_locks import CONFIG_VERSION, try_advisory_locks
 from openpromo.storage.records import SqlRecords
 from openpromo.storage.schema.core import config_state
 from openpromo.storage.session_data import SqlSessionData
@@ -36,6 +36,7 @@ class SqlUnitOfWork:
             self._stack.callback(file_locks.release, held)
         try:
             self.conn = self._stack.enter_context(self._database.transaction(write=self._write))
+            self.conn.info.pop(CONFIG_VERSION, None)  # info belongs to the pooled connection
             if self._locks and file_locks is None and not try_advisory_locks(self.conn, self._locks):
                 raise Conflict(PARALLEL)
         except BaseException:
@@ -49,6 +50,7 @@ class SqlUnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.conn.info.pop(CONFIG_CHANGED, None)
+        self.conn.info.pop(CONFIG_VERSION, None)
         try:
             if not self._committed and self.conn.in_transaction():
                 self.conn.rollback()
