@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from openpromo.rules import ast, check, durations, parser, regex, values
+from openpromo.rules import ast, check, durations, parser, paths, regex, values
 from openpromo.rules.errors import Fault, TalangSyntaxError
 
 
@@ -86,3 +86,13 @@ def test_loose_equality_and_truthiness() -> None:
     assert values.truthy(Decimal("0.1")) and not values.truthy(Decimal(0))
     with pytest.raises(Fault):
         values.compare(Decimal(1), "soon")
+
+
+@pytest.mark.parametrize(
+    "key", [Decimal("NaN"), Decimal("Infinity"), Decimal("1E+900000"), Decimal("0.5"), True]
+)
+def test_path_keys_that_are_no_whole_number_are_missing(key: Decimal) -> None:
+    # given a list and a map from the engine, when read with a key that is no usable index
+    # then the key is simply missing (no ValueError, no giant integer)
+    assert paths.read_key([1, 2], key) == (False, None)
+    assert paths.read_key({"1": 1}, key) == (False, None)
