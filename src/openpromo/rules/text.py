@@ -74,7 +74,8 @@ def _matches(rt: Runtime, pattern: TalangValue, *texts: TalangValue) -> TalangVa
     except PatternError as error:
         raise Fault(f"invalid regular expression: {error}") from None
     for text in texts:
-        matched, work = compiled.search(as_text(text))
+        # the matcher stops once it has done more work than the budget has steps left for
+        matched, work = compiled.search(as_text(text), (rt.steps + 1) * 16)
         charge(rt, work // 16)
         if not matched:
             return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -69,7 +70,50 @@ def test_regex_matching_is_linear_on_pathological_input() -> None:
     pattern = regex.compile_pattern("(a*)*(a|b)*c$")
     matched, work = pattern.search("a" * 2000)
     assert matched is False
-    assert work < 2000 * len(pattern.program)
+    # each position visits every instruction at most twice: once to step, once in the closure
+    assert work <= 2 * 2001 * len(pattern.program)
+
+
+def test_regex_search_stops_at_its_work_limit() -> None:
+    # given a pattern that has to scan a long text to fail
+    pattern = regex.compile_pattern("(a|b)*c")
+    # when searched with a work limit, then it gives up within one position's work of the limit
+    matched, work = pattern.search("ab" * 100_000, limit=1_000)
+    assert matched is False
+    assert 1_000 < work <= 1_000 + 2 * len(pattern.program)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("\\x41", "A", True),
+        ("\\x{1F600}", "\U0001f600", True),
+        ("^[\\x00-\\x7f]+$", "abc\u00e9", False),
+        ("[\\]a]", "]", True),
+        ("(?i)\u0130", "\u0130", True),
+        ("(?i)[\u0100-\u017f]", "\u0101", True),
+        ("(a*)*", "", True),
+        ("a*?b", "aab", True),
+    ],
+)
+def test_regex_matches_like_re2(pattern: str, text: str, expected: bool) -> None:
+    assert regex.compile_pattern(pattern).search(text)[0] is expected
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ("a**", "invalid nested repetition operator"),
+        ("a{2}{3}", "invalid nested repetition operator"),
+        ("(" * 51 + ")" * 51, "groups are nested deeper than 50 levels"),
+        ("a" * 10_001, "pattern is longer than 10000 characters"),
+        ("\\x{110000}", "invalid hexadecimal escape"),
+        ("\\x4", "invalid hexadecimal escape"),
+    ],
+)
+def test_regex_limits(bad: str, reason: str) -> None:
+    with pytest.raises(regex.PatternError, match=re.escape(reason)):
+        regex.compile_pattern(bad)
 
 
 @pytest.mark.parametrize(
