@@ -16,24 +16,27 @@ from .errors import Fault
 from .runtime import Runtime
 from .signatures import Builtin, Param, charge
 from .types import Kind, TalangValue
-from .values import ARITHMETIC, MAX_TEXT, as_int, as_number, as_time, compare
+from .values import ARITHMETIC, MAX_TEXT, TEXT_PER_STEP, as_int, as_number, as_time, compare
 
 __all__ = ["BUILTINS", "concat"]
 
 N, S, T, L = Kind.NUMBER, Kind.STRING, Kind.TIME, Kind.LIST
 
 
-def concat(parts: Sequence[TalangValue]) -> str:
-    if not all(isinstance(p, str) for p in parts):
+def concat(rt: Runtime, parts: Sequence[TalangValue]) -> str:
+    texts = [p for p in parts if isinstance(p, str)]
+    if len(texts) != len(parts):
         raise Fault("expected all strings")
-    if sum(len(str(p)) for p in parts) > MAX_TEXT:
+    size = sum(len(t) for t in texts)
+    if size > MAX_TEXT:
         raise Fault(f"string longer than {MAX_TEXT} characters")
-    return "".join(str(p) for p in parts)
+    charge(rt, size // TEXT_PER_STEP)
+    return "".join(texts)
 
 
-def _add(_rt: Runtime, first: TalangValue, *rest: TalangValue) -> TalangValue:
+def _add(rt: Runtime, first: TalangValue, *rest: TalangValue) -> TalangValue:
     if isinstance(first, str):
-        return concat((first, *rest))
+        return concat(rt, (first, *rest))
     total = as_number(first)
     for value in rest:
         if isinstance(value, str):

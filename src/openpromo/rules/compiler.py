@@ -1,9 +1,13 @@
 """Compile checked trees into nested Python closures (never ``eval``/``exec``).
 
 Each call node becomes one closure that charges one budget step, evaluates its arguments and
-calls the built-in directly (no lookup, no signature check).  Closures are specialised by
-argument count so the common cases avoid ``*args`` packing.  A ``Fault`` raised by a built-in is
-turned into a ``TalangRuntimeError`` (or ``BudgetExceeded``) carrying the node's path.
+calls the built-in directly (no lookup, no signature check).  A literal costs a step too, so a call
+with 100 000 literal arguments is paid for instead of being nearly free: the literal arguments of an
+eager call are added to the call's own step at compile time (one subtraction at run time), a literal
+anywhere else (a lambda body, an argument of ``and``/``if``/``catch``) charges when evaluated.
+Closures are specialised by argument count so the common cases avoid ``*args`` packing.  A
+``Fault`` raised by a built-in is turned into a ``TalangRuntimeError`` (or ``BudgetExceeded``)
+carrying the node's path.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ Impl = Callable[..., TalangValue]
 
 def compile_node(node: Checked) -> Eval:
     if isinstance(node, Const):
-        return _constant(node.value)
+        return _constant(node.value, node.path)
     if isinstance(node, ReadRoot | ReadSlot):
         return _read(node)
     if isinstance(node, Apply):
@@ -33,7 +37,19 @@ def compile_node(node: Checked) -> Eval:
     raise TypeError(f"cannot compile {type(node).__name__} as a value")
 
 
-def _constant(value: TalangValue) -> Eval:
+def _constant(value: TalangValue, path: Path) -> Eval:
+    def run(rt: Runtime) -> TalangValue:
+        rt.steps -= 1
+        if rt.steps < 0:
+            raise BudgetExceeded(f"step budget of {rt.budget} exceeded", path)
+        return value
+
+    return run
+
+
+def _free_constant(value: TalangValue) -> Eval:
+    """A literal already paid for: a key of a path read, or an argument of an eager call."""
+
     def run(_rt: Runtime) -> TalangValue:
         return value
 
@@ -68,13 +84,15 @@ def _apply(node: Apply) -> Eval:
     if builtin.form is not None:
         return _guard(builtin.form(args, path, builtin.name), path, builtin.name)
     assert builtin.impl is not None
-    values = tuple(a for a in args if not isinstance(a, CompiledBlock))
-    return _eager(builtin.impl, values, path, builtin.name)
+    # an eager call evaluates all its arguments: its literals are charged with the call itself
+    values = tuple(_free_constant(a.value) if isinstance(a, Const) else compile_node(a) for a in node.args)
+    cost = 1 + sum(1 for a in node.args if isinstance(a, Const))
+    return _eager(builtin.impl, values, cost, path, builtin.name)
 
 
-def _guard(inner: Eval, path: Path, op: str) -> Eval:
+def _guard(inner: Eval, path: Path, op: str, cost: int = 1) -> Eval:
     def run(rt: Runtime) -> TalangValue:
-        rt.steps -= 1
+        rt.steps -= cost
         if rt.steps < 0:
             raise _exhausted(rt, path, op)
         try:
@@ -87,16 +105,16 @@ def _guard(inner: Eval, path: Path, op: str) -> Eval:
     return run
 
 
-def _eager(impl: Impl, args: tuple[Eval, ...], path: Path, op: str) -> Eval:
+def _eager(impl: Impl, args: tuple[Eval, ...], cost: int, path: Path, op: str) -> Eval:
     if len(args) == 0:
-        return _guard(impl, path, op)
+        return _guard(impl, path, op, cost)
     if len(args) == 1:
-        return _eager1(impl, args[0], path, op)
+        return _eager1(impl, args[0], cost, path, op)
     if len(args) == 2:
-        return _eager2(impl, args[0], args[1], path, op)
+        return _eager2(impl, args[0], args[1], cost, path, op)
 
     def run(rt: Runtime) -> TalangValue:
-        rt.steps -= 1
+        rt.steps -= cost
         if rt.steps < 0:
             raise _exhausted(rt, path, op)
         values = [a(rt) for a in args]
@@ -110,9 +128,9 @@ def _eager(impl: Impl, args: tuple[Eval, ...], path: Path, op: str) -> Eval:
     return run
 
 
-def _eager1(impl: Impl, a: Eval, path: Path, op: str) -> Eval:
+def _eager1(impl: Impl, a: Eval, cost: int, path: Path, op: str) -> Eval:
     def run(rt: Runtime) -> TalangValue:
-        rt.steps -= 1
+        rt.steps -= cost
         if rt.steps < 0:
             raise _exhausted(rt, path, op)
         x = a(rt)
@@ -126,9 +144,9 @@ def _eager1(impl: Impl, a: Eval, path: Path, op: str) -> Eval:
     return run
 
 
-def _eager2(impl: Impl, a: Eval, b: Eval, path: Path, op: str) -> Eval:
+def _eager2(impl: Impl, a: Eval, b: Eval, cost: int, path: Path, op: str) -> Eval:
     def run(rt: Runtime) -> TalangValue:
-        rt.steps -= 1
+        rt.steps -= cost
         if rt.steps < 0:
             raise _exhausted(rt, path, op)
         x = a(rt)
@@ -205,5 +223,5 @@ def _key(segment: str | int) -> TalangValue:
 
 def _segment(segment: Segment) -> Eval:
     if isinstance(segment, str | int):
-        return _constant(_key(segment))
+        return _free_constant(_key(segment))
     return compile_node(segment)

@@ -16,7 +16,7 @@ from .regex import PatternError, compile_pattern
 from .runtime import Runtime
 from .signatures import Builtin, Param, charge
 from .types import Kind, TalangValue
-from .values import MAX_ITEMS, MAX_TEXT, as_list, as_text, loose_equal, to_text
+from .values import MAX_ITEMS, MAX_TEXT, TEXT_PER_STEP, as_list, as_text, loose_equal, to_text
 
 __all__ = ["BUILTINS", "check_pattern"]
 
@@ -34,8 +34,8 @@ def check_pattern(value: TalangValue) -> str | None:
     return None
 
 
-def _concat(_rt: Runtime, *parts: TalangValue) -> TalangValue:
-    return concat(parts)
+def _concat(rt: Runtime, *parts: TalangValue) -> TalangValue:
+    return concat(rt, parts)
 
 
 def _occurs(rt: Runtime, needle: TalangValue, haystack: TalangValue) -> bool:
@@ -94,10 +94,13 @@ def _split(rt: Runtime, text: TalangValue, separator: TalangValue) -> TalangValu
 def _join(rt: Runtime, items: TalangValue, glue: TalangValue) -> TalangValue:
     values: Sequence[TalangValue] = as_list(items)
     charge(rt, len(values))
-    result = as_text(glue).join(to_text(v) for v in values)
-    if len(result) > MAX_TEXT:
+    texts = [to_text(v) for v in values]
+    glue_text = as_text(glue)
+    size = sum(len(t) for t in texts) + len(glue_text) * max(len(texts) - 1, 0)
+    if size > MAX_TEXT:
         raise Fault(f"string longer than {MAX_TEXT} characters")
-    return result
+    charge(rt, size // TEXT_PER_STEP)
+    return glue_text.join(texts)
 
 
 def _to_string(_rt: Runtime, value: TalangValue) -> TalangValue:

@@ -19,6 +19,7 @@ __all__ = [
     "ARITHMETIC",
     "MAX_ITEMS",
     "MAX_TEXT",
+    "TEXT_PER_STEP",
     "as_int",
     "as_list",
     "as_map",
@@ -43,6 +44,8 @@ ARITHMETIC = decimal.Context(
 )
 MAX_TEXT = 100_000
 MAX_ITEMS = 100_000
+TEXT_PER_STEP = 1_000
+"""Building a string costs one step per this many characters, so memory stays bounded by the budget."""
 
 
 def _wrong(expected: str, value: object) -> Fault:
