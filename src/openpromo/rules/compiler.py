@@ -5,9 +5,10 @@ calls the built-in directly (no lookup, no signature check).  A literal costs a 
 with 100 000 literal arguments is paid for instead of being nearly free: the literal arguments of an
 eager call are added to the call's own step at compile time (one subtraction at run time), a literal
 anywhere else (a lambda body, an argument of ``and``/``if``/``catch``) charges when evaluated.
-Closures are specialised by argument count so the common cases avoid ``*args`` packing.  A
-``Fault`` raised by a built-in is turned into a ``TalangRuntimeError`` (or ``BudgetExceeded``)
-carrying the node's path.
+Closures are specialised by argument count so the common cases avoid ``*args`` packing.  An
+argument whose parameter declares ``prepare`` is prepared here once when it is a literal, and by a
+wrapping closure when it is computed.  A ``Fault`` raised by a built-in (or a preparation) is turned
+into a ``TalangRuntimeError`` (or ``BudgetExceeded``) carrying the call's path.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .ast import Apply, Block, Checked, Const, ReadRoot, ReadSlot, Segment
 from .errors import BudgetExceeded, Fault, Path, TalangRuntimeError
 from .paths import read_key, render_path
 from .runtime import Runtime
-from .signatures import Arg, CompiledBlock, Eval
+from .signatures import Arg, CompiledBlock, Eval, Param, Prepare, PreparedArg, Thunk, charge
 from .types import TalangValue
 
 __all__ = ["compile_node"]
@@ -56,6 +57,44 @@ def _free_constant(value: TalangValue) -> Eval:
     return run
 
 
+def _free_prepared(value: object) -> Thunk:
+    """A literal argument prepared at compile time, paid for with its call's step."""
+
+    def run(_rt: Runtime) -> object:
+        return value
+
+    return run
+
+
+def _charged_prepared(value: object, path: Path) -> Thunk:
+    """A literal argument of a form, prepared at compile time; charged when the form evaluates it."""
+
+    def run(rt: Runtime) -> object:
+        rt.steps -= 1
+        if rt.steps < 0:
+            raise BudgetExceeded(f"step budget of {rt.budget} exceeded", path)
+        return value
+
+    return run
+
+
+def _preparing(arg: Eval, param: Param, prepare: Prepare, path: Path, op: str) -> Thunk:
+    """A computed argument, prepared when evaluated; failures carry the call's path."""
+    steps = param.prepare_steps
+
+    def run(rt: Runtime) -> object:
+        value = arg(rt)
+        try:
+            result = prepare(value)
+            if steps is not None:
+                charge(rt, steps(result))
+        except Fault as fault:
+            raise _fault(fault, path, op) from None
+        return result
+
+    return run
+
+
 def _fault(fault: Fault, path: Path, op: str) -> TalangRuntimeError:
     kind = BudgetExceeded if fault.budget else TalangRuntimeError
     return kind(f'"{op}": {fault.message}' if not fault.budget else fault.message, path, op)
@@ -76,18 +115,34 @@ def _exhausted(rt: Runtime, path: Path, op: str) -> BudgetExceeded:
 
 
 def _apply(node: Apply) -> Eval:
-    builtin, path = node.builtin, node.path
-    args: tuple[Arg, ...] = tuple(
-        CompiledBlock(a.slot, compile_node(a.body)) if isinstance(a, Block) else compile_node(a)
-        for a in node.args
-    )
+    builtin, path, op = node.builtin, node.path, node.builtin.name
     if builtin.form is not None:
-        return _guard(builtin.form(args, path, builtin.name), path, builtin.name)
+        args = tuple(_form_argument(a, builtin.param_at(i), path, op) for i, a in enumerate(node.args))
+        return _guard(builtin.form(args, path, op), path, op)
     assert builtin.impl is not None
     # an eager call evaluates all its arguments: its literals are charged with the call itself
-    values = tuple(_free_constant(a.value) if isinstance(a, Const) else compile_node(a) for a in node.args)
+    values = tuple(_eager_argument(a, builtin.param_at(i), path, op) for i, a in enumerate(node.args))
     cost = 1 + sum(1 for a in node.args if isinstance(a, Const))
-    return _eager(builtin.impl, values, cost, path, builtin.name)
+    return _eager(builtin.impl, values, cost, path, op)
+
+
+def _eager_argument(arg: Checked, param: Param, path: Path, op: str) -> Thunk:
+    prepare = param.prepare
+    if isinstance(arg, Const):
+        return _free_constant(arg.value) if prepare is None else _free_prepared(prepare(arg.value))
+    compiled = compile_node(arg)
+    return compiled if prepare is None else _preparing(compiled, param, prepare, path, op)
+
+
+def _form_argument(arg: Checked, param: Param, path: Path, op: str) -> Arg:
+    if isinstance(arg, Block):
+        return CompiledBlock(arg.slot, compile_node(arg.body))
+    prepare = param.prepare
+    if prepare is None:
+        return compile_node(arg)
+    if isinstance(arg, Const):
+        return PreparedArg(_charged_prepared(prepare(arg.value), arg.path))
+    return PreparedArg(_preparing(compile_node(arg), param, prepare, path, op))
 
 
 def _guard(inner: Eval, path: Path, op: str, cost: int = 1) -> Eval:
@@ -105,7 +160,7 @@ def _guard(inner: Eval, path: Path, op: str, cost: int = 1) -> Eval:
     return run
 
 
-def _eager(impl: Impl, args: tuple[Eval, ...], cost: int, path: Path, op: str) -> Eval:
+def _eager(impl: Impl, args: tuple[Thunk, ...], cost: int, path: Path, op: str) -> Eval:
     if len(args) == 0:
         return _guard(impl, path, op, cost)
     if len(args) == 1:
@@ -128,7 +183,7 @@ def _eager(impl: Impl, args: tuple[Eval, ...], cost: int, path: Path, op: str) -
     return run
 
 
-def _eager1(impl: Impl, a: Eval, cost: int, path: Path, op: str) -> Eval:
+def _eager1(impl: Impl, a: Thunk, cost: int, path: Path, op: str) -> Eval:
     def run(rt: Runtime) -> TalangValue:
         rt.steps -= cost
         if rt.steps < 0:
@@ -144,7 +199,7 @@ def _eager1(impl: Impl, a: Eval, cost: int, path: Path, op: str) -> Eval:
     return run
 
 
-def _eager2(impl: Impl, a: Eval, b: Eval, cost: int, path: Path, op: str) -> Eval:
+def _eager2(impl: Impl, a: Thunk, b: Thunk, cost: int, path: Path, op: str) -> Eval:
     def run(rt: Runtime) -> TalangValue:
         rt.steps -= cost
         if rt.steps < 0:

@@ -96,18 +96,15 @@ def _sort(rt: Runtime, items: TalangValue, descending: TalangValue = False) -> T
     return _ordered(values, [as_number(v) for v in values], desc)
 
 
-def _sort_by(kind: str) -> Callable[[tuple[Arg, ...], object, str], Eval]:
+def _sort_by(key: Callable[[object], _K]) -> Callable[[tuple[Arg, ...], object, str], Eval]:
     def build(args: tuple[Arg, ...], _path: object, _op: str) -> Eval:
         source, fn = evaluator(args[0]), block(args[1])
         desc = evaluator(args[2]) if len(args) > 2 else None
 
         def run(rt: Runtime) -> TalangValue:
             values = _items(rt, source(rt))
-            raw = [call_block(rt, fn, v) for v in values]
-            descending = desc is not None and truthy(desc(rt))
-            if kind == "number":
-                return _ordered(values, [as_number(k) for k in raw], descending)
-            return _ordered(values, [as_text(k) for k in raw], descending)
+            keys = [key(call_block(rt, fn, v)) for v in values]
+            return _ordered(values, keys, desc is not None and truthy(desc(rt)))
 
         return run
 
@@ -273,7 +270,7 @@ BUILTINS = (
         "Sorts by the number the lambda returns for each item.",
         ["sortByNumber", ["list", 2, 3, 1], [["x"], [".", "x"]]],
         [1, 2, 3],
-        form=_sort_by("number"),
+        form=_sort_by(as_number),
     ),
     Builtin(
         "sortByString",
@@ -283,7 +280,7 @@ BUILTINS = (
         "Sorts by the string the lambda returns for each item.",
         ["sortByString", ["list", "b", "a"], [["x"], [".", "x"]]],
         ["a", "b"],
-        form=_sort_by("string"),
+        form=_sort_by(as_text),
     ),
     Builtin(
         "isEmpty",

@@ -1,7 +1,8 @@
 """Option maps of effect calls (``{"name": ..., "pending": "on_action"}``): validation and reading.
 
-The same reader validates a literal map at compile time (its ``Fault`` message becomes a
-``TalangTypeError``) and a computed map at run time.
+``options(spec)`` is the ``prepare`` of an option-map parameter: it reads a literal map once at
+compile time (its ``Fault`` message becomes a ``TalangTypeError``) and a computed map at run time,
+so the effect receives the validated fields.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from decimal import Decimal
 
 from .durations import parse_duration
 from .errors import Fault
-from .signatures import LiteralCheck
+from .signatures import Prepare
 from .types import TalangValue
 from .values import as_int, as_map, as_number, as_text
 
@@ -20,7 +21,7 @@ __all__ = [
     "choice",
     "decimal_or_none",
     "int_or_none",
-    "literal_check",
+    "options",
     "read_options",
     "spec",
     "text_or_none",
@@ -88,15 +89,13 @@ def read_options(value: TalangValue, options: OptionSpec) -> dict[str, object]:
     return result
 
 
-def literal_check(options: OptionSpec) -> LiteralCheck:
-    def check(value: TalangValue) -> str | None:
-        try:
-            read_options(value, options)
-        except Fault as fault:
-            return fault.message
-        return None
+def options(spec: OptionSpec) -> Prepare:
+    """The ``prepare`` of an option-map parameter: the map's validated fields."""
 
-    return check
+    def prepare(value: TalangValue) -> object:
+        return read_options(value, spec)
+
+    return prepare
 
 
 def text_or_none(options: Mapping[str, object], key: str) -> str | None:

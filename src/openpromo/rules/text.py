@@ -2,7 +2,8 @@
 
 Argument order follows the open-source Talang core: the needle, prefix, suffix or pattern comes
 first, then one or more haystacks.  ``~`` uses the bounded RE2-subset matcher of ``regex.py``;
-literal patterns are compiled (and rejected) at compile time.
+literal patterns are compiled (and rejected) at compile time, computed ones when evaluated (memoised,
+and charged by program size whether memoised or not, so a budget's outcome never depends on a cache).
 """
 
 from __future__ import annotations
@@ -12,26 +13,31 @@ from functools import lru_cache
 
 from .arithmetic import concat
 from .errors import Fault
-from .regex import PatternError, compile_pattern
+from .regex import Pattern, PatternError, compile_pattern
 from .runtime import Runtime
 from .signatures import Builtin, Param, charge
 from .types import Kind, TalangValue
 from .values import MAX_ITEMS, MAX_TEXT, TEXT_PER_STEP, as_list, as_text, loose_equal, to_text
 
-__all__ = ["BUILTINS", "check_pattern"]
+__all__ = ["BUILTINS", "pattern"]
 
 S, L, B, ANYK = Kind.STRING, Kind.LIST, Kind.BOOLEAN, Kind.STRING | Kind.LIST
 
 
-def check_pattern(value: TalangValue) -> str | None:
-    """Literal check for ``~``: the pattern must be in the supported RE2 subset."""
-    if not isinstance(value, str):
-        return None
+# Patterns are immutable, so compiled programs are memoised (for computed patterns).
+_compiled_pattern = lru_cache(maxsize=256)(compile_pattern)
+
+
+def pattern(value: TalangValue) -> Pattern:
+    """Prepare the pattern of ``~``: it must be in the supported RE2 subset."""
     try:
-        compile_pattern(value)
+        return _compiled_pattern(as_text(value))
     except PatternError as error:
-        return f"invalid regular expression: {error}"
-    return None
+        raise Fault(f"invalid regular expression: {error}") from None
+
+
+def _pattern_steps(compiled: object) -> int:
+    return len(compiled.program) // 16 if isinstance(compiled, Pattern) else 0
 
 
 def _concat(rt: Runtime, *parts: TalangValue) -> TalangValue:
@@ -64,15 +70,7 @@ def _ends_with(_rt: Runtime, suffix: TalangValue, *texts: TalangValue) -> Talang
     return all(as_text(t).endswith(end) for t in texts)
 
 
-# Patterns are immutable, so compiled programs are memoised (literal patterns compile once).
-_compiled_pattern = lru_cache(maxsize=256)(compile_pattern)
-
-
-def _matches(rt: Runtime, pattern: TalangValue, *texts: TalangValue) -> TalangValue:
-    try:
-        compiled = _compiled_pattern(as_text(pattern))
-    except PatternError as error:
-        raise Fault(f"invalid regular expression: {error}") from None
+def _matches(rt: Runtime, compiled: Pattern, *texts: TalangValue) -> TalangValue:
     for text in texts:
         # the matcher stops once it has done more work than the budget has steps left for
         matched, work = compiled.search(as_text(text), (rt.steps + 1) * 16)
@@ -179,7 +177,7 @@ BUILTINS = (
     Builtin(
         "~",
         "string",
-        (Param("pattern", S, check=check_pattern), Param("text", S)),
+        (Param("pattern", S, prepare=pattern, prepare_steps=_pattern_steps), Param("text", S)),
         B,
         "True when the RE2 pattern matches (anywhere in) every text; look-arounds and backreferences "
         "are rejected; matching time is linear.",

@@ -140,3 +140,42 @@ def test_path_keys_that_are_no_whole_number_are_missing(key: Decimal) -> None:
     # then the key is simply missing (no ValueError, no giant integer)
     assert paths.read_key([1, 2], key) == (False, None)
     assert paths.read_key({"1": 1}, key) == (False, None)
+
+
+def test_literal_arguments_are_prepared_at_compile_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given expressions whose literal durations, units, patterns, options and times need parsing
+    from openpromo import rules
+    from openpromo.rules import options, text, times
+
+    compiled = rules.compile(
+        [
+            "list",
+            ["addDuration", ["now"], "5D"],
+            ["addDuration", ["now"], 3, "minutes"],
+            ["~", "^[A-Z]+[0-9]+$", "SAVE10"],
+            ["parseTime", "2024-03-10T16:04:05+01:00"],
+        ]
+    )
+    effects = rules.compile(["addLoyaltyPoints", 1, 10, {"pending": "14D", "validity": "1Y_U"}])
+
+    # when every parser is broken after compilation
+    def broken(*_args: object) -> None:
+        raise AssertionError("parsed on the hot path")
+
+    for module, name in [
+        (times, "parse_duration"),
+        (times, "parse_time"),
+        (times, "UNIT_NAMES"),
+        (text, "_compiled_pattern"),
+        (options, "read_options"),
+    ]:
+        monkeypatch.setattr(module, name, broken)
+    ctx = rules.EvaluationContext(roots={}, now=datetime(2024, 3, 10, 12, tzinfo=UTC))
+    # then evaluation still works: nothing was parsed again
+    value = compiled.evaluate(ctx)
+    assert isinstance(value, list)
+    assert value[0] == datetime(2024, 3, 15, 12, tzinfo=UTC)
+    assert value[2] is True
+    (request,) = effects.evaluate_with_effects(ctx)[1]
+    assert isinstance(request, rules.AddLoyaltyPoints)
+    assert (request.pending, request.validity) == ("14D", "1Y_U")
