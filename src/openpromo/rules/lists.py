@@ -7,7 +7,7 @@ arguments (the engine's dicts and lists are shared).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TypeVar
@@ -15,7 +15,7 @@ from typing import TypeVar
 from .errors import Fault
 from .runtime import Runtime
 from .signatures import Arg, Builtin, Eval, Param, block, call_block, charge, evaluator
-from .types import ANY, Kind, TalangValue
+from .types import ANY, Kind, TalangValue, kind_name, kind_of
 from .values import ARITHMETIC, MAX_ITEMS, as_int, as_list, as_number, as_text, as_time, truthy
 
 __all__ = ["BUILTINS"]
@@ -155,9 +155,9 @@ def _reverse(rt: Runtime, value: TalangValue) -> TalangValue:
 def _is_empty(_rt: Runtime, value: TalangValue) -> TalangValue:
     if value is None:
         return True
-    if isinstance(value, str | list | tuple | dict):
+    if isinstance(value, str | list | tuple | Mapping):
         return len(value) == 0
-    return len(as_list(value)) == 0
+    raise Fault(f"expected a list, string, map or null, got {kind_name(kind_of(value))}")
 
 
 def _kv(_rt: Runtime, *pairs: TalangValue) -> TalangValue:

@@ -31,6 +31,7 @@ __all__ = [
     "format_time",
     "loose_equal",
     "parse_time",
+    "size",
     "to_text",
     "truthy",
 ]
@@ -158,13 +159,18 @@ def truthy(value: object) -> bool:
 
 
 def loose_equal(left: object, right: object) -> bool:
-    """Equality across kinds: ``1 = "1"``, ``true = "true"``, a time equals its RFC 3339 text."""
+    """Equality across kinds: ``1 = "1"``, ``true = "true"``, a time equals its RFC 3339 text;
+    lists (Python lists or tuples alike) and maps are equal when their items are, loosely."""
     if left is right:
         return True
     left_kind, right_kind = kind_of(left), kind_of(right)
     if left_kind == right_kind:
         if isinstance(left, datetime) and isinstance(right, datetime):
             return as_time(left) == as_time(right)
+        if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+            return len(left) == len(right) and all(map(loose_equal, left, right))
+        if isinstance(left, Mapping) and isinstance(right, Mapping):
+            return left.keys() == right.keys() and all(loose_equal(left[k], right[k]) for k in left)
         return left == right
     if isinstance(right, str):
         left, right = right, left
@@ -181,6 +187,11 @@ def loose_equal(left: object, right: object) -> bool:
         parsed = parse_time(left)
         return parsed is not None and parsed == as_time(right)
     return False
+
+
+def size(value: object) -> int:
+    """The number of items of a list or map (0 for scalars): what comparing it costs."""
+    return len(value) if isinstance(value, list | tuple | Mapping) else 0
 
 
 def compare(left: object, right: object) -> int:

@@ -235,3 +235,16 @@ def test_compile_ruleset_rejects_a_non_object() -> None:
     with pytest.raises(rules.TalangSyntaxError) as caught:
         rules.compile_ruleset([])  # type: ignore[arg-type]
     assert caught.value.message == "a ruleset must be a JSON object"
+
+
+def test_tuples_and_read_only_maps_from_the_engine_are_lists_and_maps() -> None:
+    # given roots built with tuples and a read-only mapping instead of lists and dicts
+    from types import MappingProxyType
+
+    ctx = _ctx(Profile={"Audiences": (Decimal(7), Decimal(9)), "Attributes": MappingProxyType({})})
+    # when they are compared, searched and tested for emptiness
+    equal = rules.compile(["=", [".", "Profile", "Audiences"], ["list", 7, "9"]]).evaluate(ctx)
+    found = rules.compile(["contains", 9, [".", "Profile", "Audiences"]]).evaluate(ctx)
+    empty = rules.compile(["isEmpty", [".", "Profile", "Attributes"]]).evaluate(ctx)
+    # then they behave exactly like lists and maps
+    assert (equal, found, empty) == (True, True, True)
