@@ -8,6 +8,7 @@ so the effect receives the validated fields.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .durations import parse_duration
@@ -17,6 +18,7 @@ from .types import TalangValue
 from .values import as_int, as_map, as_number, as_text
 
 __all__ = [
+    "OptionMap",
     "OptionSpec",
     "choice",
     "decimal_or_none",
@@ -89,13 +91,23 @@ def read_options(value: TalangValue, options: OptionSpec) -> dict[str, object]:
     return result
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class OptionMap:
+    """The ``prepare`` of an option-map parameter: the map's validated fields.  ``keys`` lets the
+    documentation and conformance tests check that every option is described and exercised."""
+
+    spec: OptionSpec
+
+    def __call__(self, value: TalangValue) -> object:
+        return read_options(value, self.spec)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(sorted(self.spec))
+
+
 def options(spec: OptionSpec) -> Prepare:
-    """The ``prepare`` of an option-map parameter: the map's validated fields."""
-
-    def prepare(value: TalangValue) -> object:
-        return read_options(value, spec)
-
-    return prepare
+    return OptionMap(spec)
 
 
 def text_or_none(options: Mapping[str, object], key: str) -> str | None:
