@@ -81,12 +81,20 @@ def _matches(rt: Runtime, compiled: Pattern, *texts: TalangValue) -> TalangValue
 
 
 def _split(rt: Runtime, text: TalangValue, separator: TalangValue) -> TalangValue:
-    sep = as_text(separator)
+    sep, whole = as_text(separator), as_text(text)
     if not sep:
         raise Fault("separator must not be empty")
-    parts: list[TalangValue] = [*as_text(text).split(sep, MAX_ITEMS)]
+    # the parts are new strings: pay for their characters as well as for the list
+    charge(rt, len(whole) // TEXT_PER_STEP)
+    parts: list[TalangValue] = [*whole.split(sep, MAX_ITEMS)]
     charge(rt, len(parts))
     return parts
+
+
+def _words(rt: Runtime, value: TalangValue) -> list[str]:
+    text = as_text(value)
+    charge(rt, len(text) // TEXT_PER_STEP)
+    return text.split()
 
 
 def _join(rt: Runtime, items: TalangValue, glue: TalangValue) -> TalangValue:
@@ -105,13 +113,13 @@ def _to_string(_rt: Runtime, value: TalangValue) -> TalangValue:
     return to_text(value)
 
 
-def _first_name(_rt: Runtime, value: TalangValue) -> TalangValue:
-    words = as_text(value).split()
+def _first_name(rt: Runtime, value: TalangValue) -> TalangValue:
+    words = _words(rt, value)
     return " ".join(words[:-1]) if len(words) > 1 else (words[0] if words else "")
 
 
-def _last_name(_rt: Runtime, value: TalangValue) -> TalangValue:
-    words = as_text(value).split()
+def _last_name(rt: Runtime, value: TalangValue) -> TalangValue:
+    words = _words(rt, value)
     return words[-1] if words else ""
 
 
