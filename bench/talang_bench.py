@@ -62,21 +62,21 @@ RULESET = {
 
 
 def context() -> rules.EvaluationContext:
-    """The 10-unit cart (6 kitchen units) the campaign is evaluated on."""
-    units = [
+    """The 10-unit cart (6 kitchen units) the campaign is evaluated on, shaped like the engine's."""
+    prices = [Decimal(15 + 5 * i) for i in range(10)]
+    units: list[rules.TalangValue] = [
         {
             "Sku": f"SKU-{i}",
-            "Price": Decimal(15 + 5 * i),
+            "Price": price,
             "Category": "Kitchen" if i % 5 < 3 else "Garden",
-            "Position": i // 2,
-            "SubPosition": i % 2,
+            "Position": Decimal(i // 2),
+            "SubPosition": Decimal(i % 2),
             "Attributes": {},
         }
-        for i in range(10)
+        for i, price in enumerate(prices)
     ]
-    total = sum((u["Price"] for u in units), Decimal(0))  # type: ignore[misc]
     return rules.EvaluationContext(
-        roots={"Session": {"Total": total, "CartItems": units}},
+        roots={"Session": {"Total": sum(prices, Decimal(0)), "CartItems": units}},
         now=datetime(2024, 3, 10, tzinfo=UTC),
         coupon_valid=True,
         audiences=frozenset({7}),
