@@ -144,6 +144,60 @@ def test_any_compiled_expression_returns_or_raises_a_runtime_error(
     assert time.perf_counter() - started < 2.0
 
 
+def _maybe(value: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """A field value: usually of the right shape, sometimes any JSON value."""
+    return st.one_of(value, value, value, json_values)
+
+
+bindings = st.lists(
+    st.fixed_dictionaries(
+        {"name": _maybe(st.sampled_from(["b", "c", ""]))},
+        optional={
+            "expression": json_values,
+            "type": _maybe(st.sampled_from(["cartItemFilter", "bundle", "nope"])),
+            "valueType": _maybe(st.sampled_from(["number", "string", "boolean", "decimal"])),
+        },
+    )
+    | json_values,
+    max_size=2,
+)
+rule_documents = st.fixed_dictionaries(
+    {},
+    optional={
+        "title": _maybe(st.text(max_size=5)),
+        "condition": json_values,
+        "effects": _maybe(st.lists(json_values, max_size=3)),
+        "bindings": _maybe(bindings),
+    },
+)
+ruleset_documents = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "rules": _maybe(st.lists(_maybe(rule_documents), max_size=3)),
+            "bindings": _maybe(bindings),
+            "strikethroughRules": _maybe(st.lists(rule_documents, max_size=1)),
+        },
+    ),
+    json_values,
+)
+
+
+@FAST
+@given(ruleset_documents)
+def test_any_ruleset_document_compiles_or_raises_a_compile_error(document: Any) -> None:
+    # when any JSON document is compiled as a ruleset
+    try:
+        compiled = rules.compile_ruleset(document)
+    except (rules.TalangSyntaxError, rules.TalangTypeError) as error:
+        # then a failure is a compile error naming where in the document it is
+        assert error.pointer == "" or error.pointer.startswith("/")
+        if error.path[:1] in (("rules",), ("strikethroughRules",)) and len(error.path) > 1:
+            assert error.rule_index == error.path[1]
+        return
+    assert isinstance(compiled, rules.CompiledRuleset)
+
+
 @FAST
 @given(json_values, json_values, st.lists(json_values, max_size=3), contexts)
 def test_any_compiled_ruleset_evaluates_to_outcomes(
