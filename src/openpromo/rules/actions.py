@@ -16,7 +16,7 @@ from .options import choice, decimal_or_none, int_or_none, options, spec, text_o
 from .runtime import Runtime
 from .signatures import Param, effect_builtin
 from .types import Kind, TalangValue
-from .values import as_int, as_map, as_number, as_text, as_time
+from .values import as_map, as_number, as_text, as_time, whole_number
 
 __all__ = ["BUILTINS"]
 
@@ -44,10 +44,6 @@ def _attribute_path(value: TalangValue) -> str:
     return text
 
 
-def _program(value: TalangValue) -> int:
-    return as_int(value, "a program id")
-
-
 _ADD_POINTS = spec(
     name="text",
     subledgerId="text",
@@ -69,11 +65,11 @@ _COUPON = spec(
 _REFERRAL = spec(campaignId="count", validity=choice("unlimited", durations=True), usageLimit="count")
 
 
-def _add_points(rt: Runtime, program: TalangValue, value: TalangValue, o: Options = None) -> TalangValue:
+def _add_points(rt: Runtime, program: int, value: TalangValue, o: Options = None) -> TalangValue:
     o = o or {}
     rt.effects.append(
         fx.AddLoyaltyPoints(
-            _program(program),
+            program,
             as_number(value),
             text_or_none(o, "name"),
             text_or_none(o, "subledgerId"),
@@ -86,11 +82,11 @@ def _add_points(rt: Runtime, program: TalangValue, value: TalangValue, o: Option
     return None
 
 
-def _deduct_points(rt: Runtime, program: TalangValue, value: TalangValue, o: Options = None) -> TalangValue:
+def _deduct_points(rt: Runtime, program: int, value: TalangValue, o: Options = None) -> TalangValue:
     o = o or {}
     rt.effects.append(
         fx.DeductLoyaltyPoints(
-            _program(program),
+            program,
             as_number(value),
             text_or_none(o, "name"),
             text_or_none(o, "subledgerId"),
@@ -100,15 +96,15 @@ def _deduct_points(rt: Runtime, program: TalangValue, value: TalangValue, o: Opt
     return None
 
 
-def _set_expiry(rt: Runtime, program: TalangValue, moment: TalangValue, o: Options = None) -> TalangValue:
+def _set_expiry(rt: Runtime, program: int, moment: TalangValue, o: Options = None) -> TalangValue:
     subledger = text_or_none(o or {}, "subledgerId")
-    rt.effects.append(fx.SetLoyaltyPointsExpiryDate(_program(program), as_time(moment), subledger))
+    rt.effects.append(fx.SetLoyaltyPointsExpiryDate(program, as_time(moment), subledger))
     return None
 
 
-def _extend_expiry(rt: Runtime, program: TalangValue, duration: str, o: Options = None) -> TalangValue:
+def _extend_expiry(rt: Runtime, program: int, duration: str, o: Options = None) -> TalangValue:
     subledger = text_or_none(o or {}, "subledgerId")
-    rt.effects.append(fx.ExtendLoyaltyPointsExpiryDate(_program(program), duration, subledger))
+    rt.effects.append(fx.ExtendLoyaltyPointsExpiryDate(program, duration, subledger))
     return None
 
 
@@ -143,8 +139,8 @@ def _reserve_coupon(rt: Runtime, code: TalangValue) -> TalangValue:
     return None
 
 
-def _award_giveaway(rt: Runtime, pool: TalangValue) -> TalangValue:
-    rt.effects.append(fx.AwardGiveaway(as_int(pool, "a pool id")))
+def _award_giveaway(rt: Runtime, pool: int) -> TalangValue:
+    rt.effects.append(fx.AwardGiveaway(pool))
     return None
 
 
@@ -163,13 +159,13 @@ def _custom(rt: Runtime, name: TalangValue, payload: TalangValue = None) -> Tala
     return None
 
 
-def _add_audience(rt: Runtime, audience: TalangValue) -> TalangValue:
-    rt.effects.append(fx.AddToAudience(as_int(audience, "an audience id")))
+def _add_audience(rt: Runtime, audience: int) -> TalangValue:
+    rt.effects.append(fx.AddToAudience(audience))
     return None
 
 
-def _remove_audience(rt: Runtime, audience: TalangValue) -> TalangValue:
-    rt.effects.append(fx.RemoveFromAudience(as_int(audience, "an audience id")))
+def _remove_audience(rt: Runtime, audience: int) -> TalangValue:
+    rt.effects.append(fx.RemoveFromAudience(audience))
     return None
 
 
@@ -178,7 +174,8 @@ def _achievement(rt: Runtime, name: TalangValue, delta: TalangValue) -> TalangVa
     return None
 
 
-_PROGRAM = Param("programId", N)
+_PROGRAM = Param("programId", N, prepare=whole_number("a program id"))
+_AUDIENCE = Param("audienceId", N, prepare=whole_number("an audience id"))
 _effect = effect_builtin
 
 
@@ -243,7 +240,7 @@ BUILTINS = (
     ),
     _effect(
         "awardGiveaway",
-        (Param("poolId", N),),
+        (Param("poolId", N, prepare=whole_number("a pool id")),),
         "Awards a giveaway code from the pool.",
         ["awardGiveaway", 3],
         impl=_award_giveaway,
@@ -278,14 +275,14 @@ BUILTINS = (
     ),
     _effect(
         "addToAudience",
-        (Param("audienceId", N),),
+        (_AUDIENCE,),
         "Adds the profile to an audience.",
         ["addToAudience", 7],
         impl=_add_audience,
     ),
     _effect(
         "removeFromAudience",
-        (Param("audienceId", N),),
+        (_AUDIENCE,),
         "Removes the profile from an audience.",
         ["removeFromAudience", 7],
         impl=_remove_audience,

@@ -89,10 +89,15 @@ def _ceil(_rt: Runtime, value: TalangValue) -> TalangValue:
     return as_number(value).to_integral_value(rounding=decimal.ROUND_CEILING, context=ARITHMETIC)
 
 
-def _round(_rt: Runtime, value: TalangValue, places: TalangValue = None) -> TalangValue:
-    digits = 0 if places is None else as_int(places, "a whole number of places")
+def _places(value: TalangValue) -> int:
+    """Prepare the places of ``round``: a whole number from -100 to 100."""
+    digits = as_int(value, "a whole number of places")
     if not -100 <= digits <= 100:
         raise Fault("round places must be between -100 and 100")
+    return digits
+
+
+def _round(_rt: Runtime, value: TalangValue, digits: int = 0) -> TalangValue:
     quantum = Decimal(1).scaleb(-digits)
     number = as_number(value)
     if digits < 0:
@@ -198,7 +203,7 @@ BUILTINS = (
     Builtin(
         "round",
         "arithmetic",
-        (Param("value", N), Param("places", N, optional=True)),
+        (Param("value", N), Param("places", N, prepare=_places, optional=True)),
         N,
         "Rounds half-up (away from zero) to `places` decimal places (default 0; negative rounds to tens...).",
         ["round", 2.345, 2],

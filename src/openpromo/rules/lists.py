@@ -16,7 +16,7 @@ from .errors import Fault
 from .runtime import Runtime
 from .signatures import Arg, Builtin, Eval, Param, block, call_block, charge, evaluator
 from .types import ANY, Kind, TalangValue, kind_name, kind_of
-from .values import ARITHMETIC, MAX_ITEMS, as_int, as_list, as_number, as_text, as_time, truthy
+from .values import ARITHMETIC, MAX_ITEMS, as_list, as_number, as_text, as_time, truthy, whole_number
 
 __all__ = ["BUILTINS"]
 
@@ -134,8 +134,8 @@ def _drop(rt: Runtime, value: TalangValue) -> TalangValue:
     return list(_items(rt, value)[:-1])
 
 
-def _item(_rt: Runtime, value: TalangValue, index: TalangValue) -> TalangValue:
-    items, position = as_list(value), as_int(index, "an index")
+def _item(_rt: Runtime, value: TalangValue, position: int) -> TalangValue:
+    items = as_list(value)
     if not 0 <= position < len(items):
         raise Fault(f"index {position} is out of range for a list of {len(items)}")
     return items[position]
@@ -213,7 +213,7 @@ BUILTINS = (
     Builtin(
         "item",
         "list",
-        (_LIST, Param("index", N)),
+        (_LIST, Param("index", N, prepare=whole_number("an index"))),
         ANY,
         "The item at a zero-based index; out of range is a runtime error.",
         ["item", ["list", "a", "b"], 1],

@@ -8,7 +8,7 @@ the caller's thread-local context and cannot grow without bound.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -34,6 +34,7 @@ __all__ = [
     "size",
     "to_text",
     "truthy",
+    "whole_number",
 ]
 
 ARITHMETIC = decimal.Context(
@@ -74,6 +75,16 @@ def as_int(value: object, what: str = "an integer") -> int:
     if abs(number) > 10**18:
         raise Fault(f"expected {what}, got a number out of range")
     return int(number)
+
+
+def whole_number(what: str) -> Callable[[TalangValue], int]:
+    """The ``prepare`` of a parameter that takes an id or count: a literal ``7.5`` is a compile
+    error, a computed one a runtime error."""
+
+    def prepare(value: TalangValue) -> int:
+        return as_int(value, what)
+
+    return prepare
 
 
 def as_text(value: object) -> str:
