@@ -98,11 +98,12 @@ def _places(value: TalangValue) -> int:
 
 
 def _round(_rt: Runtime, value: TalangValue, digits: int = 0) -> TalangValue:
-    quantum = Decimal(1).scaleb(-digits)
+    quantum = Decimal(1).scaleb(-digits, ARITHMETIC)
     number = as_number(value)
     if digits < 0:
-        scaled = number.scaleb(digits).quantize(Decimal(1), decimal.ROUND_HALF_UP, ARITHMETIC)
-        return scaled.scaleb(-digits)
+        # every step in the language's context: the thread's default (28 digits) would round too
+        scaled = number.scaleb(digits, ARITHMETIC).quantize(Decimal(1), decimal.ROUND_HALF_UP, ARITHMETIC)
+        return scaled.scaleb(-digits, ARITHMETIC)
     return number.quantize(quantum, decimal.ROUND_HALF_UP, ARITHMETIC)
 
 

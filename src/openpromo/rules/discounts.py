@@ -92,7 +92,9 @@ def _pro_rata(rt: Runtime, name: TalangValue, items: TalangValue, total: TalangV
     label, units, amount = as_text(name), as_list(items), as_number(total)
     charge(rt, len(units))
     weights = [_unit_price(u) for u in units]
-    weight_sum = sum(weights, Decimal(0))
+    weight_sum = Decimal(0)
+    for weight in weights:
+        weight_sum = ARITHMETIC.add(weight_sum, weight)
     given = Decimal(0)
     for index, unit in enumerate(units):
         position, sub = _position(unit)
