@@ -123,7 +123,7 @@ class Checker:
                 param.prepare(value)
             except Fault as fault:
                 message = f'argument {position} of "{builtin.name}": {fault.message}'
-                raise TalangTypeError(message, const.path, builtin.name) from None
+                raise TalangTypeError(message, (*const.path, *fault.at), builtin.name) from None
         return const
 
     def _lambda(

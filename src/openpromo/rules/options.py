@@ -83,11 +83,11 @@ def read_options(value: TalangValue, options: OptionSpec) -> dict[str, object]:
     for key, item in as_map(value).items():
         reader = options.get(key)
         if reader is None:
-            raise Fault(f"unknown option {key!r}: expected {', '.join(sorted(options))}")
+            raise Fault(f"unknown option {key!r}: expected {', '.join(sorted(options))}", at=(key,))
         try:
             result[key] = reader(item)
         except Fault as fault:
-            raise Fault(f"option {key!r}: {fault.message}") from None
+            raise Fault(f"option {key!r}: {fault.message}", at=(key,)) from None
     return result
 
 
