@@ -248,6 +248,14 @@ class _Parser:
             return bounds
         return None
 
+    def _counted_at(self, pos: int) -> bool:
+        """Whether a valid ``{n,m}`` starts at ``pos`` (a ``{`` that is not one is a literal)."""
+        saved, self.pos = self.pos, pos
+        try:
+            return self._counted() is not None
+        finally:
+            self.pos = saved
+
     def _counted(self) -> tuple[int, int] | None:
         end = self.src.find("}", self.pos)
         body = self.src[self.pos + 1 : end] if end > 0 else ""
@@ -271,7 +279,7 @@ class _Parser:
             return _Assert("start" if char == "^" else "end")
         if char == "\\":
             return self.escape()
-        if char in "*+?":
+        if char in "*+?" or (char == "{" and self._counted_at(self.pos - 1)):
             raise PatternError("missing argument to repetition operator")
         return _Char(self.literal(char))
 

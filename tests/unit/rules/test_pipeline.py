@@ -94,6 +94,9 @@ def test_regex_search_stops_at_its_work_limit() -> None:
         ("(?i)[\u0100-\u017f]", "\u0101", True),
         ("(a*)*", "", True),
         ("a*?b", "aab", True),
+        ("a{,2}", "a{,2}", True),
+        ("^{x}$", "{x}", True),
+        ("\\B", "", True),
     ],
 )
 def test_regex_matches_like_re2(pattern: str, text: str, expected: bool) -> None:
@@ -105,6 +108,8 @@ def test_regex_matches_like_re2(pattern: str, text: str, expected: bool) -> None
     [
         ("a**", "invalid nested repetition operator"),
         ("a{2}{3}", "invalid nested repetition operator"),
+        ("{2}a", "missing argument to repetition operator"),
+        ("a|{1,3}", "missing argument to repetition operator"),
         ("(" * 51 + ")" * 51, "groups are nested deeper than 50 levels"),
         ("a" * 10_001, "pattern is longer than 10000 characters"),
         ("\\x{110000}", "invalid hexadecimal escape"),
