@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Callable
+from typing import TypeVar
 
 from .ast import Apply, Block, Checked, Const, ReadRoot, ReadSlot, Segment
 from .errors import BudgetExceeded, Fault, Path, TalangRuntimeError
@@ -26,6 +27,7 @@ from .types import TalangValue
 __all__ = ["compile_node"]
 
 Impl = Callable[..., TalangValue]
+_V = TypeVar("_V")
 
 
 def compile_node(node: Checked) -> Eval:
@@ -38,8 +40,10 @@ def compile_node(node: Checked) -> Eval:
     raise TypeError(f"cannot compile {type(node).__name__} as a value")
 
 
-def _constant(value: TalangValue, path: Path) -> Eval:
-    def run(rt: Runtime) -> TalangValue:
+def _constant(value: _V, path: Path) -> Callable[[Runtime], _V]:
+    """A literal that pays its step when evaluated (a lambda body, an argument of a form)."""
+
+    def run(rt: Runtime) -> _V:
         rt.steps -= 1
         if rt.steps < 0:
             raise BudgetExceeded(f"step budget of {rt.budget} exceeded", path)
@@ -48,31 +52,10 @@ def _constant(value: TalangValue, path: Path) -> Eval:
     return run
 
 
-def _free_constant(value: TalangValue) -> Eval:
+def _free(value: _V) -> Callable[[Runtime], _V]:
     """A literal already paid for: a key of a path read, or an argument of an eager call."""
 
-    def run(_rt: Runtime) -> TalangValue:
-        return value
-
-    return run
-
-
-def _free_prepared(value: object) -> Thunk:
-    """A literal argument prepared at compile time, paid for with its call's step."""
-
-    def run(_rt: Runtime) -> object:
-        return value
-
-    return run
-
-
-def _charged_prepared(value: object, path: Path) -> Thunk:
-    """A literal argument of a form, prepared at compile time; charged when the form evaluates it."""
-
-    def run(rt: Runtime) -> object:
-        rt.steps -= 1
-        if rt.steps < 0:
-            raise BudgetExceeded(f"step budget of {rt.budget} exceeded", path)
+    def run(_rt: Runtime) -> _V:
         return value
 
     return run
@@ -129,7 +112,7 @@ def _apply(node: Apply) -> Eval:
 def _eager_argument(arg: Checked, param: Param, path: Path, op: str) -> Thunk:
     prepare = param.prepare
     if isinstance(arg, Const):
-        return _free_constant(arg.value) if prepare is None else _free_prepared(prepare(arg.value))
+        return _free(arg.value if prepare is None else prepare(arg.value))
     compiled = compile_node(arg)
     return compiled if prepare is None else _preparing(compiled, param, prepare, path, op)
 
@@ -141,7 +124,7 @@ def _form_argument(arg: Checked, param: Param, path: Path, op: str) -> Arg:
     if prepare is None:
         return compile_node(arg)
     if isinstance(arg, Const):
-        return PreparedArg(_charged_prepared(prepare(arg.value), arg.path))
+        return PreparedArg(_constant(prepare(arg.value), arg.path))
     return PreparedArg(_preparing(compile_node(arg), param, prepare, path, op))
 
 
@@ -278,5 +261,5 @@ def _key(segment: str | int) -> TalangValue:
 
 def _segment(segment: Segment) -> Eval:
     if isinstance(segment, str | int):
-        return _free_constant(_key(segment))
+        return _free(_key(segment))
     return compile_node(segment)
