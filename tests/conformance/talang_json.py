@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -92,3 +92,40 @@ def outcome_json(outcome: rules.RuleOutcome, expected: Mapping[str, Any]) -> dic
 def expected_outcome(expected: Mapping[str, Any]) -> dict[str, object]:
     defaults: dict[str, object] = {"effects": [], "error": None, "failedPart": None}
     return {**defaults, **expected}
+
+
+def all_cases() -> Iterator[tuple[dict[str, Any], dict[str, Any], str]]:
+    """Every case with its merged context and a label ``file-index-comment``."""
+    shared = load(SHARED_CONTEXT)
+    for path in sorted(CASES_DIR.glob("*.json")):
+        document = load(path)
+        for index, case in enumerate(document["cases"]):
+            given = {**shared, **document.get("given", {}), **case.get("given", {})}
+            yield given, case, f"{path.stem}-{index}-{case.get('comment', '')}"[:80]
+
+
+def expressions(case: Mapping[str, Any]) -> Iterator[object]:
+    """The expressions of a case: ``expr``, or every binding, condition and effect of ``ruleset``."""
+    if "expr" in case:
+        yield case["expr"]
+    ruleset = case.get("ruleset", {})
+    for binding in ruleset.get("bindings", []) or []:
+        yield binding.get("expression")
+    for rule in [*ruleset.get("rules", []), *ruleset.get("strikethroughRules", [])]:
+        yield rule.get("condition")
+        yield rule.get("effects")
+        for binding in rule.get("bindings", []) or []:
+            yield binding.get("expression")
+
+
+def calls(expression: object) -> Iterator[list[Any]]:
+    """Every call ``[name, arg...]`` in an expression, outermost first (literal maps are data)."""
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list) and node:
+            if isinstance(node[0], str):
+                yield node
+                stack.extend(reversed(node[1:]))
+            else:
+                stack.extend(reversed(node))

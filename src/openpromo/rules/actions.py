@@ -1,7 +1,8 @@
 """Loyalty, coupon, referral, giveaway, notification, attribute, audience and achievement effects.
 
-Like the discount effects, each call appends an ``EffectRequest`` and returns null.  Option maps are
-validated at compile time when literal and at run time when computed (see ``options.py``).
+Like the discount effects, each call appends an ``EffectRequest`` and returns null.  Option maps,
+durations and attribute paths are prepared at compile time when literal and at run time when
+computed (see ``options.py``), so the implementations receive validated values.
 """
 
 from __future__ import annotations
@@ -11,33 +12,36 @@ from collections.abc import Mapping
 from . import effects as fx
 from .durations import parse_duration
 from .errors import Fault
-from .options import choice, decimal_or_none, int_or_none, literal_check, read_options, spec, text_or_none
+from .options import choice, decimal_or_none, int_or_none, options, spec, text_or_none
 from .runtime import Runtime
 from .signatures import Param, effect_builtin
 from .types import Kind, TalangValue
-from .values import as_int, as_map, as_number, as_text, as_time
+from .values import as_map, as_number, as_text, as_time, whole_number
 
 __all__ = ["BUILTINS"]
 
 N, S, M, T = Kind.NUMBER, Kind.STRING, Kind.MAP, Kind.TIME
 
 
-def _duration_check(value: TalangValue) -> str | None:
-    if isinstance(value, str) and (value in ("immediate", "unlimited") or parse_duration(value) is None):
-        return f"invalid duration {value!r}: expected e.g. 30D, 1M_U"
-    return None
+Options = Mapping[str, object] | None
+"""A prepared option map (``None`` when the optional argument is absent)."""
 
 
-def _attribute_path_check(value: TalangValue) -> str | None:
-    if isinstance(value, str):
-        parts = value.split(".")
-        if len(parts) < 3 or parts[1] != "Attributes" or not all(parts):
-            return f"invalid attribute path {value!r}: expected e.g. Profile.Attributes.name"
-    return None
+def _extension(value: TalangValue) -> str:
+    """Prepare the duration of ``extendLoyaltyPointsExpiryDate``: a duration other than immediate."""
+    text = as_text(value)
+    if text in ("immediate", "unlimited") or parse_duration(text) is None:
+        raise Fault(f"invalid duration {text[:40]!r}: expected e.g. 30D, 1M_U")
+    return text
 
 
-def _program(value: TalangValue) -> int:
-    return as_int(value, "a program id")
+def _attribute_path(value: TalangValue) -> str:
+    """Prepare the path of ``updateAttributeValue``: ``Entity.Attributes.name``."""
+    text = as_text(value)
+    parts = text.split(".")
+    if len(parts) < 3 or parts[1] != "Attributes" or not all(parts):
+        raise Fault(f"invalid attribute path {text[:80]!r}: expected e.g. Profile.Attributes.name")
+    return text
 
 
 _ADD_POINTS = spec(
@@ -61,13 +65,11 @@ _COUPON = spec(
 _REFERRAL = spec(campaignId="count", validity=choice("unlimited", durations=True), usageLimit="count")
 
 
-def _add_points(
-    rt: Runtime, program: TalangValue, value: TalangValue, options: TalangValue = None
-) -> TalangValue:
-    o = read_options(options, _ADD_POINTS)
+def _add_points(rt: Runtime, program: int, value: TalangValue, o: Options = None) -> TalangValue:
+    o = o or {}
     rt.effects.append(
         fx.AddLoyaltyPoints(
-            _program(program),
+            program,
             as_number(value),
             text_or_none(o, "name"),
             text_or_none(o, "subledgerId"),
@@ -80,13 +82,11 @@ def _add_points(
     return None
 
 
-def _deduct_points(
-    rt: Runtime, program: TalangValue, value: TalangValue, options: TalangValue = None
-) -> TalangValue:
-    o = read_options(options, _DEDUCT_POINTS)
+def _deduct_points(rt: Runtime, program: int, value: TalangValue, o: Options = None) -> TalangValue:
+    o = o or {}
     rt.effects.append(
         fx.DeductLoyaltyPoints(
-            _program(program),
+            program,
             as_number(value),
             text_or_none(o, "name"),
             text_or_none(o, "subledgerId"),
@@ -96,28 +96,20 @@ def _deduct_points(
     return None
 
 
-def _set_expiry(
-    rt: Runtime, program: TalangValue, moment: TalangValue, options: TalangValue = None
-) -> TalangValue:
-    subledger = text_or_none(read_options(options, _SUBLEDGER), "subledgerId")
-    rt.effects.append(fx.SetLoyaltyPointsExpiryDate(_program(program), as_time(moment), subledger))
+def _set_expiry(rt: Runtime, program: int, moment: TalangValue, o: Options = None) -> TalangValue:
+    subledger = text_or_none(o or {}, "subledgerId")
+    rt.effects.append(fx.SetLoyaltyPointsExpiryDate(program, as_time(moment), subledger))
     return None
 
 
-def _extend_expiry(
-    rt: Runtime, program: TalangValue, duration: TalangValue, options: TalangValue = None
-) -> TalangValue:
-    subledger = text_or_none(read_options(options, _SUBLEDGER), "subledgerId")
-    text = as_text(duration)
-    message = _duration_check(text)
-    if message:
-        raise Fault(message)
-    rt.effects.append(fx.ExtendLoyaltyPointsExpiryDate(_program(program), text, subledger))
+def _extend_expiry(rt: Runtime, program: int, duration: str, o: Options = None) -> TalangValue:
+    subledger = text_or_none(o or {}, "subledgerId")
+    rt.effects.append(fx.ExtendLoyaltyPointsExpiryDate(program, duration, subledger))
     return None
 
 
-def _create_coupon(rt: Runtime, options: TalangValue = None) -> TalangValue:
-    o = read_options(options, _COUPON)
+def _create_coupon(rt: Runtime, o: Options = None) -> TalangValue:
+    o = o or {}
     attributes = o.get("attributes")
     rt.effects.append(
         fx.CreateCoupon(
@@ -132,8 +124,8 @@ def _create_coupon(rt: Runtime, options: TalangValue = None) -> TalangValue:
     return None
 
 
-def _create_referral(rt: Runtime, options: TalangValue = None) -> TalangValue:
-    o = read_options(options, _REFERRAL)
+def _create_referral(rt: Runtime, o: Options = None) -> TalangValue:
+    o = o or {}
     rt.effects.append(
         fx.CreateReferral(
             int_or_none(o, "campaignId"), text_or_none(o, "validity"), int_or_none(o, "usageLimit")
@@ -147,8 +139,8 @@ def _reserve_coupon(rt: Runtime, code: TalangValue) -> TalangValue:
     return None
 
 
-def _award_giveaway(rt: Runtime, pool: TalangValue) -> TalangValue:
-    rt.effects.append(fx.AwardGiveaway(as_int(pool, "a pool id")))
+def _award_giveaway(rt: Runtime, pool: int) -> TalangValue:
+    rt.effects.append(fx.AwardGiveaway(pool))
     return None
 
 
@@ -157,12 +149,8 @@ def _notify(rt: Runtime, kind: TalangValue, title: TalangValue, body: TalangValu
     return None
 
 
-def _update_attribute(rt: Runtime, path: TalangValue, value: TalangValue) -> TalangValue:
-    text = as_text(path)
-    message = _attribute_path_check(text)
-    if message:
-        raise Fault(message)
-    rt.effects.append(fx.UpdateAttributeValue(text, value))
+def _update_attribute(rt: Runtime, path: str, value: TalangValue) -> TalangValue:
+    rt.effects.append(fx.UpdateAttributeValue(path, value))
     return None
 
 
@@ -171,13 +159,13 @@ def _custom(rt: Runtime, name: TalangValue, payload: TalangValue = None) -> Tala
     return None
 
 
-def _add_audience(rt: Runtime, audience: TalangValue) -> TalangValue:
-    rt.effects.append(fx.AddToAudience(as_int(audience, "an audience id")))
+def _add_audience(rt: Runtime, audience: int) -> TalangValue:
+    rt.effects.append(fx.AddToAudience(audience))
     return None
 
 
-def _remove_audience(rt: Runtime, audience: TalangValue) -> TalangValue:
-    rt.effects.append(fx.RemoveFromAudience(as_int(audience, "an audience id")))
+def _remove_audience(rt: Runtime, audience: int) -> TalangValue:
+    rt.effects.append(fx.RemoveFromAudience(audience))
     return None
 
 
@@ -186,14 +174,15 @@ def _achievement(rt: Runtime, name: TalangValue, delta: TalangValue) -> TalangVa
     return None
 
 
-_PROGRAM = Param("programId", N)
+_PROGRAM = Param("programId", N, prepare=whole_number("a program id"))
+_AUDIENCE = Param("audienceId", N, prepare=whole_number("an audience id"))
 _effect = effect_builtin
 
 
 BUILTINS = (
     _effect(
         "addLoyaltyPoints",
-        (_PROGRAM, Param("value", N), Param("options", M, check=literal_check(_ADD_POINTS), optional=True)),
+        (_PROGRAM, Param("value", N), Param("options", M, prepare=options(_ADD_POINTS), optional=True)),
         "Adds points; options name, subledgerId, pending (immediate, on_action or a duration), validity "
         "(unlimited or a duration), recipient (profile or advocate), cardIdentifier.",
         ["addLoyaltyPoints", 1, 10, {"pending": "on_action"}],
@@ -204,7 +193,7 @@ BUILTINS = (
         (
             _PROGRAM,
             Param("value", N),
-            Param("options", M, check=literal_check(_DEDUCT_POINTS), optional=True),
+            Param("options", M, prepare=options(_DEDUCT_POINTS), optional=True),
         ),
         "Deducts points; options name, subledgerId, cardIdentifier.",
         ["deductLoyaltyPoints", 1, 5],
@@ -212,7 +201,7 @@ BUILTINS = (
     ),
     _effect(
         "setLoyaltyPointsExpiryDate",
-        (_PROGRAM, Param("time", T), Param("options", M, check=literal_check(_SUBLEDGER), optional=True)),
+        (_PROGRAM, Param("time", T), Param("options", M, prepare=options(_SUBLEDGER), optional=True)),
         "Sets the expiry of all active and pending points of a subledger; option subledgerId.",
         ["setLoyaltyPointsExpiryDate", 1, "2025-01-01T00:00:00Z"],
         impl=_set_expiry,
@@ -221,8 +210,8 @@ BUILTINS = (
         "extendLoyaltyPointsExpiryDate",
         (
             _PROGRAM,
-            Param("duration", S, check=_duration_check),
-            Param("options", M, check=literal_check(_SUBLEDGER), optional=True),
+            Param("duration", S, prepare=_extension),
+            Param("options", M, prepare=options(_SUBLEDGER), optional=True),
         ),
         "Extends the expiry of a subledger's points by a duration; option subledgerId.",
         ["extendLoyaltyPointsExpiryDate", 1, "30D"],
@@ -230,14 +219,14 @@ BUILTINS = (
     ),
     _effect(
         "createCoupon",
-        (Param("options", M, check=literal_check(_COUPON), optional=True),),
+        (Param("options", M, prepare=options(_COUPON), optional=True),),
         "Creates a coupon; options pattern, usageLimit, discountLimit, validity, recipient, attributes.",
         ["createCoupon", {"pattern": "GIFT-####", "usageLimit": 1}],
         impl=_create_coupon,
     ),
     _effect(
         "createReferral",
-        (Param("options", M, check=literal_check(_REFERRAL), optional=True),),
+        (Param("options", M, prepare=options(_REFERRAL), optional=True),),
         "Creates a referral code; options campaignId, validity, usageLimit.",
         ["createReferral", {}],
         impl=_create_referral,
@@ -251,7 +240,7 @@ BUILTINS = (
     ),
     _effect(
         "awardGiveaway",
-        (Param("poolId", N),),
+        (Param("poolId", N, prepare=whole_number("a pool id")),),
         "Awards a giveaway code from the pool.",
         ["awardGiveaway", 3],
         impl=_award_giveaway,
@@ -265,14 +254,14 @@ BUILTINS = (
     ),
     _effect(
         "updateAttributeValue",
-        (Param("path", S, check=_attribute_path_check), Param("value")),
+        (Param("path", S, prepare=_attribute_path), Param("value")),
         "Writes a custom attribute, e.g. `Profile.Attributes.vip`.",
         ["updateAttributeValue", "Profile.Attributes.vip", True],
         impl=_update_attribute,
     ),
     _effect(
         "updateAttribute",
-        (Param("path", S, check=_attribute_path_check), Param("value")),
+        (Param("path", S, prepare=_attribute_path), Param("value")),
         "Alias of `updateAttributeValue`.",
         ["updateAttribute", "Profile.Attributes.vip", True],
         impl=_update_attribute,
@@ -286,14 +275,14 @@ BUILTINS = (
     ),
     _effect(
         "addToAudience",
-        (Param("audienceId", N),),
+        (_AUDIENCE,),
         "Adds the profile to an audience.",
         ["addToAudience", 7],
         impl=_add_audience,
     ),
     _effect(
         "removeFromAudience",
-        (Param("audienceId", N),),
+        (_AUDIENCE,),
         "Removes the profile from an audience.",
         ["removeFromAudience", 7],
         impl=_remove_audience,

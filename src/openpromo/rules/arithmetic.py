@@ -16,24 +16,27 @@ from .errors import Fault
 from .runtime import Runtime
 from .signatures import Builtin, Param, charge
 from .types import Kind, TalangValue
-from .values import ARITHMETIC, MAX_TEXT, as_int, as_number, as_time, compare
+from .values import ARITHMETIC, MAX_TEXT, TEXT_PER_STEP, as_int, as_number, as_time, compare
 
 __all__ = ["BUILTINS", "concat"]
 
 N, S, T, L = Kind.NUMBER, Kind.STRING, Kind.TIME, Kind.LIST
 
 
-def concat(parts: Sequence[TalangValue]) -> str:
-    if not all(isinstance(p, str) for p in parts):
+def concat(rt: Runtime, parts: Sequence[TalangValue]) -> str:
+    texts = [p for p in parts if isinstance(p, str)]
+    if len(texts) != len(parts):
         raise Fault("expected all strings")
-    if sum(len(str(p)) for p in parts) > MAX_TEXT:
+    size = sum(len(t) for t in texts)
+    if size > MAX_TEXT:
         raise Fault(f"string longer than {MAX_TEXT} characters")
-    return "".join(str(p) for p in parts)
+    charge(rt, size // TEXT_PER_STEP)
+    return "".join(texts)
 
 
-def _add(_rt: Runtime, first: TalangValue, *rest: TalangValue) -> TalangValue:
+def _add(rt: Runtime, first: TalangValue, *rest: TalangValue) -> TalangValue:
     if isinstance(first, str):
-        return concat((first, *rest))
+        return concat(rt, (first, *rest))
     total = as_number(first)
     for value in rest:
         if isinstance(value, str):
@@ -86,15 +89,21 @@ def _ceil(_rt: Runtime, value: TalangValue) -> TalangValue:
     return as_number(value).to_integral_value(rounding=decimal.ROUND_CEILING, context=ARITHMETIC)
 
 
-def _round(_rt: Runtime, value: TalangValue, places: TalangValue = None) -> TalangValue:
-    digits = 0 if places is None else as_int(places, "a whole number of places")
+def _places(value: TalangValue) -> int:
+    """Prepare the places of ``round``: a whole number from -100 to 100."""
+    digits = as_int(value, "a whole number of places")
     if not -100 <= digits <= 100:
         raise Fault("round places must be between -100 and 100")
-    quantum = Decimal(1).scaleb(-digits)
+    return digits
+
+
+def _round(_rt: Runtime, value: TalangValue, digits: int = 0) -> TalangValue:
+    quantum = Decimal(1).scaleb(-digits, ARITHMETIC)
     number = as_number(value)
     if digits < 0:
-        scaled = number.scaleb(digits).quantize(Decimal(1), decimal.ROUND_HALF_UP, ARITHMETIC)
-        return scaled.scaleb(-digits)
+        # every step in the language's context: the thread's default (28 digits) would round too
+        scaled = number.scaleb(digits, ARITHMETIC).quantize(Decimal(1), decimal.ROUND_HALF_UP, ARITHMETIC)
+        return scaled.scaleb(-digits, ARITHMETIC)
     return number.quantize(quantum, decimal.ROUND_HALF_UP, ARITHMETIC)
 
 
@@ -195,7 +204,7 @@ BUILTINS = (
     Builtin(
         "round",
         "arithmetic",
-        (Param("value", N), Param("places", N, optional=True)),
+        (Param("value", N), Param("places", N, prepare=_places, optional=True)),
         N,
         "Rounds half-up (away from zero) to `places` decimal places (default 0; negative rounds to tens...).",
         ["round", 2.345, 2],

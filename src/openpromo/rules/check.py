@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from .ast import Apply, Block, Call, Checked, Const, Lambda, Literal, Node, ReadRoot, ReadSlot, Segment
 from .builtins import lookup
-from .errors import TalangTypeError
+from .errors import Fault, TalangTypeError
 from .paths import ROOTS
 from .signatures import Builtin, Param
 from .types import ANY, Kind, kind_name, kind_of
@@ -117,12 +117,13 @@ class Checker:
                     builtin.name,
                 )
             return Const(const.path, parsed)
-        if param.check is not None and kind_of(value) & param.kind:
-            message = param.check(value)
-            if message:
-                raise TalangTypeError(
-                    f'argument {position} of "{builtin.name}": {message}', const.path, builtin.name
-                )
+        if param.prepare is not None and kind_of(value) & param.kind:
+            # the compiler prepares the literal again; here only its failure matters
+            try:
+                param.prepare(value)
+            except Fault as fault:
+                message = f'argument {position} of "{builtin.name}": {fault.message}'
+                raise TalangTypeError(message, (*const.path, *fault.at), builtin.name) from None
         return const
 
     def _lambda(

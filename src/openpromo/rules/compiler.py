@@ -1,31 +1,38 @@
 """Compile checked trees into nested Python closures (never ``eval``/``exec``).
 
 Each call node becomes one closure that charges one budget step, evaluates its arguments and
-calls the built-in directly (no lookup, no signature check).  Closures are specialised by
-argument count so the common cases avoid ``*args`` packing.  A ``Fault`` raised by a built-in is
-turned into a ``TalangRuntimeError`` (or ``BudgetExceeded``) carrying the node's path.
+calls the built-in directly (no lookup, no signature check).  A literal costs a step too, so a call
+with 100 000 literal arguments is paid for instead of being nearly free: the literal arguments of an
+eager call are added to the call's own step at compile time (one subtraction at run time), a literal
+anywhere else (a lambda body, an argument of ``and``/``if``/``catch``) charges when evaluated.
+Closures are specialised by argument count so the common cases avoid ``*args`` packing.  An
+argument whose parameter declares ``prepare`` is prepared here once when it is a literal, and by a
+wrapping closure when it is computed.  A ``Fault`` raised by a built-in (or a preparation) is turned
+into a ``TalangRuntimeError`` (or ``BudgetExceeded``) carrying the call's path.
 """
 
 from __future__ import annotations
 
 import decimal
 from collections.abc import Callable
+from typing import TypeVar
 
 from .ast import Apply, Block, Checked, Const, ReadRoot, ReadSlot, Segment
 from .errors import BudgetExceeded, Fault, Path, TalangRuntimeError
 from .paths import read_key, render_path
 from .runtime import Runtime
-from .signatures import Arg, CompiledBlock, Eval
+from .signatures import Arg, CompiledBlock, Eval, Param, Prepare, PreparedArg, Thunk, charge
 from .types import TalangValue
 
 __all__ = ["compile_node"]
 
 Impl = Callable[..., TalangValue]
+_V = TypeVar("_V")
 
 
 def compile_node(node: Checked) -> Eval:
     if isinstance(node, Const):
-        return _constant(node.value)
+        return _constant(node.value, node.path)
     if isinstance(node, ReadRoot | ReadSlot):
         return _read(node)
     if isinstance(node, Apply):
@@ -33,9 +40,40 @@ def compile_node(node: Checked) -> Eval:
     raise TypeError(f"cannot compile {type(node).__name__} as a value")
 
 
-def _constant(value: TalangValue) -> Eval:
-    def run(_rt: Runtime) -> TalangValue:
+def _constant(value: _V, path: Path) -> Callable[[Runtime], _V]:
+    """A literal that pays its step when evaluated (a lambda body, an argument of a form)."""
+
+    def run(rt: Runtime) -> _V:
+        rt.steps -= 1
+        if rt.steps < 0:
+            raise BudgetExceeded(f"step budget of {rt.budget} exceeded", path)
         return value
+
+    return run
+
+
+def _free(value: _V) -> Callable[[Runtime], _V]:
+    """A literal already paid for: a key of a path read, or an argument of an eager call."""
+
+    def run(_rt: Runtime) -> _V:
+        return value
+
+    return run
+
+
+def _preparing(arg: Eval, param: Param, prepare: Prepare, path: Path, op: str) -> Thunk:
+    """A computed argument, prepared when evaluated; failures carry the call's path."""
+    steps = param.prepare_steps
+
+    def run(rt: Runtime) -> object:
+        value = arg(rt)
+        try:
+            result = prepare(value)
+            if steps is not None:
+                charge(rt, steps(result))
+        except Fault as fault:
+            raise _fault(fault, path, op) from None
+        return result
 
     return run
 
@@ -60,21 +98,39 @@ def _exhausted(rt: Runtime, path: Path, op: str) -> BudgetExceeded:
 
 
 def _apply(node: Apply) -> Eval:
-    builtin, path = node.builtin, node.path
-    args: tuple[Arg, ...] = tuple(
-        CompiledBlock(a.slot, compile_node(a.body)) if isinstance(a, Block) else compile_node(a)
-        for a in node.args
-    )
+    builtin, path, op = node.builtin, node.path, node.builtin.name
     if builtin.form is not None:
-        return _guard(builtin.form(args, path, builtin.name), path, builtin.name)
+        args = tuple(_form_argument(a, builtin.param_at(i), path, op) for i, a in enumerate(node.args))
+        return _guard(builtin.form(args, path, op), path, op)
     assert builtin.impl is not None
-    values = tuple(a for a in args if not isinstance(a, CompiledBlock))
-    return _eager(builtin.impl, values, path, builtin.name)
+    # an eager call evaluates all its arguments: its literals are charged with the call itself
+    values = tuple(_eager_argument(a, builtin.param_at(i), path, op) for i, a in enumerate(node.args))
+    cost = 1 + sum(1 for a in node.args if isinstance(a, Const))
+    return _eager(builtin.impl, values, cost, path, op)
 
 
-def _guard(inner: Eval, path: Path, op: str) -> Eval:
+def _eager_argument(arg: Checked, param: Param, path: Path, op: str) -> Thunk:
+    prepare = param.prepare
+    if isinstance(arg, Const):
+        return _free(arg.value if prepare is None else prepare(arg.value))
+    compiled = compile_node(arg)
+    return compiled if prepare is None else _preparing(compiled, param, prepare, path, op)
+
+
+def _form_argument(arg: Checked, param: Param, path: Path, op: str) -> Arg:
+    if isinstance(arg, Block):
+        return CompiledBlock(arg.slot, compile_node(arg.body))
+    prepare = param.prepare
+    if prepare is None:
+        return compile_node(arg)
+    if isinstance(arg, Const):
+        return PreparedArg(_constant(prepare(arg.value), arg.path))
+    return PreparedArg(_preparing(compile_node(arg), param, prepare, path, op))
+
+
+def _guard(inner: Eval, path: Path, op: str, cost: int = 1) -> Eval:
     def run(rt: Runtime) -> TalangValue:
-        rt.steps -= 1
+        rt.steps -= cost
         if rt.steps < 0:
             raise _exhausted(rt, path, op)
         try:
@@ -87,16 +143,16 @@ def _guard(inner: Eval, path: Path, op: str) -> Eval:
     return run
 
 
-def _eager(impl: Impl, args: tuple[Eval, ...], path: Path, op: str) -> Eval:
+def _eager(impl: Impl, args: tuple[Thunk, ...], cost: int, path: Path, op: str) -> Eval:
     if len(args) == 0:
-        return _guard(impl, path, op)
+        return _guard(impl, path, op, cost)
     if len(args) == 1:
-        return _eager1(impl, args[0], path, op)
+        return _eager1(impl, args[0], cost, path, op)
     if len(args) == 2:
-        return _eager2(impl, args[0], args[1], path, op)
+        return _eager2(impl, args[0], args[1], cost, path, op)
 
     def run(rt: Runtime) -> TalangValue:
-        rt.steps -= 1
+        rt.steps -= cost
         if rt.steps < 0:
             raise _exhausted(rt, path, op)
         values = [a(rt) for a in args]
@@ -110,9 +166,9 @@ def _eager(impl: Impl, args: tuple[Eval, ...], path: Path, op: str) -> Eval:
     return run
 
 
-def _eager1(impl: Impl, a: Eval, path: Path, op: str) -> Eval:
+def _eager1(impl: Impl, a: Thunk, cost: int, path: Path, op: str) -> Eval:
     def run(rt: Runtime) -> TalangValue:
-        rt.steps -= 1
+        rt.steps -= cost
         if rt.steps < 0:
             raise _exhausted(rt, path, op)
         x = a(rt)
@@ -126,9 +182,9 @@ def _eager1(impl: Impl, a: Eval, path: Path, op: str) -> Eval:
     return run
 
 
-def _eager2(impl: Impl, a: Eval, b: Eval, path: Path, op: str) -> Eval:
+def _eager2(impl: Impl, a: Thunk, b: Thunk, cost: int, path: Path, op: str) -> Eval:
     def run(rt: Runtime) -> TalangValue:
-        rt.steps -= 1
+        rt.steps -= cost
         if rt.steps < 0:
             raise _exhausted(rt, path, op)
         x = a(rt)
@@ -205,5 +261,5 @@ def _key(segment: str | int) -> TalangValue:
 
 def _segment(segment: Segment) -> Eval:
     if isinstance(segment, str | int):
-        return _constant(_key(segment))
+        return _free(_key(segment))
     return compile_node(segment)

@@ -9,6 +9,7 @@ a rule's effects.  Per-item effects take a list of flattened units (maps with ``
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from . import effects as fx
 from .errors import Fault
@@ -16,13 +17,14 @@ from .runtime import Runtime
 from .signatures import (
     Arg,
     Eval,
-    LiteralCheck,
     Param,
+    Prepare,
     block,
     call_block,
     charge,
     effect_builtin,
     evaluator,
+    prepared,
 )
 from .types import Kind, TalangValue
 from .values import ARITHMETIC, as_int, as_list, as_map, as_number, as_text
@@ -34,22 +36,18 @@ _SESSION_SCOPES = ("sessionTotal", "cartItems", "additionalCosts")
 _ITEM_SCOPES = ("price", "itemTotal", "additionalCosts")
 
 
-def _one_of(allowed: tuple[str, ...]) -> LiteralCheck:
-    def check(value: TalangValue) -> str | None:
-        if isinstance(value, str) and value not in allowed:
-            return f"invalid scope {value!r}: expected one of {', '.join(allowed)}"
-        return None
+def _one_of(allowed: tuple[str, ...]) -> Prepare:
+    """Prepare a scope argument: one of ``allowed`` (null means the application's default)."""
 
-    return check
+    def prepare(value: TalangValue) -> str | None:
+        if value is None:
+            return None
+        text = as_text(value)
+        if text not in allowed:
+            raise Fault(f"invalid scope {text!r}: expected one of {', '.join(allowed)}")
+        return text
 
-
-def _scope(value: TalangValue, allowed: tuple[str, ...]) -> str | None:
-    if value is None:
-        return None
-    message = _one_of(allowed)(as_text(value))
-    if message:
-        raise Fault(message)
-    return as_text(value)
+    return prepare
 
 
 def _position(unit: TalangValue) -> tuple[int, int]:
@@ -62,19 +60,19 @@ def _position(unit: TalangValue) -> tuple[int, int]:
 
 
 def _set_discount(
-    rt: Runtime, name: TalangValue, value: TalangValue, scope: TalangValue = None
+    rt: Runtime, name: TalangValue, value: TalangValue, scope: str | None = None
 ) -> TalangValue:
-    rt.effects.append(fx.SetDiscount(as_text(name), as_number(value), _scope(scope, _SESSION_SCOPES)))
+    rt.effects.append(fx.SetDiscount(as_text(name), as_number(value), scope))
     return None
 
 
 def _per_item(args: tuple[Arg, ...], _path: object, _op: str) -> Eval:
     name, items, fn = evaluator(args[0]), evaluator(args[1]), block(args[2])
-    scope = evaluator(args[3]) if len(args) > 3 else None
+    scope = prepared(args[3]) if len(args) > 3 else None
 
     def run(rt: Runtime) -> TalangValue:
         label, units = as_text(name(rt)), as_list(items(rt))
-        chosen = _scope(scope(rt), _ITEM_SCOPES) if scope is not None else None
+        chosen = cast("str | None", scope(rt)) if scope is not None else None
         for unit in units:
             position, sub = _position(unit)
             value = as_number(call_block(rt, fn, unit))
@@ -94,7 +92,9 @@ def _pro_rata(rt: Runtime, name: TalangValue, items: TalangValue, total: TalangV
     label, units, amount = as_text(name), as_list(items), as_number(total)
     charge(rt, len(units))
     weights = [_unit_price(u) for u in units]
-    weight_sum = sum(weights, Decimal(0))
+    weight_sum = Decimal(0)
+    for weight in weights:
+        weight_sum = ARITHMETIC.add(weight_sum, weight)
     given = Decimal(0)
     for index, unit in enumerate(units):
         position, sub = _position(unit)
@@ -145,7 +145,7 @@ BUILTINS = (
         (
             Param("name", S),
             Param("value", N),
-            Param("scope", S, check=_one_of(_SESSION_SCOPES), optional=True),
+            Param("scope", S, prepare=_one_of(_SESSION_SCOPES), optional=True),
         ),
         "A session discount of `value` (money); scope sessionTotal, cartItems or additionalCosts.",
         ["setDiscount", "10% off", ["*", [".", "Session", "Total"], 0.1]],
@@ -153,7 +153,7 @@ BUILTINS = (
     ),
     _effect(
         "setDiscountPerItem",
-        (Param("name", S), _ITEMS, _FN, Param("scope", S, check=_one_of(_ITEM_SCOPES), optional=True)),
+        (Param("name", S), _ITEMS, _FN, Param("scope", S, prepare=_one_of(_ITEM_SCOPES), optional=True)),
         "One per-item discount for every unit, valued by the lambda; scope price, itemTotal or "
         "additionalCosts.",
         ["setDiscountPerItem", "10% items", _CART, _PRICE_10],

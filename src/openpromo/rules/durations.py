@@ -10,6 +10,7 @@ an expiry policy and cannot be added to a time.  Calendar units clamp the day of
 from __future__ import annotations
 
 import calendar
+import decimal
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,10 @@ UNIT_NAMES = {
     "year": "Y",
 }
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "D": 86400, "W": 604800}
+_MICROS = Decimal(1_000_000)
+_EXACT = decimal.Context(
+    prec=60, rounding=decimal.ROUND_HALF_EVEN, traps=[decimal.InvalidOperation, decimal.Overflow]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,15 +71,15 @@ def shift(moment: datetime, duration: Duration, sign: int = 1) -> datetime:
         raise Fault("time out of range") from None
 
 
-def add_amount(moment: datetime, amount: Decimal, unit_name: str) -> datetime:
-    """``moment`` + ``amount`` ``unit_name`` (``seconds`` ... ``years``; fractions below months)."""
-    unit = UNIT_NAMES.get(unit_name.lower().removesuffix("s"))
-    if unit is None:
-        raise Fault(f"unknown time unit {unit_name!r}")
+def add_amount(moment: datetime, amount: Decimal, unit: str) -> datetime:
+    """``moment`` + ``amount`` of ``unit`` (a code of the grammar, ``s`` ... ``Y``; fractions below
+    months, computed in Decimal and rounded half-even to the microsecond: never through float)."""
     moment = moment.astimezone(UTC)
     try:
         if unit in _SECONDS:
-            return moment + timedelta(seconds=float(amount * _SECONDS[unit]))
+            seconds = _EXACT.multiply(amount, Decimal(_SECONDS[unit]))
+            micros = _EXACT.multiply(seconds, _MICROS).to_integral_value(context=_EXACT)
+            return moment + timedelta(microseconds=int(micros))
         if amount != amount.to_integral_value():
             raise Fault("months and years must be whole numbers")
         months = int(amount) * (12 if unit == "Y" else 1)

@@ -82,9 +82,14 @@ class BudgetExceeded(TalangRuntimeError):
 
 
 class Fault(Exception):
-    """Raised by built-in implementations; the calling node adds its path and operator."""
+    """Raised by built-in implementations; the calling node adds its path and operator.
 
-    def __init__(self, message: str, *, budget: bool = False) -> None:
+    ``at`` locates the fault inside a literal argument (the key of an option map), so that a compile
+    error can point at the bad entry rather than at the whole map.
+    """
+
+    def __init__(self, message: str, *, budget: bool = False, at: Path = ()) -> None:
         super().__init__(message)
         self.message = message
         self.budget = budget
+        self.at = at

@@ -7,7 +7,7 @@ arguments (the engine's dicts and lists are shared).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TypeVar
@@ -15,8 +15,8 @@ from typing import TypeVar
 from .errors import Fault
 from .runtime import Runtime
 from .signatures import Arg, Builtin, Eval, Param, block, call_block, charge, evaluator
-from .types import ANY, Kind, TalangValue
-from .values import ARITHMETIC, MAX_ITEMS, as_int, as_list, as_number, as_text, as_time, truthy
+from .types import ANY, Kind, TalangValue, kind_name, kind_of
+from .values import ARITHMETIC, MAX_ITEMS, as_list, as_number, as_text, as_time, truthy, whole_number
 
 __all__ = ["BUILTINS"]
 
@@ -96,18 +96,15 @@ def _sort(rt: Runtime, items: TalangValue, descending: TalangValue = False) -> T
     return _ordered(values, [as_number(v) for v in values], desc)
 
 
-def _sort_by(kind: str) -> Callable[[tuple[Arg, ...], object, str], Eval]:
+def _sort_by(key: Callable[[object], _K]) -> Callable[[tuple[Arg, ...], object, str], Eval]:
     def build(args: tuple[Arg, ...], _path: object, _op: str) -> Eval:
         source, fn = evaluator(args[0]), block(args[1])
         desc = evaluator(args[2]) if len(args) > 2 else None
 
         def run(rt: Runtime) -> TalangValue:
             values = _items(rt, source(rt))
-            raw = [call_block(rt, fn, v) for v in values]
-            descending = desc is not None and truthy(desc(rt))
-            if kind == "number":
-                return _ordered(values, [as_number(k) for k in raw], descending)
-            return _ordered(values, [as_text(k) for k in raw], descending)
+            keys = [key(call_block(rt, fn, v)) for v in values]
+            return _ordered(values, keys, desc is not None and truthy(desc(rt)))
 
         return run
 
@@ -137,8 +134,8 @@ def _drop(rt: Runtime, value: TalangValue) -> TalangValue:
     return list(_items(rt, value)[:-1])
 
 
-def _item(_rt: Runtime, value: TalangValue, index: TalangValue) -> TalangValue:
-    items, position = as_list(value), as_int(index, "an index")
+def _item(_rt: Runtime, value: TalangValue, position: int) -> TalangValue:
+    items = as_list(value)
     if not 0 <= position < len(items):
         raise Fault(f"index {position} is out of range for a list of {len(items)}")
     return items[position]
@@ -158,9 +155,9 @@ def _reverse(rt: Runtime, value: TalangValue) -> TalangValue:
 def _is_empty(_rt: Runtime, value: TalangValue) -> TalangValue:
     if value is None:
         return True
-    if isinstance(value, str | list | tuple | dict):
+    if isinstance(value, str | list | tuple | Mapping):
         return len(value) == 0
-    return len(as_list(value)) == 0
+    raise Fault(f"expected a list, string, map or null, got {kind_name(kind_of(value))}")
 
 
 def _kv(_rt: Runtime, *pairs: TalangValue) -> TalangValue:
@@ -216,7 +213,7 @@ BUILTINS = (
     Builtin(
         "item",
         "list",
-        (_LIST, Param("index", N)),
+        (_LIST, Param("index", N, prepare=whole_number("an index"))),
         ANY,
         "The item at a zero-based index; out of range is a runtime error.",
         ["item", ["list", "a", "b"], 1],
@@ -273,7 +270,7 @@ BUILTINS = (
         "Sorts by the number the lambda returns for each item.",
         ["sortByNumber", ["list", 2, 3, 1], [["x"], [".", "x"]]],
         [1, 2, 3],
-        form=_sort_by("number"),
+        form=_sort_by(as_number),
     ),
     Builtin(
         "sortByString",
@@ -283,7 +280,7 @@ BUILTINS = (
         "Sorts by the string the lambda returns for each item.",
         ["sortByString", ["list", "b", "a"], [["x"], [".", "x"]]],
         ["a", "b"],
-        form=_sort_by("string"),
+        form=_sort_by(as_text),
     ),
     Builtin(
         "isEmpty",

@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from .errors import BudgetExceeded, TalangRuntimeError
 from .runtime import Runtime
-from .signatures import Arg, Builtin, Eval, Param, block, call_block, evaluator
+from .signatures import Arg, Builtin, Eval, Param, block, call_block, charge, evaluator
 from .types import ANY, Kind, TalangValue
-from .values import as_int, compare, loose_equal, truthy
+from .values import compare, loose_equal, size, truthy, whole_number
 
 __all__ = ["BUILTINS"]
 
@@ -84,11 +84,13 @@ def _noop(_rt: Runtime) -> TalangValue:
     return None
 
 
-def _equal(_rt: Runtime, first: TalangValue, *rest: TalangValue) -> TalangValue:
+def _equal(rt: Runtime, first: TalangValue, *rest: TalangValue) -> TalangValue:
+    charge(rt, size(first) * len(rest))
     return all(loose_equal(first, other) for other in rest)
 
 
-def _not_equal(_rt: Runtime, first: TalangValue, *rest: TalangValue) -> TalangValue:
+def _not_equal(rt: Runtime, first: TalangValue, *rest: TalangValue) -> TalangValue:
+    charge(rt, size(first) * len(rest))
     return not any(loose_equal(first, other) for other in rest)
 
 
@@ -129,8 +131,8 @@ def _loyalty_card_valid(rt: Runtime) -> TalangValue:
     return rt.ctx.loyalty_card_valid
 
 
-def _in_audience(rt: Runtime, audience: TalangValue) -> TalangValue:
-    return as_int(audience, "an audience id") in rt.ctx.audiences
+def _in_audience(rt: Runtime, audience: int) -> TalangValue:
+    return audience in rt.ctx.audiences
 
 
 _X, _Y = Param("a", ANY), Param("b", ANY)
@@ -307,7 +309,7 @@ BUILTINS = (
     Builtin(
         "inAudience",
         "condition",
-        (Param("audienceId", N),),
+        (Param("audienceId", N, prepare=whole_number("an audience id")),),
         B,
         "True when the profile belongs to the audience.",
         ["inAudience", 7],

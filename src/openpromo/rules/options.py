@@ -1,26 +1,29 @@
 """Option maps of effect calls (``{"name": ..., "pending": "on_action"}``): validation and reading.
 
-The same reader validates a literal map at compile time (its ``Fault`` message becomes a
-``TalangTypeError``) and a computed map at run time.
+``options(spec)`` is the ``prepare`` of an option-map parameter: it reads a literal map once at
+compile time (its ``Fault`` message becomes a ``TalangTypeError``) and a computed map at run time,
+so the effect receives the validated fields.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .durations import parse_duration
 from .errors import Fault
-from .signatures import LiteralCheck
+from .signatures import Prepare
 from .types import TalangValue
 from .values import as_int, as_map, as_number, as_text
 
 __all__ = [
+    "OptionMap",
     "OptionSpec",
     "choice",
     "decimal_or_none",
     "int_or_none",
-    "literal_check",
+    "options",
     "read_options",
     "spec",
     "text_or_none",
@@ -80,23 +83,31 @@ def read_options(value: TalangValue, options: OptionSpec) -> dict[str, object]:
     for key, item in as_map(value).items():
         reader = options.get(key)
         if reader is None:
-            raise Fault(f"unknown option {key!r}: expected {', '.join(sorted(options))}")
+            raise Fault(f"unknown option {key!r}: expected {', '.join(sorted(options))}", at=(key,))
         try:
             result[key] = reader(item)
         except Fault as fault:
-            raise Fault(f"option {key!r}: {fault.message}") from None
+            raise Fault(f"option {key!r}: {fault.message}", at=(key,)) from None
     return result
 
 
-def literal_check(options: OptionSpec) -> LiteralCheck:
-    def check(value: TalangValue) -> str | None:
-        try:
-            read_options(value, options)
-        except Fault as fault:
-            return fault.message
-        return None
+@dataclass(frozen=True, slots=True, eq=False)
+class OptionMap:
+    """The ``prepare`` of an option-map parameter: the map's validated fields.  ``keys`` lets the
+    documentation and conformance tests check that every option is described and exercised."""
 
-    return check
+    spec: OptionSpec
+
+    def __call__(self, value: TalangValue) -> object:
+        return read_options(value, self.spec)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(sorted(self.spec))
+
+
+def options(spec: OptionSpec) -> Prepare:
+    return OptionMap(spec)
 
 
 def text_or_none(options: Mapping[str, object], key: str) -> str | None:

@@ -45,10 +45,11 @@ def read_key(value: TalangValue, key: TalangValue) -> tuple[bool, TalangValue]:
         if name is None or name not in value:
             return False, None
         found: TalangValue = value[name]
-    elif isinstance(value, list | tuple) and isinstance(key, int | Decimal) and not isinstance(key, bool):
-        if key != int(key) or not 0 <= key < len(value):
+    elif isinstance(value, list | tuple):
+        index = _whole(key)
+        if index is None or not 0 <= index < len(value):
             return False, None
-        found = value[int(key)]
+        found = value[index]
     else:
         return False, None
     if type(found) is int:
@@ -58,10 +59,21 @@ def read_key(value: TalangValue, key: TalangValue) -> tuple[bool, TalangValue]:
     return True, found
 
 
+def _whole(key: TalangValue) -> int | None:
+    """A number key as an int; ``None`` for fractions, NaN, infinities and numbers beyond 10**18
+    (converting ``1E+900000`` to an int would take seconds, printing it raises ``ValueError``)."""
+    if isinstance(key, bool) or not isinstance(key, int | Decimal):
+        return None
+    if isinstance(key, Decimal):
+        if not key.is_finite() or key.adjusted() > 18 or key != key.to_integral_value():
+            return None
+        return int(key)
+    return key if abs(key) <= 10**18 else None
+
+
 def _key_text(key: TalangValue) -> str | None:
-    if isinstance(key, int | Decimal) and not isinstance(key, bool) and key == int(key):
-        return str(int(key))
-    return None
+    index = _whole(key)
+    return None if index is None else str(index)
 
 
 def _safe_read(args: tuple[Arg, ...], _path: object, _op: str) -> Eval:

@@ -3,18 +3,24 @@
 Python's ``re`` backtracks, so a hostile pattern could hang a rule.  This module parses the RE2
 subset (literals, ``.``, classes, ``\\d\\w\\s`` and negations, anchors ``^ $ \\A \\z \\b \\B``,
 groups, alternation, ``* + ? {n,m}`` with optional lazy ``?``, a leading ``(?i)``) into a small
-program and simulates it over all threads at once: time is O(len(pattern) * len(text)).
-Look-arounds and backreferences are refused, as RE2 does.  Matching is unanchored (Go's
-``MatchString``): use ``^...$`` to match a whole string.
+program and simulates it over all threads at once: time is O(len(pattern) * len(text)), and
+``search`` can stop at a work limit (the rule's step budget).  Look-arounds, backreferences and
+nested repetition operators (``a**``) are refused, as RE2 does; patterns are limited to
+``MAX_PATTERN`` characters and ``MAX_NESTING`` nested groups so that neither the parser's recursion
+nor the program size can grow without bound.  Matching is unanchored (Go's ``MatchString``): use
+``^...$`` to match a whole string.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 
 __all__ = ["Pattern", "PatternError", "compile_pattern"]
 
 MAX_PROGRAM = 5_000
+MAX_PATTERN = 10_000
+MAX_NESTING = 50
 _WORD = ((48, 57), (65, 90), (95, 95), (97, 122))
 _CLASSES = {"d": ((48, 57),), "w": _WORD, "s": ((9, 10), (12, 13), (32, 32))}
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v"}
@@ -27,11 +33,27 @@ class PatternError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class _Set:
+    """A set of code points: ``ranges`` as written; ``starts``/``ends`` sorted and merged so that a
+    membership test is one binary search, however large the class (``(?i)`` folding adds ranges)."""
+
     ranges: tuple[tuple[int, int], ...]
     negated: bool = False
+    starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    ends: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        merged: list[list[int]] = []
+        for low, high in sorted(self.ranges):
+            if merged and low <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], high)
+            else:
+                merged.append([low, high])
+        object.__setattr__(self, "starts", tuple(m[0] for m in merged))
+        object.__setattr__(self, "ends", tuple(m[1] for m in merged))
 
     def has(self, code: int) -> bool:
-        return any(lo <= code <= hi for lo, hi in self.ranges) != self.negated
+        index = bisect_right(self.starts, code) - 1
+        return (index >= 0 and code <= self.ends[index]) != self.negated
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,39 +103,46 @@ class Pattern:
     program: tuple[_Inst, ...]
     ignore_case: bool
 
-    def search(self, text: str) -> tuple[bool, int]:
-        """Whether the pattern matches somewhere in ``text``, and the work done (for budgets)."""
+    def search(self, text: str, limit: int = -1) -> tuple[bool, int]:
+        """Whether the pattern matches somewhere in ``text``, and the work done (one unit per
+        instruction visited).  With ``limit`` >= 0 the search gives up, unmatched, as soon as the
+        work exceeds it, so a caller can stop at its step budget instead of after the whole text."""
         if self.ignore_case:
-            text = text.lower()
+            text = text.lower() if text.isascii() else "".join(map(_fold_char, text))
         work = 0
         current: list[int] = []
         for pos in range(len(text) + 1):
-            if self._add(current, set(current), 0, text, pos):
+            matched, work = self._add(current, set(current), 0, text, pos, work)
+            if matched:
                 return True, work
-            if pos == len(text):
+            if pos == len(text) or 0 <= limit < work:
                 break
             code, nxt = ord(text[pos]), list[int]()
             seen: set[int] = set()
             for pc in current:
                 work += 1
                 inst = self.program[pc]
-                matches = inst.chars is not None and inst.chars.has(code)
-                if matches and self._add(nxt, seen, pc + 1, text, pos + 1):
-                    return True, work
+                if inst.chars is not None and inst.chars.has(code):
+                    matched, work = self._add(nxt, seen, pc + 1, text, pos + 1, work)
+                    if matched:
+                        return True, work
             current = nxt
         return False, work
 
-    def _add(self, threads: list[int], seen: set[int], pc: int, text: str, pos: int) -> bool:
+    def _add(
+        self, threads: list[int], seen: set[int], pc: int, text: str, pos: int, work: int
+    ) -> tuple[bool, int]:
         stack = [pc]
         while stack:
             pc = stack.pop()
             if pc in seen:
                 continue
+            work += 1
             seen.add(pc)
             inst = self.program[pc]
             op = inst.op
             if op == "match":
-                return True
+                return True, work
             if op == "jmp":
                 stack.append(inst.x)
             elif op == "split":
@@ -123,7 +152,14 @@ class Pattern:
                     stack.append(pc + 1)
             else:
                 threads.append(pc)
-        return False
+        return False, work
+
+
+def _fold_char(char: str) -> str:
+    """The lower case of one character, or the character itself when its lower case is longer
+    (``"İ".lower()`` is two characters); text and pattern are folded the same way."""
+    lower = char.lower()
+    return lower if len(lower) == 1 else char
 
 
 def _is_word(text: str, pos: int) -> bool:
@@ -141,6 +177,8 @@ def _holds(kind: str, text: str, pos: int) -> bool:
 
 def compile_pattern(source: str) -> Pattern:
     """Compile ``source``; raise ``PatternError`` with a user-facing reason."""
+    if len(source) > MAX_PATTERN:
+        raise PatternError(f"pattern is longer than {MAX_PATTERN} characters")
     ignore_case = source.startswith("(?i)")
     parser = _Parser(source[4:] if ignore_case else source, ignore_case)
     node = parser.alternation()
@@ -157,6 +195,7 @@ def compile_pattern(source: str) -> Pattern:
 class _Parser:
     def __init__(self, src: str, ignore_case: bool) -> None:
         self.src, self.pos, self.ignore_case = src, 0, ignore_case
+        self.depth = 0
 
     def peek(self) -> str:
         return self.src[self.pos] if self.pos < len(self.src) else ""
@@ -182,23 +221,40 @@ class _Parser:
         return _Cat(tuple(items))
 
     def repetition(self, node: _Node) -> _Node:
-        while True:
-            char = self.peek()
-            if char in ("*", "+", "?"):
-                self.pos += 1
-                low, high = {"*": (0, -1), "+": (1, -1), "?": (0, 1)}[char]
-            elif char == "{" and self._counted() is not None:
-                low, high = self._counted() or (0, 0)
+        bounds = self._quantifier()
+        if bounds is None:
+            return node
+        if isinstance(node, _Assert):
+            raise PatternError("missing argument to repetition operator")
+        if self.peek() == "?":
+            self.pos += 1
+        if self.peek() == "+":
+            raise PatternError("possessive quantifiers are not supported")
+        if self._quantifier() is not None:
+            # RE2 refuses a**, a+*, a{2}{3}: a repetition needs a group, as in (a*)*
+            raise PatternError("invalid nested repetition operator")
+        return _Rep(node, *bounds)
+
+    def _quantifier(self) -> tuple[int, int] | None:
+        """Consume ``* + ? {n} {n,} {n,m}`` and return its bounds (-1: unbounded), if one is next."""
+        char = self.peek()
+        if char in ("*", "+", "?"):
+            self.pos += 1
+            return {"*": (0, -1), "+": (1, -1), "?": (0, 1)}[char]
+        if char == "{":
+            bounds = self._counted()
+            if bounds is not None:
                 self.pos = self.src.index("}", self.pos) + 1
-            else:
-                return node
-            if isinstance(node, _Assert):
-                raise PatternError("missing argument to repetition operator")
-            if self.peek() == "?":
-                self.pos += 1
-            if self.peek() == "+":
-                raise PatternError("possessive quantifiers are not supported")
-            node = _Rep(node, low, high)
+            return bounds
+        return None
+
+    def _counted_at(self, pos: int) -> bool:
+        """Whether a valid ``{n,m}`` starts at ``pos`` (a ``{`` that is not one is a literal)."""
+        saved, self.pos = self.pos, pos
+        try:
+            return self._counted() is not None
+        finally:
+            self.pos = saved
 
     def _counted(self) -> tuple[int, int] | None:
         end = self.src.find("}", self.pos)
@@ -223,11 +279,14 @@ class _Parser:
             return _Assert("start" if char == "^" else "end")
         if char == "\\":
             return self.escape()
-        if char in "*+?":
+        if char in "*+?" or (char == "{" and self._counted_at(self.pos - 1)):
             raise PatternError("missing argument to repetition operator")
         return _Char(self.literal(char))
 
     def group(self) -> _Node:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise PatternError(f"groups are nested deeper than {MAX_NESTING} levels")
         if self.src.startswith("?", self.pos):
             rest = self.src[self.pos :]
             if rest.startswith(("?=", "?!", "?<=", "?<!")):
@@ -242,10 +301,13 @@ class _Parser:
         if self.peek() != ")":
             raise PatternError("missing closing )")
         self.pos += 1
+        self.depth -= 1
         return node
 
     def escape(self) -> _Node:
         char = self.take()
+        if char == "x":
+            return _Char(self.literal(self.hex_escape()))
         if char.isdigit() or char == "k":
             raise PatternError("backreferences are not supported (RE2 syntax)")
         if char in _ASSERTS:
@@ -259,8 +321,23 @@ class _Parser:
             raise PatternError(f"unsupported escape \\{char}")
         return self.literal(_ESCAPES.get(char, char))
 
+    def hex_escape(self) -> str:
+        """The character of ``\\x41`` or ``\\x{1F600}`` (the ``\\x`` already consumed)."""
+        if self.peek() == "{":
+            close = self.src.find("}", self.pos)
+            digits, after = (self.src[self.pos + 1 : close], close + 1) if close > 0 else ("", 0)
+        else:
+            digits, after = self.src[self.pos : self.pos + 2], self.pos + 2
+            digits = digits if len(digits) == 2 else ""
+        if not 0 < len(digits) <= 6 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+            raise PatternError("invalid hexadecimal escape")
+        if int(digits, 16) > 0x10FFFF:
+            raise PatternError("invalid hexadecimal escape")
+        self.pos = after
+        return chr(int(digits, 16))
+
     def literal(self, char: str) -> _Set:
-        code = ord(char.lower() if self.ignore_case else char)
+        code = ord(_fold_char(char) if self.ignore_case else char)
         return _Set(((code, code),))
 
     def char_class(self) -> _Set:
@@ -270,29 +347,41 @@ class _Parser:
         first = True
         while first or self.peek() != "]":
             first = False
-            char = self.take()
-            if char == "\\":
+            if self.src.startswith("[:", self.pos):
+                raise PatternError("POSIX classes are not supported")
+            if self.src.startswith("\\", self.pos) and self.src[self.pos + 1 : self.pos + 2] != "x":
+                self.pos += 1
                 found = self.escaped_set(self.take())
                 if found.negated:
                     raise PatternError("negated classes inside [] are not supported")
                 ranges.extend(found.ranges)
                 continue
-            if char == "[" and self.peek() == ":":
-                raise PatternError("POSIX classes are not supported")
-            low = high = ord(char)
+            low = high = ord(self.class_char())
             if self.peek() == "-" and self.src[self.pos + 1 : self.pos + 2] not in ("]", ""):
                 self.pos += 1
-                high = ord(self.take())
+                high = ord(self.class_char())
                 if high < low:
                     raise PatternError("invalid character class range")
             ranges.extend(self._fold(low, high))
         self.pos += 1
         return _Set(tuple(ranges), negated)
 
+    def class_char(self) -> str:
+        """One character of a class range: literal, ``\\x..`` or an escaped punctuation mark."""
+        char = self.take()
+        if char != "\\":
+            return char
+        escaped = self.take()
+        if escaped == "x":
+            return self.hex_escape()
+        if escaped.isalnum() and escaped not in _ESCAPES:
+            raise PatternError(f"invalid character class range end \\{escaped}")
+        return _ESCAPES.get(escaped, escaped)
+
     def _fold(self, low: int, high: int) -> list[tuple[int, int]]:
         if not self.ignore_case:
             return [(low, high)]
-        lowered = [ord(chr(c).lower()) for c in range(low, min(high, low + 512) + 1)]
+        lowered = [ord(_fold_char(chr(c))) for c in range(low, min(high, low + 512) + 1)]
         return [(low, high), *((c, c) for c in lowered)]
 
 

@@ -237,7 +237,7 @@ def _bindings(checker: Checker, raw: object, path: Path, outer: Scope) -> tuple[
 
 def _binding_type(item: Mapping[str, object], where: Path) -> None:
     kind = item.get("type")
-    if kind is not None and kind not in _BINDING_TYPES:
+    if kind is not None and (not isinstance(kind, str) or kind not in _BINDING_TYPES):
         raise TalangSyntaxError(
             f"invalid binding type {kind!r}: expected one of {', '.join(sorted(_BINDING_TYPES))}",
             (*where, "type"),

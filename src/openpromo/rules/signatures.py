@@ -3,8 +3,14 @@
 A ``Builtin`` is either *eager* (``impl`` receives the runtime and already evaluated arguments) or
 a *form* (``form`` receives the compiled argument closures and decides what to evaluate and when:
 ``and``, ``if``, ``catch``, everything taking a lambda).  The checker enforces arity, lambda
-positions, static kinds and literal checks from the signature at compile time, so neither ``impl``
-nor ``form`` closures validate their signature on the hot path.
+positions and static kinds from the signature at compile time, so neither ``impl`` nor ``form``
+closures validate their signature on the hot path.
+
+A parameter may declare ``prepare``: one function that validates and converts the argument (a
+duration string to a ``Duration``, a pattern to a compiled matcher, an option map to its fields).
+For a literal it runs once, at compile time (a failure is a compile error naming the argument); for
+a computed value it runs when the value is known.  Either way the implementation receives the
+prepared value and never parses or re-validates it.
 """
 
 from __future__ import annotations
@@ -22,17 +28,23 @@ __all__ = [
     "CompiledBlock",
     "Eval",
     "FormBuilder",
-    "LiteralCheck",
     "Param",
+    "Prepare",
+    "PreparedArg",
+    "Thunk",
     "block",
     "call_block",
     "charge",
     "effect_builtin",
     "evaluator",
+    "prepared",
 ]
 
 Eval = Callable[[Runtime], TalangValue]
-LiteralCheck = Callable[[TalangValue], "str | None"]
+Thunk = Callable[[Runtime], object]
+"""A compiled argument whose value may be a prepared (converted) one."""
+Prepare = Callable[[TalangValue], object]
+"""Validates and converts one argument; raises ``Fault`` with a user-facing reason."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,19 +55,31 @@ class CompiledBlock:
     body: Eval
 
 
-Arg = Eval | CompiledBlock
+@dataclass(frozen=True, slots=True)
+class PreparedArg:
+    """A form's argument whose parameter declares ``prepare``: ``run`` gives the prepared value."""
+
+    run: Thunk
+
+
+Arg = Eval | CompiledBlock | PreparedArg
 FormBuilder = Callable[[tuple[Arg, ...], Path, str], Eval]
 
 
 @dataclass(frozen=True, slots=True)
 class Param:
-    """One parameter; ``lambda_arity`` > 0 means the argument must be a lambda."""
+    """One parameter; ``lambda_arity`` > 0 means the argument must be a lambda.
+
+    ``prepare`` converts the argument once (see the module docstring); ``prepare_steps`` is what
+    preparing a computed value costs, from the prepared value (e.g. a regex program's size).
+    """
 
     name: str
     kind: Kind = ANY
     lambda_arity: int = 0
-    check: LiteralCheck | None = None
+    prepare: Prepare | None = None
     optional: bool = False
+    prepare_steps: Callable[[object], int] | None = None
 
     def render(self) -> str:
         kind = "lambda" if self.lambda_arity else kind_name(self.kind)
@@ -135,9 +159,16 @@ def effect_builtin(
 
 def evaluator(arg: Arg) -> Eval:
     """The argument as a value closure (the checker guarantees it is not a lambda)."""
-    if isinstance(arg, CompiledBlock):
+    if isinstance(arg, CompiledBlock | PreparedArg):
         raise TypeError("expected a value argument")
     return arg
+
+
+def prepared(arg: Arg) -> Thunk:
+    """The closure of an argument whose parameter declares ``prepare``."""
+    if not isinstance(arg, PreparedArg):
+        raise TypeError("expected a prepared argument")
+    return arg.run
 
 
 def block(arg: Arg) -> CompiledBlock:

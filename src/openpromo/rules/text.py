@@ -2,7 +2,8 @@
 
 Argument order follows the open-source Talang core: the needle, prefix, suffix or pattern comes
 first, then one or more haystacks.  ``~`` uses the bounded RE2-subset matcher of ``regex.py``;
-literal patterns are compiled (and rejected) at compile time.
+literal patterns are compiled (and rejected) at compile time, computed ones when evaluated (memoised,
+and charged by program size whether memoised or not, so a budget's outcome never depends on a cache).
 """
 
 from __future__ import annotations
@@ -12,30 +13,35 @@ from functools import lru_cache
 
 from .arithmetic import concat
 from .errors import Fault
-from .regex import PatternError, compile_pattern
+from .regex import Pattern, PatternError, compile_pattern
 from .runtime import Runtime
 from .signatures import Builtin, Param, charge
 from .types import Kind, TalangValue
-from .values import MAX_ITEMS, MAX_TEXT, as_list, as_text, loose_equal, to_text
+from .values import MAX_ITEMS, MAX_TEXT, TEXT_PER_STEP, as_list, as_text, loose_equal, to_text
 
-__all__ = ["BUILTINS", "check_pattern"]
+__all__ = ["BUILTINS", "pattern"]
 
 S, L, B, ANYK = Kind.STRING, Kind.LIST, Kind.BOOLEAN, Kind.STRING | Kind.LIST
 
 
-def check_pattern(value: TalangValue) -> str | None:
-    """Literal check for ``~``: the pattern must be in the supported RE2 subset."""
-    if not isinstance(value, str):
-        return None
+# Patterns are immutable, so compiled programs are memoised (for computed patterns).
+_compiled_pattern = lru_cache(maxsize=256)(compile_pattern)
+
+
+def pattern(value: TalangValue) -> Pattern:
+    """Prepare the pattern of ``~``: it must be in the supported RE2 subset."""
     try:
-        compile_pattern(value)
+        return _compiled_pattern(as_text(value))
     except PatternError as error:
-        return f"invalid regular expression: {error}"
-    return None
+        raise Fault(f"invalid regular expression: {error}") from None
 
 
-def _concat(_rt: Runtime, *parts: TalangValue) -> TalangValue:
-    return concat(parts)
+def _pattern_steps(compiled: object) -> int:
+    return len(compiled.program) // 16 if isinstance(compiled, Pattern) else 0
+
+
+def _concat(rt: Runtime, *parts: TalangValue) -> TalangValue:
+    return concat(rt, parts)
 
 
 def _occurs(rt: Runtime, needle: TalangValue, haystack: TalangValue) -> bool:
@@ -64,17 +70,10 @@ def _ends_with(_rt: Runtime, suffix: TalangValue, *texts: TalangValue) -> Talang
     return all(as_text(t).endswith(end) for t in texts)
 
 
-# Patterns are immutable, so compiled programs are memoised (literal patterns compile once).
-_compiled_pattern = lru_cache(maxsize=256)(compile_pattern)
-
-
-def _matches(rt: Runtime, pattern: TalangValue, *texts: TalangValue) -> TalangValue:
-    try:
-        compiled = _compiled_pattern(as_text(pattern))
-    except PatternError as error:
-        raise Fault(f"invalid regular expression: {error}") from None
+def _matches(rt: Runtime, compiled: Pattern, *texts: TalangValue) -> TalangValue:
     for text in texts:
-        matched, work = compiled.search(as_text(text))
+        # the matcher stops once it has done more work than the budget has steps left for
+        matched, work = compiled.search(as_text(text), (rt.steps + 1) * 16)
         charge(rt, work // 16)
         if not matched:
             return False
@@ -82,34 +81,45 @@ def _matches(rt: Runtime, pattern: TalangValue, *texts: TalangValue) -> TalangVa
 
 
 def _split(rt: Runtime, text: TalangValue, separator: TalangValue) -> TalangValue:
-    sep = as_text(separator)
+    sep, whole = as_text(separator), as_text(text)
     if not sep:
         raise Fault("separator must not be empty")
-    parts: list[TalangValue] = [*as_text(text).split(sep, MAX_ITEMS)]
+    # the parts are new strings: pay for their characters as well as for the list
+    charge(rt, len(whole) // TEXT_PER_STEP)
+    parts: list[TalangValue] = [*whole.split(sep, MAX_ITEMS)]
     charge(rt, len(parts))
     return parts
+
+
+def _words(rt: Runtime, value: TalangValue) -> list[str]:
+    text = as_text(value)
+    charge(rt, len(text) // TEXT_PER_STEP)
+    return text.split()
 
 
 def _join(rt: Runtime, items: TalangValue, glue: TalangValue) -> TalangValue:
     values: Sequence[TalangValue] = as_list(items)
     charge(rt, len(values))
-    result = as_text(glue).join(to_text(v) for v in values)
-    if len(result) > MAX_TEXT:
+    texts = [to_text(v) for v in values]
+    glue_text = as_text(glue)
+    size = sum(len(t) for t in texts) + len(glue_text) * max(len(texts) - 1, 0)
+    if size > MAX_TEXT:
         raise Fault(f"string longer than {MAX_TEXT} characters")
-    return result
+    charge(rt, size // TEXT_PER_STEP)
+    return glue_text.join(texts)
 
 
 def _to_string(_rt: Runtime, value: TalangValue) -> TalangValue:
     return to_text(value)
 
 
-def _first_name(_rt: Runtime, value: TalangValue) -> TalangValue:
-    words = as_text(value).split()
+def _first_name(rt: Runtime, value: TalangValue) -> TalangValue:
+    words = _words(rt, value)
     return " ".join(words[:-1]) if len(words) > 1 else (words[0] if words else "")
 
 
-def _last_name(_rt: Runtime, value: TalangValue) -> TalangValue:
-    words = as_text(value).split()
+def _last_name(rt: Runtime, value: TalangValue) -> TalangValue:
+    words = _words(rt, value)
     return words[-1] if words else ""
 
 
@@ -175,7 +185,7 @@ BUILTINS = (
     Builtin(
         "~",
         "string",
-        (Param("pattern", S, check=check_pattern), Param("text", S)),
+        (Param("pattern", S, prepare=pattern, prepare_steps=_pattern_steps), Param("text", S)),
         B,
         "True when the RE2 pattern matches (anywhere in) every text; look-arounds and backreferences "
         "are rejected; matching time is linear.",

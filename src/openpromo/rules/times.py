@@ -1,9 +1,10 @@
 """Time functions: ``now parseTime formatTime date year ... days daysBetween addDuration ...``.
 
 Times are tz-aware ``datetime``; string literals in time positions are parsed (RFC 3339) at
-compile time, strings read from paths at run time.  Calendar parts are taken in UTC and returned as
-numbers (the Go core returns strings; loose equality makes ``["=", ["month", t], "1"]`` work too).
-``weekday`` counts from Sunday = 0.
+compile time, strings read from paths at run time.  Durations (``"5D"``), unit names and the text
+of ``parseTime`` are prepared the same way: parsed once when literal.  Calendar parts are taken in
+UTC and returned as numbers (the Go core returns strings; loose equality makes
+``["=", ["month", t], "1"]`` work too).  ``weekday`` counts from Sunday = 0.
 """
 
 from __future__ import annotations
@@ -12,47 +13,57 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from .durations import UNIT_NAMES, add_amount, parse_duration, shift
+from .durations import UNIT_NAMES, Duration, add_amount, parse_duration, shift
 from .errors import Fault
 from .runtime import Runtime
 from .signatures import Builtin, Param
 from .types import Kind, TalangValue
 from .values import ARITHMETIC, as_number, as_text, as_time, format_time, parse_time
 
-__all__ = ["BUILTINS", "check_duration", "check_time_text", "check_unit"]
+__all__ = ["BUILTINS"]
 
 N, S, B, T = Kind.NUMBER, Kind.STRING, Kind.BOOLEAN, Kind.TIME
 _DAY_MICROS = Decimal(86_400_000_000)
 
 
-def check_time_text(value: TalangValue) -> str | None:
-    if isinstance(value, str) and parse_time(value) is None:
-        return f"invalid time {value!r}: expected RFC 3339"
-    return None
+def _time_text(value: TalangValue) -> datetime:
+    """Prepare the text of ``parseTime``."""
+    text = as_text(value)
+    parsed = parse_time(text)
+    if parsed is None:
+        raise Fault(f"invalid time {text[:40]!r}: expected RFC 3339")
+    return parsed
 
 
-def check_duration(value: TalangValue) -> str | None:
-    if isinstance(value, str) and parse_duration(value) is None:
-        return f"invalid duration {value!r}: expected e.g. 30s, 40m, 1h, 5D, 7W, 10M, 15Y, 2W_U, 30D_D"
-    return None
+def _amount(value: TalangValue) -> Duration | Decimal:
+    """Prepare the amount of ``addDuration``: a duration string (``"5D"``) or a number of units."""
+    if not isinstance(value, str):
+        return as_number(value)
+    duration = parse_duration(value)
+    if duration is None:
+        raise Fault(
+            f"invalid duration {value[:40]!r}: expected e.g. 30s, 40m, 1h, 5D, 7W, 10M, 15Y, 2W_U, 30D_D"
+        )
+    return duration
 
 
-def check_unit(value: TalangValue) -> str | None:
-    if isinstance(value, str) and value.lower().removesuffix("s") not in UNIT_NAMES:
-        return f"unknown time unit {value!r}: expected seconds, minutes, hours, days, weeks, months or years"
-    return None
-
-
-def _check_amount(value: TalangValue) -> str | None:
-    return check_duration(value) if isinstance(value, str) else None
+def _unit(value: TalangValue) -> str:
+    """Prepare the unit of ``addDuration``: its code in the duration grammar (``minutes`` -> ``m``)."""
+    text = as_text(value)
+    unit = UNIT_NAMES.get(text.lower().removesuffix("s"))
+    if unit is None:
+        raise Fault(
+            f"unknown time unit {text[:40]!r}: expected seconds, minutes, hours, days, weeks, months or years"
+        )
+    return unit
 
 
 def _now(rt: Runtime) -> TalangValue:
     return rt.ctx.now
 
 
-def _parse_time(_rt: Runtime, text: TalangValue) -> TalangValue:
-    return as_time(as_text(text))
+def _parse_time(_rt: Runtime, moment: datetime) -> TalangValue:
+    return moment
 
 
 def _format_time(_rt: Runtime, moment: TalangValue) -> TalangValue:
@@ -63,12 +74,9 @@ def _date(_rt: Runtime, moment: TalangValue) -> TalangValue:
     return as_time(moment).astimezone(UTC).date().isoformat()
 
 
-def _part(name: str) -> Callable[[Runtime, TalangValue], TalangValue]:
+def _part(read: Callable[[datetime], int]) -> Callable[[Runtime, TalangValue], TalangValue]:
     def impl(_rt: Runtime, moment: TalangValue) -> TalangValue:
-        utc = as_time(moment).astimezone(UTC)
-        if name == "weekday":
-            return Decimal(utc.isoweekday() % 7)
-        return Decimal(getattr(utc, name))
+        return Decimal(read(as_time(moment).astimezone(UTC)))
 
     return impl
 
@@ -88,16 +96,25 @@ def _days_between(_rt: Runtime, start: TalangValue, end: TalangValue) -> TalangV
 
 
 def _move(sign: int) -> Callable[..., TalangValue]:
-    def impl(_rt: Runtime, moment: TalangValue, amount: TalangValue, unit: TalangValue = None) -> TalangValue:
+    def impl(
+        _rt: Runtime, moment: TalangValue, amount: Duration | Decimal, unit: str | None = None
+    ) -> TalangValue:
         start = as_time(moment)
+        if isinstance(amount, Duration):
+            if unit is not None:
+                raise Fault(f"a duration like {_text(amount)!r} takes no unit")
+            return shift(start, amount, sign)
         if unit is None:
-            duration = parse_duration(as_text(amount))
-            if duration is None:
-                raise Fault(f"invalid duration {as_text(amount)!r}")
-            return shift(start, duration, sign)
-        return add_amount(start, sign * as_number(amount), as_text(unit))
+            raise Fault(
+                "a number of units needs a unit (seconds, minutes, hours, days, weeks, months, years)"
+            )
+        return add_amount(start, amount if sign > 0 else amount.copy_negate(), unit)
 
     return impl
+
+
+def _text(duration: Duration) -> str:
+    return f"{duration.amount}{duration.unit}" + (f"_{duration.rounding}" if duration.rounding else "")
 
 
 def _before(_rt: Runtime, a: TalangValue, b: TalangValue) -> TalangValue:
@@ -116,15 +133,15 @@ _T = Param("time", T)
 _T1 = "2024-03-10T15:04:05Z"
 
 
-def _part_fn(name: str, attr: str, summary: str, result: int) -> Builtin:
-    return Builtin(name, "time", (_T,), N, summary, [name, _T1], result, impl=_part(attr))
+def _part_fn(name: str, read: Callable[[datetime], int], summary: str, result: int) -> Builtin:
+    return Builtin(name, "time", (_T,), N, summary, [name, _T1], result, impl=_part(read))
 
 
 def _move_fn(name: str, sign: int, summary: str, example: list[object], result: str) -> Builtin:
     params = (
         _T,
-        Param("amount", N | S, check=_check_amount),
-        Param("unit", S, check=check_unit, optional=True),
+        Param("amount", N | S, prepare=_amount),
+        Param("unit", S, prepare=_unit, optional=True),
     )
     return Builtin(name, "time", params, T, summary, example, result, impl=_move(sign))
 
@@ -143,7 +160,7 @@ BUILTINS = (
     Builtin(
         "parseTime",
         "time",
-        (Param("text", S, check=check_time_text),),
+        (Param("text", S, prepare=_time_text),),
         T,
         "Parses an RFC 3339 time.",
         ["parseTime", "2024-03-10T16:04:05+01:00"],
@@ -161,12 +178,17 @@ BUILTINS = (
         impl=_format_time,
     ),
     Builtin("date", "time", (_T,), S, "The UTC date as YYYY-MM-DD.", ["date", _T1], "2024-03-10", impl=_date),
-    _part_fn("year", "year", "The UTC year.", 2024),
-    _part_fn("month", "month", "The UTC month (1-12).", 3),
-    _part_fn("monthDay", "day", "The UTC day of the month (1-31).", 10),
-    _part_fn("weekday", "weekday", "The UTC day of the week (0 = Sunday ... 6 = Saturday).", 0),
-    _part_fn("hour", "hour", "The UTC hour (0-23).", 15),
-    _part_fn("minute", "minute", "The UTC minute (0-59).", 4),
+    _part_fn("year", lambda t: t.year, "The UTC year.", 2024),
+    _part_fn("month", lambda t: t.month, "The UTC month (1-12).", 3),
+    _part_fn("monthDay", lambda t: t.day, "The UTC day of the month (1-31).", 10),
+    _part_fn(
+        "weekday",
+        lambda t: t.isoweekday() % 7,
+        "The UTC day of the week (0 = Sunday ... 6 = Saturday).",
+        0,
+    ),
+    _part_fn("hour", lambda t: t.hour, "The UTC hour (0-23).", 15),
+    _part_fn("minute", lambda t: t.minute, "The UTC minute (0-59).", 4),
     Builtin(
         "days",
         "time",

@@ -8,7 +8,7 @@ the caller's thread-local context and cannot grow without bound.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -19,6 +19,7 @@ __all__ = [
     "ARITHMETIC",
     "MAX_ITEMS",
     "MAX_TEXT",
+    "TEXT_PER_STEP",
     "as_int",
     "as_list",
     "as_map",
@@ -30,8 +31,10 @@ __all__ = [
     "format_time",
     "loose_equal",
     "parse_time",
+    "size",
     "to_text",
     "truthy",
+    "whole_number",
 ]
 
 ARITHMETIC = decimal.Context(
@@ -43,6 +46,8 @@ ARITHMETIC = decimal.Context(
 )
 MAX_TEXT = 100_000
 MAX_ITEMS = 100_000
+TEXT_PER_STEP = 1_000
+"""Building a string costs one step per this many characters, so memory stays bounded by the budget."""
 
 
 def _wrong(expected: str, value: object) -> Fault:
@@ -70,6 +75,16 @@ def as_int(value: object, what: str = "an integer") -> int:
     if abs(number) > 10**18:
         raise Fault(f"expected {what}, got a number out of range")
     return int(number)
+
+
+def whole_number(what: str) -> Callable[[TalangValue], int]:
+    """The ``prepare`` of a parameter that takes an id or count: a literal ``7.5`` is a compile
+    error, a computed one a runtime error."""
+
+    def prepare(value: TalangValue) -> int:
+        return as_int(value, what)
+
+    return prepare
 
 
 def as_text(value: object) -> str:
@@ -155,13 +170,18 @@ def truthy(value: object) -> bool:
 
 
 def loose_equal(left: object, right: object) -> bool:
-    """Equality across kinds: ``1 = "1"``, ``true = "true"``, a time equals its RFC 3339 text."""
+    """Equality across kinds: ``1 = "1"``, ``true = "true"``, a time equals its RFC 3339 text;
+    lists (Python lists or tuples alike) and maps are equal when their items are, loosely."""
     if left is right:
         return True
     left_kind, right_kind = kind_of(left), kind_of(right)
     if left_kind == right_kind:
         if isinstance(left, datetime) and isinstance(right, datetime):
             return as_time(left) == as_time(right)
+        if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+            return len(left) == len(right) and all(map(loose_equal, left, right))
+        if isinstance(left, Mapping) and isinstance(right, Mapping):
+            return left.keys() == right.keys() and all(loose_equal(left[k], right[k]) for k in left)
         return left == right
     if isinstance(right, str):
         left, right = right, left
@@ -178,6 +198,11 @@ def loose_equal(left: object, right: object) -> bool:
         parsed = parse_time(left)
         return parsed is not None and parsed == as_time(right)
     return False
+
+
+def size(value: object) -> int:
+    """The number of items of a list or map (0 for scalars): what comparing it costs."""
+    return len(value) if isinstance(value, list | tuple | Mapping) else 0
 
 
 def compare(left: object, right: object) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -235,3 +236,35 @@ def test_compile_ruleset_rejects_a_non_object() -> None:
     with pytest.raises(rules.TalangSyntaxError) as caught:
         rules.compile_ruleset([])  # type: ignore[arg-type]
     assert caught.value.message == "a ruleset must be a JSON object"
+
+
+def test_tuples_and_read_only_maps_from_the_engine_are_lists_and_maps() -> None:
+    # given roots built with tuples and a read-only mapping instead of lists and dicts
+    from types import MappingProxyType
+
+    ctx = _ctx(Profile={"Audiences": (Decimal(7), Decimal(9)), "Attributes": MappingProxyType({})})
+    # when they are compared, searched and tested for emptiness
+    equal = rules.compile(["=", [".", "Profile", "Audiences"], ["list", 7, "9"]]).evaluate(ctx)
+    found = rules.compile(["contains", 9, [".", "Profile", "Audiences"]]).evaluate(ctx)
+    empty = rules.compile(["isEmpty", [".", "Profile", "Attributes"]]).evaluate(ctx)
+    # then they behave exactly like lists and maps
+    assert (equal, found, empty) == (True, True, True)
+
+
+def test_results_do_not_depend_on_the_callers_decimal_context() -> None:
+    # given expressions whose arithmetic would round differently in a 3-digit context
+    exprs = [
+        ["round", Decimal("1234567890123456789012345678901235"), -1],
+        ["/", 1, 3],
+        ["sum", ["list", Decimal("0.1"), Decimal("1234.5678")]],
+        ["addDuration", "2024-01-01T00:00:00Z", Decimal("1.234567"), "seconds"],
+        ["daysBetween", "2024-01-01T00:00:00Z", "2024-01-01T00:00:01Z"],
+    ]
+    compiled = [rules.compile(e) for e in exprs]
+    expected = [c.evaluate(_ctx()) for c in compiled]
+    # when they are evaluated while the caller's thread uses a tiny, truncating context
+    with decimal.localcontext() as caller:
+        caller.prec, caller.rounding = 3, decimal.ROUND_DOWN
+        actual = [c.evaluate(_ctx()) for c in compiled]
+    # then the results are the same
+    assert actual == expected

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
-from openpromo.rules import ast, check, durations, parser, regex, values
+from openpromo.rules import ast, check, durations, parser, paths, regex, values
 from openpromo.rules.errors import Fault, TalangSyntaxError
 
 
@@ -69,7 +70,55 @@ def test_regex_matching_is_linear_on_pathological_input() -> None:
     pattern = regex.compile_pattern("(a*)*(a|b)*c$")
     matched, work = pattern.search("a" * 2000)
     assert matched is False
-    assert work < 2000 * len(pattern.program)
+    # each position visits every instruction at most twice: once to step, once in the closure
+    assert work <= 2 * 2001 * len(pattern.program)
+
+
+def test_regex_search_stops_at_its_work_limit() -> None:
+    # given a pattern that has to scan a long text to fail
+    pattern = regex.compile_pattern("(a|b)*c")
+    # when searched with a work limit, then it gives up within one position's work of the limit
+    matched, work = pattern.search("ab" * 100_000, limit=1_000)
+    assert matched is False
+    assert 1_000 < work <= 1_000 + 2 * len(pattern.program)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("\\x41", "A", True),
+        ("\\x{1F600}", "\U0001f600", True),
+        ("^[\\x00-\\x7f]+$", "abc\u00e9", False),
+        ("[\\]a]", "]", True),
+        ("(?i)\u0130", "\u0130", True),
+        ("(?i)[\u0100-\u017f]", "\u0101", True),
+        ("(a*)*", "", True),
+        ("a*?b", "aab", True),
+        ("a{,2}", "a{,2}", True),
+        ("^{x}$", "{x}", True),
+        ("\\B", "", True),
+    ],
+)
+def test_regex_matches_like_re2(pattern: str, text: str, expected: bool) -> None:
+    assert regex.compile_pattern(pattern).search(text)[0] is expected
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ("a**", "invalid nested repetition operator"),
+        ("a{2}{3}", "invalid nested repetition operator"),
+        ("{2}a", "missing argument to repetition operator"),
+        ("a|{1,3}", "missing argument to repetition operator"),
+        ("(" * 51 + ")" * 51, "groups are nested deeper than 50 levels"),
+        ("a" * 10_001, "pattern is longer than 10000 characters"),
+        ("\\x{110000}", "invalid hexadecimal escape"),
+        ("\\x4", "invalid hexadecimal escape"),
+    ],
+)
+def test_regex_limits(bad: str, reason: str) -> None:
+    with pytest.raises(regex.PatternError, match=re.escape(reason)):
+        regex.compile_pattern(bad)
 
 
 @pytest.mark.parametrize(
@@ -86,3 +135,52 @@ def test_loose_equality_and_truthiness() -> None:
     assert values.truthy(Decimal("0.1")) and not values.truthy(Decimal(0))
     with pytest.raises(Fault):
         values.compare(Decimal(1), "soon")
+
+
+@pytest.mark.parametrize(
+    "key", [Decimal("NaN"), Decimal("Infinity"), Decimal("1E+900000"), Decimal("0.5"), True]
+)
+def test_path_keys_that_are_no_whole_number_are_missing(key: Decimal) -> None:
+    # given a list and a map from the engine, when read with a key that is no usable index
+    # then the key is simply missing (no ValueError, no giant integer)
+    assert paths.read_key([1, 2], key) == (False, None)
+    assert paths.read_key({"1": 1}, key) == (False, None)
+
+
+def test_literal_arguments_are_prepared_at_compile_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given expressions whose literal durations, units, patterns, options and times need parsing
+    from openpromo import rules
+    from openpromo.rules import options, text, times
+
+    compiled = rules.compile(
+        [
+            "list",
+            ["addDuration", ["now"], "5D"],
+            ["addDuration", ["now"], 3, "minutes"],
+            ["~", "^[A-Z]+[0-9]+$", "SAVE10"],
+            ["parseTime", "2024-03-10T16:04:05+01:00"],
+        ]
+    )
+    effects = rules.compile(["addLoyaltyPoints", 1, 10, {"pending": "14D", "validity": "1Y_U"}])
+
+    # when every parser is broken after compilation
+    def broken(*_args: object) -> None:
+        raise AssertionError("parsed on the hot path")
+
+    for module, name in [
+        (times, "parse_duration"),
+        (times, "parse_time"),
+        (times, "UNIT_NAMES"),
+        (text, "_compiled_pattern"),
+        (options, "read_options"),
+    ]:
+        monkeypatch.setattr(module, name, broken)
+    ctx = rules.EvaluationContext(roots={}, now=datetime(2024, 3, 10, 12, tzinfo=UTC))
+    # then evaluation still works: nothing was parsed again
+    value = compiled.evaluate(ctx)
+    assert isinstance(value, list)
+    assert value[0] == datetime(2024, 3, 15, 12, tzinfo=UTC)
+    assert value[2] is True
+    (request,) = effects.evaluate_with_effects(ctx)[1]
+    assert isinstance(request, rules.AddLoyaltyPoints)
+    assert (request.pending, request.validity) == ("14D", "1Y_U")
