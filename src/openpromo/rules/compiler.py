@@ -20,7 +20,7 @@ from typing import TypeVar
 from .ast import Apply, Block, Checked, Const, ReadRoot, ReadSlot, Segment
 from .errors import BudgetExceeded, Fault, Path, TalangRuntimeError
 from .paths import read_key, render_path
-from .runtime import Runtime
+from .runtime import Deferred, Runtime
 from .signatures import Arg, CompiledBlock, Eval, Param, Prepare, PreparedArg, Thunk, charge
 from .types import TalangValue
 
@@ -233,7 +233,10 @@ def _start(rt: Runtime, slot: int, head: str, path: Path) -> TalangValue:
     if rt.steps < 0:
         raise _exhausted(rt, path, ".")
     if slot >= 0:
-        return rt.frame[slot]
+        value = rt.frame[slot]
+        if type(value) is Deferred:
+            return value.force(rt)
+        return value  # type: ignore[return-value]
     roots = rt.ctx.roots
     if head not in roots:
         raise TalangRuntimeError(f"path {head} does not exist", path, ".")

@@ -10,7 +10,7 @@ never escapes ``evaluate``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .ast import Apply, Checked
@@ -19,7 +19,7 @@ from .compiler import compile_node
 from .effects import EffectRequest
 from .errors import Path, TalangRuntimeError, TalangSyntaxError, TalangTypeError
 from .parser import parse
-from .runtime import EvaluationContext, Runtime
+from .runtime import Deferred, EvaluationContext, Runtime
 from .signatures import Eval
 from .types import Kind, TalangValue, kind_name, kind_of
 from .values import truthy
@@ -88,13 +88,23 @@ class CompiledExpression:
 
 @dataclass(frozen=True, slots=True)
 class _Binding:
+    """A named value, evaluated when it is first read (Talon.One evaluates cart item filters lazily too):
+    a rule whose first condition is false never runs the bindings its later conditions read."""
+
     name: str
     slot: int
     run: Eval
     kind: Kind | None
     path: Path
+    deferred: Deferred = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "deferred", Deferred(self.force))
 
     def bind(self, rt: Runtime) -> None:
+        rt.frame[self.slot] = self.deferred
+
+    def force(self, rt: Runtime) -> TalangValue:
         value = self.run(rt)
         if self.kind is not None and not kind_of(value) & self.kind:
             message = (
@@ -102,6 +112,7 @@ class _Binding:
             )
             raise TalangRuntimeError(message, self.path)
         rt.frame[self.slot] = value
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +141,8 @@ class _Rule:
                 effect(rt)
                 index += 1
         except TalangRuntimeError as error:
+            if "bindings" in error.path[:3]:
+                failed = "binding"  # raised where a condition or an effect first read the binding
             return RuleOutcome(
                 self.index,
                 self.title,
@@ -165,13 +178,8 @@ class CompiledRuleset:
 
     def _evaluate(self, rules: tuple[_Rule, ...], ctx: EvaluationContext) -> RulesetResult:
         rt = Runtime(ctx, self._frame_size)
-        try:
-            for binding in self._bindings:
-                binding.bind(rt)
-        except TalangRuntimeError as error:
-            return RulesetResult(
-                [RuleOutcome(r.index, r.title, False, error=error, failed_part="binding") for r in rules]
-            )
+        for binding in self._bindings:
+            binding.bind(rt)
         return RulesetResult([rule.evaluate(rt) for rule in rules])
 
 

@@ -7,14 +7,14 @@ and the effects emitted so far.  Compiled closures take a ``Runtime`` and nothin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from .effects import EffectRequest
 from .types import TalangValue
 
-__all__ = ["DEFAULT_STEP_BUDGET", "EvaluationContext", "Runtime"]
+__all__ = ["DEFAULT_STEP_BUDGET", "Deferred", "EvaluationContext", "Runtime"]
 
 DEFAULT_STEP_BUDGET = 100_000
 
@@ -37,6 +37,16 @@ class EvaluationContext:
     step_budget: int = DEFAULT_STEP_BUDGET
 
 
+class Deferred:
+    """A binding's slot before the binding is first read: reading it evaluates the binding (and keeps
+    the value in the slot). A binding that is never read never runs, and cannot fail."""
+
+    __slots__ = ("force",)
+
+    def __init__(self, force: Callable[[Runtime], TalangValue]) -> None:
+        self.force = force
+
+
 class Runtime:
     """Mutable state of one evaluation; never shared between threads or evaluations."""
 
@@ -44,7 +54,7 @@ class Runtime:
 
     def __init__(self, ctx: EvaluationContext, frame_size: int) -> None:
         self.ctx = ctx
-        self.frame: list[TalangValue] = [None] * frame_size
+        self.frame: list[TalangValue | Deferred] = [None] * frame_size
         self.budget = ctx.step_budget
         self.steps = ctx.step_budget
         self.effects: list[EffectRequest] = []

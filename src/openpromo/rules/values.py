@@ -174,6 +174,9 @@ def loose_equal(left: object, right: object) -> bool:
     lists (Python lists or tuples alike) and maps are equal when their items are, loosely."""
     if left is right:
         return True
+    same = type(left)
+    if same is type(right) and (same is str or same is Decimal):
+        return left == right  # the common case: two strings or two numbers
     left_kind, right_kind = kind_of(left), kind_of(right)
     if left_kind == right_kind:
         if isinstance(left, datetime) and isinstance(right, datetime):
