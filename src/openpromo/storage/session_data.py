@@ -8,7 +8,7 @@ the rows they share (SQLite has one writer at a time anyway).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -35,6 +35,23 @@ from openpromo.storage.schema.core import (
 from openpromo.storage.schema.core import (
     campaign_evaluation_groups as groups,
 )
+
+_built: dict[tuple[Any, ...], Any] = {}
+
+
+def _statement(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """The hot path's statements are built once (per dialect and shape) and run with bound values."""
+    found = _built.get(key)
+    if found is None:
+        found = _built[key] = build()
+    return found
+
+
+def _insert(postgres: bool) -> Any:
+    return postgresql.insert if postgres else sqlite.insert
+
+
+_BIG = sa.BigInteger()
 
 
 class SqlSessionData:
@@ -66,22 +83,27 @@ class SqlSessionData:
         known = self.conn.info.get(CONFIG_VERSION)
         if known is not None:
             return int(known)
-        return int(self.conn.execute(sa.select(config_state.c.version)).scalar_one())
+        statement = _statement(("version",), lambda: sa.select(config_state.c.version))
+        return int(self.conn.execute(statement).scalar_one())
 
     def profile(self, account_id: int, integration_id: str, application_id: int) -> tuple[Row | None, bool]:
-        has_sessions = (
-            sa.select(customer_sessions.c.id)
-            .where(
-                customer_sessions.c.application_id == application_id,
-                customer_sessions.c.profile_integration_id == integration_id,
+        def build() -> Any:
+            has_sessions = (
+                sa.select(customer_sessions.c.id)
+                .where(
+                    customer_sessions.c.application_id == sa.bindparam("app"),
+                    customer_sessions.c.profile_integration_id == sa.bindparam("profile"),
+                )
+                .exists()
+                .label("has_sessions")
             )
-            .exists()
-            .label("has_sessions")
-        )
-        query = sa.select(customer_profiles, has_sessions).where(
-            customer_profiles.c.account_id == account_id, customer_profiles.c.integration_id == integration_id
-        )
-        found = self.conn.execute(query).first()
+            return sa.select(customer_profiles, has_sessions).where(
+                customer_profiles.c.account_id == sa.bindparam("account"),
+                customer_profiles.c.integration_id == sa.bindparam("profile"),
+            )
+
+        params = {"app": application_id, "profile": integration_id, "account": account_id}
+        found = self.conn.execute(_statement(("profile",), build), params).first()
         if found is None:
             return None, False
         row = dict(found._mapping)
@@ -94,32 +116,45 @@ class SqlSessionData:
     def coupons(self, application_id: int, lookup_values: Sequence[str], *, lock: bool) -> list[Row]:
         if not lookup_values:
             return []
-        query = sa.select(coupons).where(
-            coupons.c.application_id == application_id, coupons.c.lookup_value.in_(list(lookup_values))
-        )
-        if lock and self._postgres:
-            query = query.order_by(coupons.c.id).with_for_update()
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        locking = lock and self._postgres
+
+        def build() -> Any:
+            query = sa.select(coupons).where(
+                coupons.c.application_id == sa.bindparam("app"),
+                coupons.c.lookup_value.in_(sa.bindparam("values", expanding=True)),
+            )
+            return query.order_by(coupons.c.id).with_for_update() if locking else query
+
+        params = {"app": application_id, "values": list(lookup_values)}
+        return [dict(r._mapping) for r in self.conn.execute(_statement(("coupons", locking), build), params)]
 
     def counters(self, keys: Sequence[CounterKey], *, lock: bool) -> dict[CounterKey, Any]:
         if not keys:
             return {}
         wanted = set(keys)
-        query = sa.select(
-            limit_counters.c.campaign_id,
-            limit_counters.c.action,
-            limit_counters.c.entity_key,
-            limit_counters.c.period_key,
-            limit_counters.c.consumed,
-        ).where(
-            limit_counters.c.campaign_id.in_({k[0] for k in wanted}),
-            limit_counters.c.entity_key.in_({k[2] for k in wanted}),
-            limit_counters.c.period_key.in_({k[3] for k in wanted}),
-        )
-        if lock and self._postgres:
-            query = query.order_by(limit_counters.c.id).with_for_update()
+        locking = lock and self._postgres
+
+        def build() -> Any:
+            query = sa.select(
+                limit_counters.c.campaign_id,
+                limit_counters.c.action,
+                limit_counters.c.entity_key,
+                limit_counters.c.period_key,
+                limit_counters.c.consumed,
+            ).where(
+                limit_counters.c.campaign_id.in_(sa.bindparam("campaigns", expanding=True)),
+                limit_counters.c.entity_key.in_(sa.bindparam("entities", expanding=True)),
+                limit_counters.c.period_key.in_(sa.bindparam("periods", expanding=True)),
+            )
+            return query.order_by(limit_counters.c.id).with_for_update() if locking else query
+
+        params = {
+            "campaigns": sorted({k[0] for k in wanted}),
+            "entities": sorted({k[2] for k in wanted}),
+            "periods": sorted({k[3] for k in wanted}),
+        }
         found: dict[CounterKey, Any] = {}
-        for row in self.conn.execute(query):
+        for row in self.conn.execute(_statement(("counters", locking), build), params):
             key = (row.campaign_id, row.action, row.entity_key, row.period_key)
             if key in wanted:
                 found[key] = row.consumed
@@ -128,7 +163,10 @@ class SqlSessionData:
     def ensure_counters(self, application_id: int, keys: Sequence[CounterKey], now: datetime) -> None:
         if not keys:
             return
-        insert = (postgresql.insert if self._postgres else sqlite.insert)(limit_counters)
+        statement = _statement(
+            ("ensure", self._postgres),
+            lambda: _insert(self._postgres)(limit_counters).on_conflict_do_nothing(),
+        )
         rows = [
             {
                 "application_id": application_id,
@@ -141,34 +179,36 @@ class SqlSessionData:
             }
             for k in keys
         ]
-        self.conn.execute(insert.values(rows).on_conflict_do_nothing())
+        self.conn.execute(statement, rows)
 
     def consume(self, application_id: int, key: CounterKey, amount: Any, limit: Any, now: datetime) -> bool:
         campaign_id, action, entity_key, period_key = key
-        insert = (postgresql.insert if self._postgres else sqlite.insert)(limit_counters)
         scaled_limit = int(Decimal(limit) * AMOUNT_SCALE)
         scaled_amount = int(Decimal(amount) * AMOUNT_SCALE)
         if scaled_amount > scaled_limit:
             return False
-        statement = insert.values(
-            application_id=application_id,
-            campaign_id=campaign_id,
-            action=action,
-            entity_key=entity_key,
-            period_key=period_key,
-            consumed=amount,
-            updated=now,
-        )
-        upsert = statement.on_conflict_do_update(
-            index_elements=["campaign_id", "action", "entity_key", "period_key"],
-            set_={
-                "consumed": limit_counters.c.consumed + scaled_amount_literal(scaled_amount),
-                "updated": now,
-            },
-            where=(limit_counters.c.consumed + scaled_amount_literal(scaled_amount))
-            <= scaled_amount_literal(scaled_limit),
-        ).returning(limit_counters.c.id)
-        return self.conn.execute(upsert).first() is not None
+
+        def build() -> Any:
+            insert = _insert(self._postgres)(limit_counters)
+            added = limit_counters.c.consumed + sa.bindparam("scaled", type_=_BIG)
+            return insert.on_conflict_do_update(
+                index_elements=["campaign_id", "action", "entity_key", "period_key"],
+                set_={"consumed": added, "updated": insert.excluded.updated},
+                where=added <= sa.bindparam("scaled_limit", type_=_BIG),
+            ).returning(limit_counters.c.id)
+
+        params = {
+            "application_id": application_id,
+            "campaign_id": campaign_id,
+            "action": action,
+            "entity_key": entity_key,
+            "period_key": period_key,
+            "consumed": amount,
+            "updated": now,
+            "scaled": scaled_amount,
+            "scaled_limit": scaled_limit,
+        }
+        return self.conn.execute(_statement(("consume", self._postgres), build), params).first() is not None
 
     def release(self, key: CounterKey, amount: Any, now: datetime) -> None:
         campaign_id, action, entity_key, period_key = key
@@ -293,17 +333,26 @@ class SqlSessionData:
         return [dict(r._mapping) for r in self.conn.execute(query)]
 
     def add_profile_totals(self, profile_id: int, sessions: int, sales: Any, now: datetime) -> None:
-        scaled = scaled_amount_literal(int(Decimal(sales) * AMOUNT_SCALE))
-        self.conn.execute(
-            customer_profiles.update()
-            .where(customer_profiles.c.id == profile_id)
-            .values(
-                closed_sessions=customer_profiles.c.closed_sessions + sessions,
-                total_sales=customer_profiles.c.total_sales + scaled,
-                last_activity=now,
-                modified=now,
+        def build() -> Any:
+            return (
+                customer_profiles.update()
+                .where(customer_profiles.c.id == sa.bindparam("profile"))
+                .values(
+                    closed_sessions=customer_profiles.c.closed_sessions
+                    + sa.bindparam("sessions", type_=_BIG),
+                    total_sales=customer_profiles.c.total_sales + sa.bindparam("scaled", type_=_BIG),
+                    last_activity=sa.bindparam("now", type_=customer_profiles.c.last_activity.type),
+                    modified=sa.bindparam("now", type_=customer_profiles.c.modified.type),
+                )
             )
-        )
+
+        params = {
+            "profile": profile_id,
+            "sessions": sessions,
+            "scaled": int(Decimal(sales) * AMOUNT_SCALE),
+            "now": now,
+        }
+        self.conn.execute(_statement(("profile-totals",), build), params)
 
 
 _ANALYTICS = tuple(
