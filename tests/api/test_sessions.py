@@ -358,6 +358,36 @@ def test_bad_input_names_the_field(integration: httpx.Client, session: dict[str,
     assert_error(response, 400, pointer=pointer)
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"{", b"[1, 2]", b'{"customerSession": 3}', b'{"customerSession": {"attributes": ' + b"[" * 10_000],
+    ids=["empty", "truncated", "array", "wrong type", "nested 10,000 deep"],
+)
+def test_bodies_that_are_not_a_session_are_400(integration: httpx.Client, body: bytes) -> None:
+    response = integration.put(
+        f"/v2/customer_sessions/{random_id('bad')}",
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
+    assert_error(response, 400)
+
+
+def test_a_coupon_checked_through_a_binding_is_accepted(
+    server: Server, app: AppContext, integration: httpx.Client
+) -> None:
+    rule = {
+        "title": "via binding",
+        "condition": ["and", [".", "valid"]],
+        "bindings": [{"name": "valid", "expression": ["couponValid"]}],
+        "effects": [["setDiscount", "bound", 2]],
+    }
+    campaign_id = campaign(server, app, [rule])
+    code = random_id("BOUND")
+    coupon(server, app, campaign_id, code)
+    found = effects(put(integration, random_id("s"), couponCodes=[code], cartItems=CART))
+    assert [e["effectType"] for e in found] == ["acceptCoupon", "setDiscount"]
+
+
 def test_defined_attributes_and_costs_are_checked(
     server: Server, app: AppContext, integration: httpx.Client
 ) -> None:

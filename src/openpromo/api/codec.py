@@ -59,6 +59,10 @@ def decode(body: bytes, model: type[T]) -> T:
         raise validation_error(exc) from None
     except msgspec.DecodeError as exc:
         raise InvalidInput(str(exc), pointer="/", title="Invalid JSON") from None
+    except RecursionError:
+        raise InvalidInput(
+            "the JSON document is nested too deeply", pointer="/", title="Invalid JSON"
+        ) from None
 
 
 def convert(value: Any, model: type[T], *, pointer: str = "") -> T:

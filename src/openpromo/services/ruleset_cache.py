@@ -50,13 +50,48 @@ def calls(expression: Any) -> set[str]:
     return found
 
 
+def _condition_calls(condition: Any, bindings: dict[str, Any]) -> set[str]:
+    """The functions a condition calls, also through the bindings it reads (e.g. ``couponValid``)."""
+    found: set[str] = set()
+    pending: list[Any] = [condition]
+    seen: set[str] = set()
+    while pending:
+        expression = pending.pop()
+        found |= calls(expression)
+        for name in _reads(expression) - seen:
+            seen.add(name)
+            if name in bindings:
+                pending.append(bindings[name])
+    return found
+
+
+def _reads(expression: Any) -> set[str]:
+    """Names read with ``[".", name]``."""
+    names: set[str] = set()
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            if len(node) == 2 and node[0] == "." and isinstance(node[1], str):
+                names.add(node[1])
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+    return names
+
+
+def _named(raw: Any) -> dict[str, Any]:
+    return {b["name"]: b.get("expression") for b in raw or [] if isinstance(b, dict) and "name" in b}
+
+
 def compile_campaign(row: Row) -> CompiledCampaign:
     """Compile a stored ruleset row; raises ``rules.TalangError`` when it does not compile."""
     document = {"rules": row["rules"], "bindings": row["bindings"] or [], "strikethroughRules": []}
     compiled = rules.compile_ruleset(document)
+    outer = _named(row["bindings"])
     infos = []
     for rule in row["rules"]:
-        names = calls(rule.get("condition"))
+        names = _condition_calls(rule.get("condition"), {**outer, **_named(rule.get("bindings"))})
         infos.append(
             RuleInfo(str(rule.get("title", "")), bool(names & _COUPON_CHECKS), bool(names & _REFERRAL_CHECKS))
         )
