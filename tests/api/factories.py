@@ -81,13 +81,20 @@ def coupon(server: Server, app: AppContext, campaign_id: int, value: str, **fiel
     return coupon_id
 
 
-def group(server: Server, app: AppContext, mode: str, position: int = 1, scope: str = "session") -> int:
+def group(
+    server: Server,
+    app: AppContext,
+    mode: str,
+    position: int = 1,
+    scope: str = "session",
+    parent: int | None = None,
+) -> int:
     with server.management() as mgmt:
         created = mgmt.post(
             f"/v1/applications/{app.id}/campaign_evaluation_groups",
             json={
                 "name": f"{mode} group",
-                "parentId": app.body["defaultEvaluationGroupId"],
+                "parentId": parent or app.body["defaultEvaluationGroupId"],
                 "evaluationMode": mode,
                 "evaluationScope": scope,
                 "locked": False,

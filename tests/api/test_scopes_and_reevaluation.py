@@ -1,5 +1,5 @@
-"""Evaluation groups that choose per cart unit (scope ``cartItem``), and returns that re-evaluate
-``reevaluateOnReturn`` campaigns (``runRuleEngine=true``)."""
+"""Evaluation groups that choose per cart unit (scope ``cartItem``) or among nested groups, and
+returns that re-evaluate ``reevaluateOnReturn`` campaigns (``runRuleEngine=true``)."""
 
 from __future__ import annotations
 
@@ -59,6 +59,23 @@ def test_a_cart_item_scope_group_picks_a_campaign_per_unit(server: Server, mgmt:
     campaign(server, session_app, [per_item("B-socks", "socks", 3)], group_id=session_group)
     names = {e["props"]["name"] for e in put(session_client, random_id("s"), cartItems=cart)["effects"]}
     assert names == {"B-socks"}
+
+
+def test_a_group_chooses_among_nested_groups_as_whole_members(server: Server, mgmt: httpx.Client) -> None:
+    cart = [{"sku": "book", "quantity": 1, "price": 50}]
+    for mode, winners in (("listOrder", {"two", "three"}), ("highestDiscount", {"ten"})):
+        # given a parent group with two nested stackable groups: 2 + 3 in the first, 10 in the second
+        app = create_application(mgmt)
+        client = server.client(f"ApiKey-v1 {app.key}")
+        parent = factories.group(server, app, mode)
+        first = factories.group(server, app, "stackable", parent=parent)
+        second = factories.group(server, app, "stackable", parent=parent)
+        for group_id, name, value in ((first, "two", 2), (first, "three", 3), (second, "ten", 10)):
+            rule = {"title": name, "condition": ["and", True], "effects": [["setDiscount", name, value]]}
+            campaign(server, app, [rule], group_id=group_id)
+        # when a session is evaluated, the parent's mode picks one nested group whole
+        names = {e["props"]["name"] for e in put(client, random_id("s"), cartItems=cart)["effects"]}
+        assert names == winners, mode
 
 
 def _threshold_campaign(server: Server, app: AppContext, mgmt: httpx.Client, *, reevaluate: bool) -> int:

@@ -143,6 +143,8 @@ class EvaluationGroup:
     position: int
     scope: str = "session"
     """``session``: the mode picks whole campaigns; ``cartItem``: it picks a campaign per cart unit."""
+    parent_id: int | None = None
+    """The group this one is nested in (None: a root, the application's base group)."""
 
 
 @dataclass(frozen=True, slots=True)

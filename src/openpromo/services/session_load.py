@@ -147,6 +147,7 @@ class Loaded:
             loyalty_card_valid=self.loyalty.card_valid,
             accepted_coupons=accepted[0],
             accepted_referrals=accepted[1],
+            groups=snapshot.groups,
         )
         started = time.perf_counter()
         try:

@@ -51,6 +51,7 @@ class Snapshot:
     whatever its state and schedule: the engine decides which run."""
     campaign_rows: Mapping[int, Row]
     index: CampaignIndex
+    groups: Mapping[int, model.EvaluationGroup] = field(default_factory=dict)
     programs: Mapping[int, Program] = field(default_factory=dict)
     """Every loyalty program of the account, for effects that name one."""
     loyalty_programs: tuple[ProgramInfo, ...] = ()
@@ -143,6 +144,16 @@ def build_snapshot(
         campaigns=tuple(campaigns),
         campaign_rows={row["id"]: row for row in rows},
         index=CampaignIndex(campaigns, gates),
+        groups={
+            row["id"]: model.EvaluationGroup(
+                row["id"],
+                row["mode"],
+                row["position"],
+                row["evaluation_scope"] or "session",
+                row["parent_id"],
+            )
+            for row in records.find("campaign_evaluation_groups", {"application_id": application_id}).rows
+        },
         programs=_programs(uow, account_id),
         loyalty_programs=tuple(load_programs(uow, account_id, application_id)),
         pools={
