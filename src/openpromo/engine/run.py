@@ -142,6 +142,13 @@ class CampaignRun:
                     )
                 )
                 self.coupon = None  # rejected once; later rules run without it
+            if accept_referral:
+                self.effects.append(
+                    self._reject_referral(
+                        "EffectCouldNotBeApplied", exc.details, None, effect_index=exc.effect_index
+                    )
+                )
+                self.referral = None
             return
         if accept_coupon and self.coupon is not None:
             self.coupon_accepted = True
@@ -195,11 +202,15 @@ class CampaignRun:
             props["effectIndex"] = effect_index
         return Effect(self.origin(0, self._first_title()), "rejectCoupon", props, condition_index=condition)
 
-    def _reject_referral(self, reason: str, details: str, condition: int | None) -> Effect:
+    def _reject_referral(
+        self, reason: str, details: str, condition: int | None, *, effect_index: int | None = None
+    ) -> Effect:
         assert self.referral is not None
         props: dict[str, Any] = {"value": self.referral.code, "rejectionReason": reason, "details": details}
         if condition is not None:
             props["conditionIndex"] = condition
+        if effect_index is not None:
+            props["effectIndex"] = effect_index
         return Effect(self.origin(0, self._first_title()), "rejectReferral", props, condition_index=condition)
 
     def _first_title(self) -> str:
