@@ -106,3 +106,42 @@ def test_a_parallel_write_to_one_session_gets_409(busy_server: Server) -> None:
     with ThreadPoolExecutor(10) as pool:
         codes = list(pool.map(update, range(10)))
     assert set(codes) <= {200, 409} and 200 in codes and 409 in codes, codes
+
+
+def test_a_campaign_change_is_seen_by_the_next_request_on_every_worker(busy_server: Server) -> None:
+    # given a running campaign, answered by every worker (and so cached by each)
+    with busy_server.management() as mgmt:
+        app = create_application(mgmt)
+        campaign_id = campaign(busy_server, app, [discount_rule("first", ["and", True], 1, name="first")])
+
+        def names() -> set[str]:
+            with ThreadPoolExecutor(8) as pool:
+                responses = list(
+                    pool.map(
+                        lambda _: busy_server.client(f"ApiKey-v1 {app.key}").put(
+                            f"/v2/customer_sessions/{random_id('w')}",
+                            json={"customerSession": {"cartItems": CART}},
+                        ),
+                        range(16),
+                    )
+                )
+            assert all(r.status_code == 200 for r in responses)
+            return {e["props"]["name"] for r in responses for e in r.json()["effects"]}
+
+        assert names() == {"first"}
+        # when a new ruleset is activated
+        rules = [discount_rule("second", ["and", True], 2, name="second")]
+        created = mgmt.post(
+            f"/v1/applications/{app.id}/campaigns/{campaign_id}/rulesets",
+            json={"rules": rules, "bindings": [], "activate": True},
+        )
+        assert created.status_code == 201, created.text
+        # then every following request, on any worker, evaluates it
+        assert names() == {"second"}
+        # and disabling the campaign stops it everywhere
+        disabled = mgmt.put(
+            f"/v1/applications/{app.id}/campaigns/{campaign_id}",
+            json={"name": "campaign", "state": "disabled", "tags": [], "features": ["coupons"], "limits": []},
+        )
+        assert disabled.status_code == 200, disabled.text
+        assert names() == set()
