@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -82,18 +83,24 @@ def _serve(settings: Settings) -> int:
 
         seed_demo(settings)
     os.environ["OPENPROMO_DATABASE_URL"] = settings.database_url
+    metrics_dir = None
     if settings.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="openpromo-metrics-")
+        metrics_dir = tempfile.mkdtemp(prefix="openpromo-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     print(f"OpenPromo listening on http://{settings.host}:{settings.port}", flush=True)
-    uvicorn.run(
-        "openpromo.bootstrap:app_from_env",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        log_level="warning",
-        access_log=False,
-    )
+    try:
+        uvicorn.run(
+            "openpromo.bootstrap:app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level="warning",
+            access_log=False,
+        )
+    finally:
+        if metrics_dir is not None:  # the workers' metric files die with the server
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
 
 
