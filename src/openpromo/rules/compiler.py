@@ -106,7 +106,42 @@ def _apply(node: Apply) -> Eval:
     # an eager call evaluates all its arguments: its literals are charged with the call itself
     values = tuple(_eager_argument(a, builtin.param_at(i), path, op) for i, a in enumerate(node.args))
     cost = 1 + sum(1 for a in node.args if isinstance(a, Const))
+    literal = _text_literal(node)
+    if literal is not None:
+        text = node.args[literal]
+        assert isinstance(text, Const) and isinstance(text.value, str)
+        return _equals_text(builtin.impl, values[1 - literal], text.value, literal, cost, path, op)
     return _eager(builtin.impl, values, cost, path, op)
+
+
+def _text_literal(node: Apply) -> int | None:
+    """For ``["=", x, "text"]`` (either order), the index of the literal string; else None."""
+    if node.builtin.name != "=" or len(node.args) != 2:
+        return None
+    for index, arg in enumerate(node.args):
+        other = node.args[1 - index]
+        if isinstance(arg, Const) and isinstance(arg.value, str) and not isinstance(other, Const):
+            return index
+    return None
+
+
+def _equals_text(impl: Impl, read: Thunk, text: str, literal: int, cost: int, path: Path, op: str) -> Eval:
+    """``=`` with a literal string, the cart item filters' comparison: a string compares directly; any
+    other value takes the general loose equality (same result, same step cost)."""
+
+    def run(rt: Runtime) -> TalangValue:
+        rt.steps -= cost
+        if rt.steps < 0:
+            raise _exhausted(rt, path, op)
+        value = read(rt)
+        if type(value) is str:
+            return value == text
+        try:
+            return impl(rt, value, text) if literal == 1 else impl(rt, text, value)
+        except Fault as fault:
+            raise _fault(fault, path, op) from None
+
+    return run
 
 
 def _eager_argument(arg: Checked, param: Param, path: Path, op: str) -> Thunk:
