@@ -123,13 +123,23 @@ class Database:
     def _instrument(self) -> None:
         """Time every statement into ``openpromo_database_seconds`` (by statement kind)."""
 
-        def before(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
-            conn.info.setdefault("query_start", []).append(time.perf_counter())
+        observers: dict[str, Any] = {}
 
-        def after(conn: Connection, _cursor: Any, statement: str, *_: Any) -> None:
-            started = conn.info["query_start"].pop()
-            kind = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "OTHER"
-            DATABASE_SECONDS.labels(kind).observe(time.perf_counter() - started)
+        def before(
+            _conn: Connection, _cursor: Any, _statement: str, _params: Any, context: Any, *_: Any
+        ) -> None:
+            context.openpromo_started = time.perf_counter()
+
+        def after(
+            _conn: Connection, _cursor: Any, statement: str, _params: Any, context: Any, *_: Any
+        ) -> None:
+            elapsed = time.perf_counter() - context.openpromo_started
+            head = statement[:8]
+            observe = observers.get(head)
+            if observe is None:
+                kind = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "OTHER"
+                observe = observers[head] = DATABASE_SECONDS.labels(kind).observe
+            observe(elapsed)
 
         sa.event.listen(self.engine, "before_cursor_execute", before)
         sa.event.listen(self.engine, "after_cursor_execute", after)
