@@ -80,6 +80,24 @@ class SessionData(Protocol):
     def profile(self, account_id: int, integration_id: str, application_id: int) -> tuple[Row | None, bool]:
         """The customer profile, and whether it has sessions in the application (for ``firstSession``)."""
 
+    def session_and_profile(
+        self, application_id: int, integration_id: str, account_id: int, profile: str | None
+    ) -> tuple[Row | None, Row | None, bool]:
+        """The stored session, the profile (``profile``, else the session's) and whether that profile
+        has sessions in the application, in one round trip."""
+
+    def finish(
+        self,
+        session: tuple[int | None, Mapping[str, Any]] | None,
+        profile: tuple[int, int, Any] | None,
+        event: Mapping[str, Any],
+        now: datetime,
+    ) -> tuple[int | None, int]:
+        """A session request's last writes (one round trip where the database allows): the session
+        (``(None, columns)`` inserts, ``(id, columns)`` updates, no columns writes nothing), the
+        profile's totals and activity ``(id, sessions, sales)``, and the event. The session's and the
+        event's ids."""
+
     def ruleset(self, ruleset_id: int) -> Row | None: ...
 
     def coupons(self, application_id: int, lookup_values: Sequence[str], *, lock: bool) -> list[Row]:

@@ -195,7 +195,14 @@ def _rollback_of(effect: dict[str, Any]) -> dict[str, Any] | None:
 def record_event(
     uow: UnitOfWork, app_id: int, kind: str, session: Row, effects: list[dict[str, Any]], now: datetime
 ) -> Row:
-    values = {
+    values = event_values(app_id, kind, session, effects, now)
+    event_id = uow.records.insert("events", values)
+    return {**values, "id": event_id, "meta": None}
+
+
+def event_values(app_id: int, kind: str, session: Row, effects: list[dict[str, Any]], now: datetime) -> Row:
+    """The ``events`` row of a session lifecycle event (``talon_session_updated``, ...)."""
+    return {
         "application_id": app_id,
         "created": now,
         "type": kind,
@@ -206,8 +213,6 @@ def record_event(
         "attributes": {},
         "effects": effects,
     }
-    event_id = uow.records.insert("events", values)
-    return {**values, "id": event_id, "meta": None}
 
 
-__all__ = ["commit_close", "commit_counters", "record_analytics", "record_event", "roll_back"]
+__all__ = ["commit_close", "commit_counters", "event_values", "record_analytics", "record_event", "roll_back"]

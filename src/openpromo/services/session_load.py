@@ -258,16 +258,26 @@ class Loaded:
 
 
 def load_inputs(
-    uow: UnitOfWork, snapshot: Snapshot, account_id: int, document: Mapping[str, Any], now: datetime
+    uow: UnitOfWork,
+    snapshot: Snapshot,
+    account_id: int,
+    document: Mapping[str, Any],
+    now: datetime,
+    *,
+    prefetched: tuple[Row | None, bool] | None = None,
 ) -> Loaded:
-    """The profile and its audiences; coupons, counters and balances come with ``Loaded.evaluate``."""
+    """The profile and its audiences (``prefetched``: read with the session already); coupons, counters
+    and balances come with ``Loaded.evaluate``."""
     profile_row = None
     has_sessions = False
     audience_ids: frozenset[int] = frozenset()
-    if document["profile_integration_id"]:
-        profile_row, has_sessions = uow.sessions.profile(
-            account_id, document["profile_integration_id"], snapshot.app["id"]
-        )
+    wanted = document["profile_integration_id"]
+    if wanted:
+        found = prefetched if prefetched is not None else (None, False)
+        if found[0] is not None and found[0]["integration_id"] == wanted:
+            profile_row, has_sessions = found
+        else:
+            profile_row, has_sessions = uow.sessions.profile(account_id, wanted, snapshot.app["id"])
         if profile_row is not None and snapshot.audiences:
             memberships = uow.records.find(
                 "audience_memberships",

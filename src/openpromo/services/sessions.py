@@ -35,7 +35,7 @@ from openpromo.services.session_answer import (
     giveaways_part,
     returns_part,
 )
-from openpromo.services.session_commit import commit_close, record_event, roll_back
+from openpromo.services.session_commit import commit_close, event_values, record_event, roll_back
 from openpromo.services.session_input import engine_session, merged_document, validate
 from openpromo.services.session_load import Loaded, load_inputs
 from openpromo.services.session_output import (
@@ -115,8 +115,8 @@ class SessionService:
         with self._uow(write=not dry, locks=keys) as uow:
             snapshot = self._snapshot(uow, principal)
             app = snapshot.app
-            stored = uow.records.find_one(
-                "customer_sessions", application_id=app["id"], integration_id=integration_id
+            stored, profile_found, has_sessions = uow.sessions.session_and_profile(
+                app["id"], integration_id, principal.account_id, payload.profile_id
             )
             current = stored["state"] if stored else None
             try:
@@ -124,7 +124,9 @@ class SessionService:
             except InvalidTransition as exc:
                 raise InvalidInput(str(exc), pointer="/customerSession/state") from None
             document = merged_document(stored, payload, payload_only=dry and payload.state == "closed")
-            loaded = load_inputs(uow, snapshot, principal.account_id, document, now)
+            loaded = load_inputs(
+                uow, snapshot, principal.account_id, document, now, prefetched=(profile_found, has_sessions)
+            )
             validate(document, snapshot.definitions)
             loaded.fill_prices(uow, document)
             profile_row = loaded.profile_row
@@ -150,29 +152,28 @@ class SessionService:
             event: Row | None = None
             if not dry:
                 first = not (document["profile_integration_id"] and loaded.profile_has_sessions)
-                row = _save_session(
-                    uow,
-                    app,
-                    stored,
-                    integration_id,
-                    payload.state,
-                    document,
-                    session,
-                    answer.effects,
-                    now,
-                    first,
+                values, row = _session_values(
+                    app, stored, integration_id, payload.state, document, session, answer.effects, now, first
                 )
+                session_id = stored["id"] if stored else None
                 if committing:
-                    attributes = self._close(
+                    if session_id is None:  # the close's writes name the session: it needs its id first
+                        session_id = uow.records.insert("customer_sessions", values)
+                        values = {}
+                    row["id"] = session_id
+                    changes, attributes = self._close(
                         uow, app, principal, row, profile_row, loaded, evaluation, answer, now
                     )
+                    values.update(changes)
                     if profile_row is not None and attributes is not None:
                         profile_row = {**profile_row, "attributes": attributes}
+                touch = None
                 if profile_row is not None:
-                    profile_row = _touch_profile(uow, profile_row, row, committed=committing, now=now)
-                event = record_event(
-                    uow, app["id"], EVENT_OF[(current, payload.state)], row, answer.effects, now
-                )
+                    touch, profile_row = _touched_profile(profile_row, row, committed=committing, now=now)
+                event = event_values(app["id"], EVENT_OF[(current, payload.state)], row, answer.effects, now)
+                written, event_id = uow.sessions.finish((session_id, values), touch, event, now)
+                row["id"] = written
+                event = {**event, "id": event_id, "meta": None}
             evaluation_parts(uow, answer, loaded, evaluation, profile_row, now)
             _session_parts(uow, answer, row, event, loaded.referral.id if loaded.referral else None)
             if not dry:
@@ -190,9 +191,10 @@ class SessionService:
         evaluation: Evaluation,
         answer: Answer,
         now: datetime,
-    ) -> dict[str, Any] | None:
-        """Commit what the close's evaluation produced (DOMAIN A1); ``row`` follows what is written.
-        Returns the profile's attributes when rules wrote some."""
+    ) -> tuple[Row, dict[str, Any] | None]:
+        """Commit what the close's evaluation produced (DOMAIN A1); returns what the session's row must
+        change to (written with the request's last writes) and the profile's attributes when rules wrote
+        some."""
         advocate = loaded.referral.advocate_integration_id if loaded.referral else None
         writes = CloseWrites(uow, app, row, advocate, now)
         answer.effects += writes.apply(evaluation.deferred)
@@ -206,9 +208,8 @@ class SessionService:
             changes["attributes"] = attributes
         apply_audience_changes(uow, principal.account_id, row["profile_integration_id"], answer.effects, now)
         changes["committed"] = commit_close(uow, app, row, profile_row, evaluation, answer.effects, now)
-        uow.records.update("customer_sessions", row["id"], changes)
         row.update(changes)
-        return profile_attributes
+        return changes, profile_attributes
 
     def _cancel_closed(
         self,
@@ -405,12 +406,14 @@ def _create_profile(uow: UnitOfWork, account_id: int, integration_id: str, now: 
     return {**values, "id": profile_id, "closed_sessions": 0, "total_sales": Decimal(0), "sandbox": False}
 
 
-def _touch_profile(uow: UnitOfWork, profile: Row, session: Row, *, committed: bool, now: datetime) -> Row:
-    """The profile's last activity is now; a close also counts the session and its total (one update)."""
+def _touched_profile(
+    profile: Row, session: Row, *, committed: bool, now: datetime
+) -> tuple[tuple[int, int, Decimal] | None, Row]:
+    """The profile's last activity is now; a close also counts the session and its total. Returns the
+    write to make (None: nothing, a profile created by this request) and the profile after it."""
     sessions, sales = (1, Decimal(session["total"])) if committed else (0, Decimal(0))
-    if committed or profile["last_activity"] != now:
-        uow.sessions.add_profile_totals(profile["id"], sessions, sales, now)
-    return {
+    write = (profile["id"], sessions, sales) if committed or profile["last_activity"] != now else None
+    return write, {
         **profile,
         "closed_sessions": profile["closed_sessions"] + sessions,
         "total_sales": Decimal(profile["total_sales"]) + sales,
@@ -419,8 +422,7 @@ def _touch_profile(uow: UnitOfWork, profile: Row, session: Row, *, committed: bo
     }
 
 
-def _save_session(
-    uow: UnitOfWork,
+def _session_values(
     app: Row,
     stored: Row | None,
     integration_id: str,
@@ -430,8 +432,9 @@ def _save_session(
     effects: list[dict[str, Any]],
     now: datetime,
     first: bool,
-) -> Row:
-    """Insert or update the session; ``first``: a new session is its profile's first in the app."""
+) -> tuple[Row, Row]:
+    """The columns to write (insert or update) and the session's row after it (``id`` is the stored
+    one, None for a new session); ``first``: a new session is its profile's first in the app."""
     values = {
         **document,
         "state": state,
@@ -451,11 +454,9 @@ def _save_session(
             first_session=first,
             update_count=1,
         )
-        session_id = uow.records.insert("customer_sessions", values)
-        return {"committed": None, "closed_at": None, "profile_id": None, **values, "id": session_id}
+        return values, {"committed": None, "closed_at": None, "profile_id": None, **values, "id": None}
     values["update_count"] = stored["update_count"] + 1
-    uow.records.update("customer_sessions", stored["id"], values)
-    return {**stored, **values}
+    return values, {**stored, **values}
 
 
 def _session_parts(

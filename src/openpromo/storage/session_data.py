@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from openpromo.services.ports import CounterKey, Row
 from openpromo.storage.key_locks import CONFIG_VERSION
+from openpromo.storage.records import SqlRecords
 from openpromo.storage.schema.columns import AMOUNT_SCALE
 from openpromo.storage.schema.core import (
     campaign_analytics,
@@ -27,6 +28,7 @@ from openpromo.storage.schema.core import (
     coupons,
     customer_profiles,
     customer_sessions,
+    events,
     limit_counters,
     referral_friends,
     referrals,
@@ -108,6 +110,121 @@ class SqlSessionData:
             return None, False
         row = dict(found._mapping)
         return row, bool(row.pop("has_sessions"))
+
+    def session_and_profile(
+        self, application_id: int, integration_id: str, account_id: int, profile: str | None
+    ) -> tuple[Row | None, Row | None, bool]:
+        """One round trip: the stored session, the profile (``profile`` or else the session's), and
+        whether that profile has sessions in the application."""
+
+        def build() -> Any:
+            s, p = customer_sessions.alias("s"), customer_profiles.alias("p")
+            one = sa.select(sa.literal(1).label("one")).subquery("one")
+            key = sa.func.coalesce(sa.bindparam("profile", type_=sa.String()), s.c.profile_integration_id)
+            has = (
+                sa.select(customer_sessions.c.id)
+                .where(
+                    customer_sessions.c.application_id == sa.bindparam("app"),
+                    customer_sessions.c.profile_integration_id == p.c.integration_id,
+                )
+                .exists()
+            )
+            joined = one.outerjoin(
+                s,
+                sa.and_(s.c.application_id == sa.bindparam("app"), s.c.integration_id == sa.bindparam("sid")),
+            ).outerjoin(p, sa.and_(p.c.account_id == sa.bindparam("account"), p.c.integration_id == key))
+            return sa.select(
+                *[c.label(f"s_{c.name}") for c in s.c],
+                *[c.label(f"p_{c.name}") for c in p.c],
+                has.label("has_sessions"),
+            ).select_from(joined)
+
+        params = {"app": application_id, "sid": integration_id, "account": account_id, "profile": profile}
+        found = self.conn.execute(_statement(("session-profile",), build), params).one()._mapping
+        session = {c.name: found[f"s_{c.name}"] for c in customer_sessions.c}
+        profile_row = {c.name: found[f"p_{c.name}"] for c in customer_profiles.c}
+        return (
+            session if session["id"] is not None else None,
+            profile_row if profile_row["id"] is not None else None,
+            bool(found["has_sessions"]) if profile_row["id"] is not None else False,
+        )
+
+    def finish(
+        self,
+        session: tuple[int | None, Mapping[str, Any]] | None,
+        profile: tuple[int, int, Any] | None,
+        event: Mapping[str, Any],
+        now: datetime,
+    ) -> tuple[int | None, int]:
+        """The last writes of a session request, in one round trip on PostgreSQL: the session (insert
+        when its id is None, else update), the profile's totals and activity (id, sessions, sales), and
+        the event. Returns the session's id and the event's."""
+        known = session[0] if session is not None else None
+        if session is not None and not session[1]:
+            session = None  # nothing left to write to the session
+        if not self._postgres:
+            session_id, event_id = self._finish_one_by_one(session, profile, event, now)
+            return session_id if session_id is not None else known, event_id
+        cols = tuple(session[1]) if session else ()
+        shape = (
+            "finish",
+            session is not None and session[0] is None,
+            session is not None,
+            cols,
+            profile is not None,
+            tuple(event),
+        )
+
+        def build() -> Any:
+            ctes = []
+            returning: list[Any] = [events.c.id]
+            if session is not None:
+                values = {c: sa.bindparam(f"s_{c}", type_=customer_sessions.c[c].type) for c in cols}
+                if session[0] is None:
+                    written = (
+                        customer_sessions.insert().values(values).returning(customer_sessions.c.id).cte("s")
+                    )
+                    returning.append(sa.select(written.c.id).scalar_subquery())
+                else:
+                    written = (
+                        customer_sessions.update()
+                        .where(customer_sessions.c.id == sa.bindparam("session_id"))
+                        .values(values)
+                        .cte("s")
+                    )
+                ctes.append(written)
+            if profile is not None:
+                ctes.append(_profile_totals().cte("p"))
+            values = {c: sa.bindparam(f"e_{c}", type_=events.c[c].type) for c in event}
+            return events.insert().values(values).returning(*returning).add_cte(*ctes)
+
+        params: dict[str, Any] = {f"e_{c}": v for c, v in event.items()}
+        if session is not None:
+            params.update({f"s_{c}": v for c, v in session[1].items()})
+            params["session_id"] = session[0]
+        if profile is not None:
+            params.update(_profile_params(*profile, now))
+        found = self.conn.execute(_statement(shape, build), params).one()
+        return (found[1] if session is not None and session[0] is None else known), int(found[0])
+
+    def _finish_one_by_one(
+        self,
+        session: tuple[int | None, Mapping[str, Any]] | None,
+        profile: tuple[int, int, Any] | None,
+        event: Mapping[str, Any],
+        now: datetime,
+    ) -> tuple[int | None, int]:
+        records = SqlRecords(self.conn)
+        session_id = None
+        if session is not None:
+            session_id = session[0]
+            if session_id is None:
+                session_id = records.insert("customer_sessions", session[1])
+            else:
+                records.update("customer_sessions", session_id, session[1])
+        if profile is not None:
+            self.add_profile_totals(profile[0], profile[1], profile[2], now)
+        return session_id, records.insert("events", event)
 
     def ruleset(self, ruleset_id: int) -> Row | None:
         row = self.conn.execute(sa.select(rulesets).where(rulesets.c.id == ruleset_id)).first()
@@ -333,26 +450,27 @@ class SqlSessionData:
         return [dict(r._mapping) for r in self.conn.execute(query)]
 
     def add_profile_totals(self, profile_id: int, sessions: int, sales: Any, now: datetime) -> None:
-        def build() -> Any:
-            return (
-                customer_profiles.update()
-                .where(customer_profiles.c.id == sa.bindparam("profile"))
-                .values(
-                    closed_sessions=customer_profiles.c.closed_sessions
-                    + sa.bindparam("sessions", type_=_BIG),
-                    total_sales=customer_profiles.c.total_sales + sa.bindparam("scaled", type_=_BIG),
-                    last_activity=sa.bindparam("now", type_=customer_profiles.c.last_activity.type),
-                    modified=sa.bindparam("now", type_=customer_profiles.c.modified.type),
-                )
-            )
+        params = _profile_params(profile_id, sessions, sales, now)
+        self.conn.execute(_statement(("profile-totals",), _profile_totals), params)
 
-        params = {
-            "profile": profile_id,
-            "sessions": sessions,
-            "scaled": int(Decimal(sales) * AMOUNT_SCALE),
-            "now": now,
-        }
-        self.conn.execute(_statement(("profile-totals",), build), params)
+
+def _profile_totals() -> Any:
+    """Count sessions and sales into a profile; its last activity is now (``_profile_params``)."""
+    return (
+        customer_profiles.update()
+        .where(customer_profiles.c.id == sa.bindparam("p_profile"))
+        .values(
+            closed_sessions=customer_profiles.c.closed_sessions + sa.bindparam("p_sessions", type_=_BIG),
+            total_sales=customer_profiles.c.total_sales + sa.bindparam("p_scaled", type_=_BIG),
+            last_activity=sa.bindparam("p_now", type_=customer_profiles.c.last_activity.type),
+            modified=sa.bindparam("p_now", type_=customer_profiles.c.modified.type),
+        )
+    )
+
+
+def _profile_params(profile_id: int, sessions: int, sales: Any, now: datetime) -> dict[str, Any]:
+    scaled = int(Decimal(sales) * AMOUNT_SCALE)
+    return {"p_profile": profile_id, "p_sessions": sessions, "p_scaled": scaled, "p_now": now}
 
 
 _ANALYTICS = tuple(
