@@ -97,13 +97,13 @@ def run(
     started = time.perf_counter()
     deadline = started + seconds
     while True:
-        for base, audiences, running in prepared:
-            f, e = one(base, audiences, running)
-            sessions += 1
-            evaluations += len(running)
-            fired += f
-            effects += e
-        if time.perf_counter() >= deadline:
+        base, audiences, running = prepared[sessions % len(prepared)]
+        f, e = one(base, audiences, running)
+        sessions += 1
+        evaluations += len(running)
+        fired += f
+        effects += e
+        if sessions >= min(len(prepared), 20) and time.perf_counter() >= deadline:
             break
     elapsed = time.perf_counter() - started
     return {
