@@ -3,7 +3,8 @@
 Run: ``.venv/bin/pip install py-spy`` once, then ``.venv/bin/python -m bench.profile [campaigns] [seconds]``
 (defaults 100 and 15). Seeds the benchmark shop with that many campaigns on a SQLite file, starts
 ``openpromo serve --workers 1``, drives it with the benchmark's Lua script (8 connections) and samples the
-worker with ``py-spy record`` (raw collapsed stacks, kept in the run folder); prints the functions with the
+worker with ``py-spy record --gil`` (only the thread holding the GIL, so waits do not count; raw collapsed
+stacks kept in the run folder); prints the functions with the
 most samples, inclusive and self.
 """
 
@@ -26,8 +27,8 @@ def top(raw: Path, count: int = 30) -> str:
     total = 0
     for line in raw.read_text().splitlines():
         stack, _, n_text = line.rpartition(" ")
-        if not stack:
-            continue
+        if not stack or not n_text.isdigit():
+            continue  # a frame name with a line break in it
         n = int(n_text)
         frames = [f.split(" (")[0] + " (" + f.split(" (")[1].split(":")[0].rsplit("/", 1)[-1] + ")"
                   if " (" in f else f for f in stack.split(";")]  # fmt: skip
@@ -43,6 +44,9 @@ def top(raw: Path, count: int = 30) -> str:
 
 
 def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--top":
+        print(top(Path(sys.argv[2])))
+        return 0
     campaigns = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 15
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
@@ -70,7 +74,7 @@ def main() -> int:
         log(f"sampling pid {server.process.pid} for {seconds} s")
         subprocess.run(
             [spy, "record", "--pid", str(server.process.pid), "--duration", str(seconds), "--rate", "250",
-             "--format", "raw", "--output", str(raw), "--nonblocking"],
+             "--format", "raw", "--output", str(raw), "--nonblocking", "--gil"],
             check=True, capture_output=True,
         )  # fmt: skip
         load.wait()

@@ -11,7 +11,14 @@ def _f(value: float | None, digits: int = 2) -> str:
     return f"{value:,.{digits}f}"
 
 
+MARKDOWN = False
+"""Render tables as Markdown (``python -m bench.report --markdown``, for docs/performance.md)."""
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
+    if MARKDOWN:
+        lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+        return "\n".join([*lines, *("| " + " | ".join(r) + " |" for r in rows)])
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
     line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
     rule = "-+-".join("-" * w for w in widths)
@@ -266,4 +273,28 @@ def targets_text(found: list[dict[str, Any]]) -> str:
     return "Targets:\n" + _table(["target", "measured", ""], rows)
 
 
-__all__ = ["main_table", "talang_table", "targets", "targets_text"]
+def main(argv: list[str]) -> int:
+    """``python -m bench.report [--markdown] [results.json]``: print the tables of a results file again."""
+    import json
+    from pathlib import Path
+
+    global MARKDOWN
+    MARKDOWN = "--markdown" in argv
+    paths = [a for a in argv if not a.startswith("--")]
+    path = Path(paths[0]) if paths else Path(__file__).parent / "results" / "latest.json"
+    results = json.loads(path.read_text())
+    print(main_table(results))
+    print()
+    print(talang_table(results))
+    print()
+    print(targets_text(targets(results)))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
+
+
+__all__ = ["main", "main_table", "talang_table", "targets", "targets_text"]
