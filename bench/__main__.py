@@ -283,6 +283,8 @@ def short(run: dict[str, Any]) -> str:
     )
     if not run["clean"]:
         text += f"  ERRORS statuses={run['statuses']} socket={run['socket_errors']}"
+        if run["bad_response"]:
+            text += f"\n    first non-2xx answer: {run['bad_response'][:500]}"
     return text
 
 
