@@ -26,7 +26,14 @@ check: $(STAMP)
 test: check
 	$(BIN)/python -m pytest
 
+# wrk (Debian package, 4.1) drives the load; installed here when missing and running as root.
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; \
+	  else \
+	    echo "make bench needs wrk (Debian package 'wrk'): run 'sudo apt-get install -y wrk' first" >&2; exit 1; \
+	  fi; }
 	$(BIN)/python -m bench
 
 clean:

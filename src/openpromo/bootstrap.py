@@ -109,7 +109,7 @@ def seed_demo(settings: Settings) -> None:
 
 def app_from_settings(settings: Settings) -> Litestar:
     database = Database(settings.database_url)
-    app = create_app(build_services(database))
+    app = create_app(build_services(database), bench_routes=settings.bench_routes)
     app.on_shutdown.append(database.dispose)
     return app
 

@@ -20,6 +20,8 @@ class Settings:
     workers: int = 1
     management_key: str | None = None
     demo: bool = False
+    bench_routes: bool = False
+    """``OPENPROMO_BENCH_ROUTES=1``: serve ``PUT /bench/echo/{id}``, the floor ``make bench`` measures."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
@@ -30,6 +32,7 @@ class Settings:
             port=int(env.get("OPENPROMO_PORT") or DEFAULT_PORT),
             workers=int(env.get("OPENPROMO_WORKERS") or 1),
             management_key=env.get("OPENPROMO_MANAGEMENT_KEY") or None,
+            bench_routes=env.get("OPENPROMO_BENCH_ROUTES") == "1",
         )
         return replace(settings, **{k: v for k, v in flags.items() if v is not None})
 

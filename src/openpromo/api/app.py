@@ -7,15 +7,17 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 
 from openpromo import __version__
-from openpromo.api import integration, management, system
+from openpromo.api import bench, integration, management, system
 from openpromo.api.errors import EXCEPTION_HANDLERS
 from openpromo.api.responses import JSONResponse
 from openpromo.services.container import Services
 
 
-def create_app(services: Services) -> Litestar:
+def create_app(services: Services, *, bench_routes: bool = False) -> Litestar:
+    """The app; ``bench_routes`` adds the benchmark's echo route (off unless ``OPENPROMO_BENCH_ROUTES=1``)."""
+    extra = bench.ROUTES if bench_routes else []
     return Litestar(
-        route_handlers=[*system.ROUTES, *management.ROUTES, *integration.ROUTES],
+        route_handlers=[*system.ROUTES, *management.ROUTES, *integration.ROUTES, *extra],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[system.metrics_middleware],
         response_class=JSONResponse,
