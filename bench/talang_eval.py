@@ -123,7 +123,7 @@ def run(
 def typical_campaign(seconds: float) -> dict[str, Any]:
     """``bench/talang_bench.py``'s typical 3-rule campaign over its 10-unit cart, for comparison."""
     compiled = rules.compile_ruleset(talang_bench.RULESET)
-    ctx = talang_bench._context()
+    ctx = talang_bench.context()
     n = 0
     started = time.perf_counter()
     deadline = started + seconds

@@ -1,11 +1,13 @@
 """Gates: what must hold in a session for a campaign's rules to fire, or even to fail.
 
-A session only needs the campaigns that could apply to it. A rule whose condition starts with a check
-like "the session has a valid coupon of this campaign" or "some cart item has category X" does nothing
-at all (no effect, no failure) for a session without one: the first condition is false, and Talang's
-``and`` stops there (bindings are evaluated when first read, so none runs before it). A campaign whose
-every rule has such a gate can be skipped for sessions that meet none of its gates; ``engine.index``
-finds the campaigns whose gates a session meets.
+A session only needs the campaigns that could apply to it. A rule whose condition has a check like
+"the session has a valid coupon of this campaign" or "some cart item has category X" does nothing at
+all (no effect, no failure) for a session without one: that condition is false, and Talang's ``and``
+stops there. It counts when the conditions before it cannot fail either (bindings are evaluated when
+first read, so none runs before its condition): literals, the conditions below, and comparisons of
+numbers with the session's and profile's totals (``Session.Total``, ``Profile.ClosedSessions``, ...). A
+campaign whose every rule has such a gate can be skipped for sessions that meet none of its gates;
+``engine.index`` finds the campaigns whose gates a session meets.
 
 Only checks that cannot fail on any session are gates: ``couponValid``, ``couponValidNoRedeem``,
 ``referralValid``, ``loyaltyCardValid``, ``inAudience`` with a literal id, and "some cart item matches",
@@ -23,6 +25,16 @@ from typing import Any
 
 _CART = ("Session", "CartItems")
 _FIELDS = {"Sku": "sku", "Category": "category"}
+_NUMBERS = {
+    ("Session", "Total"),
+    ("Session", "CartItemTotal"),
+    ("Session", "AdditionalCostTotal"),
+    ("Session", "DiscountedTotal"),
+    ("Session", "DiscountedCartItemTotal"),
+    ("Profile", "ClosedSessions"),
+    ("Profile", "TotalSales"),
+}
+"""Paths that always hold a number in a session's evaluation."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +86,13 @@ def _condition_gates(condition: Any, scope: Mapping[str, Any]) -> set[Gate] | No
         return None
     name, args = call
     if name == "and":
-        return _condition_gates(args[0], scope) if args else None
+        for arg in args:
+            gates = _condition_gates(arg, scope)
+            if gates is not None:
+                return gates
+            if not _cannot_fail(arg):
+                return None
+        return None
     if name in ("couponvalid", "couponvalidnoredeem") and not args:
         return {Gate("coupon")}
     if name == "referralvalid" and not args:
@@ -93,6 +111,30 @@ def _condition_gates(condition: Any, scope: Mapping[str, Any]) -> set[Gate] | No
     if name in (">", ">=", "<", "<=") and len(args) == 2:
         return _comparison_gates(name, args, scope)
     return None
+
+
+def _cannot_fail(expr: Any) -> bool:
+    """Conditions that evaluate without a runtime error on any session (so ``and`` goes past them)."""
+    if isinstance(expr, bool) or _number(expr) is not None:
+        return True
+    call = _call(expr)
+    if call is None:
+        return False
+    name, args = call
+    if name in ("couponvalid", "couponvalidnoredeem", "referralvalid", "loyaltycardvalid") and not args:
+        return True
+    if name == "inaudience":
+        return len(args) == 1 and _is_int(args[0])
+    if name in ("and", "or", "not"):
+        return bool(args) and all(_cannot_fail(a) for a in args) and (name != "not" or len(args) == 1)
+    if name in (">", ">=", "<", "<=", "=", "!="):
+        return len(args) >= 2 and all(_number(a) is not None or _number_path(a) for a in args)
+    return False
+
+
+def _number_path(expr: Any) -> bool:
+    call = _call(expr)
+    return call is not None and call[0] == "." and tuple(call[1]) in _NUMBERS
 
 
 def _comparison_gates(op: str, args: list[Any], scope: Mapping[str, Any]) -> set[Gate] | None:

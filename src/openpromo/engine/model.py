@@ -164,6 +164,8 @@ class Campaign:
     attributes: Mapping[str, Any]
     linked_store_ids: frozenset[str] | None
     type: str = "advanced"
+    reads_loyalty: bool = False
+    """Whether its rules read ``Loyalty`` balances or check the loyalty card."""
 
 
 @dataclass(frozen=True, slots=True)

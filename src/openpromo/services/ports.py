@@ -69,10 +69,9 @@ CounterKey = tuple[int, str, str, str]
 class SessionData(Protocol):
     """The session hot path's reads and atomic writes, each one statement."""
 
-    def campaigns(self, application_id: int, only: Sequence[int] | None = None) -> list[Row]:
+    def campaigns(self, application_id: int) -> list[Row]:
         """Campaign rows that may be evaluated (not deleted, with an active ruleset), joined with their
-        evaluation group's ``group_mode``, ``group_position`` and ``group_scope``, in evaluation order;
-        ``only`` restricts to these ids (dry runs with ``evaluableCampaignIds``, even when disabled)."""
+        evaluation group's ``group_mode``, ``group_position`` and ``group_scope``, in evaluation order."""
 
     def config_version(self) -> int:
         """The configuration's version (``config_state``): it changes with every configuration write."""

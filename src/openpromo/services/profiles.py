@@ -174,7 +174,15 @@ class ProfileService:
         loaded.profile_row = profile_row
         session = engine_session(0, "", "open", document)
         only = request.evaluable_campaign_ids if dry else None
-        evaluation = loaded.evaluate(uow, session, profile_row, only=only, lock=not dry, new_id=self._new_id)
+        evaluation = loaded.evaluate(
+            uow,
+            session,
+            profile_row,
+            only=only,
+            lock=not dry,
+            new_id=self._new_id,
+            want_loyalty="loyalty" in (request.response_content or ()),
+        )
         answer.effects = [effect_document(e) for e in evaluation.effects]
         if not dry:
             owner: Row = {"id": None, "profile_integration_id": integration_id, "attributes": {}}

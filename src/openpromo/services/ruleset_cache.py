@@ -31,6 +31,8 @@ class CompiledCampaign:
     rules: tuple[RuleInfo, ...]
     gates: Gates
     """What a session must have for the rules to do anything (``engine.gates``)."""
+    reads_loyalty: bool = False
+    """Whether a rule reads ``Loyalty`` balances or checks the loyalty card (they are loaded only then)."""
 
 
 def calls(expression: Any) -> set[str]:
@@ -95,7 +97,28 @@ def compile_campaign(row: Row) -> CompiledCampaign:
         infos.append(
             RuleInfo(str(rule.get("title", "")), bool(names & _COUPON_CHECKS), bool(names & _REFERRAL_CHECKS))
         )
-    return CompiledCampaign(compiled, tuple(infos), campaign_gates(row["rules"], row["bindings"] or []))
+    document_calls = calls([row["rules"], row["bindings"] or []])
+    return CompiledCampaign(
+        compiled,
+        tuple(infos),
+        campaign_gates(row["rules"], row["bindings"] or []),
+        reads_loyalty="loyaltycardvalid" in document_calls
+        or _reads_root([row["rules"], row["bindings"]], "Loyalty"),
+    )
+
+
+def _reads_root(expression: Any, root: str) -> bool:
+    """Whether an expression reads ``[".", root, ...]`` anywhere."""
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            if len(node) >= 2 and node[0] == "." and node[1] == root:
+                return True
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+    return False
 
 
 class RulesetCache:

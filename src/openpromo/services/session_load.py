@@ -88,12 +88,14 @@ class Loaded:
         accepted: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset()),
         credits: Mapping[CounterKey, Decimal] | None = None,
         coupon_credits: Mapping[int, Decimal] | None = None,
+        want_loyalty: bool = False,
     ) -> Evaluation:
         """Evaluate the running campaigns (or ``only`` these, even disabled ones).
 
         A re-evaluation of a closed session takes its redeemed coupons and referrals as valid
         (``accepted``: their ids) and first gives back what it consumed of each budget counter
-        (``credits``) and of each coupon's discount limit (``coupon_credits``)."""
+        (``credits``) and of each coupon's discount limit (``coupon_credits``). Balances are read only
+        when a campaign reads them or the answer shows them (``want_loyalty``)."""
         snapshot = self.snapshot
         app_id = snapshot.app["id"]
         case = snapshot.app["case_sensitivity"]
@@ -127,9 +129,10 @@ class Loaded:
             if key in counters:
                 counters[key] = max(counters[key] - amount, Decimal(0))
         profile = _profile(profile_row, self.audience_ids) if profile_row else None
-        self.loyalty = load_state(
-            uow, self.account_id, snapshot.loyalty_programs, session.profile_id, session.loyalty_cards
-        )
+        if want_loyalty or any(c.reads_loyalty for c in campaigns):
+            self.loyalty = load_state(
+                uow, self.account_id, snapshot.loyalty_programs, session.profile_id, session.loyalty_cards
+            )
         store = snapshot.stores.get(session.store_integration_id or "")
         inputs = Inputs(
             settings=snapshot.settings,

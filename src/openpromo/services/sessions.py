@@ -146,6 +146,7 @@ class SessionService:
                 only=payload.evaluable_campaign_ids if dry else None,
                 lock=committing and not dry,
                 new_id=self._new_id,
+                want_loyalty="loyalty" in (request.response_content or ()),
             )
             answer = Answer(request.response_content, [effect_document(e) for e in evaluation.effects])
             row: Row | None = None

@@ -26,7 +26,7 @@ from openpromo.engine.index import CampaignIndex
 from openpromo.engine.lookups import Program
 from openpromo.services.ledgers import ProgramInfo, load_programs
 from openpromo.services.ports import Row, UnitOfWork
-from openpromo.services.ruleset_cache import RulesetCache
+from openpromo.services.ruleset_cache import CompiledCampaign, RulesetCache
 from openpromo.services.session_input import Definitions, load_definitions
 
 ENTITIES = ("CustomerSession", "CartItem", "CustomerProfile")
@@ -127,7 +127,7 @@ def build_snapshot(
             row["active_ruleset_id"], partial(uow.sessions.ruleset, row["active_ruleset_id"])
         )
         if compiled is not None:
-            campaigns.append(_campaign(row, compiled.ruleset, compiled.rules, stores))
+            campaigns.append(_campaign(row, compiled, stores))
             gates[row["id"]] = compiled.gates
     achievements: dict[int, list[AchievementDefinition]] = {}
     if rows:
@@ -195,16 +195,14 @@ def limits_of(documents: Any) -> tuple[model.Limit, ...]:
     )
 
 
-def _campaign(
-    row: Row, ruleset: Any, rules: tuple[model.RuleInfo, ...], stores: Mapping[int, Row]
-) -> model.Campaign:
+def _campaign(row: Row, compiled: CompiledCampaign, stores: Mapping[int, Row]) -> model.Campaign:
     linked = row["linked_store_ids"] or ()
     return model.Campaign(
         id=row["id"],
         name=row["name"],
         ruleset_id=row["active_ruleset_id"],
-        ruleset=ruleset,
-        rules=rules,
+        ruleset=compiled.ruleset,
+        rules=compiled.rules,
         state=row["state"],
         start_time=row["start_time"],
         end_time=row["end_time"],
@@ -222,6 +220,7 @@ def _campaign(
             frozenset(stores[i]["integration_id"] for i in linked if i in stores) if linked else None
         ),
         type=row["type"],
+        reads_loyalty=compiled.reads_loyalty,
     )
 
 

@@ -61,7 +61,7 @@ class SqlSessionData:
         self.conn = conn
         self._postgres = conn.dialect.name == "postgresql"
 
-    def campaigns(self, application_id: int, only: Sequence[int] | None = None) -> list[Row]:
+    def campaigns(self, application_id: int) -> list[Row]:
         query = (
             sa.select(
                 campaigns,
@@ -77,8 +77,6 @@ class SqlSessionData:
             )
             .order_by(groups.c.position, groups.c.id, campaigns.c.evaluation_position, campaigns.c.id)
         )
-        if only is not None:
-            query = query.where(campaigns.c.id.in_(list(only)))
         return [dict(r._mapping) for r in self.conn.execute(query)]
 
     def config_version(self) -> int:

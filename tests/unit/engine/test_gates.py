@@ -55,6 +55,13 @@ def rule(condition: Any) -> dict[str, Any]:
             ["exists", CART, [["Item"], ["and", ["=", [".", "Item", "Sku"], "A"], [">", 1, 0]]]],
             {Gate("sku", "A")},
         ),
+        # conditions that cannot fail may come first
+        (
+            ["and", [">", [".", "Session", "Total"], 30], True, [">", ["count", items(by_category("c"))], 0]],
+            {Gate("category", "c")},
+        ),
+        (["and", ["<=", 1, [".", "Profile", "ClosedSessions"]], ["inAudience", 3]], {Gate("audience", 3)}),
+        (["and", ["not", ["couponValid"]], ["referralValid"]], {Gate("referral")}),
     ],
 )
 def test_conditions_that_gate_a_rule(condition: Any, gates: set[Gate]) -> None:
@@ -65,7 +72,7 @@ def test_conditions_that_gate_a_rule(condition: Any, gates: set[Gate]) -> None:
     "condition",
     [
         True,
-        ["and", True, ["couponValid"]],  # the gate is not the first condition
+        ["and", [".", "Session", "Attributes", "vip"], ["couponValid"]],  # the first may fail
         [">", [".", "Session", "Total"], 100],
         ["exists", CART, [["Item"], ["=", [".", "Item", "Category"], "x"]]],  # no catch: may fail
         ["exists", CART, [["Item"], ["=", [".", "Item", "Sku"], 12]]],  # loose equality with a number
@@ -75,6 +82,8 @@ def test_conditions_that_gate_a_rule(condition: Any, gates: set[Gate]) -> None:
         [">", ["count", CART], 0],  # any cart
         ["inAudience", [".", "Profile", "Attributes", "segment"]],
         ["exists", CART, [["Item"], ["or", ["=", [".", "Item", "Sku"], "A"], True]]],
+        ["and", [">", [".", "Session", "Attributes", "x"], 1], ["couponValid"]],
+        ["and", [">", "a", [".", "Session", "Total"]], ["couponValid"]],
     ],
 )
 def test_conditions_that_do_not(condition: Any) -> None:
