@@ -21,6 +21,7 @@ from openpromo.services.container import Services
 from openpromo.services.coupons import CouponService
 from openpromo.services.definitions import DefinitionService
 from openpromo.services.gamification import GamificationService
+from openpromo.services.groups import GroupService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
 from openpromo.services.programs import ProgramService
@@ -50,6 +51,7 @@ def build_services(database: Database) -> Services:
         idempotency=IdempotencyService(uow, clock),
         profiles=ProfileService(uow, clock, locks, cache),
         campaigns=campaigns,
+        groups=GroupService(uow, clock),
         coupons=CouponService(uow, clock, campaigns),
         definitions=DefinitionService(uow, clock),
         programs=ProgramService(uow, clock),

@@ -6,6 +6,7 @@ from typing import Any
 
 from openpromo.services.auth import ManagementPrincipal, hash_key, new_key
 from openpromo.services.errors import InvalidInput, NotFound
+from openpromo.services.limits import check_limits
 from openpromo.services.models.applications import (
     Application,
     ApplicationAPIKey,
@@ -20,6 +21,7 @@ from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
 from openpromo.services.programs import program_record
+from openpromo.services.session_input import raise_problems
 from openpromo.services.timezones import check_currency, check_timezone
 
 _SETTINGS = (
@@ -65,6 +67,7 @@ def require_application(records: Records, principal_account_id: int, application
 def _settings_columns(data: ApplicationSettings) -> dict[str, Any]:
     check_timezone(data.timezone, pointer="/timezone")
     check_currency(data.currency, pointer="/currency")
+    raise_problems(check_limits(data.limits or [], "/limits"))
     columns = fields_of(data, *_SETTINGS)
     for flag, default in _FLAGS.items():
         value = getattr(data, flag)
@@ -144,8 +147,9 @@ class ApplicationService:
             columns["default_cart_item_filter_id"] = data.default_cart_item_filter_id
             uow.records.update("applications", application_id, {**columns, "modified": self._clock.now()})
             row = require_application(uow.records, principal.account_id, application_id)
+            programs = _programs(uow.records, principal.account_id)
             uow.commit()
-        return application_record(row)
+        return application_record(row, programs)
 
     def delete(self, principal: ManagementPrincipal, application_id: int) -> None:
         with self._uow() as uow:

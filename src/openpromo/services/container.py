@@ -12,6 +12,7 @@ from openpromo.services.campaigns import CampaignService
 from openpromo.services.coupons import CouponService
 from openpromo.services.definitions import DefinitionService
 from openpromo.services.gamification import GamificationService
+from openpromo.services.groups import GroupService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
 from openpromo.services.programs import ProgramService
@@ -26,6 +27,7 @@ class Services:
     idempotency: IdempotencyService
     profiles: ProfileService
     campaigns: CampaignService
+    groups: GroupService
     coupons: CouponService
     definitions: DefinitionService
     programs: ProgramService

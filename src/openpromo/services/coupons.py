@@ -15,9 +15,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from openpromo.services.auth import ManagementPrincipal
-from openpromo.services.campaigns import CampaignService, check_limits
+from openpromo.services.campaigns import CampaignService
 from openpromo.services.codes import DEFAULT_CHARACTERS, DEFAULT_PATTERN, unique_codes
 from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound
+from openpromo.services.limits import check_limits
 from openpromo.services.models.base import Page, Time, replace
 from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.models.coupons import (
