@@ -25,6 +25,7 @@ from openpromo.services.groups import GroupService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
 from openpromo.services.programs import ProgramService
+from openpromo.services.referrals import ReferralService
 from openpromo.services.ruleset_cache import RulesetCache
 from openpromo.services.sessions import SessionService
 from openpromo.storage.database import Database
@@ -53,6 +54,7 @@ def build_services(database: Database) -> Services:
         campaigns=campaigns,
         groups=GroupService(uow, clock),
         coupons=CouponService(uow, clock, campaigns),
+        referrals=ReferralService(uow, clock, campaigns),
         definitions=DefinitionService(uow, clock),
         programs=ProgramService(uow, clock),
         gamification=GamificationService(uow, clock, campaigns),

@@ -16,6 +16,7 @@ from openpromo.services.groups import GroupService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
 from openpromo.services.programs import ProgramService
+from openpromo.services.referrals import ReferralService
 from openpromo.services.sessions import SessionService
 
 
@@ -29,6 +30,7 @@ class Services:
     campaigns: CampaignService
     groups: GroupService
     coupons: CouponService
+    referrals: ReferralService
     definitions: DefinitionService
     programs: ProgramService
     gamification: GamificationService
