@@ -28,6 +28,7 @@ from openpromo.services.programs import ProgramService
 from openpromo.services.referrals import ReferralService
 from openpromo.services.ruleset_cache import RulesetCache
 from openpromo.services.sessions import SessionService
+from openpromo.services.stores import StoreService
 from openpromo.storage.database import Database
 from openpromo.storage.migrations import upgrade
 from openpromo.storage.session_data import SqlRequestLocks
@@ -56,6 +57,7 @@ def build_services(database: Database) -> Services:
         coupons=CouponService(uow, clock, campaigns),
         referrals=ReferralService(uow, clock, campaigns),
         definitions=DefinitionService(uow, clock),
+        stores=StoreService(uow, clock),
         programs=ProgramService(uow, clock),
         gamification=GamificationService(uow, clock, campaigns),
         activity=ActivityService(uow, clock, campaigns),

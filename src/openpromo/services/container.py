@@ -18,6 +18,7 @@ from openpromo.services.profiles import ProfileService
 from openpromo.services.programs import ProgramService
 from openpromo.services.referrals import ReferralService
 from openpromo.services.sessions import SessionService
+from openpromo.services.stores import StoreService
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Services:
     coupons: CouponService
     referrals: ReferralService
     definitions: DefinitionService
+    stores: StoreService
     programs: ProgramService
     gamification: GamificationService
     activity: ActivityService

@@ -50,14 +50,20 @@ def usable(counter: int, limit: int) -> bool:
 
 
 def window(
-    rows: Sequence[Row], page: PageRequest, build: Callable[[Row], Any], *, with_total: bool = False
+    rows: Sequence[Any],
+    page: PageRequest,
+    build: Callable[[Any], Any],
+    *,
+    with_total: bool = False,
+    also_total: bool = False,
 ) -> Page:
-    """The page of the kept rows: ``hasMore``, or ``totalResultSize`` where the spec answers it."""
+    """The page of the kept rows, answered as ``openpromo.services.paging.list_page`` answers."""
     chunk = list(rows[page.skip : page.skip + page.page_size])
     data = [build(row) for row in chunk]
     if with_total:
         return Page(total_result_size=len(rows), data=data)
-    return Page(has_more=page.skip + page.page_size < len(rows), data=data)
+    more = page.skip + page.page_size < len(rows)
+    return Page(has_more=more, total_result_size=len(rows) if also_total else None, data=data)
 
 
 def sort_rows(rows: list[Row], order: str) -> list[Row]:

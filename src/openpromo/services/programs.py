@@ -32,6 +32,7 @@ from openpromo.services.models.programs import (
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Records, Row, UnitOfWork, UnitOfWorkFactory
 from openpromo.services.session_input import raise_problems
+from openpromo.services.subscriptions import unknown_applications
 from openpromo.services.timezones import check_timezone
 from openpromo.services.uploads import csv_rows, record_import
 
@@ -64,22 +65,6 @@ def _check_durations(data: ProgramSettings) -> list[ErrorDetail]:
         if field is not None and field not in words and parse_duration(field) is None:
             problems.append(ErrorDetail("Invalid value", f"{field!r} is not a duration", pointer))
     return problems
-
-
-def _check_applications(
-    records: Records, account_id: int, ids: list[int] | None, pointer: str
-) -> list[ErrorDetail]:
-    if not ids:
-        return []
-    known = {
-        r["id"]
-        for r in records.find("applications", {"account_id": account_id, "id": ids, "deleted": False}).rows
-    }
-    return [
-        ErrorDetail("Unknown", f"application {a} does not exist", f"{pointer}/{i}")
-        for i, a in enumerate(ids)
-        if a not in known
-    ]
 
 
 def program_record(row: Row, tiers: list[Row]) -> LoyaltyProgram:
@@ -142,7 +127,7 @@ class ProgramService:
         check_timezone(data.timezone, pointer="/timezone")
         now = self._clock.now()
         with self._uow() as uow:
-            problems = _check_durations(data) + _check_applications(
+            problems = _check_durations(data) + unknown_applications(
                 uow.records, principal.account_id, data.subscribed_applications, "/subscribedApplications"
             )
             if uow.records.find_one("loyalty_programs", account_id=principal.account_id, name=data.name):
@@ -179,7 +164,7 @@ class ProgramService:
     ) -> LoyaltyProgram:
         with self._uow() as uow:
             self._program(uow, principal.account_id, program_id)
-            problems = _check_durations(data) + _check_applications(
+            problems = _check_durations(data) + unknown_applications(
                 uow.records, principal.account_id, data.subscribed_applications, "/subscribedApplications"
             )
             raise_problems(problems)
@@ -202,7 +187,7 @@ class ProgramService:
         now = self._clock.now()
         with self._uow() as uow:
             raise_problems(
-                _check_applications(
+                unknown_applications(
                     uow.records,
                     principal.account_id,
                     data.subscribed_applications_ids,
@@ -263,7 +248,7 @@ class ProgramService:
         now = self._clock.now()
         with self._uow() as uow:
             raise_problems(
-                _check_applications(
+                unknown_applications(
                     uow.records,
                     principal.account_id,
                     data.subscribed_applications_ids,
