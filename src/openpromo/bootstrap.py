@@ -17,10 +17,12 @@ from openpromo.services.activity import ActivityService
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.campaigns import CampaignService
+from openpromo.services.catalogs import CatalogService
 from openpromo.services.container import Services
 from openpromo.services.coupons import CouponService
 from openpromo.services.definitions import DefinitionService
 from openpromo.services.gamification import GamificationService
+from openpromo.services.giveaways import GiveawayService
 from openpromo.services.groups import GroupService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
@@ -59,6 +61,8 @@ def build_services(database: Database) -> Services:
         definitions=DefinitionService(uow, clock),
         stores=StoreService(uow, clock),
         programs=ProgramService(uow, clock),
+        giveaways=GiveawayService(uow, clock),
+        catalogs=CatalogService(uow, clock),
         gamification=GamificationService(uow, clock, campaigns),
         activity=ActivityService(uow, clock, campaigns),
         ping=database.ping,

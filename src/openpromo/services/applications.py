@@ -18,9 +18,10 @@ from openpromo.services.models.applications import (
 )
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import fields_of, from_row
+from openpromo.services.models.programs import LoyaltyProgram
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
-from openpromo.services.programs import program_record
+from openpromo.services.programs import account_programs
 from openpromo.services.session_input import raise_problems
 from openpromo.services.timezones import check_currency, check_timezone
 
@@ -45,16 +46,14 @@ _FLAGS = {
 }
 
 
-def application_record(row: Row, programs: list[Row] | None = None) -> Application:
-    """``programs``: the account's loyalty program rows; those the application subscribes to are listed."""
-    mine = [
-        program_record(p, []) for p in programs or [] if row["id"] in (p["subscribed_applications"] or [])
-    ]
+def application_record(row: Row, programs: list[LoyaltyProgram] | None = None) -> Application:
+    """``programs``: the account's loyalty programs; those the application subscribes to are listed."""
+    mine = [p for p in programs or [] if row["id"] in p.subscribed_applications]
     return from_row(Application, row, loyalty_programs=mine)
 
 
-def _programs(records: Records, account_id: int) -> list[Row]:
-    return records.find("loyalty_programs", {"account_id": account_id}).rows
+def _programs(records: Records, account_id: int) -> list[LoyaltyProgram]:
+    return account_programs(records, account_id)
 
 
 def require_application(records: Records, principal_account_id: int, application_id: int) -> Row:

@@ -9,9 +9,11 @@ from openpromo.services.activity import ActivityService
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.campaigns import CampaignService
+from openpromo.services.catalogs import CatalogService
 from openpromo.services.coupons import CouponService
 from openpromo.services.definitions import DefinitionService
 from openpromo.services.gamification import GamificationService
+from openpromo.services.giveaways import GiveawayService
 from openpromo.services.groups import GroupService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
@@ -35,6 +37,8 @@ class Services:
     definitions: DefinitionService
     stores: StoreService
     programs: ProgramService
+    giveaways: GiveawayService
+    catalogs: CatalogService
     gamification: GamificationService
     activity: ActivityService
     ping: Callable[[], None]
