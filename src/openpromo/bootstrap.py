@@ -13,15 +13,16 @@ from litestar import Litestar
 
 from openpromo.api.app import create_app
 from openpromo.config import Settings
+from openpromo.services.achievements import AchievementService
 from openpromo.services.activity import ActivityService
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.campaigns import CampaignService
 from openpromo.services.catalogs import CatalogService
+from openpromo.services.collections import CollectionService
 from openpromo.services.container import Services
 from openpromo.services.coupons import CouponService
 from openpromo.services.definitions import DefinitionService
-from openpromo.services.gamification import GamificationService
 from openpromo.services.giveaways import GiveawayService
 from openpromo.services.groups import GroupService
 from openpromo.services.idempotency import IdempotencyService
@@ -63,7 +64,8 @@ def build_services(database: Database) -> Services:
         programs=ProgramService(uow, clock),
         giveaways=GiveawayService(uow, clock),
         catalogs=CatalogService(uow, clock),
-        gamification=GamificationService(uow, clock, campaigns),
+        achievements=AchievementService(uow, clock, campaigns),
+        collections=CollectionService(uow, clock, campaigns),
         activity=ActivityService(uow, clock, campaigns),
         ping=database.ping,
     )

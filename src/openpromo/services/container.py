@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from openpromo.services.achievements import AchievementService
 from openpromo.services.activity import ActivityService
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.campaigns import CampaignService
 from openpromo.services.catalogs import CatalogService
+from openpromo.services.collections import CollectionService
 from openpromo.services.coupons import CouponService
 from openpromo.services.definitions import DefinitionService
-from openpromo.services.gamification import GamificationService
 from openpromo.services.giveaways import GiveawayService
 from openpromo.services.groups import GroupService
 from openpromo.services.idempotency import IdempotencyService
@@ -39,7 +40,8 @@ class Services:
     programs: ProgramService
     giveaways: GiveawayService
     catalogs: CatalogService
-    gamification: GamificationService
+    achievements: AchievementService
+    collections: CollectionService
     activity: ActivityService
     ping: Callable[[], None]
 

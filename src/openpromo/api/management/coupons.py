@@ -22,7 +22,7 @@ from openpromo.api.routing import (
     page,
     time_parameters,
 )
-from openpromo.services.errors import InvalidInput
+from openpromo.api.uploads import authorised_upload
 from openpromo.services.models.base import Page
 from openpromo.services.models.coupons import Coupon as CouponRecord
 from openpromo.services.models.coupons import (
@@ -177,27 +177,15 @@ async def import_coupons(
     skip_duplicates: Annotated[bool, QueryParameter(name="skipDuplicates", required=False)] = False,
 ) -> Import:
     """Multipart upload with the CSV in ``upFile`` (a plain ``text/csv`` body is accepted too)."""
-    content = await upload(request)
+    principal, content = await authorised_upload(request)
 
     def run() -> Import:
-        principal = management(request)
         coupons = services(request).coupons
         return coupons.import_csv(
             principal, application_id, campaign_id, content, skip_duplicates=skip_duplicates
         )
 
     return await in_thread(run)
-
-
-async def upload(request: Req) -> bytes:
-    if request.content_type[0].startswith("multipart/"):
-        form = await request.form()
-        file = form.get("upFile")
-        if file is None or isinstance(file, str):
-            raise InvalidInput("the upload needs a file in the upFile field", pointer="/upFile")
-        content: bytes = await file.read()
-        return content
-    return await request.body()
 
 
 @get(CAMPAIGN + "/referrals/no_total", operation_id="getReferralsWithoutTotalCount", **MANAGEMENT)
@@ -270,4 +258,4 @@ ROUTES = [
     delete_referral,
 ]
 
-__all__ = ["ROUTES", "upload"]
+__all__ = ["ROUTES"]

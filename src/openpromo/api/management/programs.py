@@ -9,8 +9,8 @@ from litestar.params import QueryParameter
 
 from openpromo.api.auth import management, services
 from openpromo.api.codec import decode
-from openpromo.api.management.coupons import upload
 from openpromo.api.routing import MANAGEMENT, PageSize, Skip, WithTotal, body, in_thread, page
+from openpromo.api.uploads import authorised_upload
 from openpromo.services.models.base import Page
 from openpromo.services.models.coupons import Import
 from openpromo.services.models.programs import (
@@ -95,10 +95,10 @@ async def create_pool(request: Req, body: bytes) -> GiveawaysPool:
 )
 async def import_giveaways(request: Req, pool_id: int) -> Import:
     """Multipart upload with the CSV (``code,startdate,enddate,attributes``) in ``upFile``."""
-    content = await upload(request)
+    principal, content = await authorised_upload(request)
 
     def run() -> Import:
-        return services(request).giveaways.import_codes(management(request), pool_id, content)
+        return services(request).giveaways.import_codes(principal, pool_id, content)
 
     return await in_thread(run)
 
