@@ -15,6 +15,7 @@ from openpromo.api.app import create_app
 from openpromo.config import Settings
 from openpromo.services.achievements import AchievementService
 from openpromo.services.activity import ActivityService
+from openpromo.services.analytics import AnalyticsService
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.campaigns import CampaignService
@@ -66,7 +67,8 @@ def build_services(database: Database) -> Services:
         catalogs=CatalogService(uow, clock),
         achievements=AchievementService(uow, clock, campaigns),
         collections=CollectionService(uow, clock, campaigns),
-        activity=ActivityService(uow, clock, campaigns),
+        activity=ActivityService(uow),
+        analytics=AnalyticsService(uow, clock, campaigns),
         ping=database.ping,
     )
 

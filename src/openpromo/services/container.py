@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from openpromo.services.achievements import AchievementService
 from openpromo.services.activity import ActivityService
+from openpromo.services.analytics import AnalyticsService
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.campaigns import CampaignService
@@ -43,6 +44,7 @@ class Services:
     achievements: AchievementService
     collections: CollectionService
     activity: ActivityService
+    analytics: AnalyticsService
     ping: Callable[[], None]
 
 
