@@ -42,6 +42,17 @@ def test_every_route_refuses_missing_or_wrong_credentials(server: Server, header
             assert_error(response, 401)
 
 
+def test_without_credentials_of_the_right_kind_parameters_are_not_even_read(server: Server) -> None:
+    junk = {"pageSize": "abc", "skip": "-1", "campaignState": "asleep", "withTotalResultSize": "maybe"}
+    with server.client() as client:
+        for route in routes(server):
+            for header in ({}, {"Authorization": "Basic abc"}):
+                response = client.request(
+                    route.method, route.url({}), headers=header, params=junk, content=b"{"
+                )
+                assert_error(response, 401)
+
+
 def test_every_route_refuses_the_wrong_kind_of_key(server: Server, world: World, user: str) -> None:
     token = _login(server, user)
     management = [f"ManagementKey-v1 {server.root_key}", f"Bearer {token}"]

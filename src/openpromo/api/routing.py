@@ -12,14 +12,17 @@ from typing import Annotated, Any, TypeVar
 import anyio.to_thread
 from litestar.params import QueryParameter
 
+from openpromo.api.auth import integration_guard, management_guard
 from openpromo.services.errors import InvalidInput
 from openpromo.services.models.base import Time
 from openpromo.services.paging import INTEGRATION_PAGE_SIZE, MANAGEMENT_PAGE_SIZE, PageRequest
 
 T = TypeVar("T")
 
-MANAGEMENT: dict[str, Any] = {"tags": ["management"]}
-INTEGRATION: dict[str, Any] = {"tags": ["integration"]}
+MANAGEMENT: dict[str, Any] = {"tags": ["management"], "guards": [management_guard]}
+INTEGRATION: dict[str, Any] = {"tags": ["integration"], "guards": [integration_guard]}
+PUBLIC_MANAGEMENT: dict[str, Any] = {"tags": ["management"]}
+"""Route options: the OpenAPI tag, and the guard that wants the kind of credential the API takes."""
 
 PageSize = Annotated[int, QueryParameter(name="pageSize", ge=1, le=1000, required=False)]
 Skip = Annotated[int, QueryParameter(name="skip", ge=0, le=2**63 - 1, required=False)]
@@ -68,6 +71,7 @@ def page(
 __all__ = [
     "INTEGRATION",
     "MANAGEMENT",
+    "PUBLIC_MANAGEMENT",
     "CreatedAfter",
     "CreatedBefore",
     "PageSize",
