@@ -222,3 +222,26 @@ def test_bad_api_keys_are_refused(
     mgmt: httpx.Client, shared_app: AppContext, body: dict[str, Any], pointer: str
 ) -> None:
     assert_error(mgmt.post(f"/v1/applications/{shared_app.id}/api_keys", json=body), 400, pointer=pointer)
+
+
+def test_case_sensitivity_is_fixed_once_there_are_codes(mgmt: httpx.Client, app: AppContext) -> None:
+    # given an application with a coupon
+    insensitive = new_application(caseSensitivity="insensitive-lowercase")
+    assert mgmt.put(f"/v1/applications/{app.id}", json=insensitive).status_code == 200
+    kept = mgmt.put(f"/v1/applications/{app.id}", json=new_application())  # left out: kept
+    assert kept.status_code == 200 and kept.json()["caseSensitivity"] == "insensitive-lowercase"
+    campaign = mgmt.post(
+        f"/v1/applications/{app.id}/campaigns", json={"name": "c", "tags": [], "features": [], "limits": []}
+    ).json()
+    coupons = mgmt.post(
+        f"/v1/applications/{app.id}/campaigns/{campaign['id']}/coupons",
+        json={"numberOfCoupons": 1, "usageLimit": 1},
+    )
+    assert coupons.status_code == 204
+    # when its case sensitivity would change, then that is refused; the same setting is fine
+    assert_error(
+        mgmt.put(f"/v1/applications/{app.id}", json=new_application(caseSensitivity="sensitive")),
+        400,
+        pointer="/caseSensitivity",
+    )
+    assert mgmt.put(f"/v1/applications/{app.id}", json=insensitive).status_code == 200

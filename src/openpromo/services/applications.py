@@ -74,6 +74,13 @@ def _settings_columns(data: ApplicationSettings) -> dict[str, Any]:
     return columns
 
 
+def _has_codes(records: Records, application_id: int) -> bool:
+    return bool(
+        records.find("coupons", {"application_id": application_id}, limit=1).rows
+        or records.find("referrals", {"application_id": application_id}, limit=1).rows
+    )
+
+
 class ApplicationService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
@@ -133,7 +140,17 @@ class ApplicationService:
     ) -> Application:
         columns = _settings_columns(data)
         with self._uow() as uow:
-            require_application(uow.records, principal.account_id, application_id)
+            current = require_application(uow.records, principal.account_id, application_id)
+            if data.case_sensitivity is None:
+                columns["case_sensitivity"] = current["case_sensitivity"]
+            if columns["case_sensitivity"] != current["case_sensitivity"] and _has_codes(
+                uow.records, application_id
+            ):
+                # codes are stored and looked up normalised by this setting
+                raise InvalidInput(
+                    "caseSensitivity cannot change once the application has coupons or referrals",
+                    pointer="/caseSensitivity",
+                )
             if data.default_evaluation_group_id is not None:
                 group = uow.records.get(
                     "campaign_evaluation_groups",
