@@ -163,6 +163,13 @@ def app(mgmt: httpx.Client) -> AppContext:
     return create_application(mgmt)
 
 
+@pytest.fixture(scope="session")
+def shared_app(server: Server) -> AppContext:
+    """One application per server, for tests that do not care what else it holds (tables of bad input)."""
+    with server.management() as client:
+        return create_application(client)
+
+
 def assert_error(
     response: httpx.Response, status: int, *, pointer: str | None = None, parameter: str | None = None
 ) -> dict[str, Any]:

@@ -13,20 +13,27 @@ from litestar import Litestar
 
 from openpromo.api.app import create_app
 from openpromo.config import Settings
+from openpromo.services.achievements import AchievementService
 from openpromo.services.activity import ActivityService
+from openpromo.services.analytics import AnalyticsService
 from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
 from openpromo.services.campaigns import CampaignService
+from openpromo.services.catalogs import CatalogService
+from openpromo.services.collections import CollectionService
 from openpromo.services.container import Services
 from openpromo.services.coupons import CouponService
 from openpromo.services.definitions import DefinitionService
-from openpromo.services.gamification import GamificationService
+from openpromo.services.giveaways import GiveawayService
+from openpromo.services.groups import GroupService
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.profiles import ProfileService
 from openpromo.services.programs import ProgramService
+from openpromo.services.referrals import ReferralService
 from openpromo.services.ruleset_cache import RulesetCache
 from openpromo.services.sessions import SessionService
 from openpromo.services.snapshots import SnapshotCache
+from openpromo.services.stores import StoreService
 from openpromo.storage.database import Database
 from openpromo.storage.migrations import upgrade
 from openpromo.storage.uow import SqlUnitOfWorkFactory
@@ -49,11 +56,18 @@ def build_services(database: Database) -> Services:
         idempotency=IdempotencyService(uow, clock),
         profiles=ProfileService(uow, clock, snapshots),
         campaigns=campaigns,
+        groups=GroupService(uow, clock),
         coupons=CouponService(uow, clock, campaigns),
+        referrals=ReferralService(uow, clock, campaigns),
         definitions=DefinitionService(uow, clock),
+        stores=StoreService(uow, clock),
         programs=ProgramService(uow, clock),
-        gamification=GamificationService(uow, clock, campaigns),
-        activity=ActivityService(uow, clock, campaigns),
+        giveaways=GiveawayService(uow, clock),
+        catalogs=CatalogService(uow, clock),
+        achievements=AchievementService(uow, clock, campaigns),
+        collections=CollectionService(uow, clock, campaigns),
+        activity=ActivityService(uow),
+        analytics=AnalyticsService(uow, clock, campaigns),
         ping=database.ping,
     )
 

@@ -1,8 +1,11 @@
-"""Test data: campaigns through the Management API, and rows the API does not create yet (coupons with
-every field set, definitions) written straight into the server's database."""
+"""Test data through the Management API (campaigns, coupons, attributes, additional costs), and the
+rows no API creates yet (audiences) written straight into the server's database."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -63,21 +66,52 @@ def campaign(
     return campaign_id
 
 
+_CSV_COLUMNS = {
+    "expiry_date": "expirydate",
+    "start_date": "startdate",
+    "recipient_integration_id": "recipientintegrationid",
+    "usage_limit": "limitval",
+    "discount_limit": "discountlimit",
+    "attributes": "attributes",
+}
+_UPDATE_FIELDS = {
+    "is_reservation_mandatory": "isReservationMandatory",
+    "implicitly_reserved": "implicitlyReserved",
+}
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return str(value)
+
+
 def coupon(server: Server, app: AppContext, campaign_id: int, value: str, **fields: Any) -> int:
-    now = datetime.now(UTC)
-    with database(server)() as uow:
-        coupon_id = uow.records.insert(
-            "coupons",
-            {
-                "application_id": app.id,
-                "campaign_id": campaign_id,
-                "created": now,
-                "value": value,
-                "lookup_value": value,
-                **fields,
-            },
+    """A coupon imported through the API (unlimited uses unless ``usage_limit`` says otherwise), with
+    the fields the import has no column for set by ``PUT``; returns its id."""
+    fields.setdefault("usage_limit", 0)
+    unknown = set(fields) - set(_CSV_COLUMNS) - set(_UPDATE_FIELDS)
+    assert not unknown, unknown
+    columns = ["value", *(_CSV_COLUMNS[k] for k in fields if k in _CSV_COLUMNS)]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerow([value, *(_cell(v) for k, v in fields.items() if k in _CSV_COLUMNS)])
+    base = f"/v1/applications/{app.id}/campaigns/{campaign_id}"
+    with server.management() as mgmt:
+        imported = mgmt.post(
+            f"{base}/import_coupons", files={"upFile": ("c.csv", out.getvalue(), "text/csv")}
         )
-        uow.commit()
+        assert imported.status_code == 200, imported.text
+        found = mgmt.get(f"{base}/coupons/no_total", params={"value": value, "exactMatch": "true"})
+        [created] = found.json()["data"]
+        update = {_UPDATE_FIELDS[k]: v for k, v in fields.items() if k in _UPDATE_FIELDS}
+        if update:
+            updated = mgmt.put(f"{base}/coupons/{created['id']}", json=update)
+            assert updated.status_code == 200, updated.text
+    coupon_id: int = created["id"]
     return coupon_id
 
 
@@ -112,7 +146,34 @@ def row(server: Server, table: str, ident: int) -> dict[str, Any]:
     return found
 
 
+def attribute(server: Server, entity: str, name: str, type: str, **fields: Any) -> None:
+    """A custom attribute defined through the API."""
+    body = {
+        "entity": entity,
+        "name": name,
+        "title": name,
+        "type": type,
+        "description": "",
+        "suggestions": [],
+        "editable": True,
+        **fields,
+    }
+    with server.management() as mgmt:
+        created = mgmt.post("/v1/attributes", json=body)
+    assert created.status_code == 201, created.text
+
+
+def additional_cost(server: Server, name: str, type: str = "session") -> None:
+    """An additional cost defined through the API."""
+    with server.management() as mgmt:
+        created = mgmt.post(
+            "/v1/additional_costs", json={"name": name, "title": name, "description": "", "type": type}
+        )
+    assert created.status_code == 201, created.text
+
+
 def define(server: Server, table: str, **values: Any) -> None:
+    """A row of an account-level table no API writes yet (audiences, ledgers, cards)."""
     define_row(server, table, **values)
 
 

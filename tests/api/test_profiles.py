@@ -17,13 +17,9 @@ def integration(server: Server, app: AppContext) -> httpx.Client:
 
 def test_update_creates_then_merges_attributes(server: Server, integration: httpx.Client) -> None:
     name = "color" + random_id("a").replace("-", "")
-    factories.define(
-        server, "attributes", entity="CustomerProfile", name=name, title=name, type="string", suggestions=[]
-    )
+    factories.attribute(server, "CustomerProfile", name, "string")
     other = "size" + random_id("b").replace("-", "")
-    factories.define(
-        server, "attributes", entity="CustomerProfile", name=other, title=other, type="number", suggestions=[]
-    )
+    factories.attribute(server, "CustomerProfile", other, "number")
     profile_id = random_id("prof")
     first = integration.put(f"/v2/customer_profiles/{profile_id}", json={"attributes": {name: "red"}})
     assert first.status_code == 200, first.text

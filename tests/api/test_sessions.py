@@ -392,11 +392,9 @@ def test_defined_attributes_and_costs_are_checked(
     server: Server, app: AppContext, integration: httpx.Client
 ) -> None:
     name = "tier" + random_id("a").replace("-", "")
-    factories.define(
-        server, "attributes", entity="CustomerSession", name=name, title=name, type="number", suggestions=[]
-    )
+    factories.attribute(server, "CustomerSession", name, "number")
     cost = "ship" + random_id("c").replace("-", "")
-    factories.define(server, "additional_costs", name=cost, title=cost, type="session")
+    factories.additional_cost(server, cost, "session")
     ok = put(
         integration,
         random_id("s"),
@@ -549,9 +547,7 @@ def test_close_creates_coupons_referrals_reservations_and_writes_attributes(
     server: Server, app: AppContext, integration: httpx.Client
 ) -> None:
     vip = "vip" + random_id("a").replace("-", "")
-    factories.define(
-        server, "attributes", entity="CustomerProfile", name=vip, title=vip, type="boolean", suggestions=[]
-    )
+    factories.attribute(server, "CustomerProfile", vip, "boolean")
     reserved = random_id("RES")
     rules = [
         {

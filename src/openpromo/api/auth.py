@@ -1,10 +1,17 @@
-"""The ``Authorization`` header: ``ApiKey-v1 <key>``, ``ManagementKey-v1 <key>`` or ``Bearer <token>``."""
+"""The ``Authorization`` header: ``ApiKey-v1 <key>``, ``ManagementKey-v1 <key>`` or ``Bearer <token>``.
+
+The guards check only the header's presence and scheme, in the event loop, before Litestar reads query
+parameters: a request without the right kind of credential is a 401 whatever else is wrong with it.
+The key itself is checked in the handler's thread (``integration``, ``management``).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
 
 from openpromo.services.auth import IntegrationPrincipal, ManagementPrincipal
 from openpromo.services.container import Services
@@ -15,7 +22,11 @@ def services(request: Request[Any, Any, Any]) -> Services:
     return request.app.state["services"]  # type: ignore[no-any-return]
 
 
-def _credentials(request: Request[Any, Any, Any]) -> tuple[str, str]:
+_INTEGRATION_SCHEMES = frozenset({"apikey-v1"})
+_MANAGEMENT_SCHEMES = frozenset({"managementkey-v1", "bearer"})
+
+
+def _credentials(request: ASGIConnection[Any, Any, Any, Any]) -> tuple[str, str]:
     header = request.headers.get("authorization", "")
     scheme, _, credential = header.strip().partition(" ")
     credential = credential.strip()
@@ -24,21 +35,38 @@ def _credentials(request: Request[Any, Any, Any]) -> tuple[str, str]:
     return scheme.lower(), credential
 
 
-def integration(request: Request[Any, Any, Any]) -> IntegrationPrincipal:
+def _integration_scheme(request: ASGIConnection[Any, Any, Any, Any]) -> str:
     scheme, credential = _credentials(request)
-    if scheme != "apikey-v1":
+    if scheme not in _INTEGRATION_SCHEMES:
         raise Unauthorized("The Integration API needs an ApiKey-v1 key")
-    return services(request).auth.integration(credential)
+    return credential
+
+
+def _management_scheme(request: ASGIConnection[Any, Any, Any, Any]) -> tuple[str, str]:
+    scheme, credential = _credentials(request)
+    if scheme not in _MANAGEMENT_SCHEMES:
+        raise Unauthorized("The Management API needs a ManagementKey-v1 key or a Bearer token")
+    return scheme, credential
+
+
+def integration_guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
+    _integration_scheme(connection)
+
+
+def management_guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
+    _management_scheme(connection)
+
+
+def integration(request: Request[Any, Any, Any]) -> IntegrationPrincipal:
+    return services(request).auth.integration(_integration_scheme(request))
 
 
 def management(request: Request[Any, Any, Any]) -> ManagementPrincipal:
-    scheme, credential = _credentials(request)
+    scheme, credential = _management_scheme(request)
     auth = services(request).auth
-    if scheme == "managementkey-v1":
-        return auth.management_key(credential)
     if scheme == "bearer":
         return auth.bearer(credential)
-    raise Unauthorized("The Management API needs a ManagementKey-v1 key or a Bearer token")
+    return auth.management_key(credential)
 
 
-__all__ = ["integration", "management", "services"]
+__all__ = ["integration", "integration_guard", "management", "management_guard", "services"]

@@ -8,6 +8,7 @@ body says only "Internal server error".
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -25,6 +26,7 @@ from openpromo.services.errors import (
 )
 
 log = logging.getLogger("openpromo.api")
+_MISSING_PARAMETER = re.compile(r"Missing required \w+ parameter '([^']+)'")
 
 STATUS: dict[type[ServiceError], int] = {
     InvalidInput: 400,
@@ -65,7 +67,16 @@ def service_error_handler(_request: Request[Any, Any, Any], exc: Exception) -> R
     return error_response(_status_of(exc), exc.message, exc.details)
 
 
-def http_error_handler(_request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+def _wire_name(request: Request[Any, Any, Any], key: str) -> str:
+    """The name a client sent (``pageSize``) for a handler argument Litestar reports (``page_size``)."""
+    handler = request.scope.get("route_handler")
+    parameters = getattr(getattr(handler, "parsed_fn_signature", None), "parameters", {})
+    field = parameters.get(key)
+    name = getattr(getattr(field, "kwarg_definition", None), "name", None)
+    return name if isinstance(name, str) and name else key
+
+
+def http_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     assert isinstance(exc, HTTPException)
     if isinstance(exc, ValidationException):
         details = []
@@ -76,7 +87,12 @@ def http_error_handler(_request: Request[Any, Any, Any], exc: Exception) -> Resp
             if source == "body":
                 details.append(ErrorDetail("Invalid value", message, pointer="/" + key.replace(".", "/")))
             else:
-                details.append(ErrorDetail("Invalid value", message, parameter=key or None))
+                name = _wire_name(request, key) if key else None
+                details.append(ErrorDetail("Invalid value", message, parameter=name))
+        if not details:
+            missing = _MISSING_PARAMETER.search(exc.detail or "")
+            parameter = missing.group(1) if missing else None
+            details.append(ErrorDetail("Invalid value", exc.detail or "", parameter=parameter))
         return error_response(400, "The submitted data was invalid", details)
     status = exc.status_code
     message = exc.detail or "Error"

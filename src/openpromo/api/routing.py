@@ -12,18 +12,28 @@ from typing import Annotated, Any, TypeVar
 import anyio.to_thread
 from litestar.params import QueryParameter
 
+from openpromo.api.auth import integration_guard, management_guard
 from openpromo.services.errors import InvalidInput
 from openpromo.services.models.base import Time
 from openpromo.services.paging import INTEGRATION_PAGE_SIZE, MANAGEMENT_PAGE_SIZE, PageRequest
 
 T = TypeVar("T")
 
-MANAGEMENT: dict[str, Any] = {"tags": ["management"]}
-INTEGRATION: dict[str, Any] = {"tags": ["integration"]}
+MANAGEMENT: dict[str, Any] = {"tags": ["management"], "guards": [management_guard]}
+INTEGRATION: dict[str, Any] = {"tags": ["integration"], "guards": [integration_guard]}
+PUBLIC_MANAGEMENT: dict[str, Any] = {"tags": ["management"]}
+"""Route options: the OpenAPI tag, and the guard that wants the kind of credential the API takes."""
 
 PageSize = Annotated[int, QueryParameter(name="pageSize", ge=1, le=1000, required=False)]
-Skip = Annotated[int, QueryParameter(name="skip", ge=0, required=False)]
+Skip = Annotated[int, QueryParameter(name="skip", ge=0, le=2**63 - 1, required=False)]
 Sort = Annotated[str | None, QueryParameter(name="sort", required=False)]
+WithTotal = Annotated[bool, QueryParameter(name="withTotalResultSize", required=False)]
+Text = Annotated[str | None, QueryParameter(required=False)]
+"""A text query parameter named as the handler's argument (``name``, ``value``, ...)."""
+
+# Times in query strings arrive as text: ``time_parameter`` also takes the ``+0000`` offset and dates.
+CreatedBefore = Annotated[str | None, QueryParameter(name="createdBefore", required=False)]
+CreatedAfter = Annotated[str | None, QueryParameter(name="createdAfter", required=False)]
 
 
 async def in_thread(fn: Callable[[], T]) -> T:
@@ -41,6 +51,11 @@ def time_parameter(name: str, text: str | None) -> Time | None:
         raise InvalidInput(f"{text!r} is not an RFC 3339 time", parameter=name) from None
 
 
+def time_parameters(**named: tuple[str, str | None]) -> dict[str, Time | None]:
+    """Several time parameters at once: ``key=(wire name, text)`` gives ``key: Time | None``."""
+    return {key: time_parameter(name, text) for key, (name, text) in named.items()}
+
+
 def body(model: type[Any]) -> dict[str, Any]:
     """Route options that document ``model`` as the JSON request body (see ``openpromo.api.openapi``)."""
     return {"opt": {"body": model}}
@@ -56,11 +71,17 @@ def page(
 __all__ = [
     "INTEGRATION",
     "MANAGEMENT",
+    "PUBLIC_MANAGEMENT",
+    "CreatedAfter",
+    "CreatedBefore",
     "PageSize",
     "Skip",
     "Sort",
+    "Text",
+    "WithTotal",
     "body",
     "in_thread",
     "page",
     "time_parameter",
+    "time_parameters",
 ]

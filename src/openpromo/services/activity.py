@@ -1,31 +1,24 @@
-"""Read-side use cases: an application's sessions, customers and events, and campaign analytics.
+"""Read-side use cases: an application's sessions, customers and events.
 
 An application's customers are the profiles that have sessions in it (profiles are account-level).
-Analytics are per day (in the application's time zone) from ``campaign_analytics``, which closing,
-cancelling and returning sessions keep up to date; ``granularity`` groups days into weeks, months or years.
+Sessions and events are listed newest first. Filters beyond column equality are applied to the
+application's rows in memory (``openpromo.services.filters``).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from openpromo.services.applications import require_application
 from openpromo.services.auth import ManagementPrincipal
-from openpromo.services.campaigns import CampaignService
-from openpromo.services.errors import InvalidInput, NotFound
-from openpromo.services.models.activity import (
-    AnalyticsPage,
-    ApplicationCustomer,
-    ApplicationEvent,
-    ApplicationSession,
-    CampaignAnalytics,
-)
-from openpromo.services.models.base import Page
+from openpromo.services.errors import NotFound
+from openpromo.services.filters import contains, sort_rows, window, within
+from openpromo.services.models.activity import ApplicationCustomer, ApplicationEvent, ApplicationSession
+from openpromo.services.models.base import Page, replace
 from openpromo.services.models.convert import from_row
 from openpromo.services.paging import PageRequest, list_page
-from openpromo.services.ports import Clock, Row, UnitOfWorkFactory
+from openpromo.services.ports import Records, Row, UnitOfWorkFactory
 from openpromo.services.session_output import session_record, wire_effects
 
 _DISCOUNTS = {
@@ -34,6 +27,18 @@ _DISCOUNTS = {
     "setDiscountPerAdditionalCost",
     "setDiscountPerAdditionalCostPerItem",
 }
+_SESSION_SORT = {"id": "id", "created": "created", "updated": "updated", "total": "total"}
+_EVENT_SORT = {"id": "id", "created": "created", "type": "type"}
+# session filters: query name -> column; matched exactly, or as a part with partialMatch
+_SESSION_TEXT = {
+    "profile": "profile_integration_id",
+    "integration_id": "integration_id",
+    "store_integration_id": "store_integration_id",
+    "referral": "referral_code",
+}
+_PARTIAL_MIN = 3
+_COUPON_EFFECTS = ("acceptCoupon", "rejectCoupon", "couponCreated", "reserveCoupon", "rollbackCoupon")
+_REFERRAL_EFFECTS = ("acceptReferral", "rejectReferral", "referralCreated", "rollbackReferral")
 
 
 def application_session(row: Row) -> ApplicationSession:
@@ -66,57 +71,124 @@ def application_customer(row: Row) -> ApplicationCustomer:
     return from_row(ApplicationCustomer, row, last_activity=row["last_activity"] or row["created"])
 
 
-def application_event(row: Row) -> ApplicationEvent:
+def application_event(row: Row, session_ids: dict[str, int] | None = None) -> ApplicationEvent:
+    """``session_ids``: session ids by integration id (``sessionId`` of the event)."""
     return ApplicationEvent(
         id=row["id"],
         created=row["created"],
         application_id=row["application_id"],
         profile_id=row["profile_id"],
         store_integration_id=row["store_integration_id"],
+        session_id=(session_ids or {}).get(row["session_integration_id"] or ""),
         type=row["type"],
         attributes=row["attributes"],
         effects=wire_effects(row["effects"]),
     )
 
 
+def _with_sessions(records: Records, app_id: int, page: Page) -> Page:
+    """The page's events with their ``sessionId``s (events keep the session's integration id)."""
+    rows: list[Row] = page.data
+    ids = sorted({r["session_integration_id"] for r in rows if r["session_integration_id"]})
+    found = (
+        records.find("customer_sessions", {"application_id": app_id, "integration_id": ids}).rows
+        if ids
+        else []
+    )
+    session_ids = {s["integration_id"]: s["id"] for s in found}
+    return replace(page, data=[application_event(r, session_ids) for r in rows])
+
+
+def _text_matches(value: str | None, wanted: str, partial: bool) -> bool:
+    if partial and len(wanted) >= _PARTIAL_MIN:  # shorter terms fall back to exact matching (the spec)
+        return contains(value, wanted)
+    return value == wanted
+
+
+def session_matches(row: Row, filters: dict[str, Any]) -> bool:
+    partial = bool(filters.get("partial_match"))
+    for key, column in _SESSION_TEXT.items():
+        wanted = filters.get(key)
+        if wanted is not None and not _text_matches(row[column], wanted, partial):
+            return False
+    coupon = filters.get("coupon")
+    if coupon is not None and not any(_text_matches(c, coupon, partial) for c in row["coupon_codes"] or ()):
+        return False
+    if filters.get("state") is not None and row["state"] != filters["state"]:
+        return False
+    return within(row["created"], filters.get("created_before"), filters.get("created_after"))
+
+
+def event_matches(row: Row, filters: dict[str, Any], names: dict[str, dict[Any, str]]) -> bool:
+    """``names``: campaign names by id, and profile names and emails by integration id."""
+    types = filters.get("types")
+    if types is not None and row["type"] not in types:
+        return False
+    for key, column in (("session", "session_integration_id"), ("profile", "profile_integration_id")):
+        if filters.get(key) is not None and row[column] != filters[key]:
+            return False
+    if not within(row["created"], filters.get("created_before"), filters.get("created_after")):
+        return False
+    effects = row["effects"] or []
+    checks = (
+        ("coupon_code", lambda e, v: e["effectType"] in _COUPON_EFFECTS and e["props"].get("value") == v),
+        ("referral_code", lambda e, v: e["effectType"] in _REFERRAL_EFFECTS and e["props"].get("value") == v),
+        ("effect_type", lambda e, v: e["effectType"] == v),
+        ("rule_query", lambda e, v: contains(e.get("ruleName"), v)),
+        ("campaign_query", lambda e, v: contains(names["campaigns"].get(e.get("campaignId")), v)),
+    )
+    for key, test in checks:
+        wanted = filters.get(key)
+        if wanted is not None and not any(test(e, wanted) for e in effects):
+            return False
+    for key in ("customer_name", "customer_email"):
+        wanted = filters.get(key)
+        if wanted is not None and not contains(names[key].get(row["profile_integration_id"]), wanted):
+            return False
+    return True
+
+
+def _event_names(
+    records: Records, app_id: int, account_id: int, rows: list[Row]
+) -> dict[str, dict[Any, str]]:
+    campaigns = {c["id"]: c["name"] for c in records.find("campaigns", {"application_id": app_id}).rows}
+    ids = sorted({r["profile_integration_id"] for r in rows if r["profile_integration_id"]})
+    profiles = (
+        records.find("customer_profiles", {"account_id": account_id, "integration_id": ids}).rows
+        if ids
+        else []
+    )
+    return {
+        "campaigns": campaigns,
+        "customer_name": {p["integration_id"]: str(p["attributes"].get("Name", "")) for p in profiles},
+        "customer_email": {p["integration_id"]: str(p["attributes"].get("Email", "")) for p in profiles},
+    }
+
+
 class ActivityService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, campaigns: CampaignService) -> None:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
-        self._clock = clock
-        self._campaigns = campaigns
 
     def sessions(
         self, principal: ManagementPrincipal, app_id: int, page: PageRequest, filters: dict[str, Any]
     ) -> Page:
-        where: dict[str, Any] = {"application_id": app_id}
-        for key in (
-            "profile_integration_id",
-            "state",
-            "integration_id",
-            "store_integration_id",
-            "referral_code",
-        ):
-            if filters.get(key) is not None:
-                where[key] = filters[key]
+        order = page.order(_SESSION_SORT, "-id")
         with self._uow(write=False) as uow:
             require_application(uow.records, principal.account_id, app_id)
-            if not any(filters.get(k) for k in ("coupon", "created_before", "created_after")):
+            where = {"application_id": app_id}
+            if not any(v for k, v in filters.items() if k != "partial_match"):
                 return list_page(
-                    uow.records, "customer_sessions", where, page, application_session, default_order="-id"
+                    uow.records,
+                    "customer_sessions",
+                    where,
+                    page,
+                    application_session,
+                    sortable=_SESSION_SORT,
+                    default_order="-id",
                 )
-            rows = uow.records.find("customer_sessions", where, order="-id").rows
-        kept = [
-            r
-            for r in rows
-            if (not filters.get("coupon") or filters["coupon"] in (r["coupon_codes"] or []))
-            and (not filters.get("created_before") or r["created"] < filters["created_before"])
-            and (not filters.get("created_after") or r["created"] > filters["created_after"])
-        ]
-        chunk = kept[page.skip : page.skip + page.page_size + 1]
-        return Page(
-            has_more=len(chunk) > page.page_size,
-            data=[application_session(r) for r in chunk[: page.page_size]],
-        )
+            rows = uow.records.find("customer_sessions", where).rows
+        kept = [r for r in sort_rows(rows, order) if session_matches(r, filters)]
+        return window(kept, page, application_session)
 
     def session(self, principal: ManagementPrincipal, app_id: int, session_id: int) -> ApplicationSession:
         with self._uow(write=False) as uow:
@@ -127,19 +199,20 @@ class ActivityService:
         return application_session(row)
 
     def customers(
-        self, principal: ManagementPrincipal, app_id: int, page: PageRequest, integration_id: str | None
+        self,
+        principal: ManagementPrincipal,
+        app_id: int,
+        page: PageRequest,
+        integration_id: str | None,
+        *,
+        with_total: bool = False,
     ) -> Page:
         with self._uow(write=False) as uow:
             require_application(uow.records, principal.account_id, app_id)
-            if integration_id:
-                row = uow.records.find_one(
-                    "customer_profiles", account_id=principal.account_id, integration_id=integration_id
-                )
-                linked = row is not None and uow.records.count(
-                    "customer_sessions", application_id=app_id, profile_integration_id=integration_id
-                )
-                rows = [row] if row is not None and linked else []
-                return Page(has_more=False, data=[application_customer(r) for r in rows])
+            if integration_id is not None or with_total:
+                rows = uow.sessions.application_profiles(app_id, principal.account_id, 0, 2**31)
+                kept = [r for r in rows if integration_id is None or r["integration_id"] == integration_id]
+                return window(kept, page, application_customer, also_total=with_total)
             rows = uow.sessions.application_profiles(
                 app_id, principal.account_id, page.skip, page.page_size + 1
             )
@@ -163,120 +236,20 @@ class ActivityService:
     def events(
         self, principal: ManagementPrincipal, app_id: int, page: PageRequest, filters: dict[str, Any]
     ) -> Page:
-        where: dict[str, Any] = {"application_id": app_id}
-        for key in ("type", "session_integration_id", "profile_integration_id"):
-            if filters.get(key) is not None:
-                where[key] = filters[key]
+        order = page.order(_EVENT_SORT, "-id")
         with self._uow(write=False) as uow:
             require_application(uow.records, principal.account_id, app_id)
-            if not filters.get("created_before") and not filters.get("created_after"):
-                return list_page(uow.records, "events", where, page, application_event, default_order="-id")
-            rows = uow.records.find("events", where, order="-id").rows
-        kept = [
-            r
-            for r in rows
-            if (not filters.get("created_before") or r["created"] < filters["created_before"])
-            and (not filters.get("created_after") or r["created"] > filters["created_after"])
-        ]
-        chunk = kept[page.skip : page.skip + page.page_size + 1]
-        return Page(
-            has_more=len(chunk) > page.page_size, data=[application_event(r) for r in chunk[: page.page_size]]
-        )
-
-    def analytics(
-        self,
-        principal: ManagementPrincipal,
-        app_id: int,
-        campaign_id: int,
-        start: datetime,
-        end: datetime,
-        granularity: str,
-    ) -> AnalyticsPage:
-        if granularity not in ("1 day", "1 week", "1 month", "1 year"):
-            raise InvalidInput(
-                "granularity is one of 1 day, 1 week, 1 month, 1 year", parameter="granularity"
-            )
-        if end < start:
-            raise InvalidInput("rangeEnd is before rangeStart", parameter="rangeEnd")
-        with self._uow(write=False) as uow:
-            self._campaigns._require(uow.records, principal, app_id, campaign_id)
-            rows = uow.records.find("campaign_analytics", {"campaign_id": campaign_id}, order="date").rows
-        buckets: dict[datetime, dict[str, Decimal]] = {}
-        totals: dict[str, Decimal] = {}
-        for row in rows:
-            day = datetime(row["date"].year, row["date"].month, row["date"].day, tzinfo=UTC)
-            values = {k: Decimal(row[k]) for k in _METRICS}
-            for key, value in values.items():
-                totals[key] = totals.get(key, Decimal(0)) + value
-            row["_totals"] = dict(totals)
-            if not start <= day <= end:
-                continue
-            bucket = _bucket(day, granularity)
-            current = buckets.setdefault(bucket, {k: Decimal(0) for k in _METRICS})
-            for key, value in values.items():
-                current[key] += value
-            current.update({f"total_{k}": v for k, v in row["_totals"].items()})
-        data = [_analytics(day, values) for day, values in sorted(buckets.items())]
-        return AnalyticsPage(total_result_size=len(data), data=data)
-
-
-_METRICS = (
-    "revenue",
-    "refunds",
-    "discounts",
-    "refunded_discounts",
-    "free_items",
-    "coupon_redemptions",
-    "coupon_rollbacks",
-    "referral_redemptions",
-    "coupons_created",
-    "referrals_created",
-    "loyalty_points_added",
-    "loyalty_points_deducted",
-)
-
-
-def _bucket(day: datetime, granularity: str) -> datetime:
-    if granularity == "1 week":
-        return day - timedelta(days=day.weekday())
-    if granularity == "1 month":
-        return day.replace(day=1)
-    if granularity == "1 year":
-        return day.replace(month=1, day=1)
-    return day
-
-
-def _analytics(day: datetime, v: dict[str, Decimal]) -> CampaignAnalytics:
-    def total(key: str) -> Decimal:
-        return v.get(f"total_{key}", v[key])
-
-    return CampaignAnalytics(
-        date=day,
-        campaign_revenue=v["revenue"],
-        total_campaign_revenue=total("revenue"),
-        campaign_refund=v["refunds"],
-        total_campaign_refund=total("refunds"),
-        campaign_discount_costs=v["discounts"],
-        total_campaign_discount_costs=total("discounts"),
-        campaign_refunded_discounts=v["refunded_discounts"],
-        total_campaign_refunded_discounts=total("refunded_discounts"),
-        campaign_free_items=int(v["free_items"]),
-        total_campaign_free_items=int(total("free_items")),
-        coupon_redemptions=int(v["coupon_redemptions"]),
-        total_coupon_redemptions=int(total("coupon_redemptions")),
-        coupon_rolledback_redemptions=int(v["coupon_rollbacks"]),
-        total_coupon_rolledback_redemptions=int(total("coupon_rollbacks")),
-        referral_redemptions=int(v["referral_redemptions"]),
-        total_referral_redemptions=int(total("referral_redemptions")),
-        coupons_created=int(v["coupons_created"]),
-        total_coupons_created=int(total("coupons_created")),
-        referrals_created=int(v["referrals_created"]),
-        total_referrals_created=int(total("referrals_created")),
-        added_loyalty_points=v["loyalty_points_added"],
-        total_added_loyalty_points=total("loyalty_points_added"),
-        deducted_loyalty_points=v["loyalty_points_deducted"],
-        total_deducted_loyalty_points=total("loyalty_points_deducted"),
-    )
+            where = {"application_id": app_id}
+            if not any(v is not None for v in filters.values()):
+                rows_page = list_page(
+                    uow.records, "events", where, page, lambda r: r, sortable=_EVENT_SORT, default_order="-id"
+                )
+            else:
+                rows = uow.records.find("events", where).rows
+                names = _event_names(uow.records, app_id, principal.account_id, rows)
+                kept = [r for r in sort_rows(rows, order) if event_matches(r, filters, names)]
+                rows_page = window(kept, page, lambda r: r)
+            return _with_sessions(uow.records, app_id, rows_page)
 
 
 __all__ = ["ActivityService", "application_customer", "application_event", "application_session"]

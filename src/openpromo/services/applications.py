@@ -6,6 +6,7 @@ from typing import Any
 
 from openpromo.services.auth import ManagementPrincipal, hash_key, new_key
 from openpromo.services.errors import InvalidInput, NotFound
+from openpromo.services.limits import check_limits
 from openpromo.services.models.applications import (
     Application,
     ApplicationAPIKey,
@@ -17,9 +18,11 @@ from openpromo.services.models.applications import (
 )
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import fields_of, from_row
+from openpromo.services.models.programs import LoyaltyProgram
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
-from openpromo.services.programs import program_record
+from openpromo.services.programs import account_programs
+from openpromo.services.session_input import raise_problems
 from openpromo.services.timezones import check_currency, check_timezone
 
 _SETTINGS = (
@@ -43,16 +46,14 @@ _FLAGS = {
 }
 
 
-def application_record(row: Row, programs: list[Row] | None = None) -> Application:
-    """``programs``: the account's loyalty program rows; those the application subscribes to are listed."""
-    mine = [
-        program_record(p, []) for p in programs or [] if row["id"] in (p["subscribed_applications"] or [])
-    ]
+def application_record(row: Row, programs: list[LoyaltyProgram] | None = None) -> Application:
+    """``programs``: the account's loyalty programs; those the application subscribes to are listed."""
+    mine = [p for p in programs or [] if row["id"] in p.subscribed_applications]
     return from_row(Application, row, loyalty_programs=mine)
 
 
-def _programs(records: Records, account_id: int) -> list[Row]:
-    return records.find("loyalty_programs", {"account_id": account_id}).rows
+def _programs(records: Records, account_id: int) -> list[LoyaltyProgram]:
+    return account_programs(records, account_id)
 
 
 def require_application(records: Records, principal_account_id: int, application_id: int) -> Row:
@@ -65,11 +66,19 @@ def require_application(records: Records, principal_account_id: int, application
 def _settings_columns(data: ApplicationSettings) -> dict[str, Any]:
     check_timezone(data.timezone, pointer="/timezone")
     check_currency(data.currency, pointer="/currency")
+    raise_problems(check_limits(data.limits or [], "/limits"))
     columns = fields_of(data, *_SETTINGS)
     for flag, default in _FLAGS.items():
         value = getattr(data, flag)
         columns[flag] = default if value is None else value
     return columns
+
+
+def _has_codes(records: Records, application_id: int) -> bool:
+    return bool(
+        records.find("coupons", {"application_id": application_id}, limit=1).rows
+        or records.find("referrals", {"application_id": application_id}, limit=1).rows
+    )
 
 
 class ApplicationService:
@@ -131,7 +140,17 @@ class ApplicationService:
     ) -> Application:
         columns = _settings_columns(data)
         with self._uow() as uow:
-            require_application(uow.records, principal.account_id, application_id)
+            current = require_application(uow.records, principal.account_id, application_id)
+            if data.case_sensitivity is None:
+                columns["case_sensitivity"] = current["case_sensitivity"]
+            if columns["case_sensitivity"] != current["case_sensitivity"] and _has_codes(
+                uow.records, application_id
+            ):
+                # codes are stored and looked up normalised by this setting
+                raise InvalidInput(
+                    "caseSensitivity cannot change once the application has coupons or referrals",
+                    pointer="/caseSensitivity",
+                )
             if data.default_evaluation_group_id is not None:
                 group = uow.records.get(
                     "campaign_evaluation_groups",
@@ -144,8 +163,9 @@ class ApplicationService:
             columns["default_cart_item_filter_id"] = data.default_cart_item_filter_id
             uow.records.update("applications", application_id, {**columns, "modified": self._clock.now()})
             row = require_application(uow.records, principal.account_id, application_id)
+            programs = _programs(uow.records, principal.account_id)
             uow.commit()
-        return application_record(row)
+        return application_record(row, programs)
 
     def delete(self, principal: ManagementPrincipal, application_id: int) -> None:
         with self._uow() as uow:

@@ -8,7 +8,6 @@ cache stays valid. Every change to a campaign bumps its ``version``.
 
 from __future__ import annotations
 
-import builtins
 from datetime import datetime
 from typing import Any
 
@@ -16,13 +15,14 @@ from openpromo import rules
 from openpromo.services.applications import require_application
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import ErrorDetail, InvalidInput, NotFound
+from openpromo.services.filters import contains, window, within
+from openpromo.services.limits import check_limits
 from openpromo.services.models.base import Page
 from openpromo.services.models.campaigns import (
     Campaign,
-    CampaignEvaluationGroup,
     CampaignSettings,
+    CodeGeneratorSettings,
     NewCampaign,
-    NewCampaignEvaluationGroup,
     NewRuleset,
     Ruleset,
     UpdateCampaign,
@@ -32,26 +32,6 @@ from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
 from openpromo.services.session_input import raise_problems
 
-LIMIT_ACTIONS = frozenset(
-    {
-        "redeemCoupon",
-        "redeemReferral",
-        "setDiscount",
-        "setDiscountEffect",
-        "createCoupon",
-        "createReferral",
-        "createLoyaltyPoints",
-        "redeemLoyaltyPoints",
-        "customEffect",
-        "createLoyaltyPointsEffect",
-        "redeemLoyaltyPointsEffect",
-        "callApi",
-        "awardGiveaway",
-        "addFreeItemEffect",
-        "reserveCoupon",
-    }
-)
-LIMIT_ENTITIES = frozenset({"Coupon", "Referral", "Profile", "Identifier", "Store", "Session"})
 _SETTINGS = (
     "name",
     "description",
@@ -65,7 +45,17 @@ _SETTINGS = (
     "limits",
     "campaign_groups",
     "linked_store_ids",
+    "coupon_attributes",
 )
+
+
+_SORTABLE = {
+    "created": "created",
+    "name": "name",
+    "id": "id",
+    "startTime": "start_time",
+    "endTime": "end_time",
+}
 
 
 def frontend_state(row: Row, now: datetime) -> str:
@@ -76,6 +66,31 @@ def frontend_state(row: Row, now: datetime) -> str:
     if row["end_time"] is not None and now >= row["end_time"]:
         return "expired"
     return "running"
+
+
+def campaign_matches(row: Row, filters: dict[str, Any], now: datetime) -> bool:
+    state = filters.get("campaign_state")
+    if state is not None and state != row["state"] and state != frontend_state(row, now):
+        return False
+    name, tags = filters.get("name"), filters.get("tags")
+    if name is not None or tags is not None:
+        # the spec: name and tags together match either
+        wanted = {t.casefold() for t in (tags or "").split(",") if t}
+        by_name = name is not None and contains(row["name"], name)
+        by_tag = bool(wanted & {t.casefold() for t in row["tags"] or ()})
+        if not (by_name or by_tag):
+            return False
+    for column, key in (("created", "created"), ("start_time", "start"), ("end_time", "end")):
+        if not within(row[column], filters.get(f"{key}_before"), filters.get(f"{key}_after")):
+            return False
+    group = filters.get("campaign_group_id")
+    if group is not None and group not in (row["campaign_groups"] or ()):
+        return False
+    store = filters.get("store_id")
+    if store is not None and store not in (row["linked_store_ids"] or ()):
+        return False
+    template = filters.get("template_id")
+    return template is None or row["template_id"] == template
 
 
 def campaign_record(row: Row, now: datetime) -> Campaign:
@@ -95,25 +110,15 @@ def ruleset_record(row: Row, active_id: int | None) -> Ruleset:
     return from_row(Ruleset, row, activate=row["id"] == active_id, user_id=row["user_id"] or 0)
 
 
-def check_limits(limits: list[Any], pointer: str) -> list[ErrorDetail]:
-    problems = []
-    for index, limit in enumerate(limits):
-        if limit.action not in LIMIT_ACTIONS:
-            problems.append(
-                ErrorDetail("enum", f"unknown limit action {limit.action!r}", f"{pointer}/{index}/action")
-            )
-        if limit.limit < 0:
-            problems.append(
-                ErrorDetail("Invalid value", "a limit is not negative", f"{pointer}/{index}/limit")
-            )
-        for position, entity in enumerate(limit.entities):
-            if entity not in LIMIT_ENTITIES:
-                problems.append(
-                    ErrorDetail(
-                        "enum", f"unknown limit entity {entity!r}", f"{pointer}/{index}/entities/{position}"
-                    )
-                )
-    return problems
+def check_code_settings(settings: CodeGeneratorSettings | None, pointer: str) -> list[ErrorDetail]:
+    """``validCharacters`` are single characters (``#`` in the pattern is replaced by one of them)."""
+    if settings is None:
+        return []
+    return [
+        ErrorDetail("Invalid value", "a valid character is one character", f"{pointer}/validCharacters/{i}")
+        for i, c in enumerate(settings.valid_characters)
+        if len(c) != 1
+    ]
 
 
 def compile_or_400(ruleset: NewRuleset) -> None:
@@ -133,6 +138,8 @@ class CampaignService:
 
     def _columns(self, records: Records, app: Row, data: CampaignSettings) -> dict[str, Any]:
         problems = check_limits(data.limits, "/limits")
+        problems += check_code_settings(data.coupon_settings, "/couponSettings")
+        problems += check_code_settings(data.referral_settings, "/referralSettings")
         if data.start_time and data.end_time and data.end_time <= data.start_time:
             problems.append(ErrorDetail("Invalid value", "endTime must be after startTime", "/endTime"))
         group = data.evaluation_group_id or app["default_evaluation_group_id"]
@@ -161,13 +168,7 @@ class CampaignService:
         with self._uow() as uow:
             app = require_application(uow.records, principal.account_id, application_id)
             columns = self._columns(uow.records, app, data)
-            members = uow.records.find(
-                "campaigns",
-                {"evaluation_group_id": columns["evaluation_group_id"]},
-                order="-evaluation_position",
-                limit=1,
-            ).rows
-            position = members[0]["evaluation_position"] + 1 if members else 0
+            position = _next_position(uow.records, columns["evaluation_group_id"])
             campaign_id = uow.records.insert(
                 "campaigns",
                 {
@@ -207,39 +208,26 @@ class CampaignService:
         principal: ManagementPrincipal,
         application_id: int,
         page: PageRequest,
-        *,
-        state: str | None = None,
-        name: str | None = None,
-        tags: str | None = None,
+        filters: dict[str, Any],
     ) -> Page:
+        """``filters``: the spec's query (``campaign_state``, ``name``, ``tags``, time windows, ids)."""
         now = self._clock.now()
         where: dict[str, Any] = {"application_id": application_id, "deleted": False}
-        if name:
-            where["name"] = name
         with self._uow(write=False) as uow:
             require_application(uow.records, principal.account_id, application_id)
-            if state is None and not tags:
+            if not any(v is not None for v in filters.values()):
                 return list_page(
                     uow.records,
                     "campaigns",
                     where,
                     page,
                     lambda row: campaign_record(row, now),
-                    sortable={"created": "created", "name": "name", "id": "id", "startTime": "start_time"},
+                    sortable=_SORTABLE,
                     with_total=True,
                 )
-            rows = uow.records.find(
-                "campaigns", where, order=page.order({"created": "created", "name": "name", "id": "id"})
-            ).rows
-        wanted_tags = set((tags or "").split(",")) - {""}
-        kept = [
-            row
-            for row in rows
-            if (state is None or frontend_state(row, now) == state or row["state"] == state)
-            and (not wanted_tags or wanted_tags & set(row["tags"] or ()))
-        ]
-        chunk = kept[page.skip : page.skip + page.page_size]
-        return Page(total_result_size=len(kept), data=[campaign_record(row, now) for row in chunk])
+            rows = uow.records.find("campaigns", where, order=page.order(_SORTABLE)).rows
+        kept = [row for row in rows if campaign_matches(row, filters, now)]
+        return window(kept, page, lambda row: campaign_record(row, now), with_total=True)
 
     def update(
         self, principal: ManagementPrincipal, application_id: int, campaign_id: int, data: UpdateCampaign
@@ -251,6 +239,8 @@ class CampaignService:
             columns = self._columns(uow.records, app, data)
             if data.evaluation_group_id is None:
                 columns["evaluation_group_id"] = row["evaluation_group_id"]
+            elif data.evaluation_group_id != row["evaluation_group_id"]:
+                columns["evaluation_position"] = _next_position(uow.records, data.evaluation_group_id)
             if data.state is not None:
                 columns["state"] = data.state
             if data.active_ruleset_id is not None:
@@ -332,79 +322,18 @@ class CampaignService:
             raise NotFound("ruleset", ruleset_id)
         return ruleset_record(row, campaign["active_ruleset_id"])
 
-    # -- evaluation groups ---------------------------------------------------------------------
 
-    def create_group(
-        self, principal: ManagementPrincipal, application_id: int, data: NewCampaignEvaluationGroup
-    ) -> CampaignEvaluationGroup:
-        now = self._clock.now()
-        with self._uow() as uow:
-            require_application(uow.records, principal.account_id, application_id)
-            if (
-                uow.records.get("campaign_evaluation_groups", data.parent_id, application_id=application_id)
-                is None
-            ):
-                raise InvalidInput(f"evaluation group {data.parent_id} does not exist", pointer="/parentId")
-            position = uow.records.count("campaign_evaluation_groups", application_id=application_id)
-            group_id = uow.records.insert(
-                "campaign_evaluation_groups",
-                {
-                    "application_id": application_id,
-                    "created": now,
-                    "name": data.name,
-                    "parent_id": data.parent_id,
-                    "description": data.description,
-                    "mode": data.evaluation_mode,
-                    "evaluation_scope": data.evaluation_scope,
-                    "locked": data.locked,
-                    "position": position,
-                },
-            )
-            row = uow.records.get("campaign_evaluation_groups", group_id)
-            uow.commit()
-        assert row is not None
-        return group_record(row)
-
-    def list_groups(
-        self, principal: ManagementPrincipal, application_id: int
-    ) -> builtins.list[CampaignEvaluationGroup]:
-        with self._uow(write=False) as uow:
-            require_application(uow.records, principal.account_id, application_id)
-            rows = uow.records.find(
-                "campaign_evaluation_groups", {"application_id": application_id}, order="position"
-            ).rows
-        return [group_record(row) for row in rows]
-
-    def get_group(
-        self, principal: ManagementPrincipal, application_id: int, group_id: int
-    ) -> CampaignEvaluationGroup:
-        with self._uow(write=False) as uow:
-            require_application(uow.records, principal.account_id, application_id)
-            row = uow.records.get("campaign_evaluation_groups", group_id, application_id=application_id)
-        if row is None:
-            raise NotFound("campaign evaluation group", group_id)
-        return group_record(row)
-
-
-def group_record(row: Row) -> CampaignEvaluationGroup:
-    """The base group has no parent; it is its own parent here (the spec requires ``parentId``)."""
-    return CampaignEvaluationGroup(
-        application_id=row["application_id"],
-        name=row["name"],
-        parent_id=row["parent_id"] or row["id"],
-        description=row["description"],
-        evaluation_mode=row["mode"],
-        evaluation_scope=row["evaluation_scope"],
-        locked=row["locked"],
-        id=row["id"],
-    )
+def _next_position(records: Records, group_id: int) -> int:
+    """A campaign joins the end of its evaluation group."""
+    members = records.find(
+        "campaigns", {"evaluation_group_id": group_id}, order="-evaluation_position", limit=1
+    ).rows
+    return int(members[0]["evaluation_position"]) + 1 if members else 0
 
 
 __all__ = [
     "CampaignService",
     "campaign_record",
-    "check_limits",
     "compile_or_400",
     "frontend_state",
-    "group_record",
 ]

@@ -1,4 +1,4 @@
-"""Use cases of a campaign's coupons and referrals: generation, CSV import, listing, updates.
+"""Use cases of a campaign's coupons: generation, CSV import, listing, updates.
 
 Generation makes every code in memory, asks storage once per chunk which of them exist already (on the
 code normalised by the application's ``caseSensitivity``), replaces those, and inserts them all in one
@@ -7,37 +7,56 @@ statement. Codes are stored normalised for insensitive applications. Imports com
 
 from __future__ import annotations
 
-import json
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from openpromo.services.auth import ManagementPrincipal
-from openpromo.services.campaigns import CampaignService, check_limits
+from openpromo.services.campaigns import CampaignService
 from openpromo.services.codes import DEFAULT_CHARACTERS, DEFAULT_PATTERN, unique_codes
+from openpromo.services.coupon_csv import MAX_CODE, MIN_CODE, parse_coupon_csv
 from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound
-from openpromo.services.models.base import Page, Time, replace
+from openpromo.services.filters import fold, sort_rows, usable, validity, window, within
+from openpromo.services.limits import check_limits
+from openpromo.services.models.base import Page, replace
 from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.models.coupons import (
     Coupon,
     CouponPage,
     CouponTerms,
+    CouponValue,
     Import,
     NewCoupons,
     NewCouponsForMultipleRecipients,
-    Referral,
     UpdateCoupon,
-    UpdateReferral,
 )
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
 from openpromo.services.session_input import normalise_code, raise_problems
-from openpromo.services.uploads import csv_rows, record_import
+from openpromo.services.uploads import record_import
 
 MAX_COUPONS_PER_REQUEST = 20_000
 _TERMS = ("usage_limit", "discount_limit", "reservation_limit", "start_date", "expiry_date", "attributes")
+_SORTABLE = {
+    "id": "id",
+    "created": "created",
+    "value": "value",
+    "expiryDate": "expiry_date",
+    "startDate": "start_date",
+    "usageCounter": "usage_counter",
+}
+_SCANNED = (
+    "created_before",
+    "created_after",
+    "starts_before",
+    "starts_after",
+    "expires_before",
+    "expires_after",
+    "valid",
+    "usable",
+    "redeemed",
+)
 
 
 def coupon_record(row: Row) -> Coupon:
@@ -45,13 +64,48 @@ def coupon_record(row: Row) -> Coupon:
 
 
 def _pattern(data: CouponTerms, prefix: str | None, settings: dict[str, Any] | None) -> tuple[str, list[str]]:
+    """The full pattern (prefix included) and the characters for ``#``; 400 if they cannot make codes."""
     pattern = data.coupon_pattern or (settings or {}).get("couponPattern") or DEFAULT_PATTERN
     characters = data.valid_characters or (settings or {}).get("validCharacters") or list(DEFAULT_CHARACTERS)
     if "#" not in pattern and not prefix:
         raise InvalidInput("the pattern needs at least one # to generate codes", pointer="/couponPattern")
-    if any(len(c) != 1 for c in characters):
-        raise InvalidInput("valid characters are single characters", pointer="/validCharacters")
-    return (prefix or "") + pattern, list(characters)
+    for index, character in enumerate(characters):
+        if len(character) != 1:
+            raise InvalidInput("a valid character is one character", pointer=f"/validCharacters/{index}")
+    full = (prefix or "") + pattern
+    if not MIN_CODE <= len(full) <= MAX_CODE:
+        raise InvalidInput(
+            f"a code has {MIN_CODE} to {MAX_CODE} characters; {full!r} gives {len(full)}",
+            pointer="/uniquePrefix" if len(full) > MAX_CODE and prefix else "/couponPattern",
+        )
+    return full, list(characters)
+
+
+def coupon_matches(row: Row, filters: dict[str, Any], now: datetime) -> bool:
+    """The spec's coupon filters that are not column equality."""
+    value = filters.get("value")
+    if value is not None:
+        if filters.get("exact_match"):
+            if value.casefold() != row["value"].casefold():
+                return False
+        elif fold(value) not in fold(row["value"]):
+            return False
+    windows = (
+        ("created", "created_before", "created_after"),
+        ("start_date", "starts_before", "starts_after"),
+        ("expiry_date", "expires_before", "expires_after"),
+    )
+    for column, before, after in windows:
+        if not within(row[column], filters.get(before), filters.get(after)):
+            return False
+    valid = filters.get("valid")
+    if valid is not None and not validity(row["start_date"], row["expiry_date"], valid, now):
+        return False
+    wanted = filters.get("usable")
+    if wanted is not None and (wanted == "true") != usable(row["usage_counter"], row["usage_limit"]):
+        return False
+    redeemed = filters.get("redeemed")
+    return redeemed is None or (redeemed == "true") == (row["usage_counter"] > 0)
 
 
 class CouponService:
@@ -166,7 +220,12 @@ class CouponService:
         campaign_id: int,
         page: PageRequest,
         filters: dict[str, Any],
+        *,
+        values_only: bool = False,
     ) -> Page:
+        if filters.get("usable") is not None and filters.get("redeemed") is not None:
+            raise InvalidInput("usable and redeemed cannot be used together", parameter="redeemed")
+        build = (lambda r: CouponValue(value=r["value"])) if values_only else coupon_record
         with self._uow(write=False) as uow:
             app, _ = self._campaign(uow, principal, app_id, campaign_id)
             where: dict[str, Any] = {"campaign_id": campaign_id}
@@ -174,43 +233,19 @@ class CouponService:
                 if filters.get(key) is not None:
                     where[key] = filters[key]
             value = filters.get("value")
-            if value is not None and filters.get("exact_match"):
-                where["lookup_value"] = normalise_code(value, app["case_sensitivity"])
-            if not self._needs_scan(filters):
-                return list_page(
-                    uow.records,
-                    "coupons",
-                    where,
-                    page,
-                    coupon_record,
-                    sortable={"created": "created", "value": "value", "id": "id"},
-                )
-            rows = uow.records.find(
-                "coupons", where, order=page.order({"created": "created", "id": "id"})
-            ).rows
+            # exact matches are case-insensitive: the stored form answers that unless codes keep case
+            by_column = (
+                value is not None and filters.get("exact_match") and app["case_sensitivity"] != "sensitive"
+            )
+            if by_column:
+                where["lookup_value"] = normalise_code(str(value), app["case_sensitivity"])
+            scan = any(filters.get(k) is not None for k in _SCANNED) or (value is not None and not by_column)
+            if not scan:
+                return list_page(uow.records, "coupons", where, page, build, sortable=_SORTABLE)
+            rows = uow.records.find("coupons", where).rows
         now = self._clock.now()
-        kept = [row for row in rows if _matches(row, filters, now, app["case_sensitivity"])]
-        chunk = kept[page.skip : page.skip + page.page_size + 1]
-        return Page(
-            has_more=len(chunk) > page.page_size, data=[coupon_record(r) for r in chunk[: page.page_size]]
-        )
-
-    @staticmethod
-    def _needs_scan(filters: dict[str, Any]) -> bool:
-        scanned = (
-            "created_before",
-            "created_after",
-            "starts_before",
-            "starts_after",
-            "expires_before",
-            "expires_after",
-            "valid",
-            "usable",
-            "redeemed",
-        )
-        return any(filters.get(k) is not None for k in scanned) or (
-            filters.get("value") is not None and not filters.get("exact_match")
-        )
+        kept = [r for r in sort_rows(rows, page.order(_SORTABLE)) if coupon_matches(r, filters, now)]
+        return window(kept, page, build)
 
     def update(
         self,
@@ -255,28 +290,27 @@ class CouponService:
             app, _ = self._campaign(uow, principal, app_id, campaign_id)
             case = app["case_sensitivity"]
             parsed = parse_coupon_csv(content)
-            seen: set[str] = set()
             existing = uow.records.existing(
                 "coupons",
                 "lookup_value",
-                [normalise_code(r["value"], case) for r in parsed],
+                [normalise_code(r["value"], case) for _, r in parsed],
                 application_id=app_id,
             )
             record = record_import(uow, principal, "Coupon", 0, now, app_id)
+            seen: set[str] = set()
             rows = []
             problems = []
-            for line, values in enumerate(parsed, start=2):
+            for line, values in parsed:
                 lookup = normalise_code(values["value"], case)
                 if lookup in existing or lookup in seen:
-                    if skip_duplicates:
-                        continue
-                    problems.append(
-                        ErrorDetail(
-                            "Conflict",
-                            f"line {line}: the code {values['value']!r} exists already",
-                            f"/upFile/{line}/value",
+                    if not skip_duplicates:
+                        problems.append(
+                            ErrorDetail(
+                                "Conflict",
+                                f"line {line}: the code {values['value']!r} exists already",
+                                f"/upFile/{line}/value",
+                            )
                         )
-                    )
                     continue
                 seen.add(lookup)
                 rows.append(
@@ -291,175 +325,13 @@ class CouponService:
                     }
                 )
             if problems:
-                raise Conflict(problems[0].details, pointer=problems[0].pointer)
+                conflict = Conflict(problems[0].details, pointer=problems[0].pointer)
+                conflict.details = problems
+                raise conflict
             uow.records.insert_many("coupons", rows)
             uow.records.update("imports", record.id, {"amount": len(rows)})
             uow.commit()
         return replace(record, amount=len(rows))
 
-    # -- referrals -------------------------------------------------------------------------------
 
-    def list_referrals(
-        self,
-        principal: ManagementPrincipal,
-        app_id: int,
-        campaign_id: int,
-        page: PageRequest,
-        advocate: str | None,
-    ) -> Page:
-        where: dict[str, Any] = {"campaign_id": campaign_id}
-        if advocate:
-            where["advocate_profile_integration_id"] = advocate
-        with self._uow(write=False) as uow:
-            self._campaign(uow, principal, app_id, campaign_id)
-            return list_page(uow.records, "referrals", where, page, lambda r: from_row(Referral, r))
-
-    def update_referral(
-        self,
-        principal: ManagementPrincipal,
-        app_id: int,
-        campaign_id: int,
-        referral_id: int,
-        data: UpdateReferral,
-    ) -> Referral:
-        with self._uow() as uow:
-            self._campaign(uow, principal, app_id, campaign_id)
-            if uow.records.get("referrals", referral_id, campaign_id=campaign_id) is None:
-                raise NotFound("referral", referral_id)
-            names = [n for n in data.__struct_fields__ if getattr(data, n) is not None]
-            if names:
-                uow.records.update("referrals", referral_id, fields_of(data, *names))
-            row = uow.records.get("referrals", referral_id)
-            uow.commit()
-        assert row is not None
-        return from_row(Referral, row)
-
-    def delete_referral(
-        self, principal: ManagementPrincipal, app_id: int, campaign_id: int, referral_id: int
-    ) -> None:
-        with self._uow() as uow:
-            self._campaign(uow, principal, app_id, campaign_id)
-            if not uow.records.delete("referrals", referral_id, campaign_id=campaign_id):
-                raise NotFound("referral", referral_id)
-            uow.commit()
-
-
-def _matches(row: Row, filters: dict[str, Any], now: datetime, case: str) -> bool:
-    value = filters.get("value")
-    if (
-        value is not None
-        and not filters.get("exact_match")
-        and normalise_code(value, case).lower() not in row["lookup_value"].lower()
-    ):
-        return False
-    checks: list[tuple[str, Callable[[datetime], bool]]] = [
-        ("created_before", lambda t: row["created"] < t),
-        ("created_after", lambda t: row["created"] > t),
-        ("starts_before", lambda t: row["start_date"] is not None and row["start_date"] < t),
-        ("starts_after", lambda t: row["start_date"] is not None and row["start_date"] > t),
-        ("expires_before", lambda t: row["expiry_date"] is not None and row["expiry_date"] < t),
-        ("expires_after", lambda t: row["expiry_date"] is not None and row["expiry_date"] > t),
-    ]
-    for key, test in checks:
-        moment = filters.get(key)
-        if moment is not None and not test(moment):
-            return False
-    valid = (row["start_date"] is None or row["start_date"] <= now) and (
-        row["expiry_date"] is None or row["expiry_date"] > now
-    )
-    if filters.get("valid") == "validNow" and not valid:
-        return False
-    if filters.get("valid") == "expired" and not (
-        row["expiry_date"] is not None and row["expiry_date"] <= now
-    ):
-        return False
-    if filters.get("valid") == "validFuture" and not (
-        row["start_date"] is not None and row["start_date"] > now
-    ):
-        return False
-    usable = row["usage_limit"] == 0 or row["usage_counter"] < row["usage_limit"]
-    if filters.get("usable") is not None and (filters["usable"] == "true") != usable:
-        return False
-    return not (
-        filters.get("redeemed") is not None and (filters["redeemed"] == "true") != (row["usage_counter"] > 0)
-    )
-
-
-_COLUMNS = {
-    "value",
-    "expirydate",
-    "startdate",
-    "recipientintegrationid",
-    "limitval",
-    "discountlimit",
-    "attributes",
-}
-
-
-def parse_coupon_csv(content: bytes) -> list[dict[str, Any]]:
-    """Rows of a coupon CSV as column values; 400 naming the line and column of the first bad cell."""
-    header, lines = csv_rows(content)
-    if "value" not in header:
-        raise InvalidInput("the CSV needs a header row with a value column", pointer="/upFile")
-    unknown = sorted(set(header) - _COLUMNS)
-    if unknown:
-        raise InvalidInput(f"unknown columns: {', '.join(unknown)}", pointer="/upFile")
-    rows: list[dict[str, Any]] = []
-    problems: list[ErrorDetail] = []
-    for line, cells in lines:
-        try:
-            rows.append(_coupon_row(cells))
-        except _CellError as exc:
-            problems.append(
-                ErrorDetail(
-                    "Invalid value",
-                    f"line {line}, column {exc.column}: {exc}",
-                    f"/upFile/{line}/{exc.column}",
-                )
-            )
-    raise_problems(problems)
-    if not rows:
-        raise InvalidInput("the CSV has no coupons", pointer="/upFile")
-    return rows
-
-
-class _CellError(ValueError):
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
-        self.column = column
-
-
-def _coupon_row(cells: dict[str, str]) -> dict[str, Any]:
-    value = cells.get("value", "")
-    if len(value) < 3:
-        raise _CellError("value", "a code has at least 3 characters")
-    row: dict[str, Any] = {"value": value, "usage_limit": 1}
-    for column, key in (("expirydate", "expiry_date"), ("startdate", "start_date")):
-        if cells.get(column):
-            try:
-                row[key] = Time.parse(cells[column])
-            except ValueError:
-                raise _CellError(column, "not an RFC 3339 time") from None
-    if cells.get("recipientintegrationid"):
-        row["recipient_integration_id"] = cells["recipientintegrationid"]
-    if cells.get("limitval"):
-        if not cells["limitval"].isdigit() or int(cells["limitval"]) > 999_999:
-            raise _CellError("limitval", "a whole number from 0 to 999999")
-        row["usage_limit"] = int(cells["limitval"])
-    if cells.get("discountlimit"):
-        try:
-            row["discount_limit"] = Decimal(cells["discountlimit"])
-        except InvalidOperation:
-            raise _CellError("discountlimit", "not a number") from None
-    if cells.get("attributes"):
-        try:
-            attributes = json.loads(cells["attributes"])
-        except json.JSONDecodeError:
-            raise _CellError("attributes", "not a JSON object") from None
-        if not isinstance(attributes, dict):
-            raise _CellError("attributes", "not a JSON object")
-        row["attributes"] = attributes
-    return row
-
-
-__all__ = ["MAX_COUPONS_PER_REQUEST", "CouponService", "coupon_record", "parse_coupon_csv"]
+__all__ = ["MAX_COUPONS_PER_REQUEST", "CouponService", "coupon_record"]

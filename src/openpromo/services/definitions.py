@@ -1,16 +1,16 @@
-"""Use cases of custom attributes, additional costs, event types (account-level) and stores (per application).
+"""Use cases of what an account defines for its data: custom attributes, additional costs, event types.
 
 Names are unique: an attribute per (entity, event type, name), an additional cost and an event type per
-name, a store per application and integration id; a duplicate is a 409.
+name; a duplicate is a 409. Subscribed applications (and an attribute's catalogs) must exist.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from openpromo.services.applications import require_application
 from openpromo.services.auth import ManagementPrincipal
-from openpromo.services.errors import Conflict, InvalidInput, NotFound
+from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound
+from openpromo.services.filters import contains, sort_rows, window
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.models.definitions import (
@@ -20,14 +20,35 @@ from openpromo.services.models.definitions import (
     NewAdditionalCost,
     NewAttribute,
     NewEventType,
-    NewStore,
-    Store,
 )
 from openpromo.services.paging import PageRequest, list_page
-from openpromo.services.ports import Clock, Records, UnitOfWorkFactory
+from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
+from openpromo.services.session_input import raise_problems
+from openpromo.services.subscriptions import unknown_applications, unknown_ids
 
 _ATTRIBUTE = tuple(NewAttribute.__struct_fields__)
 _COST = tuple(NewAdditionalCost.__struct_fields__)
+_ATTRIBUTE_SORT = {"created": "created", "name": "name", "id": "id", "entity": "entity", "type": "type"}
+_SORT = {"created": "created", "name": "name", "id": "id"}
+_FIXED = (("entity", "/entity"), ("name", "/name"), ("type", "/type"))
+
+
+def attribute_record(row: Row) -> Attribute:
+    return from_row(Attribute, row)
+
+
+def attribute_matches(row: Row, filters: dict[str, Any]) -> bool:
+    """``applicationIds`` (any of them subscribed), ``type``, ``kind`` and ``search`` (name, description
+    or type contains it); every attribute defined here is ``custom``."""
+    wanted = filters.get("application_ids")
+    if wanted is not None and not set(wanted) & set(row["subscribed_applications_ids"] or ()):
+        return False
+    if filters.get("type") is not None and row["type"] != filters["type"]:
+        return False
+    if filters.get("kind") == "builtin":
+        return False
+    search = filters.get("search")
+    return search is None or any(contains(row[c], search) for c in ("name", "description", "type"))
 
 
 class DefinitionService:
@@ -37,17 +58,27 @@ class DefinitionService:
 
     # -- attributes ------------------------------------------------------------------------------
 
-    def _attribute_columns(self, data: NewAttribute) -> dict[str, Any]:
+    def _attribute_columns(self, records: Records, account_id: int, data: NewAttribute) -> dict[str, Any]:
+        problems: list[ErrorDetail] = []
         if data.entity == "Event" and not data.event_type:
-            raise InvalidInput("event attributes name their event type", pointer="/eventType")
+            problems.append(
+                ErrorDetail("Invalid value", "event attributes name their event type", "/eventType")
+            )
+        problems += unknown_applications(
+            records, account_id, data.subscribed_applications_ids, "/subscribedApplicationsIds"
+        )
+        problems += unknown_ids(
+            records, "catalogs", account_id, data.subscribed_catalogs_ids, "/subscribedCatalogsIds"
+        )
+        raise_problems(problems)
         columns = fields_of(data, *_ATTRIBUTE)
         columns["has_allowed_list"] = bool(data.has_allowed_list)
         columns["restricted_by_suggestions"] = bool(data.restricted_by_suggestions)
         return columns
 
     def create_attribute(self, principal: ManagementPrincipal, data: NewAttribute) -> Attribute:
-        columns = self._attribute_columns(data)
         with self._uow() as uow:
+            columns = self._attribute_columns(uow.records, principal.account_id, data)
             self._unique_attribute(uow.records, principal.account_id, data, None)
             ident = uow.records.insert(
                 "attributes", {**columns, "account_id": principal.account_id, "created": self._clock.now()}
@@ -55,7 +86,7 @@ class DefinitionService:
             row = uow.records.get("attributes", ident)
             uow.commit()
         assert row is not None
-        return from_row(Attribute, row)
+        return attribute_record(row)
 
     @staticmethod
     def _unique_attribute(records: Records, account_id: int, data: NewAttribute, ident: int | None) -> None:
@@ -69,51 +100,73 @@ class DefinitionService:
         if found is not None and found["id"] != ident:
             raise Conflict(f"a {data.entity} attribute named {data.name!r} exists already", pointer="/name")
 
-    def list_attributes(self, principal: ManagementPrincipal, page: PageRequest, entity: str | None) -> Page:
+    def list_attributes(
+        self, principal: ManagementPrincipal, page: PageRequest, filters: dict[str, Any]
+    ) -> Page:
         where: dict[str, Any] = {"account_id": principal.account_id}
-        if entity:
-            where["entity"] = entity
+        if filters.get("entity"):
+            where["entity"] = filters["entity"]
+        scanned = {k: v for k, v in filters.items() if k != "entity" and v is not None}
+        order = page.order(_ATTRIBUTE_SORT)
         with self._uow(write=False) as uow:
-            return list_page(
-                uow.records,
-                "attributes",
-                where,
-                page,
-                lambda r: from_row(Attribute, r),
-                with_total=True,
-                sortable={"created": "created", "name": "name", "id": "id", "entity": "entity"},
-            )
+            if not scanned:
+                return list_page(
+                    uow.records,
+                    "attributes",
+                    where,
+                    page,
+                    attribute_record,
+                    with_total=True,
+                    sortable=_ATTRIBUTE_SORT,
+                )
+            rows = uow.records.find("attributes", where).rows
+        kept = [row for row in sort_rows(rows, order) if attribute_matches(row, scanned)]
+        return window(kept, page, attribute_record, with_total=True)
 
     def get_attribute(self, principal: ManagementPrincipal, ident: int) -> Attribute:
         with self._uow(write=False) as uow:
             row = uow.records.get("attributes", ident, account_id=principal.account_id)
         if row is None:
             raise NotFound("attribute", ident)
-        return from_row(Attribute, row)
+        return attribute_record(row)
 
     def update_attribute(self, principal: ManagementPrincipal, ident: int, data: NewAttribute) -> Attribute:
-        columns = self._attribute_columns(data)
         with self._uow() as uow:
             row = uow.records.get("attributes", ident, account_id=principal.account_id)
             if row is None:
                 raise NotFound("attribute", ident)
-            if (row["entity"], row["name"], row["type"]) != (data.entity, data.name, data.type):
-                raise InvalidInput("the entity, name and type of an attribute cannot change", pointer="/name")
+            for column, pointer in _FIXED:
+                if row[column] != getattr(data, column):
+                    raise InvalidInput(f"the {column} of an attribute cannot change", pointer=pointer)
+            columns = self._attribute_columns(uow.records, principal.account_id, data)
+            self._unique_attribute(uow.records, principal.account_id, data, ident)
             uow.records.update("attributes", ident, columns)
             updated = uow.records.get("attributes", ident)
             uow.commit()
         assert updated is not None
-        return from_row(Attribute, updated)
+        return attribute_record(updated)
 
     # -- additional costs ------------------------------------------------------------------------
 
+    def _cost_columns(
+        self, records: Records, account_id: int, data: NewAdditionalCost, ident: int | None
+    ) -> dict[str, Any]:
+        raise_problems(
+            unknown_applications(
+                records, account_id, data.subscribed_applications_ids, "/subscribedApplicationsIds"
+            )
+        )
+        other = records.find_one("additional_costs", account_id=account_id, name=data.name)
+        if other is not None and other["id"] != ident:
+            raise Conflict(f"an additional cost named {data.name!r} exists already", pointer="/name")
+        return fields_of(data, *_COST)
+
     def create_cost(self, principal: ManagementPrincipal, data: NewAdditionalCost) -> AccountAdditionalCost:
         with self._uow() as uow:
-            if uow.records.find_one("additional_costs", account_id=principal.account_id, name=data.name):
-                raise Conflict(f"an additional cost named {data.name!r} exists already", pointer="/name")
+            columns = self._cost_columns(uow.records, principal.account_id, data, None)
             ident = uow.records.insert(
                 "additional_costs",
-                {**fields_of(data, *_COST), "account_id": principal.account_id, "created": self._clock.now()},
+                {**columns, "account_id": principal.account_id, "created": self._clock.now()},
             )
             row = uow.records.get("additional_costs", ident)
             uow.commit()
@@ -129,6 +182,7 @@ class DefinitionService:
                 page,
                 lambda r: from_row(AccountAdditionalCost, r),
                 with_total=True,
+                sortable=_SORT,
             )
 
     def get_cost(self, principal: ManagementPrincipal, ident: int) -> AccountAdditionalCost:
@@ -144,10 +198,9 @@ class DefinitionService:
         with self._uow() as uow:
             if uow.records.get("additional_costs", ident, account_id=principal.account_id) is None:
                 raise NotFound("additional cost", ident)
-            other = uow.records.find_one("additional_costs", account_id=principal.account_id, name=data.name)
-            if other is not None and other["id"] != ident:
-                raise Conflict(f"an additional cost named {data.name!r} exists already", pointer="/name")
-            uow.records.update("additional_costs", ident, fields_of(data, *_COST))
+            uow.records.update(
+                "additional_costs", ident, self._cost_columns(uow.records, principal.account_id, data, ident)
+            )
             row = uow.records.get("additional_costs", ident)
             uow.commit()
         assert row is not None
@@ -173,82 +226,20 @@ class DefinitionService:
         return from_row(EventType, row)
 
     def list_event_types(self, principal: ManagementPrincipal, page: PageRequest, name: str | None) -> Page:
+        """Event types are never versioned here, so ``includeOldVersions`` changes nothing."""
         where: dict[str, Any] = {"account_id": principal.account_id}
         if name:
             where["name"] = name
         with self._uow(write=False) as uow:
             return list_page(
-                uow.records, "event_types", where, page, lambda r: from_row(EventType, r), with_total=True
+                uow.records,
+                "event_types",
+                where,
+                page,
+                lambda r: from_row(EventType, r),
+                with_total=True,
+                sortable=_SORT,
             )
 
-    # -- stores ----------------------------------------------------------------------------------
 
-    def create_store(self, principal: ManagementPrincipal, app_id: int, data: NewStore) -> Store:
-        now = self._clock.now()
-        with self._uow() as uow:
-            require_application(uow.records, principal.account_id, app_id)
-            if uow.records.find_one("stores", application_id=app_id, integration_id=data.integration_id):
-                raise Conflict(
-                    f"a store with integration id {data.integration_id!r} exists", pointer="/integrationId"
-                )
-            ident = uow.records.insert(
-                "stores",
-                {
-                    **fields_of(data, "name", "description", "attributes", "integration_id"),
-                    "application_id": app_id,
-                    "created": now,
-                    "updated": now,
-                    "created_by": principal.actor_id,
-                },
-            )
-            row = uow.records.get("stores", ident)
-            uow.commit()
-        assert row is not None
-        return from_row(Store, row)
-
-    def list_stores(
-        self, principal: ManagementPrincipal, app_id: int, page: PageRequest, filters: dict[str, Any]
-    ) -> Page:
-        where: dict[str, Any] = {
-            "application_id": app_id,
-            **{k: v for k, v in filters.items() if v is not None},
-        }
-        with self._uow(write=False) as uow:
-            require_application(uow.records, principal.account_id, app_id)
-            return list_page(uow.records, "stores", where, page, lambda r: from_row(Store, r))
-
-    def get_store(self, principal: ManagementPrincipal, app_id: int, ident: int) -> Store:
-        with self._uow(write=False) as uow:
-            require_application(uow.records, principal.account_id, app_id)
-            row = uow.records.get("stores", ident, application_id=app_id)
-        if row is None:
-            raise NotFound("store", ident)
-        return from_row(Store, row)
-
-    def update_store(self, principal: ManagementPrincipal, app_id: int, ident: int, data: NewStore) -> Store:
-        with self._uow() as uow:
-            require_application(uow.records, principal.account_id, app_id)
-            row = uow.records.get("stores", ident, application_id=app_id)
-            if row is None:
-                raise NotFound("store", ident)
-            if row["integration_id"] != data.integration_id:
-                raise InvalidInput("a store's integration id cannot change", pointer="/integrationId")
-            uow.records.update(
-                "stores",
-                ident,
-                {**fields_of(data, "name", "description", "attributes"), "updated": self._clock.now()},
-            )
-            updated = uow.records.get("stores", ident)
-            uow.commit()
-        assert updated is not None
-        return from_row(Store, updated)
-
-    def delete_store(self, principal: ManagementPrincipal, app_id: int, ident: int) -> None:
-        with self._uow() as uow:
-            require_application(uow.records, principal.account_id, app_id)
-            if not uow.records.delete("stores", ident, application_id=app_id):
-                raise NotFound("store", ident)
-            uow.commit()
-
-
-__all__ = ["DefinitionService"]
+__all__ = ["DefinitionService", "attribute_record"]

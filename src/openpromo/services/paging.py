@@ -50,16 +50,24 @@ def list_page(
     *,
     sortable: Mapping[str, str] | None = None,
     with_total: bool = False,
+    also_total: bool = False,
     default_order: str = "id",
 ) -> Page:
+    """A page answered with ``hasMore``; ``with_total``: with ``totalResultSize`` instead (the spec's
+    lists that have no ``hasMore``); ``also_total``: with both (``withTotalResultSize=true``)."""
     order = request.order(sortable or {"created": "created", "id": "id"}, default_order)
     found = records.find(
-        table, where, skip=request.skip, limit=request.page_size, order=order, with_total=with_total
+        table,
+        where,
+        skip=request.skip,
+        limit=request.page_size,
+        order=order,
+        with_total=with_total or also_total,
     )
     data = [build(row) for row in found.rows]
     if with_total:
         return Page(total_result_size=found.total, data=data)
-    return Page(has_more=found.has_more, data=data)
+    return Page(has_more=found.has_more, total_result_size=found.total if also_total else None, data=data)
 
 
 __all__ = ["INTEGRATION_PAGE_SIZE", "MANAGEMENT_PAGE_SIZE", "PageRequest", "list_page"]

@@ -14,18 +14,26 @@ from openpromo.services.ports import UnitOfWork
 
 
 def csv_rows(content: bytes) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The lower-cased header and the rows as (line number, stripped cells); 400 if not UTF-8."""
+    """The lower-cased header and the rows as (line number, stripped cells); 400 if not UTF-8 or not CSV."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput("the file is not UTF-8 text", pointer="/upFile") from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise InvalidInput(f"line 1: {exc}", pointer="/upFile/1") from None
     reader.fieldnames = header
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for line, raw in enumerate(reader, start=2):
-            yield line, {k: (v or "").strip() for k, v in raw.items() if k}
+        try:
+            for raw in reader:
+                # the file's line the row ends on (blank lines are skipped; a quoted cell may span lines)
+                yield reader.line_num, {k: (v or "").strip() for k, v in raw.items() if k}
+        except csv.Error as exc:
+            line = reader.line_num + 1  # the csv module has not counted the line it failed on
+            raise InvalidInput(f"line {line}: {exc}", pointer=f"/upFile/{line}") from None
 
     return header, rows()
 

@@ -1,4 +1,9 @@
-"""The generic ``Records`` port on SQLAlchemy Core: tables by name, rows as dicts of column values."""
+"""The generic ``Records`` port on SQLAlchemy Core: tables by name, rows as dicts of column values.
+
+Ids are 64-bit, so a condition on an integer no column can hold matches nothing (instead of overflowing
+the driver). A write that breaks a unique constraint, which a parallel writer can cause after a service
+checked for duplicates, is a ``Conflict``.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,19 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from openpromo.services.errors import Conflict
 from openpromo.services.ports import Row, Slice
 from openpromo.storage.schema import metadata
+
+_INT64 = range(-(2**63), 2**63)
 
 
 def table_of(name: str) -> sa.Table:
     return metadata.tables[name]
+
+
+def _storable(value: Any) -> bool:
+    return not isinstance(value, int) or isinstance(value, bool) or value in _INT64
 
 
 def _conditions(tbl: sa.Table, where: Mapping[str, Any]) -> list[sa.ColumnElement[bool]]:
@@ -21,9 +33,11 @@ def _conditions(tbl: sa.Table, where: Mapping[str, Any]) -> list[sa.ColumnElemen
     for column, value in where.items():
         col = tbl.c[column]
         if isinstance(value, list | tuple | set | frozenset):
-            conditions.append(col.in_(list(value)))
+            conditions.append(col.in_([v for v in value if _storable(v)]))
         elif value is None:
             conditions.append(col.is_(None))
+        elif not _storable(value):
+            conditions.append(sa.false())
         else:
             conditions.append(col == value)
     return conditions
@@ -70,17 +84,24 @@ def _cached(key: tuple[Any, ...], build: Any) -> Any:
     return statement
 
 
+def _unique(table: str) -> Conflict:
+    return Conflict(f"the {table.replace('_', ' ')} record conflicts with one that exists already")
+
+
 class SqlRecords:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     def insert(self, table: str, values: Mapping[str, Any]) -> int:
         tbl = table_of(table)
-        if "id" not in tbl.c:
-            self.conn.execute(_cached(("insert", table), tbl.insert), dict(values))
-            return 0
-        statement = _cached(("insert-id", table), lambda: tbl.insert().returning(tbl.c.id))
-        return int(self.conn.execute(statement, dict(values)).scalar_one())
+        try:
+            if "id" not in tbl.c:
+                self.conn.execute(_cached(("insert", table), tbl.insert), dict(values))
+                return 0
+            statement = _cached(("insert-id", table), lambda: tbl.insert().returning(tbl.c.id))
+            return int(self.conn.execute(statement, dict(values)).scalar_one())
+        except sa.exc.IntegrityError:
+            raise _unique(table) from None
 
     def insert_many(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
         # executemany needs one set of columns; rows that leave different columns to their defaults
@@ -88,8 +109,11 @@ class SqlRecords:
         groups: dict[frozenset[str], list[dict[str, Any]]] = {}
         for row in rows:
             groups.setdefault(frozenset(row), []).append(dict(row))
-        for group in groups.values():
-            self.conn.execute(table_of(table).insert(), group)
+        try:
+            for group in groups.values():
+                self.conn.execute(table_of(table).insert(), group)
+        except sa.exc.IntegrityError:
+            raise _unique(table) from None
 
     def get(self, table: str, ident: int, **scope: Any) -> Row | None:
         return self.find_one(table, id=ident, **scope)
@@ -159,19 +183,23 @@ class SqlRecords:
         tbl = table_of(table)
         where = {"id": ident, **scope}
         if any(isinstance(v, sa.ClauseElement) for v in values.values()):
-            query = tbl.update().where(*_conditions(tbl, where)).values(**values)
-            return self.conn.execute(query).rowcount > 0
-        shape, columns = _shape(where), tuple(values)
-        statement = _cached(
-            ("update", table, shape, columns),
-            lambda: (
-                tbl.update()
-                .where(*_bound(tbl, shape))
-                .values({c: sa.bindparam(f"v_{c}", type_=tbl.c[c].type) for c in columns})
-            ),
-        )
-        params = {**_params(where), **{f"v_{c}": v for c, v in values.items()}}
-        return self.conn.execute(statement, params).rowcount > 0
+            query: Any = tbl.update().where(*_conditions(tbl, where)).values(**values)
+            params: dict[str, Any] = {}
+        else:
+            shape, columns = _shape(where), tuple(values)
+            query = _cached(
+                ("update", table, shape, columns),
+                lambda: (
+                    tbl.update()
+                    .where(*_bound(tbl, shape))
+                    .values({c: sa.bindparam(f"v_{c}", type_=tbl.c[c].type) for c in columns})
+                ),
+            )
+            params = {**_params(where), **{f"v_{c}": v for c, v in values.items()}}
+        try:
+            return self.conn.execute(query, params).rowcount > 0
+        except sa.exc.IntegrityError:
+            raise _unique(table) from None
 
     def delete(self, table: str, ident: int, **scope: Any) -> bool:
         return self.delete_where(table, id=ident, **scope) > 0

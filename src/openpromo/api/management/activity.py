@@ -2,26 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Request, get
 from litestar.params import QueryParameter
 
 from openpromo.api.auth import management, services
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, in_thread, page, time_parameter
+from openpromo.api.routing import (
+    MANAGEMENT,
+    CreatedAfter,
+    CreatedBefore,
+    PageSize,
+    Skip,
+    Sort,
+    Text,
+    WithTotal,
+    in_thread,
+    page,
+    time_parameter,
+    time_parameters,
+)
 from openpromo.services.errors import InvalidInput
 from openpromo.services.models.activity import AnalyticsPage, ApplicationCustomer, ApplicationSession
 from openpromo.services.models.base import Page
 
 Req = Request[Any, Any, Any]
 APP = "/v1/applications/{application_id:int}"
+State = Annotated[
+    Literal["open", "closed", "partially_returned", "cancelled"] | None,
+    QueryParameter(name="state", required=False),
+]
+Granularity = Annotated[
+    Literal["1 hour", "1 day", "1 week", "1 month", "1 year"],
+    QueryParameter(name="granularity", required=False),
+]
 
 
-def Query(name: str) -> Any:
-    return QueryParameter(name=name, required=False)
-
-
-Text = Annotated[str | None, QueryParameter(required=False)]
+def _q(name: str, **constraints: Any) -> Any:
+    return QueryParameter(name=name, required=False, **constraints)
 
 
 @get(APP + "/sessions", operation_id="getApplicationSessions", **MANAGEMENT)
@@ -31,26 +49,30 @@ async def list_sessions(
     page_size: PageSize = 1000,
     skip: Skip = 0,
     sort: Sort = None,
+    partial_match: Annotated[bool, _q("partialMatch")] = False,
     profile: Text = None,
-    session_state: Annotated[str | None, Query("state")] = None,
+    session_state: State = None,
+    created_before: CreatedBefore = None,
+    created_after: CreatedAfter = None,
     coupon: Text = None,
     referral: Text = None,
-    integration_id: Annotated[str | None, Query("integrationId")] = None,
-    store_integration_id: Annotated[str | None, Query("storeIntegrationId")] = None,
-    created_before: Annotated[str | None, Query("createdBefore")] = None,
-    created_after: Annotated[str | None, Query("createdAfter")] = None,
+    integration_id: Annotated[str | None, _q("integrationId")] = None,
+    store_integration_id: Annotated[str | None, _q("storeIntegrationId")] = None,
 ) -> Page:
     def run() -> Page:
         principal = management(request)
-        filters = {
-            "profile_integration_id": profile,
+        filters: dict[str, Any] = {
+            "partial_match": partial_match,
+            "profile": profile,
             "state": session_state,
             "coupon": coupon,
-            "referral_code": referral,
+            "referral": referral,
             "integration_id": integration_id,
             "store_integration_id": store_integration_id,
-            "created_before": time_parameter("createdBefore", created_before),
-            "created_after": time_parameter("createdAfter", created_after),
+            **time_parameters(
+                created_before=("createdBefore", created_before),
+                created_after=("createdAfter", created_after),
+            ),
         }
         return services(request).activity.sessions(
             principal, application_id, page(page_size, skip, sort), filters
@@ -71,14 +93,19 @@ async def get_session(request: Req, application_id: int, session_id: int) -> App
 async def list_customers(
     request: Req,
     application_id: int,
+    integration_id: Annotated[str | None, _q("integrationId")] = None,
     page_size: PageSize = 1000,
     skip: Skip = 0,
-    integration_id: Annotated[str | None, Query("integrationId")] = None,
+    with_total_result_size: WithTotal = False,
 ) -> Page:
     def run() -> Page:
         principal = management(request)
         return services(request).activity.customers(
-            principal, application_id, page(page_size, skip, None), integration_id
+            principal,
+            application_id,
+            page(page_size, skip, None),
+            integration_id,
+            with_total=with_total_result_size,
         )
 
     return await in_thread(run)
@@ -100,19 +127,35 @@ async def list_events(
     skip: Skip = 0,
     sort: Sort = None,
     type: Text = None,
+    created_before: CreatedBefore = None,
+    created_after: CreatedAfter = None,
     session: Text = None,
     profile: Text = None,
-    created_before: Annotated[str | None, Query("createdBefore")] = None,
-    created_after: Annotated[str | None, Query("createdAfter")] = None,
+    customer_name: Annotated[str | None, _q("customerName", min_length=2)] = None,
+    customer_email: Annotated[str | None, _q("customerEmail", min_length=2)] = None,
+    coupon_code: Annotated[str | None, _q("couponCode")] = None,
+    referral_code: Annotated[str | None, _q("referralCode")] = None,
+    rule_query: Annotated[str | None, _q("ruleQuery")] = None,
+    campaign_query: Annotated[str | None, _q("campaignQuery")] = None,
+    effect_type: Annotated[str | None, _q("effectType")] = None,
 ) -> Page:
     def run() -> Page:
         principal = management(request)
-        filters = {
-            "type": type,
-            "session_integration_id": session,
-            "profile_integration_id": profile,
-            "created_before": time_parameter("createdBefore", created_before),
-            "created_after": time_parameter("createdAfter", created_after),
+        filters: dict[str, Any] = {
+            "types": [t for t in type.split(",") if t] if type is not None else None,
+            "session": session,
+            "profile": profile,
+            "customer_name": customer_name,
+            "customer_email": customer_email,
+            "coupon_code": coupon_code,
+            "referral_code": referral_code,
+            "rule_query": rule_query,
+            "campaign_query": campaign_query,
+            "effect_type": effect_type,
+            **time_parameters(
+                created_before=("createdBefore", created_before),
+                created_after=("createdAfter", created_after),
+            ),
         }
         return services(request).activity.events(
             principal, application_id, page(page_size, skip, sort), filters
@@ -126,20 +169,18 @@ async def campaign_analytics(
     request: Req,
     application_id: int,
     campaign_id: int,
-    range_start: Annotated[str | None, Query("rangeStart")] = None,
-    range_end: Annotated[str | None, Query("rangeEnd")] = None,
-    granularity: Annotated[str, QueryParameter(name="granularity", required=False)] = "1 day",
+    range_start: Annotated[str | None, _q("rangeStart")] = None,
+    range_end: Annotated[str | None, _q("rangeEnd")] = None,
+    granularity: Granularity = "1 day",
 ) -> AnalyticsPage:
     def run() -> AnalyticsPage:
         principal = management(request)
         start = time_parameter("rangeStart", range_start)
         end = time_parameter("rangeEnd", range_end)
         if start is None or end is None:
-            raise InvalidInput(
-                "rangeStart and rangeEnd are required",
-                parameter="rangeStart" if start is None else "rangeEnd",
-            )
-        return services(request).activity.analytics(
+            missing = "rangeStart" if start is None else "rangeEnd"
+            raise InvalidInput(f"{missing} is required", parameter=missing)
+        return services(request).analytics.campaign(
             principal, application_id, campaign_id, start, end, granularity
         )
 

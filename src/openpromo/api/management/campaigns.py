@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Request, delete, get, post, put
 from litestar.params import QueryParameter
 
 from openpromo.api.auth import management, services
 from openpromo.api.codec import decode
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, body, in_thread, page
+from openpromo.api.routing import (
+    MANAGEMENT,
+    CreatedAfter,
+    CreatedBefore,
+    PageSize,
+    Skip,
+    Sort,
+    body,
+    in_thread,
+    page,
+    time_parameters,
+)
 from openpromo.services.models.base import Page
 from openpromo.services.models.campaigns import (
     Campaign,
@@ -25,9 +36,19 @@ Req = Request[Any, Any, Any]
 CAMPAIGNS = "/v1/applications/{application_id:int}/campaigns"
 CAMPAIGN = CAMPAIGNS + "/{campaign_id:int}"
 GROUPS = "/v1/applications/{application_id:int}/campaign_evaluation_groups"
-CampaignState = Annotated[str | None, QueryParameter(name="campaignState", required=False)]
+CampaignState = Annotated[
+    Literal["enabled", "disabled", "archived", "scheduled", "running", "expired", "staged"] | None,
+    QueryParameter(name="campaignState", required=False),
+]
 Name = Annotated[str | None, QueryParameter(name="name", required=False)]
 Tags = Annotated[str | None, QueryParameter(name="tags", required=False)]
+StartBefore = Annotated[str | None, QueryParameter(name="startBefore", required=False)]
+StartAfter = Annotated[str | None, QueryParameter(name="startAfter", required=False)]
+EndBefore = Annotated[str | None, QueryParameter(name="endBefore", required=False)]
+EndAfter = Annotated[str | None, QueryParameter(name="endAfter", required=False)]
+CampaignGroupId = Annotated[int | None, QueryParameter(name="campaignGroupId", required=False)]
+TemplateId = Annotated[int | None, QueryParameter(name="templateId", required=False)]
+StoreId = Annotated[int | None, QueryParameter(name="storeId", required=False)]
 
 
 @post(CAMPAIGNS, operation_id="createCampaign", status_code=201, **MANAGEMENT, **body(NewCampaign))
@@ -49,12 +70,36 @@ async def list_campaigns(
     campaign_state: CampaignState = None,
     name: Name = None,
     tags: Tags = None,
+    created_before: CreatedBefore = None,
+    created_after: CreatedAfter = None,
+    start_before: StartBefore = None,
+    start_after: StartAfter = None,
+    end_before: EndBefore = None,
+    end_after: EndAfter = None,
+    campaign_group_id: CampaignGroupId = None,
+    template_id: TemplateId = None,
+    store_id: StoreId = None,
 ) -> Page:
     def run() -> Page:
         principal = management(request)
-        return services(request).campaigns.list(
-            principal, application_id, page(page_size, skip, sort), state=campaign_state, name=name, tags=tags
-        )
+        filters: dict[str, Any] = {
+            "campaign_state": campaign_state,
+            "name": name,
+            "tags": tags,
+            "campaign_group_id": campaign_group_id,
+            "template_id": template_id,
+            "store_id": store_id,
+            **time_parameters(
+                created_before=("createdBefore", created_before),
+                created_after=("createdAfter", created_after),
+                start_before=("startBefore", start_before),
+                start_after=("startAfter", start_after),
+                end_before=("endBefore", end_before),
+                end_after=("endAfter", end_after),
+            ),
+        }
+        campaigns = services(request).campaigns
+        return campaigns.list(principal, application_id, page(page_size, skip, sort), filters)
 
     return await in_thread(run)
 
@@ -97,12 +142,17 @@ async def create_ruleset(request: Req, application_id: int, campaign_id: int, bo
 
 @get(CAMPAIGN + "/rulesets", operation_id="getRulesets", **MANAGEMENT)
 async def list_rulesets(
-    request: Req, application_id: int, campaign_id: int, page_size: PageSize = 1000, skip: Skip = 0
+    request: Req,
+    application_id: int,
+    campaign_id: int,
+    page_size: PageSize = 1000,
+    skip: Skip = 0,
+    sort: Sort = None,
 ) -> Page:
     def run() -> Page:
         principal = management(request)
         return services(request).campaigns.list_rulesets(
-            principal, application_id, campaign_id, page(page_size, skip, None)
+            principal, application_id, campaign_id, page(page_size, skip, sort)
         )
 
     return await in_thread(run)
@@ -128,15 +178,16 @@ async def create_group(request: Req, application_id: int, body: bytes) -> Campai
     def run() -> CampaignEvaluationGroup:
         principal = management(request)
         data = decode(body, NewCampaignEvaluationGroup)
-        return services(request).campaigns.create_group(principal, application_id, data)
+        return services(request).groups.create(principal, application_id, data)
 
     return await in_thread(run)
 
 
 @get(GROUPS, operation_id="getCampaignEvaluationGroups", **MANAGEMENT)
-async def list_groups(request: Req, application_id: int) -> list[CampaignEvaluationGroup]:
-    def run() -> list[CampaignEvaluationGroup]:
-        return services(request).campaigns.list_groups(management(request), application_id)
+async def list_groups(request: Req, application_id: int, page_size: PageSize = 1000, skip: Skip = 0) -> Page:
+    def run() -> Page:
+        principal = management(request)
+        return services(request).groups.list(principal, application_id, page(page_size, skip, None))
 
     return await in_thread(run)
 
@@ -144,7 +195,7 @@ async def list_groups(request: Req, application_id: int) -> list[CampaignEvaluat
 @get(GROUPS + "/{group_id:int}", operation_id="getCampaignEvaluationGroup", **MANAGEMENT)
 async def get_group(request: Req, application_id: int, group_id: int) -> CampaignEvaluationGroup:
     def run() -> CampaignEvaluationGroup:
-        return services(request).campaigns.get_group(management(request), application_id, group_id)
+        return services(request).groups.get(management(request), application_id, group_id)
 
     return await in_thread(run)
 

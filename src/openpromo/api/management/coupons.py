@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Request, Response, delete, get, post, put
 from litestar.params import QueryParameter
@@ -10,8 +10,19 @@ from litestar.params import QueryParameter
 from openpromo.api.auth import management, services
 from openpromo.api.codec import decode
 from openpromo.api.responses import JSONResponse
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, body, in_thread, page, time_parameter
-from openpromo.services.errors import InvalidInput
+from openpromo.api.routing import (
+    MANAGEMENT,
+    CreatedAfter,
+    CreatedBefore,
+    PageSize,
+    Skip,
+    Sort,
+    body,
+    in_thread,
+    page,
+    time_parameters,
+)
+from openpromo.api.uploads import authorised_upload
 from openpromo.services.models.base import Page
 from openpromo.services.models.coupons import Coupon as CouponRecord
 from openpromo.services.models.coupons import (
@@ -26,13 +37,18 @@ from openpromo.services.models.coupons import (
 
 Req = Request[Any, Any, Any]
 CAMPAIGN = "/v1/applications/{application_id:int}/campaigns/{campaign_id:int}"
-Silent = Annotated[str, QueryParameter(name="silent", required=False)]
+Silent = Annotated[Literal["yes", "no"], QueryParameter(name="silent", required=False)]
 Text = Annotated[str | None, QueryParameter(required=False)]
+Valid = Annotated[Literal["expired", "validNow", "validFuture"] | None, QueryParameter(required=False)]
+TrueFalse = Annotated[Literal["true", "false"] | None, QueryParameter(required=False)]
+Flag = Annotated[bool, QueryParameter(required=False)]
+
+
+def _q(name: str) -> Any:
+    return QueryParameter(name=name, required=False)
 
 
 def _silent(value: str) -> bool:
-    if value not in ("yes", "no"):
-        raise InvalidInput("silent is yes or no", parameter="silent")
     return value == "yes"
 
 
@@ -86,47 +102,49 @@ async def list_coupons(
     skip: Skip = 0,
     sort: Sort = None,
     value: Text = None,
-    exact_match: Annotated[bool, QueryParameter(name="exactMatch", required=False)] = False,
-    recipient_integration_id: Annotated[
-        str | None, QueryParameter(name="recipientIntegrationId", required=False)
-    ] = None,
-    batch_id: Annotated[str | None, QueryParameter(name="batchId", required=False)] = None,
-    referral_id: Annotated[int | None, QueryParameter(name="referralId", required=False)] = None,
-    valid: Text = None,
-    usable: Text = None,
-    redeemed: Text = None,
-    created_before: Annotated[str | None, QueryParameter(name="createdBefore", required=False)] = None,
-    created_after: Annotated[str | None, QueryParameter(name="createdAfter", required=False)] = None,
-    starts_before: Annotated[str | None, QueryParameter(name="startsBefore", required=False)] = None,
-    starts_after: Annotated[str | None, QueryParameter(name="startsAfter", required=False)] = None,
-    expires_before: Annotated[str | None, QueryParameter(name="expiresBefore", required=False)] = None,
-    expires_after: Annotated[str | None, QueryParameter(name="expiresAfter", required=False)] = None,
+    created_before: CreatedBefore = None,
+    created_after: CreatedAfter = None,
+    valid: Valid = None,
+    usable: TrueFalse = None,
+    redeemed: TrueFalse = None,
+    referral_id: Annotated[int | None, _q("referralId")] = None,
+    recipient_integration_id: Annotated[str | None, _q("recipientIntegrationId")] = None,
+    batch_id: Annotated[str | None, _q("batchId")] = None,
+    exact_match: Annotated[bool, _q("exactMatch")] = False,
+    expires_before: Annotated[str | None, _q("expiresBefore")] = None,
+    expires_after: Annotated[str | None, _q("expiresAfter")] = None,
+    starts_before: Annotated[str | None, _q("startsBefore")] = None,
+    starts_after: Annotated[str | None, _q("startsAfter")] = None,
+    values_only: Annotated[bool, _q("valuesOnly")] = False,
 ) -> Page:
-    times = {
-        "created_before": ("createdBefore", created_before),
-        "created_after": ("createdAfter", created_after),
-        "starts_before": ("startsBefore", starts_before),
-        "starts_after": ("startsAfter", starts_after),
-        "expires_before": ("expiresBefore", expires_before),
-        "expires_after": ("expiresAfter", expires_after),
-    }
-    filters: dict[str, Any] = {
-        "value": value,
-        "exact_match": exact_match,
-        "recipient_integration_id": recipient_integration_id,
-        "batch_id": batch_id,
-        "referral_id": referral_id,
-        "valid": valid,
-        "usable": usable,
-        "redeemed": redeemed,
-    }
-
     def run() -> Page:
         principal = management(request)
-        for key, (name, text) in times.items():
-            filters[key] = time_parameter(name, text)
-        coupons = services(request).coupons
-        return coupons.list(principal, application_id, campaign_id, page(page_size, skip, sort), filters)
+        filters: dict[str, Any] = {
+            "value": value,
+            "exact_match": exact_match,
+            "recipient_integration_id": recipient_integration_id,
+            "batch_id": batch_id,
+            "referral_id": referral_id,
+            "valid": valid,
+            "usable": usable,
+            "redeemed": redeemed,
+            **time_parameters(
+                created_before=("createdBefore", created_before),
+                created_after=("createdAfter", created_after),
+                starts_before=("startsBefore", starts_before),
+                starts_after=("startsAfter", starts_after),
+                expires_before=("expiresBefore", expires_before),
+                expires_after=("expiresAfter", expires_after),
+            ),
+        }
+        return services(request).coupons.list(
+            principal,
+            application_id,
+            campaign_id,
+            page(page_size, skip, sort),
+            filters,
+            values_only=values_only,
+        )
 
     return await in_thread(run)
 
@@ -159,27 +177,15 @@ async def import_coupons(
     skip_duplicates: Annotated[bool, QueryParameter(name="skipDuplicates", required=False)] = False,
 ) -> Import:
     """Multipart upload with the CSV in ``upFile`` (a plain ``text/csv`` body is accepted too)."""
-    content = await upload(request)
+    principal, content = await authorised_upload(request)
 
     def run() -> Import:
-        principal = management(request)
         coupons = services(request).coupons
         return coupons.import_csv(
             principal, application_id, campaign_id, content, skip_duplicates=skip_duplicates
         )
 
     return await in_thread(run)
-
-
-async def upload(request: Req) -> bytes:
-    if request.content_type[0].startswith("multipart/"):
-        form = await request.form()
-        file = form.get("upFile")
-        if file is None or isinstance(file, str):
-            raise InvalidInput("the upload needs a file in the upFile field", pointer="/upFile")
-        content: bytes = await file.read()
-        return content
-    return await request.body()
 
 
 @get(CAMPAIGN + "/referrals/no_total", operation_id="getReferralsWithoutTotalCount", **MANAGEMENT)
@@ -189,14 +195,28 @@ async def list_referrals(
     campaign_id: int,
     page_size: PageSize = 1000,
     skip: Skip = 0,
+    sort: Sort = None,
+    code: Text = None,
+    created_before: CreatedBefore = None,
+    created_after: CreatedAfter = None,
+    valid: Valid = None,
+    usable: TrueFalse = None,
     advocate: Text = None,
 ) -> Page:
     def run() -> Page:
         principal = management(request)
-        coupons = services(request).coupons
-        return coupons.list_referrals(
-            principal, application_id, campaign_id, page(page_size, skip, None), advocate
-        )
+        filters: dict[str, Any] = {
+            "code": code,
+            "valid": valid,
+            "usable": usable,
+            "advocate": advocate,
+            **time_parameters(
+                created_before=("createdBefore", created_before),
+                created_after=("createdAfter", created_after),
+            ),
+        }
+        referrals = services(request).referrals
+        return referrals.list(principal, application_id, campaign_id, page(page_size, skip, sort), filters)
 
     return await in_thread(run)
 
@@ -213,9 +233,7 @@ async def update_referral(
     def run() -> Referral:
         principal = management(request)
         data = decode(body, UpdateReferral)
-        return services(request).coupons.update_referral(
-            principal, application_id, campaign_id, referral_id, data
-        )
+        return services(request).referrals.update(principal, application_id, campaign_id, referral_id, data)
 
     return await in_thread(run)
 
@@ -223,9 +241,7 @@ async def update_referral(
 @delete(CAMPAIGN + "/referrals/{referral_id:int}", operation_id="deleteReferral", **MANAGEMENT)
 async def delete_referral(request: Req, application_id: int, campaign_id: int, referral_id: int) -> None:
     def run() -> None:
-        services(request).coupons.delete_referral(
-            management(request), application_id, campaign_id, referral_id
-        )
+        services(request).referrals.delete(management(request), application_id, campaign_id, referral_id)
 
     await in_thread(run)
 
@@ -242,4 +258,4 @@ ROUTES = [
     delete_referral,
 ]
 
-__all__ = ["ROUTES", "upload"]
+__all__ = ["ROUTES"]

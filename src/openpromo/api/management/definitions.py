@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Request, delete, get, post, put
 from litestar.params import QueryParameter
 
 from openpromo.api.auth import management, services
 from openpromo.api.codec import decode
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, body, in_thread, page
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, WithTotal, body, in_thread, page
+from openpromo.services.errors import InvalidInput
 from openpromo.services.models.base import Page
 from openpromo.services.models.definitions import (
     AccountAdditionalCost,
@@ -25,6 +26,18 @@ from openpromo.services.models.definitions import (
 Req = Request[Any, Any, Any]
 Text = Annotated[str | None, QueryParameter(required=False)]
 STORES = "/v1/applications/{application_id:int}/stores"
+ApplicationIds = Annotated[str | None, QueryParameter(name="applicationIds", required=False)]
+Kind = Annotated[Literal["builtin", "custom"] | None, QueryParameter(required=False)]
+
+
+def _ids(name: str, text: str | None) -> list[int] | None:
+    """A comma-separated list of ids in a query parameter."""
+    if text is None:
+        return None
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise InvalidInput(f"{name} is a comma-separated list of ids", parameter=name) from None
 
 
 @post("/v1/attributes", operation_id="createAttribute", status_code=201, **MANAGEMENT, **body(NewAttribute))
@@ -38,11 +51,26 @@ async def create_attribute(request: Req, body: bytes) -> Attribute:
 
 @get("/v1/attributes", operation_id="getAttributes", **MANAGEMENT)
 async def list_attributes(
-    request: Req, page_size: PageSize = 1000, skip: Skip = 0, sort: Sort = None, entity: Text = None
+    request: Req,
+    page_size: PageSize = 1000,
+    skip: Skip = 0,
+    sort: Sort = None,
+    entity: Text = None,
+    application_ids: ApplicationIds = None,
+    type: Text = None,
+    kind: Kind = None,
+    search: Text = None,
 ) -> Page:
     def run() -> Page:
         principal = management(request)
-        return services(request).definitions.list_attributes(principal, page(page_size, skip, sort), entity)
+        filters = {
+            "entity": entity,
+            "application_ids": _ids("applicationIds", application_ids),
+            "type": type,
+            "kind": kind,
+            "search": search,
+        }
+        return services(request).definitions.list_attributes(principal, page(page_size, skip, sort), filters)
 
     return await in_thread(run)
 
@@ -122,7 +150,12 @@ async def create_event_type(request: Req, body: bytes) -> EventType:
 
 @get("/v1/event_types", operation_id="getEventTypes", **MANAGEMENT)
 async def list_event_types(
-    request: Req, page_size: PageSize = 1000, skip: Skip = 0, sort: Sort = None, name: Text = None
+    request: Req,
+    page_size: PageSize = 1000,
+    skip: Skip = 0,
+    sort: Sort = None,
+    name: Text = None,
+    include_old_versions: Annotated[bool, QueryParameter(name="includeOldVersions", required=False)] = False,
 ) -> Page:
     def run() -> Page:
         principal = management(request)
@@ -135,7 +168,7 @@ async def list_event_types(
 async def create_store(request: Req, application_id: int, body: bytes) -> Store:
     def run() -> Store:
         principal = management(request)
-        return services(request).definitions.create_store(principal, application_id, decode(body, NewStore))
+        return services(request).stores.create(principal, application_id, decode(body, NewStore))
 
     return await in_thread(run)
 
@@ -147,14 +180,22 @@ async def list_stores(
     page_size: PageSize = 1000,
     skip: Skip = 0,
     sort: Sort = None,
+    with_total_result_size: WithTotal = False,
+    campaign_id: Annotated[int | None, QueryParameter(name="campaignId", required=False)] = None,
     name: Text = None,
     integration_id: Annotated[str | None, QueryParameter(name="integrationId", required=False)] = None,
+    search: Annotated[str | None, QueryParameter(name="query", required=False)] = None,
 ) -> Page:
     def run() -> Page:
         principal = management(request)
-        filters = {"name": name, "integration_id": integration_id}
-        return services(request).definitions.list_stores(
-            principal, application_id, page(page_size, skip, sort), filters
+        filters = {
+            "name": name,
+            "integration_id": integration_id,
+            "campaign_id": campaign_id,
+            "query": search,
+        }
+        return services(request).stores.list(
+            principal, application_id, page(page_size, skip, sort), filters, with_total=with_total_result_size
         )
 
     return await in_thread(run)
@@ -163,7 +204,7 @@ async def list_stores(
 @get(STORES + "/{store_id:int}", operation_id="getStore", **MANAGEMENT)
 async def get_store(request: Req, application_id: int, store_id: int) -> Store:
     def run() -> Store:
-        return services(request).definitions.get_store(management(request), application_id, store_id)
+        return services(request).stores.get(management(request), application_id, store_id)
 
     return await in_thread(run)
 
@@ -173,7 +214,7 @@ async def update_store(request: Req, application_id: int, store_id: int, body: b
     def run() -> Store:
         principal = management(request)
         data = decode(body, NewStore)
-        return services(request).definitions.update_store(principal, application_id, store_id, data)
+        return services(request).stores.update(principal, application_id, store_id, data)
 
     return await in_thread(run)
 
@@ -181,7 +222,7 @@ async def update_store(request: Req, application_id: int, store_id: int, body: b
 @delete(STORES + "/{store_id:int}", operation_id="deleteStore", **MANAGEMENT)
 async def delete_store(request: Req, application_id: int, store_id: int) -> None:
     def run() -> None:
-        services(request).definitions.delete_store(management(request), application_id, store_id)
+        services(request).stores.delete(management(request), application_id, store_id)
 
     await in_thread(run)
 

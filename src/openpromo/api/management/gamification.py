@@ -9,24 +9,28 @@ from litestar.params import QueryParameter
 
 from openpromo.api.auth import management, services
 from openpromo.api.codec import decode
-from openpromo.api.management.coupons import upload
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, body, in_thread, page
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, WithTotal, body, in_thread, page
+from openpromo.api.uploads import authorised_upload
 from openpromo.services.models.base import Page
 from openpromo.services.models.coupons import Import
 from openpromo.services.models.gamification import (
     Achievement,
     Collection,
     CreateAchievement,
+    NewCampaignCollection,
     NewCollection,
     UpdateAchievement,
+    UpdateCampaignCollection,
     UpdateCollection,
 )
 
 Req = Request[Any, Any, Any]
 CAMPAIGN = "/v1/applications/{application_id:int}/campaigns/{campaign_id:int}"
 ACHIEVEMENT = CAMPAIGN + "/achievements/{achievement_id:int}"
+COLLECTION = "/v1/collections/{collection_id:int}"
 CAMPAIGN_COLLECTION = CAMPAIGN + "/collections/{collection_id:int}"
 Text = Annotated[str | None, QueryParameter(required=False)]
+AchievementPageSize = Annotated[int, QueryParameter(name="pageSize", ge=1, le=50, required=False)]
 
 
 @post(
@@ -40,7 +44,7 @@ async def create_achievement(request: Req, application_id: int, campaign_id: int
     def run() -> Achievement:
         principal = management(request)
         data = decode(body, CreateAchievement)
-        return services(request).gamification.create_achievement(principal, application_id, campaign_id, data)
+        return services(request).achievements.create(principal, application_id, campaign_id, data)
 
     return await in_thread(run)
 
@@ -50,13 +54,13 @@ async def list_achievements(
     request: Req,
     application_id: int,
     campaign_id: int,
-    page_size: PageSize = 50,
+    page_size: AchievementPageSize = 50,
     skip: Skip = 0,
     title: Text = None,
 ) -> Page:
     def run() -> Page:
         principal = management(request)
-        return services(request).gamification.list_achievements(
+        return services(request).achievements.list(
             principal, application_id, campaign_id, page(page_size, skip, None), title
         )
 
@@ -69,9 +73,7 @@ async def get_achievement(
 ) -> Achievement:
     def run() -> Achievement:
         principal = management(request)
-        return services(request).gamification.get_achievement(
-            principal, application_id, campaign_id, achievement_id
-        )
+        return services(request).achievements.get(principal, application_id, campaign_id, achievement_id)
 
     return await in_thread(run)
 
@@ -83,8 +85,8 @@ async def update_achievement(
     def run() -> Achievement:
         principal = management(request)
         data = decode(body, UpdateAchievement)
-        gamification = services(request).gamification
-        return gamification.update_achievement(principal, application_id, campaign_id, achievement_id, data)
+        achievements = services(request).achievements
+        return achievements.update(principal, application_id, campaign_id, achievement_id, data)
 
     return await in_thread(run)
 
@@ -95,9 +97,7 @@ async def delete_achievement(
 ) -> None:
     def run() -> None:
         principal = management(request)
-        services(request).gamification.delete_achievement(
-            principal, application_id, campaign_id, achievement_id
-        )
+        services(request).achievements.delete(principal, application_id, campaign_id, achievement_id)
 
     await in_thread(run)
 
@@ -112,74 +112,71 @@ async def delete_achievement(
 async def create_account_collection(request: Req, body: bytes) -> Collection:
     def run() -> Collection:
         principal = management(request)
-        return services(request).gamification.create_collection(principal, decode(body, NewCollection))
+        return services(request).collections.create(principal, decode(body, NewCollection))
 
     return await in_thread(run)
 
 
 @get("/v1/collections", operation_id="listAccountCollections", **MANAGEMENT)
 async def list_account_collections(
-    request: Req, page_size: PageSize = 1000, skip: Skip = 0, sort: Sort = None, name: Text = None
+    request: Req,
+    page_size: PageSize = 1000,
+    skip: Skip = 0,
+    sort: Sort = None,
+    with_total_result_size: WithTotal = False,
+    name: Text = None,
 ) -> Page:
     def run() -> Page:
         principal = management(request)
-        return services(request).gamification.list_collections(principal, page(page_size, skip, sort), name)
+        return services(request).collections.list(
+            principal, page(page_size, skip, sort), name, with_total=with_total_result_size
+        )
 
     return await in_thread(run)
 
 
-@get("/v1/collections/{collection_id:int}", operation_id="getAccountCollection", **MANAGEMENT)
+@get(COLLECTION, operation_id="getAccountCollection", **MANAGEMENT)
 async def get_account_collection(request: Req, collection_id: int) -> Collection:
     def run() -> Collection:
-        return services(request).gamification.get_collection(management(request), collection_id)
+        return services(request).collections.get(management(request), collection_id)
 
     return await in_thread(run)
 
 
-@put(
-    "/v1/collections/{collection_id:int}",
-    operation_id="updateAccountCollection",
-    **MANAGEMENT,
-    **body(UpdateCollection),
-)
+@put(COLLECTION, operation_id="updateAccountCollection", **MANAGEMENT, **body(UpdateCollection))
 async def update_account_collection(request: Req, collection_id: int, body: bytes) -> Collection:
     def run() -> Collection:
         principal = management(request)
         data = decode(body, UpdateCollection)
-        return services(request).gamification.update_collection(principal, collection_id, data)
+        return services(request).collections.update(principal, collection_id, data)
 
     return await in_thread(run)
 
 
-@delete("/v1/collections/{collection_id:int}", operation_id="deleteAccountCollection", **MANAGEMENT)
+@delete(COLLECTION, operation_id="deleteAccountCollection", **MANAGEMENT)
 async def delete_account_collection(request: Req, collection_id: int) -> None:
     def run() -> None:
-        services(request).gamification.delete_collection(management(request), collection_id)
+        services(request).collections.delete(management(request), collection_id)
 
     await in_thread(run)
 
 
-@post(
-    "/v1/collections/{collection_id:int}/import",
-    operation_id="importAccountCollection",
-    status_code=200,
-    **MANAGEMENT,
-)
+@post(COLLECTION + "/import", operation_id="importAccountCollection", status_code=200, **MANAGEMENT)
 async def import_account_collection(request: Req, collection_id: int) -> Import:
-    content = await upload(request)
+    principal, content = await authorised_upload(request)
 
     def run() -> Import:
-        return services(request).gamification.import_items(management(request), collection_id, content)
+        return services(request).collections.import_items(principal, collection_id, content)
 
     return await in_thread(run)
 
 
-@get("/v1/collections/{collection_id:int}/items", operation_id="getCollectionItems", **MANAGEMENT)
+@get(COLLECTION + "/items", operation_id="getCollectionItems", **MANAGEMENT)
 async def collection_items(
     request: Req, collection_id: int, page_size: PageSize = 1000, skip: Skip = 0
 ) -> Page:
     def run() -> Page:
-        return services(request).gamification.items(
+        return services(request).collections.items(
             management(request), collection_id, page(page_size, skip, None)
         )
 
@@ -191,13 +188,13 @@ async def collection_items(
     operation_id="createCollection",
     status_code=201,
     **MANAGEMENT,
-    **body(NewCollection),
+    **body(NewCampaignCollection),
 )
 async def create_collection(request: Req, application_id: int, campaign_id: int, body: bytes) -> Collection:
     def run() -> Collection:
         principal = management(request)
-        data = decode(body, NewCollection)
-        return services(request).gamification.create_collection(principal, data, application_id, campaign_id)
+        data = decode(body, NewCampaignCollection)
+        return services(request).collections.create(principal, data, (application_id, campaign_id))
 
     return await in_thread(run)
 
@@ -209,12 +206,18 @@ async def list_collections(
     campaign_id: int,
     page_size: PageSize = 1000,
     skip: Skip = 0,
+    sort: Sort = None,
+    with_total_result_size: WithTotal = False,
     name: Text = None,
 ) -> Page:
     def run() -> Page:
         principal = management(request)
-        return services(request).gamification.list_collections(
-            principal, page(page_size, skip, None), name, application_id, campaign_id
+        return services(request).collections.list(
+            principal,
+            page(page_size, skip, sort),
+            name,
+            (application_id, campaign_id),
+            with_total=with_total_result_size,
         )
 
     return await in_thread(run)
@@ -226,22 +229,21 @@ async def get_collection(
 ) -> Collection:
     def run() -> Collection:
         principal = management(request)
-        return services(request).gamification.get_collection(
-            principal, collection_id, application_id, campaign_id
-        )
+        return services(request).collections.get(principal, collection_id, (application_id, campaign_id))
 
     return await in_thread(run)
 
 
-@put(CAMPAIGN_COLLECTION, operation_id="updateCollection", **MANAGEMENT, **body(UpdateCollection))
+@put(CAMPAIGN_COLLECTION, operation_id="updateCollection", **MANAGEMENT, **body(UpdateCampaignCollection))
 async def update_collection(
     request: Req, application_id: int, campaign_id: int, collection_id: int, body: bytes
 ) -> Collection:
     def run() -> Collection:
         principal = management(request)
-        data = decode(body, UpdateCollection)
-        gamification = services(request).gamification
-        return gamification.update_collection(principal, collection_id, data, application_id, campaign_id)
+        data = decode(body, UpdateCampaignCollection)
+        return services(request).collections.update(
+            principal, collection_id, data, (application_id, campaign_id)
+        )
 
     return await in_thread(run)
 
@@ -250,9 +252,7 @@ async def update_collection(
 async def delete_collection(request: Req, application_id: int, campaign_id: int, collection_id: int) -> None:
     def run() -> None:
         principal = management(request)
-        services(request).gamification.delete_collection(
-            principal, collection_id, application_id, campaign_id
-        )
+        services(request).collections.delete(principal, collection_id, (application_id, campaign_id))
 
     await in_thread(run)
 
@@ -261,12 +261,11 @@ async def delete_collection(request: Req, application_id: int, campaign_id: int,
 async def import_collection(
     request: Req, application_id: int, campaign_id: int, collection_id: int
 ) -> Import:
-    content = await upload(request)
+    principal, content = await authorised_upload(request)
 
     def run() -> Import:
-        principal = management(request)
-        gamification = services(request).gamification
-        return gamification.import_items(principal, collection_id, content, application_id, campaign_id)
+        collections = services(request).collections
+        return collections.import_items(principal, collection_id, content, (application_id, campaign_id))
 
     return await in_thread(run)
 

@@ -9,8 +9,8 @@ from litestar.params import QueryParameter
 
 from openpromo.api.auth import management, services
 from openpromo.api.codec import decode
-from openpromo.api.management.coupons import upload
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, body, in_thread, page
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, WithTotal, body, in_thread, page
+from openpromo.api.uploads import authorised_upload
 from openpromo.services.models.base import Page
 from openpromo.services.models.coupons import Import
 from openpromo.services.models.programs import (
@@ -42,9 +42,9 @@ async def create_program(request: Req, body: bytes) -> LoyaltyProgram:
 
 
 @get("/v1/loyalty_programs", operation_id="getLoyaltyPrograms", **MANAGEMENT)
-async def list_programs(request: Req) -> Page:
+async def list_programs(request: Req, page_size: PageSize = 1000, skip: Skip = 0) -> Page:
     def run() -> Page:
-        return services(request).programs.list_programs(management(request))
+        return services(request).programs.list_programs(management(request), page(page_size, skip, None))
 
     return await in_thread(run)
 
@@ -82,7 +82,7 @@ async def update_program(request: Req, program_id: int, body: bytes) -> LoyaltyP
 async def create_pool(request: Req, body: bytes) -> GiveawaysPool:
     def run() -> GiveawaysPool:
         principal = management(request)
-        return services(request).programs.create_pool(principal, decode(body, NewGiveawaysPool))
+        return services(request).giveaways.create_pool(principal, decode(body, NewGiveawaysPool))
 
     return await in_thread(run)
 
@@ -95,10 +95,10 @@ async def create_pool(request: Req, body: bytes) -> GiveawaysPool:
 )
 async def import_giveaways(request: Req, pool_id: int) -> Import:
     """Multipart upload with the CSV (``code,startdate,enddate,attributes``) in ``upFile``."""
-    content = await upload(request)
+    principal, content = await authorised_upload(request)
 
     def run() -> Import:
-        return services(request).programs.import_giveaways(management(request), pool_id, content)
+        return services(request).giveaways.import_codes(principal, pool_id, content)
 
     return await in_thread(run)
 
@@ -107,7 +107,7 @@ async def import_giveaways(request: Req, pool_id: int) -> Import:
 async def create_catalog(request: Req, body: bytes) -> Catalog:
     def run() -> Catalog:
         principal = management(request)
-        return services(request).programs.create_catalog(principal, decode(body, NewCatalog))
+        return services(request).catalogs.create(principal, decode(body, NewCatalog))
 
     return await in_thread(run)
 
@@ -118,11 +118,18 @@ async def list_items(
     catalog_id: int,
     page_size: PageSize = 1000,
     skip: Skip = 0,
-    sku: Annotated[str | None, QueryParameter(required=False)] = None,
+    with_total_result_size: WithTotal = False,
+    sku: Annotated[list[str] | None, QueryParameter(required=False)] = None,
+    product_names: Annotated[list[str] | None, QueryParameter(name="productNames", required=False)] = None,
 ) -> Page:
     def run() -> Page:
-        return services(request).programs.list_items(
-            management(request), catalog_id, page(page_size, skip, None), sku
+        filters = {"skus": sku, "product_names": product_names}
+        return services(request).catalogs.items(
+            management(request),
+            catalog_id,
+            page(page_size, skip, None),
+            filters,
+            with_total=with_total_result_size,
         )
 
     return await in_thread(run)

@@ -8,13 +8,13 @@ from litestar import Request, delete, post
 
 from openpromo.api.auth import management, services
 from openpromo.api.codec import decode
-from openpromo.api.routing import MANAGEMENT, body, in_thread
+from openpromo.api.routing import MANAGEMENT, PUBLIC_MANAGEMENT, body, in_thread
 from openpromo.services.models.users import LoginParams, LoginSession
 
 Req = Request[Any, Any, Any]
 
 
-@post("/v1/sessions", operation_id="createSession", status_code=201, **MANAGEMENT, **body(LoginParams))
+@post("/v1/sessions", operation_id="createSession", status_code=201, **PUBLIC_MANAGEMENT, **body(LoginParams))
 async def create_session(request: Req, body: bytes) -> LoginSession:
     def run() -> LoginSession:
         params = decode(body, LoginParams)

@@ -4,12 +4,11 @@ CreateApplicationAPIKey, ApplicationAPIKey, NewApplicationAPIKey, LimitConfig)."
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import msgspec
 
-from openpromo.services.models.base import Attributes, Model, NonEmpty, Time
+from openpromo.services.models.base import Amount, Attributes, Int64, Model, Name, NonEmpty, Text255, Time
 
 CaseSensitivity = Literal["sensitive", "insensitive-uppercase", "insensitive-lowercase"]
 DiscountScope = Literal["sessionTotal", "cartItems", "additionalCosts"]
@@ -31,7 +30,7 @@ ApiKeyPlatform = Literal[
 
 class LimitConfig(Model, kw_only=True):
     action: str
-    limit: Decimal
+    limit: Amount
     period: LimitPeriod | None = None
     entities: list[str]
 
@@ -43,7 +42,7 @@ class AttributesSettings(Model, kw_only=True):
 class ApplicationSettings(Model, kw_only=True):
     """The fields NewApplication and UpdateApplication share."""
 
-    name: NonEmpty
+    name: Name
     description: str | None = None
     timezone: NonEmpty
     currency: NonEmpty
@@ -65,8 +64,8 @@ class NewApplication(ApplicationSettings, kw_only=True):
 
 
 class UpdateApplication(ApplicationSettings, kw_only=True):
-    default_evaluation_group_id: int | None = None
-    default_cart_item_filter_id: int | None = None
+    default_evaluation_group_id: Int64 | None = None
+    default_cart_item_filter_id: Int64 | None = None
 
 
 class Application(Model, kw_only=True):
@@ -95,11 +94,11 @@ class Application(Model, kw_only=True):
 
 
 class CreateApplicationAPIKey(Model, kw_only=True):
-    title: NonEmpty
+    title: Text255
     expires: Time
     platform: ApiKeyPlatform | None = None
     type: Literal["staging"] | None = None
-    time_offset: int | None = None
+    time_offset: Int64 | None = None
 
 
 class ApplicationAPIKey(Model, kw_only=True):

@@ -9,17 +9,39 @@ Optional response fields left at their default are omitted from the JSON.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 import msgspec
 
 T = TypeVar("T")
 
+# Amounts are stored as 64-bit integers of millionths (see openpromo.storage.schema.columns).
+MAX_AMOUNT = Decimal(2**63 - 1).scaleb(-6)
+
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 AttributeName = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]\w*$")]
 PageSize = Annotated[int, msgspec.Meta(ge=1, le=1000)]
 Attributes = dict[str, Any]
+Int64 = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+Int32 = Annotated[int, msgspec.Meta(ge=-(2**31), le=2**31 - 1)]
+"""Integers stored in 64-bit (ids) and 32-bit columns."""
+
+
+# Strings stored in columns of 255 and 1000 characters (PostgreSQL refuses longer ones).
+Text255 = Annotated[str, msgspec.Meta(max_length=255)]
+Name255 = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+Text1000 = Annotated[str, msgspec.Meta(max_length=1000)]
+
+
+class Amount(Decimal):
+    """A non-negative amount in a request that storage can hold exactly: 0 ≤ x ≤ ``MAX_AMOUNT``.
+
+    (msgspec constrains ints and floats only, so the range is checked in ``decode_hook``.)
+    """
+
+    maximum = MAX_AMOUNT
 
 
 class Time(datetime):
@@ -44,6 +66,12 @@ def decode_hook(kind: type[Any], value: Any) -> Any:
             return Time.parse(value)
         except ValueError:
             raise ValueError("Invalid RFC3339 encoded datetime") from None
+    if kind is Amount:
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            raise TypeError(f"Expected `number`, got `{type(value).__name__}`")
+        if not 0 <= value <= MAX_AMOUNT:
+            raise ValueError(f"Expected `number` from 0 to {MAX_AMOUNT}")
+        return Amount(value)
     raise NotImplementedError(kind)
 
 
@@ -51,12 +79,16 @@ def encode_hook(value: Any) -> Any:
     """msgspec ``enc_hook``: a Time encodes as the plain datetime it is."""
     if isinstance(value, datetime):
         return datetime.combine(value.date(), value.time(), value.tzinfo)
+    if isinstance(value, Decimal):
+        return Decimal(value)
     raise NotImplementedError(type(value))
 
 
 def schema_hook(kind: type) -> dict[str, Any]:
     if kind is Time:
         return {"type": "string", "format": "date-time"}
+    if kind is Amount:
+        return {"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT)}
     raise NotImplementedError(kind)
 
 
@@ -85,13 +117,20 @@ def utc_datetime(value: datetime) -> datetime:
 
 
 __all__ = [
+    "MAX_AMOUNT",
+    "Amount",
     "AttributeName",
     "Attributes",
+    "Int32",
+    "Int64",
     "Model",
     "Name",
+    "Name255",
     "NonEmpty",
     "Page",
     "PageSize",
+    "Text255",
+    "Text1000",
     "replace",
     "utc_datetime",
 ]

@@ -10,14 +10,16 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from openpromo.services.models.applications import LimitConfig
-from openpromo.services.models.base import Attributes, Model, NonEmpty, Time
+from openpromo.services.models.base import Attributes, Int64, Model, Name, Name255, NonEmpty, Time
 
 CampaignState = Literal["enabled", "disabled", "archived"]
 Feature = Literal["coupons", "referrals", "loyalty", "giveaways", "strikethrough", "achievements"]
 CampaignType = Literal["cartItem", "advanced"]
 EvaluationMode = Literal["stackable", "listOrder", "lowestDiscount", "highestDiscount"]
 EvaluationScope = Literal["cartItem", "session"]
-Tags = Annotated[list[str], msgspec.Meta(max_length=50)]
+Tag = Annotated[str, msgspec.Meta(min_length=1, max_length=50)]
+Tags = Annotated[list[Tag], msgspec.Meta(max_length=50)]
+StoreIds = Annotated[list[Int64], msgspec.Meta(max_length=50)]
 
 
 class CodeGeneratorSettings(Model, kw_only=True):
@@ -30,7 +32,7 @@ class CodeGeneratorSettings(Model, kw_only=True):
 class CampaignSettings(Model, kw_only=True):
     """What NewCampaign and UpdateCampaign share; v25 fields are accepted on creation too."""
 
-    name: NonEmpty
+    name: Name
     description: str | None = None
     start_time: Time | None = None
     end_time: Time | None = None
@@ -41,10 +43,10 @@ class CampaignSettings(Model, kw_only=True):
     coupon_settings: CodeGeneratorSettings | None = None
     referral_settings: CodeGeneratorSettings | None = None
     limits: list[LimitConfig]
-    campaign_groups: list[int] | None = None
-    evaluation_group_id: int | None = None
+    campaign_groups: list[Int64] | None = None
+    evaluation_group_id: Int64 | None = None
     type: CampaignType | None = None
-    linked_store_ids: list[int] | None = None
+    linked_store_ids: StoreIds | None = None
     reevaluate_on_return: bool | None = None
     coupon_attributes: Attributes | None = None
 
@@ -79,6 +81,7 @@ class Campaign(Model, kw_only=True):
     evaluation_group_id: int | None = None
     type: CampaignType
     linked_store_ids: list[int] | None = None
+    coupon_attributes: Attributes | None = None
     coupon_redemption_count: int | None = None
     referral_redemption_count: int | None = None
     coupon_creation_count: int | None = None
@@ -114,7 +117,7 @@ class NewRuleset(Model, kw_only=True):
     rules: list[Rule]
     strikethrough_rules: list[Rule] | None = None
     bindings: list[Binding]
-    rb_version: str | None = None
+    rb_version: Annotated[str, msgspec.Meta(max_length=16)] | None = None
     activate: bool | None = None
 
 
@@ -132,8 +135,8 @@ class Ruleset(Model, kw_only=True):
 
 
 class NewCampaignEvaluationGroup(Model, kw_only=True):
-    name: NonEmpty
-    parent_id: Annotated[int, msgspec.Meta(ge=1)]
+    name: Name255
+    parent_id: Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
     description: str | None = None
     evaluation_mode: EvaluationMode
     evaluation_scope: EvaluationScope

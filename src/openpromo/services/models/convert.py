@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from openpromo.services.models.base import Time, encode_hook
+from openpromo.services.models.base import Time, decode_hook, encode_hook
 
 _encoder = msgspec.json.Encoder(decimal_format="number", enc_hook=encode_hook)
 _decoder = msgspec.json.Decoder(float_hook=Decimal)
@@ -20,7 +20,7 @@ M = TypeVar("M", bound=msgspec.Struct)
 def from_row(model: type[M], row: Mapping[str, Any], **extra: Any) -> M:
     """Build a record from a row: columns match attributes by (snake_case) name."""
     values = {k: encode_hook(v) if isinstance(v, Time) else v for k, v in {**row, **extra}.items()}
-    return msgspec.convert(SimpleNamespace(**values), model, from_attributes=True)
+    return msgspec.convert(SimpleNamespace(**values), model, from_attributes=True, dec_hook=decode_hook)
 
 
 def document(value: Any) -> Any:

@@ -10,7 +10,7 @@ from typing import Annotated
 import msgspec
 
 from openpromo.services.models.applications import LimitConfig
-from openpromo.services.models.base import Attributes, Model, Time
+from openpromo.services.models.base import Amount, Attributes, Model, Text1000, Time
 
 UsageLimit = Annotated[int, msgspec.Meta(ge=0, le=999_999)]
 Pattern = Annotated[str, msgspec.Meta(min_length=3, max_length=100)]
@@ -19,7 +19,7 @@ RecipientId = Annotated[str, msgspec.Meta(max_length=1000)]
 
 class CouponTerms(Model, kw_only=True):
     usage_limit: UsageLimit
-    discount_limit: Decimal | None = None
+    discount_limit: Amount | None = None
     reservation_limit: UsageLimit | None = None
     start_date: Time | None = None
     expiry_date: Time | None = None
@@ -31,7 +31,7 @@ class CouponTerms(Model, kw_only=True):
 class NewCoupons(CouponTerms, kw_only=True):
     limits: list[LimitConfig] | None = None
     number_of_coupons: Annotated[int, msgspec.Meta(ge=1)]
-    unique_prefix: str | None = None
+    unique_prefix: Text1000 | None = None
     recipient_integration_id: RecipientId | None = None
     is_reservation_mandatory: bool | None = None
     implicitly_reserved: bool | None = None
@@ -43,7 +43,7 @@ class NewCouponsForMultipleRecipients(CouponTerms, kw_only=True):
 
 class UpdateCoupon(Model, kw_only=True):
     usage_limit: UsageLimit | None = None
-    discount_limit: Decimal | None = None
+    discount_limit: Amount | None = None
     reservation_limit: UsageLimit | None = None
     start_date: Time | None = None
     expiry_date: Time | None = None
@@ -87,6 +87,12 @@ class CouponPage(Model, kw_only=True):
     data: list[Coupon]
 
 
+class CouponValue(Model, kw_only=True):
+    """A coupon of a list asked for with ``valuesOnly=true``: the code alone."""
+
+    value: str
+
+
 class Referral(Model, kw_only=True):
     id: int
     created: datetime
@@ -127,6 +133,7 @@ class Import(Model, kw_only=True):
 __all__ = [
     "Coupon",
     "CouponPage",
+    "CouponValue",
     "Import",
     "IntegrationCoupon",
     "InventoryReferral",

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from openpromo.services.models.base import Attributes, Model
+from openpromo.services.models.base import Attributes, Int64, Model, Name255, NonEmpty, Text255
 
 Entity = Literal[
     "Application",
@@ -35,24 +35,25 @@ AttributeType = Literal[
     "location",
     "(list location)",
 ]
-Identifier = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]\w*$")]
-Title = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z][A-Za-z0-9_.!~*'() -]*$")]
+Identifier = Annotated[str, msgspec.Meta(max_length=255, pattern=r"^[A-Za-z]\w*$")]
+Title = Annotated[str, msgspec.Meta(max_length=255, pattern=r"^[A-Za-z][A-Za-z0-9_.!~*'() -]*$")]
+Subscription = Literal["application", "catalog"]
 
 
 class NewAttribute(Model, kw_only=True):
     entity: Entity
-    event_type: str | None = None
+    event_type: Text255 | None = None
     name: Identifier
     title: Title
     type: AttributeType
     description: str
-    suggestions: Annotated[list[str], msgspec.Meta(max_length=50)]
+    suggestions: Annotated[list[NonEmpty], msgspec.Meta(max_length=50)]
     has_allowed_list: bool | None = None
     restricted_by_suggestions: bool | None = None
     editable: bool
-    subscribed_applications_ids: list[int] | None = None
-    subscribed_catalogs_ids: list[int] | None = None
-    allowed_subscriptions: Annotated[list[str], msgspec.Meta(max_length=2)] | None = None
+    subscribed_applications_ids: list[Int64] | None = None
+    subscribed_catalogs_ids: list[Int64] | None = None
+    allowed_subscriptions: Annotated[list[Subscription], msgspec.Meta(max_length=2)] | None = None
 
 
 class Attribute(NewAttribute, kw_only=True):
@@ -67,7 +68,7 @@ class NewAdditionalCost(Model, kw_only=True):
     name: Identifier
     title: Title
     description: str
-    subscribed_applications_ids: list[int] | None = None
+    subscribed_applications_ids: list[Int64] | None = None
     type: Literal["session", "item", "both"] = "session"
 
 
@@ -81,8 +82,8 @@ class AccountAdditionalCost(NewAdditionalCost, kw_only=True):
 
 
 class NewEventType(Model, kw_only=True):
-    title: Annotated[str, msgspec.Meta(min_length=1)]
-    name: Annotated[str, msgspec.Meta(min_length=1)]
+    title: Name255
+    name: Name255
     description: str | None = None
 
 

@@ -9,10 +9,13 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from openpromo.services.models.base import Model, Time
+from openpromo.services.models.base import Amount, Int64, Model, Text1000, Time
 
 AchievementName = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=r"^[a-zA-Z]\w+$")]
-CollectionName = Annotated[str, msgspec.Meta(min_length=1, pattern=r"^\S.*$")]
+# the spec's ^[^[:cntrl:]\s][^[:cntrl:]]*$ in Python's regular expressions
+CollectionName = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=1000, pattern=r"^[^\x00-\x1f\x7f\s][^\x00-\x1f\x7f]*$")
+]
 Recurrence = Literal["no_recurrence", "on_expiration", "on_completion"]
 Activation = Literal["user_action", "fixed_schedule"]
 
@@ -28,10 +31,10 @@ class TimePoint(Model, kw_only=True):
 
 class AchievementFields(Model, kw_only=True):
     name: AchievementName | None = None
-    title: str | None = None
+    title: Text1000 | None = None
     description: str | None = None
-    target: Decimal | None = None
-    period: str | None = None
+    target: Amount | None = None
+    period: Annotated[str, msgspec.Meta(max_length=32)] | None = None
     period_end_override: TimePoint | None = None
     recurrence_policy: Recurrence | None = None
     activation_policy: Activation | None = None
@@ -42,9 +45,9 @@ class AchievementFields(Model, kw_only=True):
 
 class CreateAchievement(AchievementFields, kw_only=True):
     name: AchievementName
-    title: str
+    title: Text1000
     description: str
-    target: Decimal
+    target: Amount
 
 
 class UpdateAchievement(AchievementFields, kw_only=True):
@@ -72,13 +75,26 @@ class Achievement(Model, kw_only=True):
 
 class NewCollection(Model, kw_only=True):
     description: str | None = None
-    subscribed_applications_ids: list[int] | None = None
+    subscribed_applications_ids: list[Int64] | None = None
+    name: CollectionName
+
+
+class NewCampaignCollection(Model, kw_only=True):
+    description: str | None = None
     name: CollectionName
 
 
 class UpdateCollection(Model, kw_only=True):
     description: str | None = None
-    subscribed_applications_ids: list[int] | None = None
+    subscribed_applications_ids: list[Int64] | None = None
+
+
+class UpdateCampaignCollection(Model, kw_only=True):
+    description: str | None = None
+
+
+class CollectionItem(Model, kw_only=True):
+    item: str
 
 
 class Collection(Model, kw_only=True):
@@ -99,9 +115,12 @@ class Collection(Model, kw_only=True):
 __all__ = [
     "Achievement",
     "Collection",
+    "CollectionItem",
     "CreateAchievement",
+    "NewCampaignCollection",
     "NewCollection",
     "TimePoint",
     "UpdateAchievement",
+    "UpdateCampaignCollection",
     "UpdateCollection",
 ]

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from openpromo.services.models.base import Attributes, Model, NonEmpty, Time
+from openpromo.services.models.base import Amount, Attributes, Int64, Model, Name255, NonEmpty, Text255, Time
 from openpromo.services.models.campaigns import CodeGeneratorSettings
 from openpromo.services.models.sessions import Product
 
@@ -23,8 +23,8 @@ ReturnPolicy = Literal["only_pending", "within_balance", "unlimited"]
 
 
 class NewLoyaltyTier(Model, kw_only=True):
-    name: NonEmpty
-    min_points: Decimal
+    name: Name255
+    min_points: Amount
 
 
 class LoyaltyTier(Model, kw_only=True):
@@ -38,18 +38,18 @@ class LoyaltyTier(Model, kw_only=True):
 
 
 class ProgramSettings(Model, kw_only=True):
-    title: str | None = None
+    title: Text255 | None = None
     description: str | None = None
-    subscribed_applications: list[int] | None = None
-    default_validity: str | None = None
-    default_pending: str | None = None
+    subscribed_applications: list[Int64] | None = None
+    default_validity: Text255 | None = None
+    default_pending: Text255 | None = None
     allow_subledger: bool | None = None
-    users_per_card_limit: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    users_per_card_limit: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] | None = None
     sandbox: bool | None = None
     program_join_policy: JoinPolicy | None = None
     tiers_expiration_policy: ExpirationPolicy | None = None
     tier_cycle_start_date: Time | None = None
-    tiers_expire_in: str | None = None
+    tiers_expire_in: Text255 | None = None
     tiers_downgrade_policy: DowngradePolicy | None = None
     card_code_settings: CodeGeneratorSettings | None = None
     return_policy: ReturnPolicy | None = None
@@ -57,12 +57,12 @@ class ProgramSettings(Model, kw_only=True):
 
 
 class NewLoyaltyProgram(ProgramSettings, kw_only=True):
-    title: str
-    default_validity: str
-    default_pending: str
+    title: Text255
+    default_validity: Text255
+    default_pending: Text255
     allow_subledger: bool
     sandbox: bool
-    name: NonEmpty
+    name: Name255
     timezone: NonEmpty
     card_based: bool = False
 
@@ -97,9 +97,9 @@ class LoyaltyProgram(Model, kw_only=True):
 
 
 class NewGiveawaysPool(Model, kw_only=True):
-    name: NonEmpty
+    name: Name255
     description: str | None = None
-    subscribed_applications_ids: list[int] | None = None
+    subscribed_applications_ids: list[Int64] | None = None
     sandbox: bool
 
 
@@ -131,9 +131,9 @@ class GiveawaysPool(Model, kw_only=True):
 
 
 class NewCatalog(Model, kw_only=True):
-    name: NonEmpty
+    name: Name255
     description: str
-    subscribed_applications_ids: list[int] | None = None
+    subscribed_applications_ids: list[Int64] | None = None
 
 
 class Catalog(Model, kw_only=True):

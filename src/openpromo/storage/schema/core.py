@@ -169,6 +169,7 @@ campaigns = sa.Table(
     sa.Column("type", sa.String(32), nullable=False, server_default="advanced"),
     sa.Column("linked_store_ids", Json, nullable=True),
     sa.Column("reevaluate_on_return", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("coupon_attributes", Json, nullable=True),
     sa.Column("template_id", Id, nullable=True),
     sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
     sa.Column("deleted", sa.Boolean(), nullable=False, server_default=sa.false()),

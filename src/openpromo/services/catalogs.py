@@ -1,0 +1,84 @@
+"""Use cases of catalogs and their items. Items arrive with catalog sync (a later capability); sessions
+without a ``price`` take the price of the SKU from a catalog the application subscribes to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpromo.services.auth import ManagementPrincipal
+from openpromo.services.errors import NotFound
+from openpromo.services.filters import window
+from openpromo.services.models.base import Page
+from openpromo.services.models.convert import fields_of, from_row
+from openpromo.services.models.programs import Catalog, CatalogItem, NewCatalog
+from openpromo.services.paging import PageRequest, list_page
+from openpromo.services.ports import Clock, Row, UnitOfWorkFactory
+from openpromo.services.session_input import raise_problems
+from openpromo.services.subscriptions import unknown_applications
+
+
+def catalog_item_record(row: Row) -> CatalogItem:
+    return from_row(CatalogItem, row, catalogid=row["catalog_id"], attributes=row["attributes"] or None)
+
+
+class CatalogService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def create(self, principal: ManagementPrincipal, data: NewCatalog) -> Catalog:
+        now = self._clock.now()
+        with self._uow() as uow:
+            raise_problems(
+                unknown_applications(
+                    uow.records,
+                    principal.account_id,
+                    data.subscribed_applications_ids,
+                    "/subscribedApplicationsIds",
+                )
+            )
+            catalog_id = uow.records.insert(
+                "catalogs",
+                {
+                    **fields_of(data, "name", "description", "subscribed_applications_ids"),
+                    "account_id": principal.account_id,
+                    "created": now,
+                    "modified": now,
+                    "created_by": principal.actor_id,
+                },
+            )
+            row = uow.records.get("catalogs", catalog_id)
+            uow.commit()
+        assert row is not None
+        return from_row(Catalog, row, created_by=row["created_by"] or 0)
+
+    def items(
+        self,
+        principal: ManagementPrincipal,
+        catalog_id: int,
+        page: PageRequest,
+        filters: dict[str, Any],
+        *,
+        with_total: bool = False,
+    ) -> Page:
+        """``filters``: ``skus`` and ``product_names`` (exact, any of them)."""
+        where: dict[str, Any] = {"catalog_id": catalog_id}
+        if filters.get("skus"):
+            where["sku"] = list(filters["skus"])
+        with self._uow(write=False) as uow:
+            if uow.records.get("catalogs", catalog_id, account_id=principal.account_id) is None:
+                raise NotFound("catalog", catalog_id)
+            names = filters.get("product_names")
+            if names:
+                rows = [
+                    r
+                    for r in uow.records.find("catalog_items", where).rows
+                    if (r["product"] or {}).get("name") in names
+                ]
+                return window(rows, page, catalog_item_record, also_total=with_total)
+            return list_page(
+                uow.records, "catalog_items", where, page, catalog_item_record, also_total=with_total
+            )
+
+
+__all__ = ["CatalogService", "catalog_item_record"]
