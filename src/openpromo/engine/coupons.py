@@ -16,7 +16,8 @@ def campaign_running(campaign: Campaign, now: datetime, store: str | None) -> bo
         return False
     if campaign.end_time is not None and now >= campaign.end_time:
         return False
-    return not campaign.linked_store_ids or (store is not None and store in campaign.linked_store_ids)
+    linked = campaign.linked_store_ids  # None: every store; a set (even empty): only these stores
+    return linked is None or (store is not None and store in linked)
 
 
 def coupon_rejection(

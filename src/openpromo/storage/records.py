@@ -49,11 +49,16 @@ Shape = tuple[tuple[str, str], ...]
 _statements: dict[tuple[Any, ...], Any] = {}
 
 
+def _kind(value: Any) -> str:
+    if isinstance(value, list | tuple | set | frozenset):
+        return "in"
+    if value is None:
+        return "null"
+    return "eq" if _storable(value) else "never"
+
+
 def _shape(where: Mapping[str, Any]) -> Shape:
-    return tuple(
-        (k, "in" if isinstance(v, list | tuple | set | frozenset) else "null" if v is None else "eq")
-        for k, v in where.items()
-    )
+    return tuple((k, _kind(v)) for k, v in where.items())
 
 
 def _bound(tbl: sa.Table, shape: Shape) -> list[sa.ColumnElement[bool]]:
@@ -64,17 +69,21 @@ def _bound(tbl: sa.Table, shape: Shape) -> list[sa.ColumnElement[bool]]:
             conditions.append(col.in_(sa.bindparam(f"w_{column}", expanding=True)))
         elif kind == "null":
             conditions.append(col.is_(None))
+        elif kind == "never":
+            conditions.append(sa.false())
         else:
             conditions.append(col == sa.bindparam(f"w_{column}"))
     return conditions
 
 
 def _params(where: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        f"w_{k}": list(v) if isinstance(v, list | tuple | set | frozenset) else v
-        for k, v in where.items()
-        if v is not None
-    }
+    params = {}
+    for k, v in where.items():
+        if isinstance(v, list | tuple | set | frozenset):
+            params[f"w_{k}"] = [item for item in v if _storable(item)]
+        elif v is not None and _storable(v):
+            params[f"w_{k}"] = v
+    return params
 
 
 def _cached(key: tuple[Any, ...], build: Any) -> Any:

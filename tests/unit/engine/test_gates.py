@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from openpromo import rules
+from openpromo.engine.coupons import campaign_running
 from openpromo.engine.gates import Gate, campaign_gates
 from openpromo.engine.index import CampaignIndex
 from openpromo.engine.model import Campaign, CartItem, EvaluationGroup
@@ -156,3 +157,11 @@ def test_the_index_finds_candidates_in_evaluation_order() -> None:
     assert [c.id for c in index.candidates(shop, [9], named=[5])] == [1, 3, 4, 5]
     berlin = session(store_integration_id="berlin", loyalty_cards=("card-1",))
     assert [c.id for c in index.candidates(berlin, [])] == [1, 6, 7]
+
+
+def test_a_campaign_linked_only_to_stores_that_are_gone_never_runs() -> None:
+    now = datetime.now(UTC)
+    assert campaign_running(_campaign(1), now, None)
+    assert not campaign_running(_campaign(2, frozenset()), now, "berlin")
+    assert campaign_running(_campaign(3, frozenset({"berlin"})), now, "berlin")
+    assert not campaign_running(_campaign(3, frozenset({"berlin"})), now, None)
