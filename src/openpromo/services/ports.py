@@ -85,6 +85,9 @@ class SessionData(Protocol):
         """The stored session, the profile (``profile``, else the session's) and whether that profile
         has sessions in the application, in one round trip."""
 
+    def session_history(self, session_id: int) -> Row:
+        """The session's stored ``effects`` and ``committed`` record."""
+
     def finish(
         self,
         session: tuple[int | None, Mapping[str, Any]] | None,

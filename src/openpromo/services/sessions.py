@@ -136,6 +136,7 @@ class SessionService:
                 )
             if rolls_back(current, payload.state):
                 assert stored is not None
+                stored = {**stored, **uow.sessions.session_history(stored["id"])}
                 return self._cancel_closed(uow, stored, profile_row, request, now)
             committing = commits(current, payload.state)
             session = engine_session(stored["id"] if stored else 0, integration_id, payload.state, document)

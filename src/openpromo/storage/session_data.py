@@ -54,6 +54,7 @@ def _insert(postgres: bool) -> Any:
 
 
 _BIG = sa.BigInteger()
+_HISTORY = ("effects", "committed")
 
 
 class SqlSessionData:
@@ -113,7 +114,8 @@ class SqlSessionData:
         self, application_id: int, integration_id: str, account_id: int, profile: str | None
     ) -> tuple[Row | None, Row | None, bool]:
         """One round trip: the stored session, the profile (``profile`` or else the session's), and
-        whether that profile has sessions in the application."""
+        whether that profile has sessions in the application. The session comes without its stored
+        ``effects`` and ``committed`` record, which an update does not read (``session_history``)."""
 
         def build() -> Any:
             s, p = customer_sessions.alias("s"), customer_profiles.alias("p")
@@ -132,20 +134,30 @@ class SqlSessionData:
                 sa.and_(s.c.application_id == sa.bindparam("app"), s.c.integration_id == sa.bindparam("sid")),
             ).outerjoin(p, sa.and_(p.c.account_id == sa.bindparam("account"), p.c.integration_id == key))
             return sa.select(
-                *[c.label(f"s_{c.name}") for c in s.c],
+                *[c.label(f"s_{c.name}") for c in s.c if c.name not in _HISTORY],
                 *[c.label(f"p_{c.name}") for c in p.c],
                 has.label("has_sessions"),
             ).select_from(joined)
 
         params = {"app": application_id, "sid": integration_id, "account": account_id, "profile": profile}
         found = self.conn.execute(_statement(("session-profile",), build), params).one()._mapping
-        session = {c.name: found[f"s_{c.name}"] for c in customer_sessions.c}
+        session = {c.name: found[f"s_{c.name}"] for c in customer_sessions.c if c.name not in _HISTORY}
         profile_row = {c.name: found[f"p_{c.name}"] for c in customer_profiles.c}
         return (
             session if session["id"] is not None else None,
             profile_row if profile_row["id"] is not None else None,
             bool(found["has_sessions"]) if profile_row["id"] is not None else False,
         )
+
+    def session_history(self, session_id: int) -> Row:
+        """A session's stored ``effects`` and ``committed`` record (what a rollback gives back)."""
+        statement = _statement(
+            ("history",),
+            lambda: sa.select(*[customer_sessions.c[name] for name in _HISTORY]).where(
+                customer_sessions.c.id == sa.bindparam("id")
+            ),
+        )
+        return dict(self.conn.execute(statement, {"id": session_id}).one()._mapping)
 
     def finish(
         self,
