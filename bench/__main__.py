@@ -402,7 +402,6 @@ def log_issues(server: procs.Server) -> list[str]:
 class Run:
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
-        self.catalog = w.Catalog()
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         self.workdir = RESULTS / f"run-{stamp}"
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -411,8 +410,8 @@ class Run:
             "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in cfg.__dict__.items()},
             "machine": machine_info(),
             "workload": {
-                "skus": w.N_SKUS,
-                "categories": w.N_CATEGORIES,
+                "categories_per_100_campaigns": w.CATEGORIES_PER_100_CAMPAIGNS,
+                "skus_per_category": w.SKUS_PER_CATEGORY,
                 "stores": w.N_STORES,
                 "profiles": w.N_PROFILES,
                 "audiences": w.N_AUDIENCES,
@@ -442,7 +441,7 @@ class Run:
 
     def _tails(self, codes: dict[int, list[str]], upto: int) -> list[dict[str, Any]]:
         lists = [codes[i] for i in sorted(codes) if 0 <= i < upto]
-        return w.body_tails(self.catalog, lists, self.cfg.bodies)
+        return w.body_tails(w.Catalog(upto), lists, self.cfg.bodies)
 
     def _bodies(self, codes: dict[int, list[str]], upto: int, count: int = 60) -> list[dict[str, Any]]:
         """Whole request bodies (profile and store filled in) for priming, checks and Talang."""
@@ -535,7 +534,7 @@ class Run:
                 server = self.server(db, url, 2, n, "seed")
                 shop.base_url = server.base_url
                 try:
-                    seconds = seed.add_campaigns(shop, self.catalog, n)
+                    seconds = seed.add_campaigns(shop, n)
                 finally:
                     self.stop(server, f"{db} seed {n}")
                 log(f"{db}: {n:,} campaigns (+3 global) seeded, {seconds:.0f} s for the last step")
@@ -674,7 +673,7 @@ class Run:
             for i in range(max(self.cfg.campaigns))
         }
         for n in self.cfg.campaigns:
-            specs = w.global_specs() + [w.campaign_spec(i, self.catalog) for i in range(n)]
+            specs = w.global_specs() + [w.campaign_spec(i) for i in range(n)]
             coupon = {i: codes[i] for i in range(n) if specs[3 + i].coupons}
             by_code = {c: i for i, cs in coupon.items() for c in cs}
             bodies = self._bodies(coupon, n, count=200)

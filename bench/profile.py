@@ -58,7 +58,7 @@ def main() -> int:
     shop = seed.Shop(server.base_url, ROOT_KEY)
     try:
         seed.create_shop(shop, url)
-        seed.add_campaigns(shop, run.catalog, campaigns)
+        seed.add_campaigns(shop, campaigns)
     finally:
         procs.stop(server)
     scripts = run.write_scripts(shop, campaigns)

@@ -1,31 +1,32 @@
 """The benchmark's shop, deterministic from one seed: catalog, stores, profiles, campaigns, request bodies.
 
-A mid-size shop whose campaigns are narrowly targeted: 20,000 SKUs in 2,000 categories (prices 1..200),
-200 stores, 10,000 customer profiles (30% in one of 20 audiences). Category popularity is skewed
-(weight 1/(rank + 20)) for carts and for the categories campaigns target alike, so popular categories
-are both bought and promoted more often.
+A shop whose campaigns are narrowly targeted, and whose catalog grows with its number of campaigns: a
+shop with 100 campaigns (or fewer) sells 20,000 SKUs in 2,000 categories, one with N > 100 campaigns
+N/100 times as many (10 SKUs per category, prices 1..200). Carts and category campaigns pick categories
+uniformly. 2,000 stores, 10,000 customer profiles (30% in one of 200 audiences). So the number of
+campaigns one session can trigger stays about the same whatever N is, which is what lets an index keep
+10,000 campaigns about as cheap as 100 (docs/performance.md discusses the choice).
 
 Campaign ``i`` is the same whatever N is (its kind comes from a fixed 20-slot pattern, its details from
-``Random(f"{SEED}-{i}")``), so seeding 10, then 90 more, then 900, then 9,000 gives the same population as
-seeding 10,000 at once. Kinds, per 20 campaigns: 8 coupon, 6 category, 3 store, 2 loyalty, 1 audience
-(40/30/15/10/5%), plus exactly 3 global campaigns whatever N is.
+``Random(f"{SEED}-campaign-{i}")``, its category from the catalog of a shop with ``i + 1`` campaigns), so
+seeding 10, then 90 more, then 900, then 9,000 gives the same population as seeding 10,000 at once.
+Kinds, per 20 campaigns: 8 coupon, 6 category, 3 store, 2 loyalty, 1 audience (40/30/15/10/5%), plus
+exactly 3 global campaigns whatever N is.
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import json
 import random
 from dataclasses import dataclass, field
 from typing import Any
 
 SEED = 20_240_601
-N_SKUS = 20_000
-N_CATEGORIES = 2_000
-N_STORES = 200
+CATEGORIES_PER_100_CAMPAIGNS = 2_000
+SKUS_PER_CATEGORY = 10
+N_STORES = 2_000
 N_PROFILES = 10_000
-N_AUDIENCES = 20
+N_AUDIENCES = 200
 AUDIENCE_SHARE = 0.3
 COUPONS_PER_CAMPAIGN = 3
 CART_LINES = 10
@@ -67,40 +68,43 @@ assert len(KIND_PATTERN) == 20
 
 
 def sku(i: int) -> str:
-    return f"sku-{i:05d}"
+    return f"sku-{i:07d}"
 
 
 def category(k: int) -> str:
-    return f"cat-{k:04d}"
+    return f"cat-{k:06d}"
 
 
 def store(s: int) -> str:
-    return f"store-{s:03d}"
+    return f"store-{s:04d}"
 
 
 def profile(p: int) -> str:
     return f"profile-{p:05d}"
 
 
+def categories_for(campaigns: int) -> int:
+    """How many categories the shop with this many campaigns sells (at least the 100-campaign shop's)."""
+    return CATEGORIES_PER_100_CAMPAIGNS * max(1, campaigns // 100)
+
+
 class Catalog:
-    """20,000 SKUs, SKU ``i`` in category ``i % 2000``; prices 1..200 from the seed."""
+    """The catalog of a shop with ``campaigns`` campaigns: SKU ``i`` is in category ``i % categories``."""
 
-    def __init__(self, seed: int = SEED) -> None:
-        rng = random.Random(f"{seed}-catalog")
-        self.prices = [rng.randint(1, 200) for _ in range(N_SKUS)]
-        self.by_category = [list(range(k, N_SKUS, N_CATEGORIES)) for k in range(N_CATEGORIES)]
-        weights = [1 / (k + 20) for k in range(N_CATEGORIES)]
-        self._cumulative = list(itertools.accumulate(weights))
+    def __init__(self, campaigns: int = 100, seed: int = SEED) -> None:
+        self.categories = categories_for(campaigns)
+        self.skus = self.categories * SKUS_PER_CATEGORY
+        self._seed = seed
 
-    def popular_category(self, rng: random.Random) -> int:
-        return bisect.bisect_left(self._cumulative, rng.random() * self._cumulative[-1])
+    def price(self, i: int) -> int:
+        return 1 + (i * 2_654_435_761 + self._seed) % 4_294_967_296 % 200
 
     def cart(self, rng: random.Random) -> list[dict[str, Any]]:
         lines: list[dict[str, Any]] = []
         seen: set[int] = set()
         while len(lines) < CART_LINES:
-            k = self.popular_category(rng)
-            i = rng.choice(self.by_category[k])
+            k = rng.randrange(self.categories)
+            i = k + self.categories * rng.randrange(SKUS_PER_CATEGORY)
             if i in seen:
                 continue
             seen.add(i)
@@ -110,14 +114,14 @@ class Catalog:
                     "name": f"Item {i}",
                     "category": category(k),
                     "quantity": rng.choice((1, 1, 1, 2, 2, 3)),
-                    "price": self.prices[i],
+                    "price": self.price(i),
                 }
             )
         return lines
 
 
 def audience_of(p: int) -> int | None:
-    """The audience index (0..19) profile ``p`` belongs to, for 30% of the profiles."""
+    """The audience index (0..199) profile ``p`` belongs to, for 30% of the profiles."""
     rng = random.Random(f"{SEED}-profile-{p}")
     return rng.randrange(N_AUDIENCES) if rng.random() < AUDIENCE_SHARE else None
 
@@ -168,10 +172,10 @@ def _category_total(k: int) -> list[Any]:
     ]
 
 
-def campaign_spec(i: int, catalog: Catalog) -> CampaignSpec:
+def campaign_spec(i: int) -> CampaignSpec:
     kind = KIND_PATTERN[i % len(KIND_PATTERN)]
     rng = random.Random(f"{SEED}-campaign-{i}")
-    k = catalog.popular_category(rng)
+    k = rng.randrange(categories_for(i + 1))
     threshold = rng.choice((10, 20, 30, 50, 80))
     if kind == "coupon":
         nth = i // 20 * 8 + KIND_PATTERN[: i % 20].count("coupon")
@@ -359,6 +363,7 @@ def full_body(tail: dict[str, Any], profile_id: str, store_id: str, state: str) 
 
 
 __all__ = [
+    "CATEGORIES_PER_100_CAMPAIGNS",
     "CLOSE_SHARE",
     "N_AUDIENCES",
     "N_PROFILES",
@@ -368,6 +373,7 @@ __all__ = [
     "audience_of",
     "body_tails",
     "campaign_spec",
+    "categories_for",
     "full_body",
     "global_specs",
     "profile",
