@@ -103,7 +103,7 @@ def seed_demo(settings: Settings) -> None:
 
     database = Database(settings.database_url, pool_size=1)
     try:
-        data = demo.seed(build_services(database), SqlUnitOfWorkFactory(database), SystemClock().now())
+        data = demo.seed(build_services(database))
     finally:
         database.dispose()
     base = f"http://{settings.host}:{settings.port}"

@@ -8,14 +8,16 @@ campaign gives 1 point per 10 spent when a session closes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
+
+import msgspec
 
 from openpromo.services.auth import ACCOUNT_ID, ManagementPrincipal
 from openpromo.services.container import Services
 from openpromo.services.models.applications import CreateApplicationAPIKey, NewApplication
 from openpromo.services.models.base import Time
-from openpromo.services.ports import UnitOfWork, UnitOfWorkFactory
+from openpromo.services.models.campaigns import NewCampaign, NewRuleset, Rule
+from openpromo.services.models.programs import NewLoyaltyProgram
 
 DEMO_APPLICATION = "OpenPromo demo shop"
 DEMO_COUPON = "DEMO-10"
@@ -52,7 +54,8 @@ class DemoData:
     created: bool
 
 
-def seed(services: Services, uow: UnitOfWorkFactory, now: datetime) -> DemoData:
+def seed(services: Services) -> DemoData:
+    """Create the demo through the use cases, as the Management API would (so its rules are compiled)."""
     root = ManagementPrincipal(ACCOUNT_ID, None, None, True)
     existing = services.applications.find_by_name(root, DEMO_APPLICATION)
     if existing is not None:
@@ -63,79 +66,44 @@ def seed(services: Services, uow: UnitOfWorkFactory, now: datetime) -> DemoData:
     key = services.applications.create_api_key(
         root, app.id, CreateApplicationAPIKey(title="demo", expires=Time.parse("2099-12-31"))
     )
-    group = app.default_evaluation_group_id
-    with uow() as work:
-        program = work.records.insert(
-            "loyalty_programs",
-            {
-                "account_id": ACCOUNT_ID,
-                "created": now,
-                "modified": now,
-                "name": "demo_points",
-                "title": "Demo points",
-                "description": "1 point per 10 spent",
-                "subscribed_applications": [app.id],
-                "default_validity": "unlimited",
-                "default_pending": "immediate",
-                "allow_subledger": False,
-                "timezone": "UTC",
-            },
-        )
-        coupon_campaign = _campaign(work, app.id, group, "Welcome offers", ["coupons"], COUPON_RULES, now, 0)
-        work.records.insert(
-            "coupons",
-            {
-                "application_id": app.id,
-                "campaign_id": coupon_campaign,
-                "created": now,
-                "value": DEMO_COUPON,
-                "lookup_value": DEMO_COUPON,
-            },
-        )
-        _campaign(work, app.id, group, "Demo points", ["loyalty"], loyalty_rules(program), now, 1)
-        work.commit()
+    program = services.programs.create_program(
+        root,
+        NewLoyaltyProgram(
+            name="demo_points",
+            title="Demo points",
+            description="1 point per 10 spent",
+            subscribed_applications=[app.id],
+            default_validity="unlimited",
+            default_pending="immediate",
+            allow_subledger=False,
+            sandbox=False,
+            timezone="UTC",
+        ),
+    )
+    offers = _campaign(services, root, app.id, "Welcome offers", ["coupons"], COUPON_RULES)
+    services.coupons.import_csv(
+        root, app.id, offers, f"value\n{DEMO_COUPON}\n".encode(), skip_duplicates=False
+    )
+    _campaign(services, root, app.id, "Demo points", ["loyalty"], loyalty_rules(program.id))
     return DemoData(app.id, key.key, True)
 
 
 def _campaign(
-    work: UnitOfWork,
+    services: Services,
+    root: ManagementPrincipal,
     app_id: int,
-    group: int | None,
     name: str,
     features: list[str],
     rules: list[dict[str, Any]],
-    now: datetime,
-    position: int,
 ) -> int:
-    campaign_id = work.records.insert(
-        "campaigns",
-        {
-            "application_id": app_id,
-            "account_id": ACCOUNT_ID,
-            "created": now,
-            "updated": now,
-            "name": name,
-            "state": "enabled",
-            "tags": ["demo"],
-            "features": features,
-            "limits": [],
-            "evaluation_group_id": group,
-            "evaluation_position": position,
-        },
+    campaign = services.campaigns.create(
+        root,
+        app_id,
+        NewCampaign(name=name, state="enabled", tags=["demo"], features=features, limits=[]),  # type: ignore[arg-type]
     )
-    ruleset = work.records.insert(
-        "rulesets",
-        {
-            "application_id": app_id,
-            "campaign_id": campaign_id,
-            "created": now,
-            "activated_at": now,
-            "rules": rules,
-            "bindings": [],
-        },
-    )
-    work.records.update("campaigns", campaign_id, {"active_ruleset_id": ruleset})
-    return campaign_id
+    ruleset = NewRuleset(rules=msgspec.convert(rules, list[Rule]), bindings=[], activate=True)
+    services.campaigns.create_ruleset(root, app_id, campaign.id, ruleset)
+    return campaign.id
 
 
 __all__ = ["DEMO_APPLICATION", "DEMO_COUPON", "DemoData", "seed"]
