@@ -30,11 +30,16 @@ class Route:
     kind: str  # "integration" or "management"
 
     def url(self, ids: dict[str, Any]) -> str:
-        return re.sub(r"\{([^}]+)\}", lambda m: str(ids.get(m.group(1), 1)), self.path)
+        return re.sub(r"\{([^}]+)\}", lambda m: str(ids.get(_snake(m.group(1)), 1)), self.path)
 
     @property
     def names(self) -> list[str]:
-        return re.findall(r"\{([^}]+)\}", self.path)
+        """The path's parameters in snake_case (the document names them like Talon.One: ``applicationId``)."""
+        return [_snake(name) for name in re.findall(r"\{([^}]+)\}", self.path)]
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name)
 
 
 def routes(server: Server) -> list[Route]:

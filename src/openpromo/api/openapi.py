@@ -1,8 +1,11 @@
 """OpenPromo's own OpenAPI document: Litestar's, plus the JSON request bodies our handlers decode
-themselves (declared per route with ``routing.body(Model)``), with schemas from msgspec."""
+themselves (declared per route with ``routing.body(Model)``), with schemas from msgspec. Path
+parameters are named as Talon.One's document names them (``{applicationId}``, not the handlers'
+``{application_id}``)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -38,7 +41,31 @@ def build_document(app: Litestar) -> dict[str, Any]:
                 "required": True,
                 "content": {"application/json": {"schema": by_model[model]}},
             }
+    document["paths"] = {
+        _camel_path(path): _camel_parameters(item) for path, item in document["paths"].items()
+    }
     return document
+
+
+_PARAMETER = re.compile(r"\{([a-z0-9_]+)\}")
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _camel_path(path: str) -> str:
+    return _PARAMETER.sub(lambda m: "{" + _camel(m.group(1)) + "}", path)
+
+
+def _camel_parameters(item: dict[str, Any]) -> dict[str, Any]:
+    for operation in item.values():
+        if isinstance(operation, dict):
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path":
+                    parameter["name"] = _camel(parameter["name"])
+    return item
 
 
 __all__ = ["build_document"]
