@@ -166,6 +166,8 @@ def start(command: list[str], env: dict[str, str], log_path: Path, port: int, he
 def start_openpromo(database_url: str, workers: int, log_path: Path, root_key: str) -> Server:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENPROMO_", "PROMETHEUS_"))}
+    if os.environ.get("OPENPROMO_THREADS"):  # the one server setting a benchmark may vary
+        env["OPENPROMO_THREADS"] = os.environ["OPENPROMO_THREADS"]
     env.update({"OPENPROMO_MANAGEMENT_KEY": root_key, "OPENPROMO_BENCH_ROUTES": "1"})
     command = [
         sys.executable,

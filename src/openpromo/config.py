@@ -21,6 +21,8 @@ class Settings:
     management_key: str | None = None
     demo: bool = False
     bench_routes: bool = False
+    threads: int | None = None
+    """Use cases one worker runs at once (``OPENPROMO_THREADS``); None: 2 on SQLite, 4 on PostgreSQL."""
     """``OPENPROMO_BENCH_ROUTES=1``: serve ``PUT /bench/echo/{id}``, the floor ``make bench`` measures."""
 
     @classmethod
@@ -33,6 +35,7 @@ class Settings:
             workers=int(env.get("OPENPROMO_WORKERS") or 1),
             management_key=env.get("OPENPROMO_MANAGEMENT_KEY") or None,
             bench_routes=env.get("OPENPROMO_BENCH_ROUTES") == "1",
+            threads=int(env["OPENPROMO_THREADS"]) if env.get("OPENPROMO_THREADS") else None,
         )
         return replace(settings, **{k: v for k, v in flags.items() if v is not None})
 
