@@ -50,7 +50,7 @@ def build_services(database: Database) -> Services:
     snapshots = SnapshotCache(RulesetCache())
     campaigns = CampaignService(uow, clock)
     return Services(
-        auth=AuthService(uow, clock),
+        auth=AuthService(uow, clock, snapshots.seen_version),
         applications=ApplicationService(uow, clock),
         sessions=SessionService(uow, clock, snapshots),
         idempotency=IdempotencyService(uow, clock),

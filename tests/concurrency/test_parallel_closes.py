@@ -145,3 +145,24 @@ def test_a_campaign_change_is_seen_by_the_next_request_on_every_worker(busy_serv
         )
         assert disabled.status_code == 200, disabled.text
         assert names() == set()
+
+
+def test_a_deleted_key_is_refused_by_every_worker_that_knew_it(busy_server: Server) -> None:
+    with busy_server.management() as mgmt:
+        app = create_application(mgmt)
+        path = f"/v2/customer_sessions/{random_id('k')}"
+
+        def statuses() -> set[int]:
+            def call(_: int) -> int:
+                with busy_server.client(f"ApiKey-v1 {app.key}") as client:
+                    return client.put(path + random_id("-"), json={"customerSession": {}}).status_code
+
+            with ThreadPoolExecutor(8) as pool:
+                return set(pool.map(call, range(16)))
+
+        # given a key every worker has used (and remembers)
+        assert statuses() == {200}
+        # when it is deleted, every later request on any worker is refused
+        keys = mgmt.get(f"/v1/applications/{app.id}/api_keys").json()["data"]
+        assert mgmt.delete(f"/v1/applications/{app.id}/api_keys/{keys[0]['id']}").status_code == 204
+        assert statuses() == {401}

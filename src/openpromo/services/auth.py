@@ -2,6 +2,12 @@
 
 Keys are 256-bit random tokens, so a SHA-256 digest is a safe stored form; passwords get scrypt.
 Lookups go by digest, then the digests are compared with ``hmac.compare_digest``.
+
+An Integration API key, once verified, is remembered by the worker with the configuration version it
+was verified at (key writes are configuration: they bump ``config_state``). Every Integration use case
+checks its key against its application's snapshot in its own transaction (``Snapshot.api_keys``), so
+a deleted key is refused by the next request on every worker; the remembered key is verified again
+once the worker has seen a newer configuration.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -73,22 +80,44 @@ class LoginResult:
     created: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class _KnownKey:
+    principal: IntegrationPrincipal
+    expires: datetime
+    version: int
+
+
 class AuthService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, seen_version: Callable[[int], int] = lambda _app: -1
+    ) -> None:
+        """``seen_version``: the newest configuration version this worker has seen for an application."""
         self._uow = uow
         self._clock = clock
+        self._seen_version = seen_version
+        self._known: dict[str, _KnownKey] = {}
 
     def integration(self, key: str) -> IntegrationPrincipal:
         digest = hash_key(key)
+        known = self._known.get(digest)
+        if known is None or self._seen_version(known.principal.application_id) > known.version:
+            known = self._verify(digest)
+        if known.expires <= self._clock.now():
+            raise Unauthorized("API key expired")
+        return known.principal
+
+    def _verify(self, digest: str) -> _KnownKey:
         with self._uow(write=False) as uow:
+            version = uow.sessions.config_version()
             row = uow.records.find_one("api_keys", key_hash=digest, deleted=False)
         if row is None or not hmac.compare_digest(row["key_hash"], digest):
+            self._known.pop(digest, None)
             raise Unauthorized("Invalid API key")
-        if row["expires"] <= self._clock.now():
-            raise Unauthorized("API key expired")
-        return IntegrationPrincipal(
+        principal = IntegrationPrincipal(
             row["account_id"], row["application_id"], row["id"], row["type"] == "staging"
         )
+        known = self._known[digest] = _KnownKey(principal, row["expires"], version)
+        return known
 
     def management_key(self, key: str) -> ManagementPrincipal:
         digest = hash_key(key)

@@ -28,7 +28,6 @@ from openpromo.services.session_commit import commit_counters, record_analytics
 from openpromo.services.session_input import (
     check_attributes,
     engine_session,
-    load_definitions,
     raise_problems,
 )
 from openpromo.services.session_load import load_inputs
@@ -202,7 +201,7 @@ class ProfileService:
         now = self._clock.now()
         seen: set[str] = set()
         with self._uow() as uow:
-            definitions = load_definitions(uow.records, principal.account_id, ("CustomerProfile",))
+            definitions = application_snapshot(self._snapshots, uow, principal).definitions
             problems: list[ErrorDetail] = []
             for index, item in enumerate(request.customer_profiles):
                 pointer = f"/customerProfiles/{index}"

@@ -16,7 +16,7 @@ from openpromo.engine.errors import InvalidTransition
 from openpromo.engine.evaluate import Evaluation
 from openpromo.engine.states import EVENT_OF, OPEN, check_update, commits, rolls_back
 from openpromo.services.auth import IntegrationPrincipal
-from openpromo.services.errors import InvalidInput, NotFound
+from openpromo.services.errors import InvalidInput, NotFound, Unauthorized
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.sessions import (
     IntegrationCustomerSessionResponse,
@@ -351,6 +351,7 @@ class SessionService:
 
     def get(self, principal: IntegrationPrincipal, integration_id: str) -> IntegrationCustomerSessionResponse:
         with self._uow(write=False) as uow:
+            self._snapshot(uow, principal)
             row = uow.records.find_one(
                 "customer_sessions", application_id=principal.application_id, integration_id=integration_id
             )
@@ -364,6 +365,7 @@ class SessionService:
         keys = [f"session:{principal.application_id}:{integration_id}"]
         now = self._clock.now()
         with self._uow(locks=keys) as uow:
+            self._snapshot(uow, principal)
             stored = uow.records.find_one(
                 "customer_sessions", application_id=principal.application_id, integration_id=integration_id
             )
@@ -389,9 +391,10 @@ class SessionService:
 def application_snapshot(
     snapshots: SnapshotCache, uow: UnitOfWork, principal: IntegrationPrincipal
 ) -> Snapshot:
+    """The application's snapshot, as of this transaction; the key must still be one of its keys."""
     snapshot = snapshots.get(uow, principal.application_id, principal.account_id)
-    if snapshot is None:
-        raise NotFound("application", principal.application_id)
+    if snapshot is None or principal.api_key_id not in snapshot.api_keys:
+        raise Unauthorized("Invalid API key")
     return snapshot
 
 

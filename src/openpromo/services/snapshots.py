@@ -65,6 +65,8 @@ class Snapshot:
     """The application's stores by integration id."""
     catalog_ids: tuple[int, ...] = ()
     """Catalogs the application subscribes to (prices of items sent without one)."""
+    api_keys: frozenset[int] = frozenset()
+    """The application's Integration API keys that are not deleted (expiry is checked by time)."""
 
     def forced(self, ids: set[int]) -> tuple[model.Campaign, ...]:
         """These campaigns only, enabled whatever their state (dry runs with ``evaluableCampaignIds``)."""
@@ -78,6 +80,11 @@ class SnapshotCache:
         self._rulesets = rulesets
         self._items: dict[int, Snapshot] = {}
         self._lock = threading.Lock()
+
+    def seen_version(self, application_id: int) -> int:
+        """The version of this worker's snapshot of the application (-1: none yet)."""
+        found = self._items.get(application_id)
+        return found.version if found is not None else -1
 
     def get(self, uow: UnitOfWork, application_id: int, account_id: int) -> Snapshot | None:
         """The application's snapshot as of this transaction (None: no such application)."""
@@ -181,6 +188,10 @@ def build_snapshot(
         },
         achievements={k: tuple(v) for k, v in achievements.items()},
         stores={row["integration_id"]: row for row in stores.values()},
+        api_keys=frozenset(
+            row["id"]
+            for row in records.find("api_keys", {"application_id": application_id, "deleted": False}).rows
+        ),
         catalog_ids=tuple(
             c["id"]
             for c in records.find("catalogs", {"account_id": account_id}).rows

@@ -156,6 +156,7 @@ CONFIG_TABLES = frozenset(
     {
         "accounts",
         "achievements",
+        "api_keys",
         "additional_costs",
         "applications",
         "attributes",
