@@ -81,9 +81,10 @@ class SessionData(Protocol):
 
     def session_and_profile(
         self, application_id: int, integration_id: str, account_id: int, profile: str | None
-    ) -> tuple[Row | None, Row | None, bool]:
-        """The stored session, the profile (``profile``, else the session's) and whether that profile
-        has sessions in the application, in one round trip."""
+    ) -> tuple[Row | None, Row | None, bool, frozenset[int]]:
+        """The stored session (without ``effects`` and ``committed``), the profile (``profile``, else
+        the session's), whether that profile has sessions in the application, and its audiences, in one
+        round trip."""
 
     def session_history(self, session_id: int) -> Row:
         """The session's stored ``effects`` and ``committed`` record."""
@@ -99,8 +100,6 @@ class SessionData(Protocol):
         (``(None, columns)`` inserts, ``(id, columns)`` updates, no columns writes nothing), the
         profile's totals and activity ``(id, sessions, sales)``, and the event. The session's and the
         event's ids."""
-
-    def ruleset(self, ruleset_id: int) -> Row | None: ...
 
     def coupons(self, application_id: int, lookup_values: Sequence[str], *, lock: bool) -> list[Row]:
         """Coupons by normalised code; ``lock`` takes row locks (PostgreSQL) for a closing session."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,23 +127,37 @@ class RulesetCache:
         self._items: OrderedDict[int, CompiledCampaign | None] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, ruleset_id: int, load: Callable[[], Row | None]) -> CompiledCampaign | None:
+    def get_many(
+        self, ruleset_ids: Sequence[int], load: Callable[[list[int]], list[Row]]
+    ) -> dict[int, CompiledCampaign | None]:
+        """The compiled rulesets; those not cached yet are loaded in one call of ``load`` (their ids)."""
+        found: dict[int, CompiledCampaign | None] = {}
         with self._lock:
-            if ruleset_id in self._items:
-                self._items.move_to_end(ruleset_id)
-                return self._items[ruleset_id]
-        row = load()
-        compiled: CompiledCampaign | None = None
-        if row is not None:
-            try:
-                compiled = compile_campaign(row)
-            except rules.TalangError as exc:
-                log.error("ruleset %s does not compile and is skipped: %s", ruleset_id, exc)
-        with self._lock:
-            self._items[ruleset_id] = compiled
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return compiled
+            for ruleset_id in ruleset_ids:
+                if ruleset_id in self._items:
+                    self._items.move_to_end(ruleset_id)
+                    found[ruleset_id] = self._items[ruleset_id]
+        missing = [i for i in ruleset_ids if i not in found]
+        if missing:
+            rows = {row["id"]: row for row in load(missing)}
+            for ruleset_id in missing:
+                found[ruleset_id] = self._compile(ruleset_id, rows.get(ruleset_id))
+            with self._lock:
+                for ruleset_id in missing:
+                    self._items[ruleset_id] = found[ruleset_id]
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        return found
+
+    @staticmethod
+    def _compile(ruleset_id: int, row: Row | None) -> CompiledCampaign | None:
+        if row is None:
+            return None
+        try:
+            return compile_campaign(row)
+        except rules.TalangError as exc:
+            log.error("ruleset %s does not compile and is skipped: %s", ruleset_id, exc)
+            return None
 
 
 __all__ = ["CompiledCampaign", "RulesetCache", "calls", "compile_campaign"]

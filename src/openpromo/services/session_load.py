@@ -267,20 +267,18 @@ def load_inputs(
     document: Mapping[str, Any],
     now: datetime,
     *,
-    prefetched: tuple[Row | None, bool] | None = None,
+    prefetched: tuple[str, Row | None, bool, frozenset[int]] | None = None,
 ) -> Loaded:
-    """The profile and its audiences (``prefetched``: read with the session already); coupons, counters
-    and balances come with ``Loaded.evaluate``."""
+    """The profile and its audiences (``prefetched``: read with the session already, for the profile
+    id it names); coupons, counters and balances come with ``Loaded.evaluate``."""
     profile_row = None
     has_sessions = False
     audience_ids: frozenset[int] = frozenset()
     wanted = document["profile_integration_id"]
-    if wanted:
-        found = prefetched if prefetched is not None else (None, False)
-        if found[0] is not None and found[0]["integration_id"] == wanted:
-            profile_row, has_sessions = found
-        else:
-            profile_row, has_sessions = uow.sessions.profile(account_id, wanted, snapshot.app["id"])
+    if wanted and prefetched is not None and prefetched[0] == wanted:
+        _, profile_row, has_sessions, audience_ids = prefetched
+    elif wanted:
+        profile_row, has_sessions = uow.sessions.profile(account_id, wanted, snapshot.app["id"])
         if profile_row is not None and snapshot.audiences:
             memberships = uow.records.find(
                 "audience_memberships",

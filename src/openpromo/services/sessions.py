@@ -115,8 +115,13 @@ class SessionService:
         with self._uow(write=not dry, locks=keys) as uow:
             snapshot = self._snapshot(uow, principal)
             app = snapshot.app
-            stored, profile_found, has_sessions = uow.sessions.session_and_profile(
+            stored, profile_found, has_sessions, audiences = uow.sessions.session_and_profile(
                 app["id"], integration_id, principal.account_id, payload.profile_id
+            )
+            read_for = (
+                payload.profile_id
+                if payload.profile_id is not None
+                else stored and stored["profile_integration_id"]
             )
             current = stored["state"] if stored else None
             try:
@@ -125,7 +130,12 @@ class SessionService:
                 raise InvalidInput(str(exc), pointer="/customerSession/state") from None
             document = merged_document(stored, payload, payload_only=dry and payload.state == "closed")
             loaded = load_inputs(
-                uow, snapshot, principal.account_id, document, now, prefetched=(profile_found, has_sessions)
+                uow,
+                snapshot,
+                principal.account_id,
+                document,
+                now,
+                prefetched=(read_for or "", profile_found, has_sessions, audiences),
             )
             validate(document, snapshot.definitions)
             loaded.fill_prices(uow, document)

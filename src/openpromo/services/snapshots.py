@@ -16,7 +16,6 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from babel.numbers import get_currency_precision
@@ -143,12 +142,19 @@ def build_snapshot(
         return None
     rows = uow.sessions.campaigns(application_id)
     stores = {row["id"]: row for row in records.find("stores", {"application_id": application_id}).rows}
+
+    def load(ids: list[int]) -> list[Row]:
+        return [
+            row
+            for start in range(0, len(ids), 1000)
+            for row in records.find("rulesets", {"id": ids[start : start + 1000]}).rows
+        ]
+
+    compiled_by_id = rulesets.get_many([row["active_ruleset_id"] for row in rows], load)
     campaigns = []
     gates: dict[int, Gates] = {}
     for row in rows:
-        compiled = rulesets.get(
-            row["active_ruleset_id"], partial(uow.sessions.ruleset, row["active_ruleset_id"])
-        )
+        compiled = compiled_by_id[row["active_ruleset_id"]]
         if compiled is not None:
             campaigns.append(_campaign(row, compiled, stores))
             gates[row["id"]] = compiled.gates

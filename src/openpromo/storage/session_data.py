@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from openpromo.services.ports import CounterKey, Row
 from openpromo.storage.key_locks import CONFIG_VERSION
 from openpromo.storage.records import SqlRecords
+from openpromo.storage.schema.account import audience_memberships
 from openpromo.storage.schema.columns import AMOUNT_SCALE
 from openpromo.storage.schema.core import (
     campaign_analytics,
@@ -32,7 +33,6 @@ from openpromo.storage.schema.core import (
     limit_counters,
     referral_friends,
     referrals,
-    rulesets,
 )
 from openpromo.storage.schema.core import (
     campaign_evaluation_groups as groups,
@@ -112,10 +112,11 @@ class SqlSessionData:
 
     def session_and_profile(
         self, application_id: int, integration_id: str, account_id: int, profile: str | None
-    ) -> tuple[Row | None, Row | None, bool]:
-        """One round trip: the stored session, the profile (``profile`` or else the session's), and
-        whether that profile has sessions in the application. The session comes without its stored
-        ``effects`` and ``committed`` record, which an update does not read (``session_history``)."""
+    ) -> tuple[Row | None, Row | None, bool, frozenset[int]]:
+        """One round trip: the stored session, the profile (``profile`` or else the session's), whether
+        that profile has sessions in the application, and its audiences. The session comes without its
+        stored ``effects`` and ``committed`` record, which an update does not read (``session_history``)."""
+        postgres = self._postgres
 
         def build() -> Any:
             s, p = customer_sessions.alias("s"), customer_profiles.alias("p")
@@ -129,6 +130,18 @@ class SqlSessionData:
                 )
                 .exists()
             )
+            member = audience_memberships
+            listed = (sa.func.string_agg if postgres else sa.func.group_concat)(
+                sa.cast(member.c.audience_id, sa.String()), ","
+            )
+            audiences = (
+                sa.select(listed)
+                .where(
+                    member.c.account_id == p.c.account_id,
+                    member.c.profile_integration_id == p.c.integration_id,
+                )
+                .scalar_subquery()
+            )
             joined = one.outerjoin(
                 s,
                 sa.and_(s.c.application_id == sa.bindparam("app"), s.c.integration_id == sa.bindparam("sid")),
@@ -137,16 +150,19 @@ class SqlSessionData:
                 *[c.label(f"s_{c.name}") for c in s.c if c.name not in _HISTORY],
                 *[c.label(f"p_{c.name}") for c in p.c],
                 has.label("has_sessions"),
+                audiences.label("audiences"),
             ).select_from(joined)
 
         params = {"app": application_id, "sid": integration_id, "account": account_id, "profile": profile}
-        found = self.conn.execute(_statement(("session-profile",), build), params).one()._mapping
+        found = self.conn.execute(_statement(("session-profile", postgres), build), params).one()._mapping
         session = {c.name: found[f"s_{c.name}"] for c in customer_sessions.c if c.name not in _HISTORY}
         profile_row = {c.name: found[f"p_{c.name}"] for c in customer_profiles.c}
+        listed = found["audiences"] or ""
         return (
             session if session["id"] is not None else None,
             profile_row if profile_row["id"] is not None else None,
             bool(found["has_sessions"]) if profile_row["id"] is not None else False,
+            frozenset(int(a) for a in listed.split(",") if a),
         )
 
     def session_history(self, session_id: int) -> Row:
@@ -235,10 +251,6 @@ class SqlSessionData:
         if profile is not None:
             self.add_profile_totals(profile[0], profile[1], profile[2], now)
         return session_id, records.insert("events", event)
-
-    def ruleset(self, ruleset_id: int) -> Row | None:
-        row = self.conn.execute(sa.select(rulesets).where(rulesets.c.id == ruleset_id)).first()
-        return dict(row._mapping) if row else None
 
     def coupons(self, application_id: int, lookup_values: Sequence[str], *, lock: bool) -> list[Row]:
         if not lookup_values:
