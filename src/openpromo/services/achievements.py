@@ -14,7 +14,7 @@ from openpromo.services.campaigns import CampaignService
 from openpromo.services.errors import Conflict, ErrorDetail, NotFound
 from openpromo.services.filters import contains, window
 from openpromo.services.models.base import Page
-from openpromo.services.models.convert import fields_of, from_row
+from openpromo.services.models.convert import fields_of, from_row, given_fields
 from openpromo.services.models.gamification import (
     Achievement,
     AchievementFields,
@@ -135,9 +135,8 @@ class AchievementService:
             current = self._achievement(uow, campaign_id, ident)
             raise_problems(_problems(data, current))
             self._unique(uow, campaign_id, data.name, ident)
-            names = [n for n in _FIELDS if getattr(data, n) is not None]
-            if names:
-                uow.records.update("achievements", ident, fields_of(data, *names))
+            if fields := given_fields(data, _FIELDS):
+                uow.records.update("achievements", ident, fields)
             row = self._achievement(uow, campaign_id, ident)
             uow.commit()
         return achievement_record(row)

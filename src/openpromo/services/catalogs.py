@@ -13,8 +13,7 @@ from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.models.programs import Catalog, CatalogItem, NewCatalog
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Row, UnitOfWorkFactory
-from openpromo.services.session_input import raise_problems
-from openpromo.services.subscriptions import unknown_applications
+from openpromo.services.subscriptions import require_applications
 
 
 def catalog_item_record(row: Row) -> CatalogItem:
@@ -29,14 +28,7 @@ class CatalogService:
     def create(self, principal: ManagementPrincipal, data: NewCatalog) -> Catalog:
         now = self._clock.now()
         with self._uow() as uow:
-            raise_problems(
-                unknown_applications(
-                    uow.records,
-                    principal.account_id,
-                    data.subscribed_applications_ids,
-                    "/subscribedApplicationsIds",
-                )
-            )
+            require_applications(uow.records, principal.account_id, data.subscribed_applications_ids)
             catalog_id = uow.records.insert(
                 "catalogs",
                 {

@@ -14,7 +14,7 @@ from openpromo.services.campaigns import CampaignService
 from openpromo.services.errors import Conflict, InvalidInput, NotFound
 from openpromo.services.filters import window
 from openpromo.services.models.base import Page
-from openpromo.services.models.convert import fields_of, from_row
+from openpromo.services.models.convert import fields_of, from_row, given_fields
 from openpromo.services.models.coupons import Import
 from openpromo.services.models.gamification import (
     Collection,
@@ -26,8 +26,7 @@ from openpromo.services.models.gamification import (
 )
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
-from openpromo.services.session_input import raise_problems
-from openpromo.services.subscriptions import unknown_applications
+from openpromo.services.subscriptions import require_applications
 from openpromo.services.uploads import csv_rows, record_import
 
 Scope = tuple[int, int] | None
@@ -70,14 +69,7 @@ class CollectionService:
         with self._uow() as uow:
             where = self._where(uow, principal, scope)
             if isinstance(data, NewCollection):
-                raise_problems(
-                    unknown_applications(
-                        uow.records,
-                        principal.account_id,
-                        data.subscribed_applications_ids,
-                        "/subscribedApplicationsIds",
-                    )
-                )
+                require_applications(uow.records, principal.account_id, data.subscribed_applications_ids)
             if uow.records.find_one("collections", **where, name=data.name) is not None:
                 raise Conflict(f"a collection named {data.name!r} exists already", pointer="/name")
             names = tuple(data.__struct_fields__)
@@ -134,19 +126,11 @@ class CollectionService:
         with self._uow() as uow:
             self._collection(uow, principal, ident, scope)
             if isinstance(data, UpdateCollection):
-                raise_problems(
-                    unknown_applications(
-                        uow.records,
-                        principal.account_id,
-                        data.subscribed_applications_ids,
-                        "/subscribedApplicationsIds",
-                    )
-                )
-            names = [n for n in data.__struct_fields__ if getattr(data, n) is not None]
+                require_applications(uow.records, principal.account_id, data.subscribed_applications_ids)
             uow.records.update(
                 "collections",
                 ident,
-                {**fields_of(data, *names), "modified": self._clock.now(), "modified_by": principal.actor_id},
+                {**given_fields(data), "modified": self._clock.now(), "modified_by": principal.actor_id},
             )
             row = uow.records.get("collections", ident)
             uow.commit()

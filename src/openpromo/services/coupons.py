@@ -20,7 +20,7 @@ from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFo
 from openpromo.services.filters import fold, sort_rows, usable, validity, window, within
 from openpromo.services.limits import check_limits
 from openpromo.services.models.base import Page, replace
-from openpromo.services.models.convert import fields_of, from_row
+from openpromo.services.models.convert import fields_of, from_row, given_fields
 from openpromo.services.models.coupons import (
     Coupon,
     CouponPage,
@@ -260,9 +260,8 @@ class CouponService:
             self._campaign(uow, principal, app_id, campaign_id)
             if uow.records.get("coupons", coupon_id, campaign_id=campaign_id) is None:
                 raise NotFound("coupon", coupon_id)
-            names = [n for n in data.__struct_fields__ if getattr(data, n) is not None]
-            if names:
-                uow.records.update("coupons", coupon_id, fields_of(data, *names))
+            if fields := given_fields(data):
+                uow.records.update("coupons", coupon_id, fields)
             row = uow.records.get("coupons", coupon_id)
             uow.commit()
         assert row is not None

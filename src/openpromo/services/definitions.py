@@ -24,7 +24,7 @@ from openpromo.services.models.definitions import (
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
 from openpromo.services.session_input import raise_problems
-from openpromo.services.subscriptions import unknown_applications, unknown_ids
+from openpromo.services.subscriptions import require_applications, unknown_applications, unknown_ids
 
 _ATTRIBUTE = tuple(NewAttribute.__struct_fields__)
 _COST = tuple(NewAdditionalCost.__struct_fields__)
@@ -151,11 +151,7 @@ class DefinitionService:
     def _cost_columns(
         self, records: Records, account_id: int, data: NewAdditionalCost, ident: int | None
     ) -> dict[str, Any]:
-        raise_problems(
-            unknown_applications(
-                records, account_id, data.subscribed_applications_ids, "/subscribedApplicationsIds"
-            )
-        )
+        require_applications(records, account_id, data.subscribed_applications_ids)
         other = records.find_one("additional_costs", account_id=account_id, name=data.name)
         if other is not None and other["id"] != ident:
             raise Conflict(f"an additional cost named {data.name!r} exists already", pointer="/name")

@@ -18,7 +18,7 @@ from openpromo.services.models.coupons import Import
 from openpromo.services.models.programs import GiveawaysPool, NewGiveawaysPool
 from openpromo.services.ports import Clock, Row, UnitOfWorkFactory
 from openpromo.services.session_input import raise_problems
-from openpromo.services.subscriptions import unknown_applications
+from openpromo.services.subscriptions import require_applications
 from openpromo.services.uploads import csv_rows, record_import
 
 COLUMNS = frozenset({"code", "startdate", "enddate", "attributes"})
@@ -37,14 +37,7 @@ class GiveawayService:
     def create_pool(self, principal: ManagementPrincipal, data: NewGiveawaysPool) -> GiveawaysPool:
         now = self._clock.now()
         with self._uow() as uow:
-            raise_problems(
-                unknown_applications(
-                    uow.records,
-                    principal.account_id,
-                    data.subscribed_applications_ids,
-                    "/subscribedApplicationsIds",
-                )
-            )
+            require_applications(uow.records, principal.account_id, data.subscribed_applications_ids)
             pool_id = uow.records.insert(
                 "giveaway_pools",
                 {

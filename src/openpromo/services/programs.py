@@ -14,7 +14,7 @@ from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import Conflict, ErrorDetail, NotFound
 from openpromo.services.models.base import Page
 from openpromo.services.models.campaigns import CodeGeneratorSettings
-from openpromo.services.models.convert import fields_of, from_row
+from openpromo.services.models.convert import fields_of, from_row, given_fields
 from openpromo.services.models.programs import (
     LoyaltyProgram,
     LoyaltyTier,
@@ -189,9 +189,10 @@ class ProgramService:
         with self._uow() as uow:
             self._program(uow, principal.account_id, program_id)
             raise_problems(_problems(uow.records, principal.account_id, data))
-            names = [n for n in _PROGRAM if getattr(data, n) is not None]
             uow.records.update(
-                "loyalty_programs", program_id, {**fields_of(data, *names), "modified": self._clock.now()}
+                "loyalty_programs",
+                program_id,
+                {**given_fields(data, _PROGRAM), "modified": self._clock.now()},
             )
             self._write_tiers(uow, principal.account_id, program_id, data)
             program = self._program(uow, principal.account_id, program_id)

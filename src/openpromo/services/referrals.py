@@ -10,7 +10,7 @@ from openpromo.services.campaigns import CampaignService
 from openpromo.services.errors import NotFound
 from openpromo.services.filters import fold, sort_rows, usable, validity, window, within
 from openpromo.services.models.base import Page
-from openpromo.services.models.convert import fields_of, from_row
+from openpromo.services.models.convert import from_row, given_fields
 from openpromo.services.models.coupons import Referral, UpdateReferral
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Row, UnitOfWorkFactory
@@ -76,9 +76,8 @@ class ReferralService:
             self._campaigns._require(uow.records, principal, app_id, campaign_id)
             if uow.records.get("referrals", referral_id, campaign_id=campaign_id) is None:
                 raise NotFound("referral", referral_id)
-            names = [n for n in data.__struct_fields__ if getattr(data, n) is not None]
-            if names:
-                uow.records.update("referrals", referral_id, fields_of(data, *names))
+            if fields := given_fields(data):
+                uow.records.update("referrals", referral_id, fields)
             row = uow.records.get("referrals", referral_id)
             uow.commit()
         assert row is not None

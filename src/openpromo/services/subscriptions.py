@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from openpromo.services.errors import ErrorDetail
 from openpromo.services.ports import Records
+from openpromo.services.session_input import raise_problems
 
 
 def unknown_ids(
@@ -32,4 +33,11 @@ def unknown_applications(
     return unknown_ids(records, "applications", account_id, ids, pointer)
 
 
-__all__ = ["unknown_applications", "unknown_ids"]
+def require_applications(
+    records: Records, account_id: int, ids: Sequence[int] | None, pointer: str = "/subscribedApplicationsIds"
+) -> None:
+    """Refuse (400, every unknown id named) a subscription to applications that do not exist."""
+    raise_problems(unknown_applications(records, account_id, ids, pointer))
+
+
+__all__ = ["require_applications", "unknown_applications", "unknown_ids"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any, TypeVar
@@ -39,4 +39,10 @@ def fields_of(record: msgspec.Struct, *names: str) -> dict[str, Any]:
     return out
 
 
-__all__ = ["document", "fields_of", "from_row"]
+def given_fields(record: msgspec.Struct, names: Sequence[str] | None = None) -> dict[str, Any]:
+    """The attributes of ``record`` (or of ``names``) that an update sets: those that are not None."""
+    chosen = record.__struct_fields__ if names is None else names
+    return fields_of(record, *[n for n in chosen if getattr(record, n) is not None])
+
+
+__all__ = ["document", "fields_of", "from_row", "given_fields"]
