@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
+
 from openpromo.storage.database import Database
 from openpromo.storage.uow import SqlUnitOfWorkFactory
-from tests.conftest import AppContext, Server
+from tests.conftest import AppContext, Server, random_id
 
 _databases: dict[str, Database] = {}
 
@@ -183,6 +185,24 @@ def define_row(server: Server, table: str, **values: Any) -> int:
         ident = uow.records.insert(table, {"account_id": 1, "created": datetime.now(UTC), **values})
         uow.commit()
     return ident
+
+
+def loyalty_program(mgmt: httpx.Client, app: AppContext, **fields: Any) -> dict[str, Any]:
+    """A profile-based program subscribed to ``app`` (``fields`` override), as the API answers it."""
+    body = {
+        "name": random_id("points"),
+        "title": "Points",
+        "defaultValidity": "unlimited",
+        "defaultPending": "immediate",
+        "allowSubledger": False,
+        "sandbox": False,
+        "timezone": "UTC",
+        "subscribedApplications": [app.id],
+        **fields,
+    }
+    created = mgmt.post("/v1/loyalty_programs", json=body)
+    assert created.status_code == 201, created.text
+    return created.json()  # type: ignore[no-any-return]
 
 
 def discount_rule(title: str, condition: Any, value: Any, *, name: str = "discount") -> dict[str, Any]:

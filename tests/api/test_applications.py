@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.api import factories
 from tests.api.sdk import check, check_page
 from tests.conftest import AppContext, Server, assert_error, create_application, random_id
 
@@ -59,19 +60,7 @@ def test_get_update_delete_application(server: Server, mgmt: httpx.Client, app: 
 def test_update_keeps_the_loyalty_programs_and_moves_the_default_group(
     mgmt: httpx.Client, app: AppContext
 ) -> None:
-    program = mgmt.post(
-        "/v1/loyalty_programs",
-        json={
-            "name": random_id("lp"),
-            "title": "Points",
-            "defaultValidity": "unlimited",
-            "defaultPending": "immediate",
-            "allowSubledger": False,
-            "sandbox": False,
-            "timezone": "UTC",
-            "subscribedApplications": [app.id],
-        },
-    ).json()
+    program = factories.loyalty_program(mgmt, app)
     group = mgmt.post(
         f"/v1/applications/{app.id}/campaign_evaluation_groups",
         json={

@@ -55,19 +55,7 @@ def test_every_response_content_value_is_answered_and_fits_the_sdk_models(
     coupon_campaign = campaign(server, app, [COUPON_RULE])
     code = random_id("CODE")
     coupon(server, app, coupon_campaign, code)
-    points = mgmt.post(
-        "/v1/loyalty_programs",
-        json={
-            "name": random_id("p"),
-            "title": "P",
-            "defaultValidity": "unlimited",
-            "defaultPending": "immediate",
-            "allowSubledger": False,
-            "sandbox": False,
-            "timezone": "UTC",
-            "subscribedApplications": [app.id],
-        },
-    ).json()
+    points = factories.loyalty_program(mgmt, app)
     advocate = put(
         integration, random_id("s"), [], profileId=random_id("adv"), cartItems=CART, state="closed"
     )

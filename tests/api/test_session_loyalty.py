@@ -35,22 +35,10 @@ def put(client: httpx.Client, session_id: str, **session: Any) -> dict[str, Any]
 
 
 def program(mgmt: httpx.Client, app: AppContext, **fields: Any) -> dict[str, Any]:
-    body = {
-        "name": random_id("points"),
-        "title": "Points",
-        "defaultValidity": "unlimited",
-        "defaultPending": "immediate",
-        "allowSubledger": True,
-        "sandbox": False,
-        "timezone": "UTC",
-        "cardBased": False,
-        "subscribedApplications": [app.id],
-        "tiers": [{"name": "silver", "minPoints": 100}, {"name": "gold", "minPoints": 500}],
-        **fields,
-    }
-    created = mgmt.post("/v1/loyalty_programs", json=body)
-    assert created.status_code == 201, created.text
-    return created.json()  # type: ignore[no-any-return]
+    tiers = [{"name": "silver", "minPoints": 100}, {"name": "gold", "minPoints": 500}]
+    return factories.loyalty_program(
+        mgmt, app, **{"allowSubledger": True, "cardBased": False, "tiers": tiers, **fields}
+    )
 
 
 def insert(server: Server, table: str, **values: Any) -> int:
