@@ -2,7 +2,8 @@
 
 A ruleset never changes once saved (a new version is a new ruleset with a new id, and a campaign points
 at its active one), so the ruleset id alone is the cache key: a change to a campaign is visible to the
-next request on every worker because the campaign row (read per request) names the new ruleset.
+next request on every worker because the configuration snapshot (``services/snapshots.py``), rebuilt when
+the configuration version moves, names the new ruleset.
 """
 
 from __future__ import annotations
