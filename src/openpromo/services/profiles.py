@@ -117,14 +117,11 @@ class ProfileService:
                 if not dry:
                     kind = "talon_profile_created" if created else "talon_profile_updated"
                     event = _event(uow, app["id"], kind, integration_id, answer.effects, now)
-                    answer.add("event", event_part(event))
-                    if "awardedGiveaways" in answer:
-                        answer.add(
-                            "awardedGiveaways", awarded_to(uow, principal.account_id, integration_id, now)
-                        )
+                    answer.add("event", event_part, event)
+                    answer.add("awardedGiveaways", awarded_to, uow, principal.account_id, integration_id, now)
             if row is not None and "customerProfile" in answer:
                 stored = uow.records.get("customer_profiles", row["id"]) if not dry else None
-                answer.add("customerProfile", profile_record(stored or row))
+                answer.add("customerProfile", profile_record, stored or row)
             if not dry:
                 uow.commit()
         state = answer.state()

@@ -4,7 +4,7 @@ inside the request's transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -46,8 +46,9 @@ class Answer:
     def __contains__(self, name: str) -> bool:
         return name in self.wanted
 
-    def add(self, name: str, value: Any) -> None:
-        if name in self.wanted and value is not None:
+    def add(self, name: str, build: Callable[..., Any], *args: Any) -> None:
+        """The part ``name`` as ``build(*args)`` makes it, built only when it was asked for (None: none)."""
+        if name in self.wanted and (value := build(*args)) is not None:
             self.parts[_FIELDS[name]] = value
 
     def state(self, **extra: Any) -> IntegrationStateV2:
@@ -70,18 +71,13 @@ def evaluation_parts(
 ) -> None:
     """The parts an evaluation answers: profile, failures, campaigns, coupons, referral, loyalty."""
     if profile_row is not None:
-        answer.add("customerProfile", profile_record(profile_row, loaded.audience_names()))
-    if "ruleFailureReasons" in answer:
-        answer.add("ruleFailureReasons", failure_reasons(evaluation.failures, loaded.coupon_ids()))
-    if "triggeredCampaigns" in answer:
-        answer.add("triggeredCampaigns", loaded.triggered_campaigns(evaluation.triggered_campaigns))
-    if "coupons" in answer:
-        profile = profile_row["integration_id"] if profile_row is not None else ""
-        answer.add("coupons", loaded.integration_coupons(uow, profile))
-    if "referral" in answer:
-        answer.add("referral", referral_part(uow, loaded.referral_row))
-    if "loyalty" in answer:
-        answer.add("loyalty", loyalty_answer(loaded.loyalty, answer.effects, now))
+        answer.add("customerProfile", lambda: profile_record(profile_row, loaded.audience_names()))
+    answer.add("ruleFailureReasons", lambda: failure_reasons(evaluation.failures, loaded.coupon_ids()))
+    answer.add("triggeredCampaigns", loaded.triggered_campaigns, evaluation.triggered_campaigns)
+    profile = profile_row["integration_id"] if profile_row is not None else ""
+    answer.add("coupons", loaded.integration_coupons, uow, profile)
+    answer.add("referral", referral_part, uow, loaded.referral_row)
+    answer.add("loyalty", loyalty_answer, loaded.loyalty, answer.effects, now)
 
 
 def referral_part(uow: UnitOfWork, row: Row | None) -> InventoryReferral | None:

@@ -42,14 +42,6 @@ class Loaded:
     referral_row: Row | None = None
     loyalty: LoyaltyState = field(default_factory=LoyaltyState)
 
-    @property
-    def app(self) -> Row:
-        return self.snapshot.app
-
-    @property
-    def definitions(self) -> Any:
-        return self.snapshot.definitions
-
     # -- prices from catalogs ----------------------------------------------------------------
 
     def fill_prices(self, uow: UnitOfWork, document: dict[str, Any]) -> None:

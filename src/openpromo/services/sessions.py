@@ -71,7 +71,7 @@ class SessionService:
         self._snapshots = snapshots
         self._new_id = new_id
 
-    # -- locking -----------------------------------------------------------------------------
+    # -- snapshot ----------------------------------------------------------------------------
 
     def _snapshot(self, uow: UnitOfWork, principal: IntegrationPrincipal) -> Snapshot:
         return application_snapshot(self._snapshots, uow, principal)
@@ -242,7 +242,7 @@ class SessionService:
             uow, stored["application_id"], EVENT_OF[(stored["state"], "cancelled")], row, answer.effects, now
         )
         if profile_row is not None:
-            answer.add("customerProfile", profile_record(profile_row))
+            answer.add("customerProfile", profile_record, profile_row)
         _session_parts(uow, answer, row, event, None)
         uow.commit()
         return answer.state()
@@ -281,13 +281,13 @@ class SessionService:
         if stored is None:
             raise NotFound("customer session", integration_id)
         wanted = check_returned(stored, request.return_)
-        previous = returns_part(uow, stored["id"])
+        answer = Answer(request.response_content, [])
+        answer.add("previousReturns", returns_part, uow, stored["id"])  # before this one is recorded
         revalued = (
             self._reevaluate(uow, snapshot, principal, stored, wanted, now) if run_rule_engine else None
         )
         effects, _value, lines = apply_return(uow, app, stored, wanted, now, dry=dry, revalued=revalued)
-        answer = Answer(request.response_content, effects)
-        answer.add("previousReturns", previous)
+        answer.effects = effects
         profile_row = None
         if stored["profile_integration_id"]:
             profile_row = uow.records.find_one(
@@ -296,7 +296,7 @@ class SessionService:
                 integration_id=stored["profile_integration_id"],
             )
         if profile_row is not None:
-            answer.add("customerProfile", profile_record(profile_row))
+            answer.add("customerProfile", profile_record, profile_row)
         if dry:
             row = {**stored, "cart_items": lines, "state": "partially_returned"}
             _session_parts(uow, answer, row, None, None)
@@ -479,13 +479,12 @@ def _session_parts(
 ) -> None:
     """The parts about the stored session: itself, its event, giveaways and earlier returns."""
     if row is not None:
-        answer.add("customerSession", session_record(row))
-    answer.add("event", event_part(event, referral_id))
+        answer.add("customerSession", session_record, row)
+    answer.add("event", event_part, event, referral_id)
     session_id = row["id"] if row is not None else None
-    if "awardedGiveaways" in answer:
-        answer.add("awardedGiveaways", giveaways_part(uow, session_id))
-    if "previousReturns" in answer and "previous_returns" not in answer.parts:
-        answer.add("previousReturns", returns_part(uow, session_id))
+    answer.add("awardedGiveaways", giveaways_part, uow, session_id)
+    if "previous_returns" not in answer.parts:  # a return answers the returns before it
+        answer.add("previousReturns", returns_part, uow, session_id)
 
 
 __all__ = ["SessionService"]
