@@ -79,6 +79,7 @@ class SnapshotCache:
         self._rulesets = rulesets
         self._items: dict[int, Snapshot] = {}
         self._lock = threading.Lock()
+        self._building: dict[int, threading.Lock] = {}
 
     def seen_version(self, application_id: int) -> int:
         """The version of this worker's snapshot of the application (-1: none yet)."""
@@ -91,14 +92,20 @@ class SnapshotCache:
         found = self._items.get(application_id)
         if found is not None and found.version == version:
             return found
-        built = build_snapshot(uow, self._rulesets, application_id, account_id, version)
-        if built is not None:
-            with self._lock:
-                current = self._items.get(application_id)
-                if current is None or current.version <= version:
-                    self._items[application_id] = built
-            if len(built.campaigns) >= _LARGE:
-                _settle()
+        with self._lock:
+            building = self._building.setdefault(application_id, threading.Lock())
+        with building:  # one build per application at a time: who waited finds it built
+            found = self._items.get(application_id)
+            if found is not None and found.version == version:
+                return found
+            built = build_snapshot(uow, self._rulesets, application_id, account_id, version)
+            if built is not None:
+                with self._lock:
+                    current = self._items.get(application_id)
+                    if current is None or current.version <= version:
+                        self._items[application_id] = built
+                if len(built.campaigns) >= _LARGE:
+                    _settle()
         return built
 
 
