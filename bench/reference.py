@@ -2,10 +2,11 @@
 
 ``PUT /bench/ref/{id}`` with the same body as a session update. Same stack as OpenPromo: Litestar on
 uvicorn (uvloop + httptools), the body decoded by ``openpromo.api.codec.decode`` into
-``IntegrationRequest``, the work handed to the thread pool in one hop (``openpromo.api.routing.in_thread``),
-one transaction from ``openpromo.storage.Database`` (SQLite: WAL + flock writer lock + ``BEGIN
-IMMEDIATE``; PostgreSQL: psycopg 3 pool). The work is the study's: ≈0.2 ms of pure-Python CPU
-(``BENCH_REF_BURN_N`` loop iterations, calibrated by the harness), then in one transaction 3 reads
+``IntegrationRequest``, the work run as the server runs use cases (``openpromo.api.routing.run_blocking``:
+on the event loop on SQLite, in one hop to the thread pool on PostgreSQL), one transaction from
+``openpromo.storage.Database`` (SQLite: WAL + flock writer lock + ``BEGIN IMMEDIATE``; PostgreSQL: psycopg 3
+pool). The work is the study's: ≈0.2 ms of pure-Python CPU (``BENCH_REF_BURN_N`` loop iterations,
+calibrated by the harness), then in one transaction 3 reads
 (session, profile, promotion) and 2 writes (upsert of the session with the cart text and version + 1, an
 event row); the answer is a small JSON document. No key check (the study had none).
 
@@ -24,7 +25,7 @@ import sqlalchemy as sa
 from litestar import Litestar, MediaType, Response, put
 
 from openpromo.api.codec import decode, encoder
-from openpromo.api.routing import in_thread
+from openpromo.api.routing import run_blocking, run_use_cases
 from openpromo.services.models.sessions import IntegrationRequest
 from openpromo.storage.database import Database
 
@@ -181,10 +182,15 @@ def create_app() -> Litestar:
             answer = _Answer(session_id, version, total, (total * points / 10_000).quantize(Decimal("0.01")))
             return Response(encoder.encode(answer), media_type=MediaType.JSON)
 
-        return await in_thread(run)
+        return await run_blocking(run)
 
+    threads = 0 if database.is_sqlite else 4  # as ``openpromo serve`` runs use cases by default
     return Litestar(
-        route_handlers=[reference], on_shutdown=[database.dispose], logging_config=None, debug=False
+        route_handlers=[reference],
+        on_startup=[lambda: run_use_cases(threads)],
+        on_shutdown=[database.dispose],
+        logging_config=None,
+        debug=False,
     )
 
 

@@ -22,7 +22,8 @@ class Settings:
     demo: bool = False
     bench_routes: bool = False
     threads: int | None = None
-    """Use cases one worker runs at once (``OPENPROMO_THREADS``); None: 2 on SQLite, 4 on PostgreSQL."""
+    """Use cases one worker runs at once in threads (``OPENPROMO_THREADS``); 0: one at a time on the event
+    loop; None: 0 on SQLite, 4 on PostgreSQL."""
     """``OPENPROMO_BENCH_ROUTES=1``: serve ``PUT /bench/echo/{id}``, the floor ``make bench`` measures."""
 
     @classmethod
@@ -35,7 +36,7 @@ class Settings:
             workers=int(env.get("OPENPROMO_WORKERS") or 1),
             management_key=env.get("OPENPROMO_MANAGEMENT_KEY") or None,
             bench_routes=env.get("OPENPROMO_BENCH_ROUTES") == "1",
-            threads=int(env["OPENPROMO_THREADS"]) if env.get("OPENPROMO_THREADS") else None,
+            threads=int(env["OPENPROMO_THREADS"]) if env.get("OPENPROMO_THREADS", "").strip() else None,
         )
         return replace(settings, **{k: v for k, v in flags.items() if v is not None})
 

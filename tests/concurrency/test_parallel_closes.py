@@ -19,7 +19,7 @@ CART = [{"sku": "shirt", "quantity": 2, "price": 20}]
 CLIENTS = 50
 
 
-@pytest.fixture(params=[("postgres", 2), ("sqlite", 1)], ids=["postgres-2-workers", "sqlite-1-worker"])
+@pytest.fixture(params=[("postgres", 2), ("sqlite", 2)], ids=["postgres-2-workers", "sqlite-2-workers"])
 def busy_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
     kind, workers = request.param
     url = request.getfixturevalue(f"{kind}_url")

@@ -49,11 +49,17 @@ def _management_scheme(request: ASGIConnection[Any, Any, Any, Any]) -> tuple[str
     return scheme, credential
 
 
-def integration_guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
+# The guards are ``async`` although they never await: Litestar runs a plain function guard in the
+# thread pool, which would cost every request a second thread hop.
+async def integration_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler
+) -> None:
     _integration_scheme(connection)
 
 
-def management_guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
+async def management_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler
+) -> None:
     _management_scheme(connection)
 
 

@@ -13,7 +13,7 @@ from litestar import MediaType, Request, Response, put
 
 from openpromo.api.auth import integration
 from openpromo.api.codec import decode
-from openpromo.api.routing import in_thread
+from openpromo.api.routing import run_blocking
 from openpromo.services.models.sessions import IntegrationRequest
 
 ANSWER = b'{"effects":[],"createdCoupons":[],"createdReferrals":[]}'
@@ -26,7 +26,7 @@ async def echo(request: Request[Any, Any, Any], session_id: str, body: bytes) ->
         decode(body, IntegrationRequest)
         return Response(ANSWER, media_type=MediaType.JSON)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 ROUTES = [echo]

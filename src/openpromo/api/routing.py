@@ -1,7 +1,8 @@
-"""Shared pieces of route declarations: tags, thread offloading, paging parameters, body documentation.
+"""Shared pieces of route declarations: tags, running use cases, paging parameters, body documentation.
 
-Handlers are ``async`` and hand the whole use case (auth, decoding, one blocking database
-transaction) to the thread pool in one hop with ``in_thread``.
+Handlers are ``async`` and run the whole use case (auth, decoding, one blocking database transaction)
+in one call of ``run_blocking``: on the event loop itself, or in one hop to the thread pool
+(``run_use_cases``, set once per worker).
 """
 
 from __future__ import annotations
@@ -36,8 +37,24 @@ CreatedBefore = Annotated[str | None, QueryParameter(name="createdBefore", requi
 CreatedAfter = Annotated[str | None, QueryParameter(name="createdAfter", required=False)]
 
 
-async def in_thread(fn: Callable[[], T]) -> T:
-    """Run a blocking use case in the worker thread pool."""
+_inline = False
+
+
+def run_use_cases(threads: int) -> None:
+    """How this worker runs use cases: ``0``, one at a time on the event loop (SQLite's default: its
+    statements are calls into the process, and a hop to a thread and back cost more CPU than the use
+    case's own database work, see docs/performance.md); ``n > 0``, at most ``n`` at once in threads
+    (PostgreSQL's default, whose round trips wait on the network). Call at startup, in the worker."""
+    global _inline
+    _inline = threads == 0
+    if threads:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+
+
+async def run_blocking(fn: Callable[[], T]) -> T:
+    """Run a blocking use case as ``run_use_cases`` said: inline, or in the thread pool."""
+    if _inline:
+        return fn()
     return await anyio.to_thread.run_sync(fn)
 
 
@@ -80,8 +97,9 @@ __all__ = [
     "Text",
     "WithTotal",
     "body",
-    "in_thread",
     "page",
+    "run_blocking",
+    "run_use_cases",
     "time_parameter",
     "time_parameters",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Request
 
 from openpromo.api.auth import management
-from openpromo.api.routing import in_thread
+from openpromo.api.routing import run_blocking
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import InvalidInput
 
@@ -27,7 +27,7 @@ async def upload(request: Request[Any, Any, Any]) -> bytes:
 
 async def authorised_upload(request: Request[Any, Any, Any]) -> tuple[ManagementPrincipal, bytes]:
     """The caller, then the file: a request without a valid key is a 401 before its upload is read."""
-    principal = await in_thread(partial(management, request))
+    principal = await run_blocking(partial(management, request))
     return principal, await upload(request)
 
 

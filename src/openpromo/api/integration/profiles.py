@@ -10,7 +10,7 @@ from litestar.params import QueryParameter
 from openpromo.api.auth import services
 from openpromo.api.codec import decode
 from openpromo.api.idempotency import idempotent
-from openpromo.api.routing import INTEGRATION, body, in_thread
+from openpromo.api.routing import INTEGRATION, body, run_blocking
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.errors import InvalidInput
 from openpromo.services.models.profiles import (
@@ -40,7 +40,7 @@ async def update_customer_profile(
         profiles = services(request).profiles
         return profiles.update(principal, integration_id, data, run_rule_engine=run_rule_engine, dry=dry)
 
-    result = await in_thread(lambda: idempotent(request, body, update))
+    result = await run_blocking(lambda: idempotent(request, body, update))
     return cast("Response[CustomerProfileIntegrationResponseV2]", result)
 
 
@@ -60,7 +60,7 @@ async def update_customer_profiles(
         data = decode(body, MultipleCustomerProfileIntegrationRequest)
         return services(request).profiles.update_many(principal, data)
 
-    result = await in_thread(lambda: idempotent(request, body, update))
+    result = await run_blocking(lambda: idempotent(request, body, update))
     if silent == "yes":
         return cast("Response[MultipleCustomerProfileIntegrationResponseV2]", Response(b"", status_code=204))
     return cast("Response[MultipleCustomerProfileIntegrationResponseV2]", result)

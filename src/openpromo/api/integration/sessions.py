@@ -10,7 +10,7 @@ from litestar.params import QueryParameter
 from openpromo.api.auth import integration, services
 from openpromo.api.codec import decode
 from openpromo.api.idempotency import idempotent
-from openpromo.api.routing import INTEGRATION, body, in_thread, time_parameter
+from openpromo.api.routing import INTEGRATION, body, run_blocking, time_parameter
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.models.sessions import (
     IntegrationCustomerSessionResponse,
@@ -41,7 +41,7 @@ async def update_customer_session(
         return sessions.update(principal, customer_session_id, data, dry=dry, now=time_parameter("now", now))
 
     # The body is encoded already; the annotation documents its shape in the OpenAPI document.
-    return cast("Response[IntegrationStateV2]", await in_thread(lambda: idempotent(request, body, update)))
+    return cast("Response[IntegrationStateV2]", await run_blocking(lambda: idempotent(request, body, update)))
 
 
 @get("/v2/customer_sessions/{customer_session_id:str}", operation_id="getCustomerSession", **INTEGRATION)
@@ -49,7 +49,7 @@ async def get_customer_session(request: Req, customer_session_id: str) -> Integr
     def run() -> IntegrationCustomerSessionResponse:
         return services(request).sessions.get(integration(request), customer_session_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @put(
@@ -63,7 +63,9 @@ async def reopen_customer_session(
     def reopen(principal: IntegrationPrincipal) -> ReopenSessionResponse:
         return services(request).sessions.reopen(principal, customer_session_id)
 
-    return cast("Response[ReopenSessionResponse]", await in_thread(lambda: idempotent(request, body, reopen)))
+    return cast(
+        "Response[ReopenSessionResponse]", await run_blocking(lambda: idempotent(request, body, reopen))
+    )
 
 
 @post(
@@ -86,7 +88,9 @@ async def return_cart_items(
             principal, customer_session_id, data, dry=dry, run_rule_engine=run_rule_engine
         )
 
-    return cast("Response[IntegrationStateV2]", await in_thread(lambda: idempotent(request, body, give_back)))
+    return cast(
+        "Response[IntegrationStateV2]", await run_blocking(lambda: idempotent(request, body, give_back))
+    )
 
 
 ROUTES = [update_customer_session, get_customer_session, reopen_customer_session, return_cart_items]

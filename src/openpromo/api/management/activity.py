@@ -17,8 +17,8 @@ from openpromo.api.routing import (
     Sort,
     Text,
     WithTotal,
-    in_thread,
     page,
+    run_blocking,
     time_parameter,
     time_parameters,
 )
@@ -78,7 +78,7 @@ async def list_sessions(
             principal, application_id, page(page_size, skip, sort), filters
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(APP + "/sessions/{session_id:int}", operation_id="getApplicationSession", **MANAGEMENT)
@@ -86,7 +86,7 @@ async def get_session(request: Req, application_id: int, session_id: int) -> App
     def run() -> ApplicationSession:
         return services(request).activity.session(management(request), application_id, session_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(APP + "/customers", operation_id="getApplicationCustomers", **MANAGEMENT)
@@ -108,7 +108,7 @@ async def list_customers(
             with_total=with_total_result_size,
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(APP + "/customers/{customer_id:int}", operation_id="getApplicationCustomer", **MANAGEMENT)
@@ -116,7 +116,7 @@ async def get_customer(request: Req, application_id: int, customer_id: int) -> A
     def run() -> ApplicationCustomer:
         return services(request).activity.customer(management(request), application_id, customer_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(APP + "/events/no_total", operation_id="getApplicationEventsWithoutTotalCount", **MANAGEMENT)
@@ -161,7 +161,7 @@ async def list_events(
             principal, application_id, page(page_size, skip, sort), filters
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(APP + "/campaigns/{campaign_id:int}/analytics", operation_id="getCampaignAnalytics", **MANAGEMENT)
@@ -184,7 +184,7 @@ async def campaign_analytics(
             principal, application_id, campaign_id, start, end, granularity
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 ROUTES = [list_sessions, get_session, list_customers, get_customer, list_events, campaign_analytics]

@@ -8,7 +8,7 @@ from litestar import Request, delete, get, post, put
 
 from openpromo.api.auth import management, services
 from openpromo.api.codec import decode
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, body, in_thread, page
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, body, page, run_blocking
 from openpromo.services.models.applications import (
     Application,
     CreateApplicationAPIKey,
@@ -32,7 +32,7 @@ async def create_application(request: Req, body: bytes) -> Application:
     def run() -> Application:
         return services(request).applications.create(management(request), decode(body, NewApplication))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get("/v1/applications", operation_id="getApplications", **MANAGEMENT)
@@ -42,7 +42,7 @@ async def list_applications(
     def run() -> Page:
         return services(request).applications.list(management(request), page(page_size, skip, sort))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get("/v1/applications/{application_id:int}", operation_id="getApplication", **MANAGEMENT)
@@ -50,7 +50,7 @@ async def get_application(request: Req, application_id: int) -> Application:
     def run() -> Application:
         return services(request).applications.get(management(request), application_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @put(
@@ -65,7 +65,7 @@ async def update_application(request: Req, application_id: int, body: bytes) -> 
         data = decode(body, UpdateApplication)
         return services(request).applications.update(principal, application_id, data)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @delete("/v1/applications/{application_id:int}", operation_id="deleteApplication", **MANAGEMENT)
@@ -73,7 +73,7 @@ async def delete_application(request: Req, application_id: int) -> None:
     def run() -> None:
         services(request).applications.delete(management(request), application_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @post(
@@ -89,7 +89,7 @@ async def create_api_key(request: Req, application_id: int, body: bytes) -> NewA
         data = decode(body, CreateApplicationAPIKey)
         return services(request).applications.create_api_key(principal, application_id, data)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get("/v1/applications/{application_id:int}/api_keys", operation_id="getApplicationApiKeys", **MANAGEMENT)
@@ -101,7 +101,7 @@ async def list_api_keys(
             management(request), application_id, page(page_size, skip, None)
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @delete(
@@ -113,7 +113,7 @@ async def delete_api_key(request: Req, application_id: int, api_key_id: int) -> 
     def run() -> None:
         services(request).applications.delete_api_key(management(request), application_id, api_key_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 ROUTES = [

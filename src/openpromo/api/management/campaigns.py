@@ -17,8 +17,8 @@ from openpromo.api.routing import (
     Skip,
     Sort,
     body,
-    in_thread,
     page,
+    run_blocking,
     time_parameters,
 )
 from openpromo.services.models.base import Page
@@ -57,7 +57,7 @@ async def create_campaign(request: Req, application_id: int, body: bytes) -> Cam
         principal = management(request)
         return services(request).campaigns.create(principal, application_id, decode(body, NewCampaign))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(CAMPAIGNS, operation_id="getCampaigns", **MANAGEMENT)
@@ -101,7 +101,7 @@ async def list_campaigns(
         campaigns = services(request).campaigns
         return campaigns.list(principal, application_id, page(page_size, skip, sort), filters)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(CAMPAIGN, operation_id="getCampaign", **MANAGEMENT)
@@ -109,7 +109,7 @@ async def get_campaign(request: Req, application_id: int, campaign_id: int) -> C
     def run() -> Campaign:
         return services(request).campaigns.get(management(request), application_id, campaign_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @put(CAMPAIGN, operation_id="updateCampaign", **MANAGEMENT, **body(UpdateCampaign))
@@ -119,7 +119,7 @@ async def update_campaign(request: Req, application_id: int, campaign_id: int, b
         data = decode(body, UpdateCampaign)
         return services(request).campaigns.update(principal, application_id, campaign_id, data)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @delete(CAMPAIGN, operation_id="deleteCampaign", **MANAGEMENT)
@@ -127,7 +127,7 @@ async def delete_campaign(request: Req, application_id: int, campaign_id: int) -
     def run() -> None:
         services(request).campaigns.delete(management(request), application_id, campaign_id)
 
-    await in_thread(run)
+    await run_blocking(run)
 
 
 @post(CAMPAIGN + "/rulesets", operation_id="createRuleset", status_code=201, **MANAGEMENT, **body(NewRuleset))
@@ -137,7 +137,7 @@ async def create_ruleset(request: Req, application_id: int, campaign_id: int, bo
         data = decode(body, NewRuleset)
         return services(request).campaigns.create_ruleset(principal, application_id, campaign_id, data)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(CAMPAIGN + "/rulesets", operation_id="getRulesets", **MANAGEMENT)
@@ -155,7 +155,7 @@ async def list_rulesets(
             principal, application_id, campaign_id, page(page_size, skip, sort)
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(CAMPAIGN + "/rulesets/{ruleset_id:int}", operation_id="getRuleset", **MANAGEMENT)
@@ -164,7 +164,7 @@ async def get_ruleset(request: Req, application_id: int, campaign_id: int, rules
         principal = management(request)
         return services(request).campaigns.get_ruleset(principal, application_id, campaign_id, ruleset_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @post(
@@ -180,7 +180,7 @@ async def create_group(request: Req, application_id: int, body: bytes) -> Campai
         data = decode(body, NewCampaignEvaluationGroup)
         return services(request).groups.create(principal, application_id, data)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(GROUPS, operation_id="getCampaignEvaluationGroups", **MANAGEMENT)
@@ -189,7 +189,7 @@ async def list_groups(request: Req, application_id: int, page_size: PageSize = 1
         principal = management(request)
         return services(request).groups.list(principal, application_id, page(page_size, skip, None))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(GROUPS + "/{group_id:int}", operation_id="getCampaignEvaluationGroup", **MANAGEMENT)
@@ -197,7 +197,7 @@ async def get_group(request: Req, application_id: int, group_id: int) -> Campaig
     def run() -> CampaignEvaluationGroup:
         return services(request).groups.get(management(request), application_id, group_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 ROUTES = [

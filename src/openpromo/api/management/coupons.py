@@ -18,8 +18,8 @@ from openpromo.api.routing import (
     Skip,
     Sort,
     body,
-    in_thread,
     page,
+    run_blocking,
     time_parameters,
 )
 from openpromo.api.uploads import authorised_upload
@@ -69,7 +69,7 @@ async def create_coupons(
             principal, application_id, campaign_id, data, silent=_silent(silent)
         )
 
-    return _created(await in_thread(run))
+    return _created(await run_blocking(run))
 
 
 @post(
@@ -90,7 +90,7 @@ async def create_coupons_for_recipients(
             principal, application_id, campaign_id, data, silent=_silent(silent)
         )
 
-    return _created(await in_thread(run))
+    return _created(await run_blocking(run))
 
 
 @get(CAMPAIGN + "/coupons/no_total", operation_id="getCouponsWithoutTotalCount", **MANAGEMENT)
@@ -146,7 +146,7 @@ async def list_coupons(
             values_only=values_only,
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @put(CAMPAIGN + "/coupons/{coupon_id:int}", operation_id="updateCoupon", **MANAGEMENT, **body(UpdateCoupon))
@@ -158,7 +158,7 @@ async def update_coupon(
         data = decode(body, UpdateCoupon)
         return services(request).coupons.update(principal, application_id, campaign_id, coupon_id, data)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @delete(CAMPAIGN + "/coupons/{coupon_id:int}", operation_id="deleteCoupon", **MANAGEMENT)
@@ -166,7 +166,7 @@ async def delete_coupon(request: Req, application_id: int, campaign_id: int, cou
     def run() -> None:
         services(request).coupons.delete(management(request), application_id, campaign_id, coupon_id)
 
-    await in_thread(run)
+    await run_blocking(run)
 
 
 @post(CAMPAIGN + "/import_coupons", operation_id="importCoupons", status_code=200, **MANAGEMENT)
@@ -185,7 +185,7 @@ async def import_coupons(
             principal, application_id, campaign_id, content, skip_duplicates=skip_duplicates
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(CAMPAIGN + "/referrals/no_total", operation_id="getReferralsWithoutTotalCount", **MANAGEMENT)
@@ -218,7 +218,7 @@ async def list_referrals(
         referrals = services(request).referrals
         return referrals.list(principal, application_id, campaign_id, page(page_size, skip, sort), filters)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @put(
@@ -235,7 +235,7 @@ async def update_referral(
         data = decode(body, UpdateReferral)
         return services(request).referrals.update(principal, application_id, campaign_id, referral_id, data)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @delete(CAMPAIGN + "/referrals/{referral_id:int}", operation_id="deleteReferral", **MANAGEMENT)
@@ -243,7 +243,7 @@ async def delete_referral(request: Req, application_id: int, campaign_id: int, r
     def run() -> None:
         services(request).referrals.delete(management(request), application_id, campaign_id, referral_id)
 
-    await in_thread(run)
+    await run_blocking(run)
 
 
 ROUTES = [

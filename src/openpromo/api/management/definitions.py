@@ -9,7 +9,7 @@ from litestar.params import QueryParameter
 
 from openpromo.api.auth import management, services
 from openpromo.api.codec import decode
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, WithTotal, body, in_thread, page
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, WithTotal, body, page, run_blocking
 from openpromo.services.errors import InvalidInput
 from openpromo.services.models.base import Page
 from openpromo.services.models.definitions import (
@@ -46,7 +46,7 @@ async def create_attribute(request: Req, body: bytes) -> Attribute:
         principal = management(request)
         return services(request).definitions.create_attribute(principal, decode(body, NewAttribute))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get("/v1/attributes", operation_id="getAttributes", **MANAGEMENT)
@@ -72,7 +72,7 @@ async def list_attributes(
         }
         return services(request).definitions.list_attributes(principal, page(page_size, skip, sort), filters)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get("/v1/attributes/{attribute_id:int}", operation_id="getAttribute", **MANAGEMENT)
@@ -80,7 +80,7 @@ async def get_attribute(request: Req, attribute_id: int) -> Attribute:
     def run() -> Attribute:
         return services(request).definitions.get_attribute(management(request), attribute_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @put("/v1/attributes/{attribute_id:int}", operation_id="updateAttribute", **MANAGEMENT, **body(NewAttribute))
@@ -91,7 +91,7 @@ async def update_attribute(request: Req, attribute_id: int, body: bytes) -> Attr
             principal, attribute_id, decode(body, NewAttribute)
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @post(
@@ -106,7 +106,7 @@ async def create_cost(request: Req, body: bytes) -> AccountAdditionalCost:
         principal = management(request)
         return services(request).definitions.create_cost(principal, decode(body, NewAdditionalCost))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get("/v1/additional_costs", operation_id="getAdditionalCosts", **MANAGEMENT)
@@ -114,7 +114,7 @@ async def list_costs(request: Req, page_size: PageSize = 1000, skip: Skip = 0, s
     def run() -> Page:
         return services(request).definitions.list_costs(management(request), page(page_size, skip, sort))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get("/v1/additional_costs/{cost_id:int}", operation_id="getAdditionalCost", **MANAGEMENT)
@@ -122,7 +122,7 @@ async def get_cost(request: Req, cost_id: int) -> AccountAdditionalCost:
     def run() -> AccountAdditionalCost:
         return services(request).definitions.get_cost(management(request), cost_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @put(
@@ -136,7 +136,7 @@ async def update_cost(request: Req, cost_id: int, body: bytes) -> AccountAdditio
         principal = management(request)
         return services(request).definitions.update_cost(principal, cost_id, decode(body, NewAdditionalCost))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @post("/v1/event_types", operation_id="createEventType", status_code=201, **MANAGEMENT, **body(NewEventType))
@@ -145,7 +145,7 @@ async def create_event_type(request: Req, body: bytes) -> EventType:
         principal = management(request)
         return services(request).definitions.create_event_type(principal, decode(body, NewEventType))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get("/v1/event_types", operation_id="getEventTypes", **MANAGEMENT)
@@ -161,7 +161,7 @@ async def list_event_types(
         principal = management(request)
         return services(request).definitions.list_event_types(principal, page(page_size, skip, sort), name)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @post(STORES, operation_id="createStore", status_code=201, **MANAGEMENT, **body(NewStore))
@@ -170,7 +170,7 @@ async def create_store(request: Req, application_id: int, body: bytes) -> Store:
         principal = management(request)
         return services(request).stores.create(principal, application_id, decode(body, NewStore))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(STORES, operation_id="listStores", **MANAGEMENT)
@@ -198,7 +198,7 @@ async def list_stores(
             principal, application_id, page(page_size, skip, sort), filters, with_total=with_total_result_size
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(STORES + "/{store_id:int}", operation_id="getStore", **MANAGEMENT)
@@ -206,7 +206,7 @@ async def get_store(request: Req, application_id: int, store_id: int) -> Store:
     def run() -> Store:
         return services(request).stores.get(management(request), application_id, store_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @put(STORES + "/{store_id:int}", operation_id="updateStore", **MANAGEMENT, **body(NewStore))
@@ -216,7 +216,7 @@ async def update_store(request: Req, application_id: int, store_id: int, body: b
         data = decode(body, NewStore)
         return services(request).stores.update(principal, application_id, store_id, data)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @delete(STORES + "/{store_id:int}", operation_id="deleteStore", **MANAGEMENT)
@@ -224,7 +224,7 @@ async def delete_store(request: Req, application_id: int, store_id: int) -> None
     def run() -> None:
         services(request).stores.delete(management(request), application_id, store_id)
 
-    await in_thread(run)
+    await run_blocking(run)
 
 
 ROUTES = [

@@ -9,7 +9,7 @@ from litestar.params import QueryParameter
 
 from openpromo.api.auth import management, services
 from openpromo.api.codec import decode
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, WithTotal, body, in_thread, page
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, WithTotal, body, page, run_blocking
 from openpromo.api.uploads import authorised_upload
 from openpromo.services.models.base import Page
 from openpromo.services.models.coupons import Import
@@ -46,7 +46,7 @@ async def create_achievement(request: Req, application_id: int, campaign_id: int
         data = decode(body, CreateAchievement)
         return services(request).achievements.create(principal, application_id, campaign_id, data)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(CAMPAIGN + "/achievements", operation_id="listAchievements", **MANAGEMENT)
@@ -64,7 +64,7 @@ async def list_achievements(
             principal, application_id, campaign_id, page(page_size, skip, None), title
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(ACHIEVEMENT, operation_id="getAchievement", **MANAGEMENT)
@@ -75,7 +75,7 @@ async def get_achievement(
         principal = management(request)
         return services(request).achievements.get(principal, application_id, campaign_id, achievement_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @put(ACHIEVEMENT, operation_id="updateAchievement", **MANAGEMENT, **body(UpdateAchievement))
@@ -88,7 +88,7 @@ async def update_achievement(
         achievements = services(request).achievements
         return achievements.update(principal, application_id, campaign_id, achievement_id, data)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @delete(ACHIEVEMENT, operation_id="deleteAchievement", **MANAGEMENT)
@@ -99,7 +99,7 @@ async def delete_achievement(
         principal = management(request)
         services(request).achievements.delete(principal, application_id, campaign_id, achievement_id)
 
-    await in_thread(run)
+    await run_blocking(run)
 
 
 @post(
@@ -114,7 +114,7 @@ async def create_account_collection(request: Req, body: bytes) -> Collection:
         principal = management(request)
         return services(request).collections.create(principal, decode(body, NewCollection))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get("/v1/collections", operation_id="listAccountCollections", **MANAGEMENT)
@@ -132,7 +132,7 @@ async def list_account_collections(
             principal, page(page_size, skip, sort), name, with_total=with_total_result_size
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(COLLECTION, operation_id="getAccountCollection", **MANAGEMENT)
@@ -140,7 +140,7 @@ async def get_account_collection(request: Req, collection_id: int) -> Collection
     def run() -> Collection:
         return services(request).collections.get(management(request), collection_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @put(COLLECTION, operation_id="updateAccountCollection", **MANAGEMENT, **body(UpdateCollection))
@@ -150,7 +150,7 @@ async def update_account_collection(request: Req, collection_id: int, body: byte
         data = decode(body, UpdateCollection)
         return services(request).collections.update(principal, collection_id, data)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @delete(COLLECTION, operation_id="deleteAccountCollection", **MANAGEMENT)
@@ -158,7 +158,7 @@ async def delete_account_collection(request: Req, collection_id: int) -> None:
     def run() -> None:
         services(request).collections.delete(management(request), collection_id)
 
-    await in_thread(run)
+    await run_blocking(run)
 
 
 @post(COLLECTION + "/import", operation_id="importAccountCollection", status_code=200, **MANAGEMENT)
@@ -168,7 +168,7 @@ async def import_account_collection(request: Req, collection_id: int) -> Import:
     def run() -> Import:
         return services(request).collections.import_items(principal, collection_id, content)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(COLLECTION + "/items", operation_id="getCollectionItems", **MANAGEMENT)
@@ -180,7 +180,7 @@ async def collection_items(
             management(request), collection_id, page(page_size, skip, None)
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @post(
@@ -196,7 +196,7 @@ async def create_collection(request: Req, application_id: int, campaign_id: int,
         data = decode(body, NewCampaignCollection)
         return services(request).collections.create(principal, data, (application_id, campaign_id))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(CAMPAIGN + "/collections", operation_id="listCollections", **MANAGEMENT)
@@ -220,7 +220,7 @@ async def list_collections(
             with_total=with_total_result_size,
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get(CAMPAIGN_COLLECTION, operation_id="getCollection", **MANAGEMENT)
@@ -231,7 +231,7 @@ async def get_collection(
         principal = management(request)
         return services(request).collections.get(principal, collection_id, (application_id, campaign_id))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @put(CAMPAIGN_COLLECTION, operation_id="updateCollection", **MANAGEMENT, **body(UpdateCampaignCollection))
@@ -245,7 +245,7 @@ async def update_collection(
             principal, collection_id, data, (application_id, campaign_id)
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @delete(CAMPAIGN_COLLECTION, operation_id="deleteCollection", **MANAGEMENT)
@@ -254,7 +254,7 @@ async def delete_collection(request: Req, application_id: int, campaign_id: int,
         principal = management(request)
         services(request).collections.delete(principal, collection_id, (application_id, campaign_id))
 
-    await in_thread(run)
+    await run_blocking(run)
 
 
 @post(CAMPAIGN_COLLECTION + "/import", operation_id="importCollection", status_code=200, **MANAGEMENT)
@@ -267,7 +267,7 @@ async def import_collection(
         collections = services(request).collections
         return collections.import_items(principal, collection_id, content, (application_id, campaign_id))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 ROUTES = [

@@ -9,7 +9,7 @@ from litestar.params import QueryParameter
 
 from openpromo.api.auth import management, services
 from openpromo.api.codec import decode
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, WithTotal, body, in_thread, page
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, WithTotal, body, page, run_blocking
 from openpromo.api.uploads import authorised_upload
 from openpromo.services.models.base import Page
 from openpromo.services.models.coupons import Import
@@ -38,7 +38,7 @@ async def create_program(request: Req, body: bytes) -> LoyaltyProgram:
         principal = management(request)
         return services(request).programs.create_program(principal, decode(body, NewLoyaltyProgram))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get("/v1/loyalty_programs", operation_id="getLoyaltyPrograms", **MANAGEMENT)
@@ -46,7 +46,7 @@ async def list_programs(request: Req, page_size: PageSize = 1000, skip: Skip = 0
     def run() -> Page:
         return services(request).programs.list_programs(management(request), page(page_size, skip, None))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get("/v1/loyalty_programs/{program_id:int}", operation_id="getLoyaltyProgram", **MANAGEMENT)
@@ -54,7 +54,7 @@ async def get_program(request: Req, program_id: int) -> LoyaltyProgram:
     def run() -> LoyaltyProgram:
         return services(request).programs.get_program(management(request), program_id)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @put(
@@ -69,7 +69,7 @@ async def update_program(request: Req, program_id: int, body: bytes) -> LoyaltyP
         data = decode(body, UpdateLoyaltyProgram)
         return services(request).programs.update_program(principal, program_id, data)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @post(
@@ -84,7 +84,7 @@ async def create_pool(request: Req, body: bytes) -> GiveawaysPool:
         principal = management(request)
         return services(request).giveaways.create_pool(principal, decode(body, NewGiveawaysPool))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @post(
@@ -100,7 +100,7 @@ async def import_giveaways(request: Req, pool_id: int) -> Import:
     def run() -> Import:
         return services(request).giveaways.import_codes(principal, pool_id, content)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @post("/v1/catalogs", operation_id="createCatalog", status_code=201, **MANAGEMENT, **body(NewCatalog))
@@ -109,7 +109,7 @@ async def create_catalog(request: Req, body: bytes) -> Catalog:
         principal = management(request)
         return services(request).catalogs.create(principal, decode(body, NewCatalog))
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @get("/v1/catalogs/{catalog_id:int}/items", operation_id="listCatalogItems", **MANAGEMENT)
@@ -132,7 +132,7 @@ async def list_items(
             with_total=with_total_result_size,
         )
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 ROUTES = [

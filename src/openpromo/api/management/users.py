@@ -8,7 +8,7 @@ from litestar import Request, delete, post
 
 from openpromo.api.auth import management, services
 from openpromo.api.codec import decode
-from openpromo.api.routing import MANAGEMENT, PUBLIC_MANAGEMENT, body, in_thread
+from openpromo.api.routing import MANAGEMENT, PUBLIC_MANAGEMENT, body, run_blocking
 from openpromo.services.models.users import LoginParams, LoginSession
 
 Req = Request[Any, Any, Any]
@@ -21,7 +21,7 @@ async def create_session(request: Req, body: bytes) -> LoginSession:
         result = services(request).auth.login(params.email, params.password)
         return LoginSession(user_id=result.user_id, token=result.token, created=result.created)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 @delete("/v1/sessions", operation_id="destroySession", **MANAGEMENT)
@@ -32,7 +32,7 @@ async def destroy_session(request: Req) -> None:
         if header.lower().startswith("bearer "):
             services(request).auth.logout(header[7:].strip(), principal)
 
-    return await in_thread(run)
+    return await run_blocking(run)
 
 
 ROUTES = [create_session, destroy_session]
