@@ -161,11 +161,23 @@ class UnitOfWork(Protocol):
 
     def commit(self) -> None: ...
 
+    def writing(self) -> None:
+        """Say that the unit of work writes from here on (a no-op unless it was made with
+        ``late_write``)."""
+
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, write: bool = True, locks: Sequence[str] = ()) -> UnitOfWork:
+    def __call__(
+        self, *, write: bool = True, locks: Sequence[str] = (), late_write: bool = False
+    ) -> UnitOfWork:
         """A unit of work; with ``locks`` (request keys such as a session's) it first takes them without
-        waiting, and raises ``Conflict`` (409) when another request holds one."""
+        waiting, and raises ``Conflict`` (409) when another request holds one.
+
+        ``late_write``: the use case reads first and calls ``writing()`` before its first write. Until
+        then it may read without the database's writer lock (SQLite), so what it read may be older than
+        what it then writes over: only for use cases whose writes depend on rows that their ``locks``
+        protect, or on shared counters they change with conditional, commutative updates (a session
+        update). A write before ``writing()`` fails."""
 
 
 class Clock(Protocol):

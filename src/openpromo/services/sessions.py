@@ -112,7 +112,10 @@ class SessionService:
         now: datetime,
     ) -> IntegrationStateV2:
         payload = request.customer_session
-        with self._uow(write=not dry, locks=keys) as uow:
+        # Reads come first, without SQLite's writer lock: the session and profile are this request's (its
+        # locks), and an open session consumes nothing. A close reads what it consumes (coupons, budgets,
+        # balances) after ``writing()``, under the lock, as every write does.
+        with self._uow(write=not dry, locks=keys, late_write=True) as uow:
             snapshot = self._snapshot(uow, principal)
             app = snapshot.app
             stored, profile_found, has_sessions, audiences = uow.sessions.session_and_profile(
@@ -128,6 +131,9 @@ class SessionService:
                 check_update(current, payload.state)
             except InvalidTransition as exc:
                 raise InvalidInput(str(exc), pointer="/customerSession/state") from None
+            committing = commits(current, payload.state)
+            if not dry and (committing or rolls_back(current, payload.state)):
+                uow.writing()
             document = merged_document(stored, payload, payload_only=dry and payload.state == "closed")
             loaded = load_inputs(
                 uow,
@@ -141,6 +147,7 @@ class SessionService:
             loaded.fill_prices(uow, document)
             profile_row = loaded.profile_row
             if document["profile_integration_id"] and profile_row is None and not dry:
+                uow.writing()
                 profile_row = _create_profile(
                     uow, principal.account_id, document["profile_integration_id"], now
                 )
@@ -148,7 +155,6 @@ class SessionService:
                 assert stored is not None
                 stored = {**stored, **uow.sessions.session_history(stored["id"])}
                 return self._cancel_closed(uow, stored, profile_row, request, now)
-            committing = commits(current, payload.state)
             session = engine_session(stored["id"] if stored else 0, integration_id, payload.state, document)
             evaluation = loaded.evaluate(
                 uow,
@@ -163,6 +169,7 @@ class SessionService:
             row: Row | None = None
             event: Row | None = None
             if not dry:
+                uow.writing()
                 first = not (document["profile_integration_id"] and loaded.profile_has_sessions)
                 values, row = _session_values(
                     app, stored, integration_id, payload.state, document, session, answer.effects, now, first

@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from decimal import Decimal
 from typing import Any
 
@@ -110,15 +110,38 @@ class Database:
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Connection]:
-        """A connection inside one transaction; committed by the caller, rolled back on exit otherwise."""
+        """A connection inside one transaction, committed when the block ends (unless the caller
+        committed or rolled back already), rolled back when it raises."""
         with self.engine.connect() as conn:
             conn.info["write"] = write
-            if write and self._writer_lock is not None:
-                with self._writer_lock.held(), conn.begin():
+            conn.info.pop(READING, None)  # info belongs to the pooled connection
+            locked = self._writer_lock.held() if write and self._writer_lock is not None else nullcontext()
+            with locked:
+                # Not ``with conn.begin()``: ``upgraded`` ends this transaction and begins another.
+                conn.begin()
+                try:
                     yield conn
-            else:
-                with conn.begin():
-                    yield conn
+                except BaseException:
+                    if conn.in_transaction():
+                        conn.rollback()
+                    raise
+                if conn.in_transaction():
+                    conn.commit()
+
+    @contextmanager
+    def upgraded(self, conn: Connection) -> Iterator[None]:
+        """Turn a read transaction on SQLite into a write transaction: end it (it wrote nothing), take the
+        writer lock, ``BEGIN IMMEDIATE``; the lock is held until the block ends. What was read before came
+        from an older snapshot: only for callers that hold request locks on what they read and write
+        (``SqlUnitOfWork.writing``). On PostgreSQL nothing changes."""
+        if self._writer_lock is None:
+            yield
+            return
+        conn.rollback()
+        with self._writer_lock.held():
+            conn.info["write"] = True
+            conn.begin()
+            yield
 
     def _instrument(self) -> None:
         """Time every statement into ``openpromo_database_seconds`` (by statement kind)."""
@@ -177,9 +200,17 @@ CONFIG_TABLES = frozenset(
 CONFIG_CHANGED = "config_changed"
 
 
+READING = "reading"
+"""Set on a connection whose transaction must not write yet (``SqlUnitOfWork(late_write=True)``)."""
+
+
 def _note_config_change(conn: Connection, clause: Any, *_: Any) -> None:
-    """Mark the transaction when it writes configuration; committing it bumps ``config_state``."""
+    """Mark the transaction when it writes configuration; committing it bumps ``config_state``. A
+    write in a transaction that has not said it writes (``READING``) is a bug: it would write without
+    SQLite's writer lock, so it fails."""
     if isinstance(clause, sa.Insert | sa.Update | sa.Delete):
+        if conn.info.get(READING):
+            raise RuntimeError("a unit of work with late_write=True wrote before calling writing()")
         table = clause.table
         if isinstance(table, sa.TableClause) and table.name in CONFIG_TABLES:
             conn.info[CONFIG_CHANGED] = True
@@ -200,4 +231,4 @@ def _sqlite_on_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
 
 
-__all__ = ["CONFIG_CHANGED", "CONFIG_TABLES", "Database", "normalize_url"]
+__all__ = ["CONFIG_CHANGED", "CONFIG_TABLES", "READING", "Database", "normalize_url"]

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from openpromo.services.errors import Conflict
 from openpromo.services.locking import PARALLEL
-from openpromo.storage.database import CONFIG_CHANGED, Database
+from openpromo.storage.database import CONFIG_CHANGED, READING, Database
 from openpromo.storage.key_locks import CONFIG_VERSION, try_advisory_locks
 from openpromo.storage.records import SqlRecords
 from openpromo.storage.schema.core import config_state
@@ -19,10 +19,14 @@ from openpromo.storage.session_data import SqlSessionData
 
 
 class SqlUnitOfWork:
-    def __init__(self, database: Database, *, write: bool = True, locks: Sequence[str] = ()) -> None:
+    def __init__(
+        self, database: Database, *, write: bool = True, locks: Sequence[str] = (), late_write: bool = False
+    ) -> None:
         self._database = database
         self._write = write
         self._locks = locks
+        self._late = late_write and write and database.is_sqlite
+        """On SQLite: read without the writer lock until ``writing``."""
         self._stack = ExitStack()
         self._committed = False
         self.conn: Connection
@@ -35,7 +39,11 @@ class SqlUnitOfWork:
                 raise Conflict(PARALLEL)
             self._stack.callback(file_locks.release, held)
         try:
-            self.conn = self._stack.enter_context(self._database.transaction(write=self._write))
+            self.conn = self._stack.enter_context(
+                self._database.transaction(write=self._write and not self._late)
+            )
+            if self._late:
+                self.conn.info[READING] = True
             self.conn.info.pop(CONFIG_VERSION, None)  # info belongs to the pooled connection
             if self._locks and file_locks is None and not try_advisory_locks(self.conn, self._locks):
                 raise Conflict(PARALLEL)
@@ -51,11 +59,17 @@ class SqlUnitOfWork:
     ) -> None:
         self.conn.info.pop(CONFIG_CHANGED, None)
         self.conn.info.pop(CONFIG_VERSION, None)
+        self.conn.info.pop(READING, None)
         try:
             if not self._committed and self.conn.in_transaction():
                 self.conn.rollback()
         finally:
             self._stack.close()
+
+    def writing(self) -> None:
+        """From here on this unit of work writes (see ``UnitOfWork.writing``)."""
+        if self.conn.info.pop(READING, None):
+            self._stack.enter_context(self._database.upgraded(self.conn))
 
     @property
     def records(self) -> SqlRecords:
@@ -76,8 +90,10 @@ class SqlUnitOfWorkFactory:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def __call__(self, *, write: bool = True, locks: Sequence[str] = ()) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.database, write=write, locks=locks)
+    def __call__(
+        self, *, write: bool = True, locks: Sequence[str] = (), late_write: bool = False
+    ) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.database, write=write, locks=locks, late_write=late_write)
 
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
