@@ -123,7 +123,7 @@ def seed_demo(settings: Settings) -> None:
 
 def app_from_settings(settings: Settings) -> Litestar:
     database = Database(settings.database_url)
-    threads = settings.threads if settings.threads is not None else (0 if database.is_sqlite else 4)
+    threads = settings.threads if settings.threads is not None else (0 if database.is_sqlite else 2)
     app = create_app(build_services(database), threads=threads, bench_routes=settings.bench_routes)
     app.on_shutdown.append(database.dispose)
     return app

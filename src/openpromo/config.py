@@ -23,7 +23,7 @@ class Settings:
     bench_routes: bool = False
     threads: int | None = None
     """Use cases one worker runs at once in threads (``OPENPROMO_THREADS``); 0: one at a time on the event
-    loop; None: 0 on SQLite, 4 on PostgreSQL."""
+    loop; None: 0 on SQLite, 2 on PostgreSQL."""
     """``OPENPROMO_BENCH_ROUTES=1``: serve ``PUT /bench/echo/{id}``, the floor ``make bench`` measures."""
 
     @classmethod

@@ -228,7 +228,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+    # Straight to the driver: BEGIN needs no parameters, results or events (``storage.fast``).
+    conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+        "BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN"
+    )
 
 
 __all__ = ["CONFIG_CHANGED", "CONFIG_TABLES", "READING", "Database", "normalize_url"]

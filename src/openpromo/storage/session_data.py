@@ -18,8 +18,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from openpromo.services.ports import CounterKey, Row
+from openpromo.storage.fast import prepared
 from openpromo.storage.key_locks import CONFIG_VERSION
-from openpromo.storage.records import SqlRecords
 from openpromo.storage.schema.account import audience_memberships
 from openpromo.storage.schema.columns import AMOUNT_SCALE
 from openpromo.storage.schema.core import (
@@ -84,8 +84,11 @@ class SqlSessionData:
         known = self.conn.info.get(CONFIG_VERSION)
         if known is not None:
             return int(known)
-        statement = _statement(("version",), lambda: sa.select(config_state.c.version))
-        return int(self.conn.execute(statement).scalar_one())
+        found = prepared(self.conn, ("version",), lambda: sa.select(config_state.c.version)).first(
+            self.conn, {}
+        )
+        assert found is not None
+        return int(found["version"])
 
     def profile(self, account_id: int, integration_id: str, application_id: int) -> tuple[Row | None, bool]:
         def build() -> Any:
@@ -154,7 +157,8 @@ class SqlSessionData:
             ).select_from(joined)
 
         params = {"app": application_id, "sid": integration_id, "account": account_id, "profile": profile}
-        found = self.conn.execute(_statement(("session-profile", postgres), build), params).one()._mapping
+        found = prepared(self.conn, ("session-profile",), build).first(self.conn, params)
+        assert found is not None  # the statement reads one constant row, joined to what exists
         session = {c.name: found[f"s_{c.name}"] for c in customer_sessions.c if c.name not in _HISTORY}
         profile_row = {c.name: found[f"p_{c.name}"] for c in customer_profiles.c}
         listed = found["audiences"] or ""
@@ -230,7 +234,11 @@ class SqlSessionData:
             params["session_id"] = session[0]
         if profile is not None:
             params.update(_profile_params(*profile, now))
-        found = self.conn.execute(_statement(shape, build), params).one()
+        cursor = prepared(self.conn, shape, build).run(self.conn, params)
+        try:
+            found = cursor.fetchone()
+        finally:
+            cursor.close()
         return (found[1] if session is not None and session[0] is None else known), int(found[0])
 
     def _finish_one_by_one(
@@ -240,17 +248,44 @@ class SqlSessionData:
         event: Mapping[str, Any],
         now: datetime,
     ) -> tuple[int | None, int]:
-        records = SqlRecords(self.conn)
         session_id = None
         if session is not None:
             session_id = session[0]
             if session_id is None:
-                session_id = records.insert("customer_sessions", session[1])
+                session_id = self._insert(customer_sessions, session[1])
             else:
-                records.update("customer_sessions", session_id, session[1])
+                cols = tuple(session[1])
+                update = prepared(
+                    self.conn,
+                    ("session-update", cols),
+                    lambda: (
+                        customer_sessions.update()
+                        .where(customer_sessions.c.id == sa.bindparam("session_id"))
+                        .values({c: sa.bindparam(f"s_{c}", type_=customer_sessions.c[c].type) for c in cols})
+                    ),
+                )
+                params = {f"s_{c}": v for c, v in session[1].items()}
+                update.execute(self.conn, {**params, "session_id": session_id})
         if profile is not None:
             self.add_profile_totals(profile[0], profile[1], profile[2], now)
-        return session_id, records.insert("events", event)
+        return session_id, self._insert(events, event)
+
+    def _insert(self, table: sa.Table, values: Mapping[str, Any]) -> int:
+        cols = tuple(values)
+        insert = prepared(
+            self.conn,
+            ("insert", table.name, cols),
+            lambda: (
+                table.insert()
+                .values({c: sa.bindparam(f"v_{c}", type_=table.c[c].type) for c in cols})
+                .returning(table.c.id)
+            ),
+        )
+        cursor = insert.run(self.conn, {f"v_{c}": v for c, v in values.items()})
+        try:
+            return int(cursor.fetchone()[0])
+        finally:
+            cursor.close()
 
     def coupons(self, application_id: int, lookup_values: Sequence[str], *, lock: bool) -> list[Row]:
         if not lookup_values:
@@ -473,7 +508,7 @@ class SqlSessionData:
 
     def add_profile_totals(self, profile_id: int, sessions: int, sales: Any, now: datetime) -> None:
         params = _profile_params(profile_id, sessions, sales, now)
-        self.conn.execute(_statement(("profile-totals",), _profile_totals), params)
+        prepared(self.conn, ("profile-totals",), _profile_totals).execute(self.conn, params)
 
 
 def _profile_totals() -> Any:

@@ -1,0 +1,99 @@
+"""Prepared statements (``storage.fast``) give the same values and errors as ``Connection.execute``."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+
+from openpromo.storage.database import READING, Database
+from openpromo.storage.fast import Prepared
+from openpromo.storage.schema.columns import Amount, Id, Json, UtcDateTime
+from tests.conftest import _postgres_admin_url
+
+metadata = sa.MetaData()
+things = sa.Table(
+    "fast_things",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(50), nullable=False, unique=True),
+    sa.Column("amount", Amount(), nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("doc", Json, nullable=True),
+    sa.Column("flag", sa.Boolean(), nullable=False),
+)
+insert = things.insert().values(
+    name=sa.bindparam("name"),
+    amount=sa.bindparam("amount", type_=Amount()),
+    at=sa.bindparam("at", type_=UtcDateTime()),
+    doc=sa.bindparam("doc", type_=Json),
+    flag=sa.bindparam("flag", type_=sa.Boolean()),
+)
+ROW = {
+    "name": "first",
+    "amount": Decimal("12.345678"),
+    "at": datetime(2026, 12, 6, 8, 30, 1, 250000, tzinfo=UTC),
+    "doc": {"price": Decimal("9.99"), "tags": ["a", None], "n": 3},
+    "flag": True,
+}
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'fast.db'}", pool_size=1)
+        metadata.create_all(database.engine)
+        yield database
+        database.dispose()
+        return
+    request.getfixturevalue("postgres_url")  # skips or fails as the contract says when PostgreSQL is missing
+    admin = _postgres_admin_url()
+    name = f"openpromo_fast_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    database = Database(f"{admin.rpartition('/')[0]}/{name}", pool_size=1)
+    metadata.create_all(database.engine)
+    yield database
+    database.dispose()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_values_round_trip_as_through_sqlalchemy(database: Database) -> None:
+    with database.transaction() as conn:
+        cursor = Prepared(insert.returning(things.c.id), conn.dialect).run(conn, ROW)
+        new_id = cursor.fetchone()[0]
+        cursor.close()
+        query = sa.select(things, sa.literal(7).label("seven")).where(things.c.id == sa.bindparam("id"))
+        fast = Prepared(query, conn.dialect).first(conn, {"id": new_id})
+        slow = dict(conn.execute(query, {"id": new_id}).one()._mapping)
+    assert fast == slow == {"id": new_id, **ROW, "seven": 7}
+    assert isinstance(fast["amount"], Decimal)
+    assert fast["at"].tzinfo is not None
+
+
+def test_a_driver_error_is_raised_as_sqlalchemys(database: Database) -> None:
+    with database.transaction() as conn:
+        Prepared(insert, conn.dialect).execute(conn, ROW)
+    with pytest.raises(sa.exc.IntegrityError), database.transaction() as conn:
+        Prepared(insert, conn.dialect).execute(conn, ROW)
+
+
+def test_a_write_where_the_unit_of_work_only_reads_fails(database: Database) -> None:
+    with pytest.raises(RuntimeError, match="writing"), database.transaction() as conn:
+        conn.info[READING] = True
+        Prepared(insert, conn.dialect).execute(conn, ROW)
+    with database.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(things)).scalar_one() == 0
+
+
+def test_expanding_parameters_are_refused() -> None:
+    query = sa.select(things.c.id).where(things.c.name.in_(sa.bindparam("names", expanding=True)))
+    with pytest.raises(ValueError, match="expanding"):
+        Prepared(query, sa.create_engine("sqlite://").dialect)
