@@ -6,7 +6,8 @@ session update's CPU. A ``Prepared`` statement keeps what SQLAlchemy compiled (t
 its parameters, the bind and result processors of its column types, so values convert exactly as they do
 through SQLAlchemy) and runs it on the same connection, inside the same transaction, with one driver call.
 Driver errors are raised as SQLAlchemy's (``IntegrityError`` and the rest), statements are timed into the
-same metric, and a write is refused where the unit of work has not said it writes
+same metric, a write to a configuration table marks the transaction as ``Connection.execute`` does
+(``database.CONFIG_CHANGED``), and a write is refused where the unit of work has not said it writes
 (``database.READING``).
 
 Only statements without expanding (``IN``) parameters can be prepared; everything else goes through
@@ -16,14 +17,14 @@ Only statements without expanding (``IN``) parameters can be prepared; everythin
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
 from openpromo.metrics import DATABASE_SECONDS
-from openpromo.storage.database import READING
+from openpromo.storage.database import CONFIG_CHANGED, CONFIG_TABLES, READING
 
 Processor = Callable[[Any], Any]
 
@@ -31,7 +32,17 @@ Processor = Callable[[Any], Any]
 class Prepared:
     """One statement for one dialect; ``rows``/``first`` read, ``run`` returns the driver's cursor."""
 
-    __slots__ = ("_binds", "_defaults", "_names", "_observe", "_result_types", "_results", "dml", "sql")
+    __slots__ = (
+        "_binds",
+        "_config",
+        "_defaults",
+        "_names",
+        "_observe",
+        "_result_types",
+        "_results",
+        "dml",
+        "sql",
+    )
 
     def __init__(self, statement: Any, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -46,23 +57,41 @@ class Prepared:
             if process is not None:
                 self._binds.append((name, process))
         self.dml = isinstance(statement, sa.Insert | sa.Update | sa.Delete)
+        table = statement.table if self.dml else None
+        self._config = isinstance(table, sa.TableClause) and table.name in CONFIG_TABLES
         self._result_types = [c.type for c in statement.exported_columns]
         self._results: tuple[list[str], list[Processor | None]] | None = None
         kind = self.sql.lstrip().split(None, 1)[0].upper()
         self._observe = DATABASE_SECONDS.labels(kind).observe
 
     def run(self, conn: Connection, params: Mapping[str, Any]) -> Any:
-        if self.dml and conn.info.get(READING):
-            raise RuntimeError("a unit of work with late_write=True wrote before calling writing()")
+        return self._run(conn, self._arguments(params), many=False)
+
+    def executemany(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run a write once per row (``executemany``: one driver call)."""
+        if rows:
+            self._run(conn, [self._arguments(row) for row in rows], many=True).close()
+
+    def _arguments(self, params: Mapping[str, Any]) -> Any:
         values = {**self._defaults, **params}
         for name, process in self._binds:
             values[name] = process(values[name])
-        arguments: Any = [values[name] for name in self._names] if self._names is not None else values
+        return [values[name] for name in self._names] if self._names is not None else values
+
+    def _run(self, conn: Connection, arguments: Any, *, many: bool) -> Any:
+        if self.dml:
+            if conn.info.get(READING):
+                raise RuntimeError("a unit of work with late_write=True wrote before calling writing()")
+            if self._config:
+                conn.info[CONFIG_CHANGED] = True
         dialect = conn.dialect
         cursor = conn.connection.cursor()
         started = time.perf_counter()
         try:
-            cursor.execute(self.sql, arguments)
+            if many:
+                cursor.executemany(self.sql, arguments)
+            else:
+                cursor.execute(self.sql, arguments)
         except dialect.loaded_dbapi.Error as exc:
             cursor.close()
             raise sa.exc.DBAPIError.instance(

@@ -8,6 +8,7 @@ checked for duplicates, is a ``Conflict``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from openpromo.services.errors import Conflict
 from openpromo.services.ports import Row, Slice
+from openpromo.storage.fast import prepared
 from openpromo.storage.schema import metadata
 
 _INT64 = range(-(2**63), 2**63)
@@ -93,6 +95,10 @@ def _cached(key: tuple[Any, ...], build: Any) -> Any:
     return statement
 
 
+def _insert_columns(tbl: sa.Table, columns: Sequence[str]) -> sa.Insert:
+    return tbl.insert().values({c: sa.bindparam(f"v_{c}", type_=tbl.c[c].type) for c in columns})
+
+
 def _unique(table: str) -> Conflict:
     return Conflict(f"the {table.replace('_', ' ')} record conflicts with one that exists already")
 
@@ -119,8 +125,12 @@ class SqlRecords:
         for row in rows:
             groups.setdefault(frozenset(row), []).append(dict(row))
         try:
-            for group in groups.values():
-                self.conn.execute(table_of(table).insert(), group)
+            for columns, group in groups.items():
+                names = tuple(sorted(columns))
+                insert = prepared(
+                    self.conn, ("insert-many", table, names), partial(_insert_columns, table_of(table), names)
+                )
+                insert.executemany(self.conn, [{f"v_{k}": v for k, v in row.items()} for row in group])
         except sa.exc.IntegrityError:
             raise _unique(table) from None
 

@@ -291,16 +291,20 @@ class SqlSessionData:
         if not lookup_values:
             return []
         locking = lock and self._postgres
+        count = len(lookup_values)
 
         def build() -> Any:
-            query = sa.select(coupons).where(
-                coupons.c.application_id == sa.bindparam("app"),
-                coupons.c.lookup_value.in_(sa.bindparam("values", expanding=True)),
-            )
-            return query.order_by(coupons.c.id).with_for_update() if locking else query
+            return _coupons_query([sa.bindparam(f"v{i}") for i in range(count)], locking)
 
-        params = {"app": application_id, "values": list(lookup_values)}
-        return [dict(r._mapping) for r in self.conn.execute(_statement(("coupons", locking), build), params)]
+        params = {"app": application_id, **{f"v{i}": v for i, v in enumerate(lookup_values)}}
+        if count > _PREPARED_IN:  # a statement per list length: only for the few codes a session sends
+            expanding = _statement(
+                ("coupons-many", locking),
+                lambda: _coupons_query(sa.bindparam("values", expanding=True), locking),
+            )
+            found = self.conn.execute(expanding, {"app": application_id, "values": list(lookup_values)})
+            return [dict(r._mapping) for r in found]
+        return prepared(self.conn, ("coupons", locking, count), build).rows(self.conn, params)
 
     def counters(self, keys: Sequence[CounterKey], *, lock: bool) -> dict[CounterKey, Any]:
         if not keys:
@@ -482,7 +486,8 @@ class SqlSessionData:
             if values
         ]
         if rows:
-            self.conn.execute(_analytics_upsert(self._postgres), rows)
+            upsert = prepared(self.conn, ("analytics",), lambda: _analytics_upsert(self._postgres))
+            upsert.executemany(self.conn, rows)
 
     def application_profiles(self, application_id: int, account_id: int, skip: int, limit: int) -> list[Row]:
         sessions = (
@@ -509,6 +514,17 @@ class SqlSessionData:
     def add_profile_totals(self, profile_id: int, sessions: int, sales: Any, now: datetime) -> None:
         params = _profile_params(profile_id, sessions, sales, now)
         prepared(self.conn, ("profile-totals",), _profile_totals).execute(self.conn, params)
+
+
+_PREPARED_IN = 8
+
+
+def _coupons_query(values: Any, locking: bool) -> Any:
+    """An application's coupons by lookup value (``values``: bound parameters, or one expanding one)."""
+    query = sa.select(coupons).where(
+        coupons.c.application_id == sa.bindparam("app"), coupons.c.lookup_value.in_(values)
+    )
+    return query.order_by(coupons.c.id).with_for_update() if locking else query
 
 
 def _profile_totals() -> Any:
@@ -541,7 +557,10 @@ _upserts: dict[bool, Any] = {}
 def _analytics_upsert(postgres: bool) -> Any:
     """``INSERT ... ON CONFLICT (campaign, day) DO UPDATE SET x = x + excluded.x`` for every figure."""
     if postgres not in _upserts:
-        insert = (postgresql.insert if postgres else sqlite.insert)(campaign_analytics)
+        columns = ("application_id", "campaign_id", "date", *_ANALYTICS)
+        insert = (postgresql.insert if postgres else sqlite.insert)(campaign_analytics).values(
+            {c: sa.bindparam(c, type_=campaign_analytics.c[c].type) for c in columns}
+        )
         _upserts[postgres] = insert.on_conflict_do_update(
             index_elements=["campaign_id", "date"],
             set_={name: campaign_analytics.c[name] + insert.excluded[name] for name in _ANALYTICS},
