@@ -51,14 +51,14 @@ class Session:
     attributes: Mapping[str, Any]
     cart_items: tuple[CartItem, ...]
     additional_costs: Mapping[str, Decimal]
+    cart_item_total: Decimal = field(init=False)
+    """Items before discounts; returned units no longer count."""
+    additional_cost_total: Decimal = field(init=False)
+    total: Decimal = field(init=False)
 
-    @property
-    def cart_item_total(self) -> Decimal:
-        """Items before discounts; returned units no longer count."""
-        return sum((item.price * item.remaining_quantity for item in self.cart_items), Decimal(0))
-
-    @property
-    def additional_cost_total(self) -> Decimal:
+    def __post_init__(self) -> None:
+        # Computed once: rules and the engine read the totals many times per evaluation.
+        items = sum((item.price * item.remaining_quantity for item in self.cart_items), Decimal(0))
         session_costs = sum(self.additional_costs.values(), Decimal(0))
         item_costs = sum(
             (
@@ -68,11 +68,9 @@ class Session:
             ),
             Decimal(0),
         )
-        return session_costs + item_costs
-
-    @property
-    def total(self) -> Decimal:
-        return self.cart_item_total + self.additional_cost_total
+        object.__setattr__(self, "cart_item_total", items)
+        object.__setattr__(self, "additional_cost_total", session_costs + item_costs)
+        object.__setattr__(self, "total", items + session_costs + item_costs)
 
 
 @dataclass(frozen=True, slots=True)

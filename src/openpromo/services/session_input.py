@@ -211,7 +211,9 @@ def engine_session(
 def _engine_item(position: int, item: Mapping[str, Any]) -> model.CartItem:
     def number(key: str) -> Decimal | None:
         value = item.get(key)
-        return None if value is None else Decimal(str(value))
+        if value is None or isinstance(value, Decimal):
+            return value
+        return Decimal(str(value))
 
     product = item.get("product")
     return model.CartItem(
