@@ -59,7 +59,8 @@ class Prepared:
         self.dml = isinstance(statement, sa.Insert | sa.Update | sa.Delete)
         table = statement.table if self.dml else None
         self._config = isinstance(table, sa.TableClause) and table.name in CONFIG_TABLES
-        self._result_types = [c.type for c in statement.exported_columns]
+        # A text statement declares no columns: its values come as the driver gives them.
+        self._result_types = [c.type for c in getattr(statement, "exported_columns", ())]
         self._results: tuple[list[str], list[Processor | None]] | None = None
         kind = self.sql.lstrip().split(None, 1)[0].upper()
         self._observe = DATABASE_SECONDS.labels(kind).observe
@@ -131,10 +132,9 @@ class Prepared:
     def _processors(self, dialect: Dialect, description: Any) -> tuple[list[str], list[Processor | None]]:
         if self._results is None:
             keys = [column[0] for column in description]
-            processors = [
-                kind.dialect_impl(dialect).result_processor(dialect, column[1])
-                for kind, column in zip(self._result_types, description, strict=True)
-            ]
+            processors: list[Processor | None] = [None] * len(keys)
+            for i, kind in enumerate(self._result_types):
+                processors[i] = kind.dialect_impl(dialect).result_processor(dialect, description[i][1])
             self._results = keys, processors
         return self._results
 

@@ -1,12 +1,12 @@
 """Non-blocking locks on request keys (a session, a profile), held for one unit of work (DOMAIN A5).
 
 A second writer of the same session or profile gets 409 at once instead of waiting. Keys are hashed to
-64 bits. On PostgreSQL a key is a transaction-level advisory lock (``pg_try_advisory_xact_lock``), so it
-holds across every node and is released with the transaction. SQLite serves one node: a key is a
-one-byte POSIX record lock on ``<database>.keylocks`` (across the node's worker processes; the kernel
-drops it if a process dies) plus a set of held keys inside the process (record locks belong to the
-process, not the thread). SQLite keys are taken before the transaction begins, so a parallel writer is
-refused instead of queueing behind the single-writer lock.
+64 bits. On PostgreSQL a key is a transaction-level advisory lock (``pg_try_advisory_xact_lock``, taken by
+``uow.try_advisory_locks``), so it holds across every node and is released with the transaction. SQLite
+serves one node: a key is a one-byte POSIX record lock on ``<database>.keylocks`` (across the node's worker
+processes; the kernel drops it if a process dies) plus a set of held keys inside the process (record locks
+belong to the process, not the thread). SQLite keys are taken before the transaction begins, so a parallel
+writer is refused instead of queueing behind the single-writer lock.
 """
 
 from __future__ import annotations
@@ -17,9 +17,6 @@ import os
 import threading
 from collections.abc import Iterable, Sequence
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-
 
 def key_hash(key: str) -> int:
     """A signed 64-bit hash of a key (PostgreSQL advisory locks take a bigint)."""
@@ -27,19 +24,6 @@ def key_hash(key: str) -> int:
 
 
 CONFIG_VERSION = "config_version"
-
-
-def try_advisory_locks(conn: Connection, keys: Iterable[str]) -> bool:
-    """Take every key as a transaction-level advisory lock; False if one is held. The same round trip
-    reads the configuration version (kept in ``conn.info``), which every locked request needs next."""
-    hashes = sorted({key_hash(k) for k in keys})
-    if not hashes:
-        return True
-    taken = " AND ".join(f"pg_try_advisory_xact_lock(:k{i})" for i in range(len(hashes)))
-    statement = sa.text(f"SELECT {taken}, (SELECT version FROM config_state WHERE id = 1)")
-    locked, version = conn.execute(statement, {f"k{i}": h for i, h in enumerate(hashes)}).one()
-    conn.info[CONFIG_VERSION] = int(version)
-    return bool(locked)
 
 
 class FileKeyLocks:
@@ -83,4 +67,4 @@ class FileKeyLocks:
             fcntl.lockf(self._fd, fcntl.LOCK_UN, 1, offset, os.SEEK_SET)
 
 
-__all__ = ["CONFIG_VERSION", "FileKeyLocks", "key_hash", "try_advisory_locks"]
+__all__ = ["CONFIG_VERSION", "FileKeyLocks", "key_hash"]

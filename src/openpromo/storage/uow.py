@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from types import TracebackType
 from typing import Self
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from openpromo.services.errors import Conflict
 from openpromo.services.locking import PARALLEL
 from openpromo.storage.database import CONFIG_CHANGED, READING, Database
-from openpromo.storage.key_locks import CONFIG_VERSION, try_advisory_locks
+from openpromo.storage.fast import prepared
+from openpromo.storage.key_locks import CONFIG_VERSION, key_hash
 from openpromo.storage.records import SqlRecords
 from openpromo.storage.schema.core import config_state
 from openpromo.storage.session_data import SqlSessionData
+
+
+def try_advisory_locks(conn: Connection, keys: Iterable[str]) -> bool:
+    """Take every key as a transaction-level advisory lock; False if one is held. The same round trip
+    reads the configuration version (kept in ``conn.info``), which every locked request needs next."""
+    hashes = sorted({key_hash(k) for k in keys})
+    if not hashes:
+        return True
+    count = len(hashes)
+
+    def build() -> sa.TextClause:
+        taken = " AND ".join(f"pg_try_advisory_xact_lock(:k{i})" for i in range(count))
+        return sa.text(
+            f"SELECT {taken} AS locked, (SELECT version FROM config_state WHERE id = 1) AS version"
+        )
+
+    found = prepared(conn, ("advisory-locks", count), build).first(
+        conn, {f"k{i}": h for i, h in enumerate(hashes)}
+    )
+    assert found is not None
+    conn.info[CONFIG_VERSION] = int(found["version"])
+    return bool(found["locked"])
 
 
 class SqlUnitOfWork:
