@@ -165,6 +165,11 @@ class UnitOfWork(Protocol):
         """Say that the unit of work writes from here on (a no-op unless it was made with
         ``late_write``)."""
 
+    @property
+    def writes_later(self) -> bool:
+        """True while a ``late_write`` unit of work reads without the database's writer lock (SQLite,
+        before ``writing()``); always False on PostgreSQL."""
+
 
 class UnitOfWorkFactory(Protocol):
     def __call__(

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,8 @@ class Loaded:
     referral: model.Referral | None = None
     referral_row: Row | None = None
     loyalty: LoyaltyState = field(default_factory=LoyaltyState)
+    _read: tuple[Any, ...] = ()
+    _again: Callable[[], Inputs] | None = None
 
     # -- prices from catalogs ----------------------------------------------------------------
 
@@ -88,6 +91,52 @@ class Loaded:
         (``accepted``: their ids) and first gives back what it consumed of each budget counter
         (``credits``) and of each coupon's discount limit (``coupon_credits``). Balances are read only
         when a campaign reads them or the answer shows them (``want_loyalty``)."""
+        read = partial(
+            self._inputs,
+            uow,
+            session,
+            profile_row,
+            only=only,
+            new_id=new_id,
+            accepted=accepted,
+            credits=credits,
+            coupon_credits=coupon_credits,
+            want_loyalty=want_loyalty,
+        )
+        inputs = read(lock=lock)
+        self._read = _what_was_read(inputs)
+        self._again = partial(read, lock=True)
+        return _run(inputs)
+
+    def confirm(self) -> Evaluation | None:
+        """After ``evaluate`` without locks (a close on SQLite before the writer lock): read again, under
+        the lock now, everything the evaluation read that other requests change (coupons, the referral,
+        budget counters, balances, achievement progress); None when nothing changed, so the evaluation
+        stands as if it had run under the lock, else the evaluation of what is there now."""
+        if self._again is None:
+            return None
+        inputs = self._again()
+        self._again = None
+        read = _what_was_read(inputs)
+        if read == self._read:
+            return None
+        self._read = read
+        return _run(inputs)
+
+    def _inputs(
+        self,
+        uow: UnitOfWork,
+        session: model.Session,
+        profile_row: Row | None,
+        *,
+        only: Sequence[int] | None,
+        lock: bool,
+        new_id: Callable[[], str],
+        accepted: tuple[frozenset[int], frozenset[int]],
+        credits: Mapping[CounterKey, Decimal] | None,
+        coupon_credits: Mapping[int, Decimal] | None,
+        want_loyalty: bool,
+    ) -> Inputs:
         snapshot = self.snapshot
         app_id = snapshot.app["id"]
         case = snapshot.app["case_sensitivity"]
@@ -126,7 +175,7 @@ class Loaded:
                 uow, self.account_id, snapshot.loyalty_programs, session.profile_id, session.loyalty_cards
             )
         store = snapshot.stores.get(session.store_integration_id or "")
-        inputs = Inputs(
+        return Inputs(
             settings=snapshot.settings,
             session=session,
             profile=profile,
@@ -144,14 +193,6 @@ class Loaded:
             accepted_referrals=accepted[1],
             groups=snapshot.groups,
         )
-        started = time.perf_counter()
-        try:
-            return evaluate(inputs)
-        except Exception:
-            RULE_BUGS.inc()  # rule failures are values; anything escaping the engine is a bug
-            raise
-        finally:
-            RULE_EVALUATION_SECONDS.observe(time.perf_counter() - started)
 
     def _reservations(self, uow: UnitOfWork, profile: str) -> set[int]:
         if not profile or not self.coupon_rows:
@@ -250,6 +291,30 @@ class Loaded:
             from_row(IntegrationCoupon, row, profile_redemption_count=counts.get(row["id"], 0))
             for row in self.coupon_rows
         ]
+
+
+def _run(inputs: Inputs) -> Evaluation:
+    started = time.perf_counter()
+    try:
+        return evaluate(inputs)
+    except Exception:
+        RULE_BUGS.inc()  # rule failures are values; anything escaping the engine is a bug
+        raise
+    finally:
+        RULE_EVALUATION_SECONDS.observe(time.perf_counter() - started)
+
+
+def _what_was_read(inputs: Inputs) -> tuple[Any, ...]:
+    """What an evaluation read that other requests may change meanwhile (``Loaded.confirm``)."""
+    return (
+        tuple(c.id for c in inputs.campaigns),
+        inputs.coupons,
+        inputs.referral,
+        {key: amount for key, amount in inputs.counters.items() if amount},  # a new row holds 0
+        inputs.loyalty,
+        inputs.loyalty_card_valid,
+        inputs.lookups.achievements,
+    )
 
 
 def load_inputs(

@@ -113,8 +113,9 @@ class SessionService:
     ) -> IntegrationStateV2:
         payload = request.customer_session
         # Reads come first, without SQLite's writer lock: the session and profile are this request's (its
-        # locks), and an open session consumes nothing. A close reads what it consumes (coupons, budgets,
-        # balances) after ``writing()``, under the lock, as every write does.
+        # locks), and an open session consumes nothing. A close evaluates without the lock too, then reads
+        # again under it what it consumes (coupons, budgets, balances) and evaluates again if any of it
+        # changed meanwhile (``Loaded.confirm``); a rollback takes the lock first.
         with self._uow(write=not dry, locks=keys, late_write=True) as uow:
             snapshot = self._snapshot(uow, principal)
             app = snapshot.app
@@ -132,7 +133,7 @@ class SessionService:
             except InvalidTransition as exc:
                 raise InvalidInput(str(exc), pointer="/customerSession/state") from None
             committing = commits(current, payload.state)
-            if not dry and (committing or rolls_back(current, payload.state)):
+            if not dry and rolls_back(current, payload.state):
                 uow.writing()
             document = merged_document(stored, payload, payload_only=dry and payload.state == "closed")
             loaded = load_inputs(
@@ -156,15 +157,19 @@ class SessionService:
                 stored = {**stored, **uow.sessions.session_history(stored["id"])}
                 return self._cancel_closed(uow, stored, profile_row, request, now)
             session = engine_session(stored["id"] if stored else 0, integration_id, payload.state, document)
+            unlocked = committing and not dry and uow.writes_later
             evaluation = loaded.evaluate(
                 uow,
                 session,
                 profile_row,
                 only=payload.evaluable_campaign_ids if dry else None,
-                lock=committing and not dry,
+                lock=committing and not dry and not unlocked,
                 new_id=self._new_id,
                 want_loyalty="loyalty" in (request.response_content or ()),
             )
+            if unlocked:
+                uow.writing()
+                evaluation = loaded.confirm() or evaluation
             answer = Answer(request.response_content, [effect_document(e) for e in evaluation.effects])
             row: Row | None = None
             event: Row | None = None

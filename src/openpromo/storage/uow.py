@@ -90,6 +90,10 @@ class SqlUnitOfWork:
         finally:
             self._stack.close()
 
+    @property
+    def writes_later(self) -> bool:
+        return bool(self.conn.info.get(READING))
+
     def writing(self) -> None:
         """From here on this unit of work writes (see ``UnitOfWork.writing``)."""
         if self.conn.info.pop(READING, None):
