@@ -172,6 +172,7 @@ def server_counts(before: dict[str, float] | None, after: dict[str, float] | Non
         "requests": dict(requests),
         "rule_evaluation_s": delta.get("openpromo_rule_evaluation_seconds_sum", 0.0),
         "rule_evaluations": int(delta.get("openpromo_rule_evaluation_seconds_count", 0)),
+        "close_reevaluations": int(delta.get("openpromo_close_reevaluations_total", 0)),
         "statements": dict(statements),
         "statement_s": dict(db_seconds),
         "request_s": sum(v for k, v in delta.items() if k.startswith("openpromo_request_seconds_sum")),

@@ -13,6 +13,10 @@ REQUEST_SECONDS = Histogram("openpromo_request_seconds", "HTTP request latency",
 RULE_EVALUATION_SECONDS = Histogram("openpromo_rule_evaluation_seconds", "Rule evaluation time per request")
 DATABASE_SECONDS = Histogram("openpromo_database_seconds", "Database statement time", ["operation"])
 RULE_BUGS = Counter("openpromo_rule_bugs_total", "Unexpected exceptions during rule evaluation")
+CLOSE_REEVALUATIONS = Counter(
+    "openpromo_close_reevaluations_total",
+    "Closes evaluated again under SQLite's writer lock because what they consume changed meanwhile",
+)
 
 
 def exposition() -> tuple[bytes, str]:
@@ -24,6 +28,7 @@ def exposition() -> tuple[bytes, str]:
 
 
 __all__ = [
+    "CLOSE_REEVALUATIONS",
     "DATABASE_SECONDS",
     "REQUESTS",
     "REQUEST_SECONDS",

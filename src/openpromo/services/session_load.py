@@ -18,7 +18,7 @@ from openpromo.engine.budgets import Scope, candidate_counters
 from openpromo.engine.coupons import coupon_limits
 from openpromo.engine.evaluate import Evaluation, Inputs, evaluate
 from openpromo.engine.lookups import Achievement, Lookups
-from openpromo.metrics import RULE_BUGS, RULE_EVALUATION_SECONDS
+from openpromo.metrics import CLOSE_REEVALUATIONS, RULE_BUGS, RULE_EVALUATION_SECONDS
 from openpromo.services.campaigns import campaign_record
 from openpromo.services.errors import InvalidInput
 from openpromo.services.ledgers import LoyaltyState, load_state
@@ -121,6 +121,7 @@ class Loaded:
         if read == self._read:
             return None
         self._read = read
+        CLOSE_REEVALUATIONS.inc()
         return _run(inputs)
 
     def _inputs(
