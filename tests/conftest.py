@@ -23,6 +23,8 @@ import httpx
 import psycopg
 import pytest
 
+from openpromo.storage.database import Database
+
 ROOT_KEY = "test-root-" + secrets.token_hex(8)
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -63,6 +65,28 @@ def postgres_url() -> Iterator[str]:
         conn.execute(f'CREATE DATABASE "{name}"')
     base, _, _ = admin.rpartition("/")
     yield f"{base}/{name}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def scratch_database(
+    request: pytest.FixtureRequest, kind: str, sqlite_path: Path, prefix: str
+) -> Iterator[Database]:
+    """A fresh, empty database of ``kind`` for one test (PostgreSQL: created here, dropped after), for tests
+    that talk to ``storage`` directly instead of through a server. Use as a fixture's body."""
+    if kind == "sqlite":
+        database = Database(f"sqlite:///{sqlite_path}", pool_size=1)
+        yield database
+        database.dispose()
+        return
+    request.getfixturevalue("postgres_url")  # skips or fails as the contract says when PostgreSQL is missing
+    admin = _postgres_admin_url()
+    name = f"openpromo_{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    database = Database(f"{admin.rpartition('/')[0]}/{name}", pool_size=1)
+    yield database
+    database.dispose()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 
 from openpromo.storage.database import READING, Database
 from openpromo.storage.fast import Prepared
 from openpromo.storage.schema.columns import Amount, Id, Json, UtcDateTime
-from tests.conftest import _postgres_admin_url
+from tests.conftest import scratch_database
 
 metadata = sa.MetaData()
 things = sa.Table(
@@ -46,23 +44,9 @@ ROW = {
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'fast.db'}", pool_size=1)
+    for database in scratch_database(request, request.param, tmp_path / "fast.db", "fast"):
         metadata.create_all(database.engine)
         yield database
-        database.dispose()
-        return
-    request.getfixturevalue("postgres_url")  # skips or fails as the contract says when PostgreSQL is missing
-    admin = _postgres_admin_url()
-    name = f"openpromo_fast_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    database = Database(f"{admin.rpartition('/')[0]}/{name}", pool_size=1)
-    metadata.create_all(database.engine)
-    yield database
-    database.dispose()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_values_round_trip_as_through_sqlalchemy(database: Database) -> None:

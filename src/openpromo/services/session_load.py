@@ -29,6 +29,18 @@ from openpromo.services.session_input import normalise_code
 from openpromo.services.snapshots import Snapshot, limits_of
 
 
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """What ``Loaded.evaluate`` was asked for besides the session, kept to read again (``confirm``)."""
+
+    only: Sequence[int] | None
+    new_id: Callable[[], str]
+    accepted: tuple[frozenset[int], frozenset[int]]
+    credits: Mapping[CounterKey, Decimal] | None
+    coupon_credits: Mapping[int, Decimal] | None
+    want_loyalty: bool
+
+
 @dataclass
 class Loaded:
     snapshot: Snapshot
@@ -91,18 +103,8 @@ class Loaded:
         (``accepted``: their ids) and first gives back what it consumed of each budget counter
         (``credits``) and of each coupon's discount limit (``coupon_credits``). Balances are read only
         when a campaign reads them or the answer shows them (``want_loyalty``)."""
-        read = partial(
-            self._inputs,
-            uow,
-            session,
-            profile_row,
-            only=only,
-            new_id=new_id,
-            accepted=accepted,
-            credits=credits,
-            coupon_credits=coupon_credits,
-            want_loyalty=want_loyalty,
-        )
+        ask = _Ask(only, new_id, accepted, credits, coupon_credits, want_loyalty)
+        read = partial(self._inputs, uow, session, profile_row, ask)
         inputs = read(lock=lock)
         self._read = _what_was_read(inputs)
         self._again = partial(read, lock=True)
@@ -125,19 +127,10 @@ class Loaded:
         return _run(inputs)
 
     def _inputs(
-        self,
-        uow: UnitOfWork,
-        session: model.Session,
-        profile_row: Row | None,
-        *,
-        only: Sequence[int] | None,
-        lock: bool,
-        new_id: Callable[[], str],
-        accepted: tuple[frozenset[int], frozenset[int]],
-        credits: Mapping[CounterKey, Decimal] | None,
-        coupon_credits: Mapping[int, Decimal] | None,
-        want_loyalty: bool,
+        self, uow: UnitOfWork, session: model.Session, profile_row: Row | None, ask: _Ask, *, lock: bool
     ) -> Inputs:
+        only, new_id, accepted = ask.only, ask.new_id, ask.accepted
+        credits, coupon_credits, want_loyalty = ask.credits, ask.coupon_credits, ask.want_loyalty
         snapshot = self.snapshot
         app_id = snapshot.app["id"]
         case = snapshot.app["case_sensitivity"]
