@@ -174,13 +174,13 @@ class SessionService:
             row: Row | None = None
             event: Row | None = None
             if not dry:
-                uow.writing()
                 first = not (document["profile_integration_id"] and loaded.profile_has_sessions)
                 values, row = _session_values(
                     app, stored, integration_id, payload.state, document, session, answer.effects, now, first
                 )
                 session_id = stored["id"] if stored else None
                 if committing:
+                    uow.writing()  # held already: the close read again under the lock what it consumes
                     if session_id is None:  # the close's writes name the session: it needs its id first
                         session_id = uow.records.insert("customer_sessions", values)
                         values = {}
@@ -195,6 +195,7 @@ class SessionService:
                 if profile_row is not None:
                     touch, profile_row = _touched_profile(profile_row, row, committed=committing, now=now)
                 event = event_values(app["id"], EVENT_OF[(current, payload.state)], row, answer.effects, now)
+                uow.writing()  # an open update holds SQLite's writer lock for these writes only
                 written, event_id = uow.sessions.finish((session_id, values), touch, event, now)
                 row["id"] = written
                 event = {**event, "id": event_id, "meta": None}
