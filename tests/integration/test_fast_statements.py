@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -42,11 +43,20 @@ ROW = {
 }
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    for database in scratch_database(request, request.param, tmp_path / "fast.db", "fast"):
+def _with_table(request: pytest.FixtureRequest, kind: str, tmp_path: Path) -> Iterator[Database]:
+    for database in scratch_database(request, kind, tmp_path / "fast.db", "fast"):
         metadata.create_all(database.engine)
         yield database
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    yield from _with_table(request, request.param, tmp_path)
+
+
+@pytest.fixture
+def postgres_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    yield from _with_table(request, "postgres", tmp_path)
 
 
 def test_values_round_trip_as_through_sqlalchemy(database: Database) -> None:
@@ -81,3 +91,22 @@ def test_expanding_parameters_are_refused() -> None:
     query = sa.select(things.c.id).where(things.c.name.in_(sa.bindparam("names", expanding=True)))
     with pytest.raises(ValueError, match="expanding"):
         Prepared(query, sa.create_engine("sqlite://").dialect)
+
+
+def test_a_lost_connection_is_invalidated_and_the_pool_replaces_it(postgres_database: Database) -> None:
+    database = postgres_database  # an embedded SQLite connection cannot be lost
+    count = sa.select(sa.func.count()).select_from(things)
+    with (
+        database.engine.connect() as admin,
+        suppress(sa.exc.SQLAlchemyError),  # ending the transaction of a lost connection fails too
+        database.transaction() as conn,
+    ):
+        backend = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        with pytest.raises(sa.exc.DBAPIError) as raised:
+            Prepared(count, conn.dialect).first(conn, {})
+        invalidated = conn.invalidated
+    # asserted out here: the failing rollback of the lost connection would hide a failed assert inside
+    assert raised.value.connection_invalidated and invalidated
+    with database.transaction() as conn:
+        assert Prepared(count, conn.dialect).first(conn, {}) == {"count_1": 0}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from typing import Any
 
 import sqlalchemy as sa
@@ -94,9 +95,19 @@ class Prepared:
             else:
                 cursor.execute(self.sql, arguments)
         except dialect.loaded_dbapi.Error as exc:
-            cursor.close()
+            # As Connection.execute does: a lost connection is invalidated, so the pool replaces it.
+            lost = dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+            with suppress(dialect.loaded_dbapi.Error):
+                cursor.close()
+            if lost:
+                conn.invalidate(exc)
             raise sa.exc.DBAPIError.instance(
-                self.sql, arguments, exc, dialect.loaded_dbapi.Error, dialect=dialect
+                self.sql,
+                arguments,
+                exc,
+                dialect.loaded_dbapi.Error,
+                dialect=dialect,
+                connection_invalidated=lost,
             ) from exc
         finally:
             self._observe(time.perf_counter() - started)
