@@ -26,6 +26,7 @@ from litestar import Litestar, MediaType, Response, put
 
 from openpromo.api.codec import decode, encoder
 from openpromo.api.routing import run_blocking, run_use_cases
+from openpromo.config import default_threads
 from openpromo.services.models.sessions import IntegrationRequest
 from openpromo.storage.database import Database
 
@@ -184,7 +185,7 @@ def create_app() -> Litestar:
 
         return await run_blocking(run)
 
-    threads = 0 if database.is_sqlite else 4  # as ``openpromo serve`` runs use cases by default
+    threads = default_threads(database.is_sqlite)  # as ``openpromo serve`` runs use cases by default
     return Litestar(
         route_handlers=[reference],
         on_startup=[lambda: run_use_cases(threads)],

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from litestar import Litestar
 
 from openpromo.api.app import create_app
-from openpromo.config import Settings
+from openpromo.config import Settings, default_threads
 from openpromo.services.achievements import AchievementService
 from openpromo.services.activity import ActivityService
 from openpromo.services.analytics import AnalyticsService
@@ -123,7 +123,7 @@ def seed_demo(settings: Settings) -> None:
 
 def app_from_settings(settings: Settings) -> Litestar:
     database = Database(settings.database_url)
-    threads = settings.threads if settings.threads is not None else (0 if database.is_sqlite else 2)
+    threads = settings.threads if settings.threads is not None else default_threads(database.is_sqlite)
     app = create_app(build_services(database), threads=threads, bench_routes=settings.bench_routes)
     app.on_shutdown.append(database.dispose)
     return app

@@ -41,4 +41,9 @@ class Settings:
         return replace(settings, **{k: v for k, v in flags.items() if v is not None})
 
 
-__all__ = ["Settings"]
+def default_threads(is_sqlite: bool) -> int:
+    """``OPENPROMO_THREADS`` when unset: 0 on SQLite (use cases on the event loop), 2 on PostgreSQL."""
+    return 0 if is_sqlite else 2
+
+
+__all__ = ["Settings", "default_threads"]

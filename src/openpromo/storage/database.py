@@ -204,16 +204,20 @@ READING = "reading"
 """Set on a connection whose transaction must not write yet (``SqlUnitOfWork(late_write=True)``)."""
 
 
+def note_write(conn: Connection, table: Any) -> None:
+    """Before a write to ``table``, on either execution path (``Connection.execute``, ``storage.fast``):
+    a write in a transaction that has not said it writes (``READING``) is a bug, since it would write
+    without SQLite's writer lock, so it fails; a write to configuration marks the transaction, and
+    committing it bumps ``config_state``."""
+    if conn.info.get(READING):
+        raise RuntimeError("a unit of work with late_write=True wrote before calling writing()")
+    if isinstance(table, sa.TableClause) and table.name in CONFIG_TABLES:
+        conn.info[CONFIG_CHANGED] = True
+
+
 def _note_config_change(conn: Connection, clause: Any, *_: Any) -> None:
-    """Mark the transaction when it writes configuration; committing it bumps ``config_state``. A
-    write in a transaction that has not said it writes (``READING``) is a bug: it would write without
-    SQLite's writer lock, so it fails."""
     if isinstance(clause, sa.Insert | sa.Update | sa.Delete):
-        if conn.info.get(READING):
-            raise RuntimeError("a unit of work with late_write=True wrote before calling writing()")
-        table = clause.table
-        if isinstance(table, sa.TableClause) and table.name in CONFIG_TABLES:
-            conn.info[CONFIG_CHANGED] = True
+        note_write(conn, clause.table)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -234,4 +238,4 @@ def _sqlite_on_begin(conn: Connection) -> None:
     )
 
 
-__all__ = ["CONFIG_CHANGED", "CONFIG_TABLES", "READING", "Database", "normalize_url"]
+__all__ = ["CONFIG_CHANGED", "CONFIG_TABLES", "READING", "Database", "normalize_url", "note_write"]

@@ -6,9 +6,9 @@ session update's CPU. A ``Prepared`` statement keeps what SQLAlchemy compiled (t
 its parameters, the bind and result processors of its column types, so values convert exactly as they do
 through SQLAlchemy) and runs it on the same connection, inside the same transaction, with one driver call.
 Driver errors are raised as SQLAlchemy's (``IntegrityError`` and the rest), statements are timed into the
-same metric, a write to a configuration table marks the transaction as ``Connection.execute`` does
-(``database.CONFIG_CHANGED``), and a write is refused where the unit of work has not said it writes
-(``database.READING``).
+same metric, and writes go through the same ``database.note_write`` as ``Connection.execute``'s (a write
+to a configuration table marks the transaction; a write where the unit of work has not said it writes is
+refused).
 
 Only statements without expanding (``IN``) parameters can be prepared; everything else goes through
 ``Connection.execute`` as usual.
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
 from openpromo.metrics import DATABASE_SECONDS
-from openpromo.storage.database import CONFIG_CHANGED, CONFIG_TABLES, READING
+from openpromo.storage.database import note_write
 
 Processor = Callable[[Any], Any]
 
@@ -35,12 +35,12 @@ class Prepared:
 
     __slots__ = (
         "_binds",
-        "_config",
         "_defaults",
         "_names",
         "_observe",
         "_result_types",
         "_results",
+        "_table",
         "dml",
         "sql",
     )
@@ -58,8 +58,7 @@ class Prepared:
             if process is not None:
                 self._binds.append((name, process))
         self.dml = isinstance(statement, sa.Insert | sa.Update | sa.Delete)
-        table = statement.table if self.dml else None
-        self._config = isinstance(table, sa.TableClause) and table.name in CONFIG_TABLES
+        self._table = statement.table if self.dml else None
         # A text statement declares no columns: its values come as the driver gives them.
         self._result_types = [c.type for c in getattr(statement, "exported_columns", ())]
         self._results: tuple[list[str], list[Processor | None]] | None = None
@@ -82,10 +81,7 @@ class Prepared:
 
     def _run(self, conn: Connection, arguments: Any, *, many: bool) -> Any:
         if self.dml:
-            if conn.info.get(READING):
-                raise RuntimeError("a unit of work with late_write=True wrote before calling writing()")
-            if self._config:
-                conn.info[CONFIG_CHANGED] = True
+            note_write(conn, self._table)
         dialect = conn.dialect
         cursor = conn.connection.cursor()
         started = time.perf_counter()

@@ -7,7 +7,7 @@ checked for duplicates, is a ``Conflict``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -95,8 +95,15 @@ def _cached(key: tuple[Any, ...], build: Any) -> Any:
     return statement
 
 
-def _insert_columns(tbl: sa.Table, columns: Sequence[str]) -> sa.Insert:
-    return tbl.insert().values({c: sa.bindparam(f"v_{c}", type_=tbl.c[c].type) for c in columns})
+def bound_values(tbl: sa.Table, columns: Iterable[str], prefix: str = "v_") -> dict[str, Any]:
+    """``{column: bound parameter}`` typed as the column, each named ``prefix + column``, for statements
+    built once and run with their values as parameters."""
+    return {c: sa.bindparam(f"{prefix}{c}", type_=tbl.c[c].type) for c in columns}
+
+
+def bound_insert(tbl: sa.Table, columns: Iterable[str]) -> sa.Insert:
+    """An insert of ``columns``, their values given as ``v_<column>``."""
+    return tbl.insert().values(bound_values(tbl, columns))
 
 
 def _unique(table: str) -> Conflict:
@@ -128,7 +135,7 @@ class SqlRecords:
             for columns, group in groups.items():
                 names = tuple(sorted(columns))
                 insert = prepared(
-                    self.conn, ("insert-many", table, names), partial(_insert_columns, table_of(table), names)
+                    self.conn, ("insert-many", table, names), partial(bound_insert, table_of(table), names)
                 )
                 insert.executemany(self.conn, [{f"v_{k}": v for k, v in row.items()} for row in group])
         except sa.exc.IntegrityError:
@@ -208,11 +215,7 @@ class SqlRecords:
             shape, columns = _shape(where), tuple(values)
             query = _cached(
                 ("update", table, shape, columns),
-                lambda: (
-                    tbl.update()
-                    .where(*_bound(tbl, shape))
-                    .values({c: sa.bindparam(f"v_{c}", type_=tbl.c[c].type) for c in columns})
-                ),
+                lambda: tbl.update().where(*_bound(tbl, shape)).values(bound_values(tbl, columns)),
             )
             params = {**_params(where), **{f"v_{c}": v for c, v in values.items()}}
         try:
@@ -230,4 +233,4 @@ class SqlRecords:
         return int(self.conn.execute(statement, _params(where)).rowcount)
 
 
-__all__ = ["SqlRecords", "table_of"]
+__all__ = ["SqlRecords", "bound_insert", "bound_values", "table_of"]

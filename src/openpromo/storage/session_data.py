@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from openpromo.services.ports import CounterKey, Row
 from openpromo.storage.fast import prepared
 from openpromo.storage.key_locks import CONFIG_VERSION
+from openpromo.storage.records import bound_insert, bound_values
 from openpromo.storage.schema.account import audience_memberships
 from openpromo.storage.schema.columns import AMOUNT_SCALE
 from openpromo.storage.schema.core import (
@@ -209,7 +210,7 @@ class SqlSessionData:
             ctes = []
             returning: list[Any] = [events.c.id]
             if session is not None:
-                values = {c: sa.bindparam(f"s_{c}", type_=customer_sessions.c[c].type) for c in cols}
+                values = bound_values(customer_sessions, cols, "s_")
                 if session[0] is None:
                     written = (
                         customer_sessions.insert().values(values).returning(customer_sessions.c.id).cte("s")
@@ -225,7 +226,7 @@ class SqlSessionData:
                 ctes.append(written)
             if profile is not None:
                 ctes.append(_profile_totals().cte("p"))
-            values = {c: sa.bindparam(f"e_{c}", type_=events.c[c].type) for c in event}
+            values = bound_values(events, event, "e_")
             return events.insert().values(values).returning(*returning).add_cte(*ctes)
 
         params: dict[str, Any] = {f"e_{c}": v for c, v in event.items()}
@@ -261,7 +262,7 @@ class SqlSessionData:
                     lambda: (
                         customer_sessions.update()
                         .where(customer_sessions.c.id == sa.bindparam("session_id"))
-                        .values({c: sa.bindparam(f"s_{c}", type_=customer_sessions.c[c].type) for c in cols})
+                        .values(bound_values(customer_sessions, cols, "s_"))
                     ),
                 )
                 params = {f"s_{c}": v for c, v in session[1].items()}
@@ -275,11 +276,7 @@ class SqlSessionData:
         insert = prepared(
             self.conn,
             ("insert", table.name, cols),
-            lambda: (
-                table.insert()
-                .values({c: sa.bindparam(f"v_{c}", type_=table.c[c].type) for c in cols})
-                .returning(table.c.id)
-            ),
+            lambda: bound_insert(table, cols).returning(table.c.id),
         )
         cursor = insert.run(self.conn, {f"v_{c}": v for c, v in values.items()})
         try:
