@@ -10,6 +10,7 @@ from typing import Any
 DEFAULT_DATABASE_URL = "sqlite:///./openpromo.db"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9000
+DEFAULT_KEEPALIVE_REQUESTS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,10 +22,13 @@ class Settings:
     management_key: str | None = None
     demo: bool = False
     bench_routes: bool = False
+    """``OPENPROMO_BENCH_ROUTES=1``: serve ``PUT /bench/echo/{id}``, the floor ``make bench`` measures."""
     threads: int | None = None
     """Use cases one worker runs at once in threads (``OPENPROMO_THREADS``); 0: one at a time on the event
     loop; None: 0 on SQLite, 2 on PostgreSQL."""
-    """``OPENPROMO_BENCH_ROUTES=1``: serve ``PUT /bench/echo/{id}``, the floor ``make bench`` measures."""
+    keepalive_requests: int = DEFAULT_KEEPALIVE_REQUESTS
+    """Responses one keep-alive connection gets before it is closed (``OPENPROMO_KEEPALIVE_REQUESTS``);
+    0: no limit. Spreads long-lived connections over the workers (``api.system.keepalive_limit``)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
@@ -37,6 +41,7 @@ class Settings:
             management_key=env.get("OPENPROMO_MANAGEMENT_KEY") or None,
             bench_routes=env.get("OPENPROMO_BENCH_ROUTES") == "1",
             threads=int(env["OPENPROMO_THREADS"]) if env.get("OPENPROMO_THREADS", "").strip() else None,
+            keepalive_requests=int(env.get("OPENPROMO_KEEPALIVE_REQUESTS") or DEFAULT_KEEPALIVE_REQUESTS),
         )
         return replace(settings, **{k: v for k, v in flags.items() if v is not None})
 

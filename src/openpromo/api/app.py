@@ -14,17 +14,20 @@ from openpromo.api.routing import run_use_cases
 from openpromo.services.container import Services
 
 
-def create_app(services: Services, *, threads: int, bench_routes: bool = False) -> Litestar:
+def create_app(
+    services: Services, *, threads: int, keepalive_requests: int = 0, bench_routes: bool = False
+) -> Litestar:
     """The app; ``threads``: how many use cases one worker runs at once in threads, 0 for one at a time
-    on the event loop (``openpromo.api.routing.run_use_cases``); ``bench_routes`` adds the benchmark's
-    echo route (``OPENPROMO_BENCH_ROUTES=1``)."""
+    on the event loop (``openpromo.api.routing.run_use_cases``); ``keepalive_requests``: responses on
+    one connection before it is closed, 0 for no limit (``system.keepalive_limit``); ``bench_routes``
+    adds the benchmark's echo route (``OPENPROMO_BENCH_ROUTES=1``)."""
     extra = bench.ROUTES if bench_routes else []
 
     return Litestar(
         on_startup=[lambda: run_use_cases(threads)],
         route_handlers=[*system.ROUTES, *management.ROUTES, *integration.ROUTES, *extra],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[system.metrics_middleware],
+        middleware=[system.keepalive_limit(keepalive_requests), system.metrics_middleware],
         response_class=JSONResponse,
         state=State({"services": services}),
         openapi_config=OpenAPIConfig(title="OpenPromo", version=__version__, path="/schema"),

@@ -1,8 +1,10 @@
-"""Unauthenticated system routes: ``/healthz``, ``/metrics``, ``/openapi.json``; and request metrics."""
+"""Unauthenticated system routes: ``/healthz``, ``/metrics``, ``/openapi.json``; request metrics; the
+keep-alive request limit."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -67,6 +69,54 @@ def metrics_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+def keepalive_limit(every: int) -> Callable[[ASGIApp], ASGIApp]:
+    """Close a keep-alive connection after ``every`` responses (``Connection: close`` on the last), as
+    nginx's ``keepalive_requests`` does; 0 never closes.
+
+    Workers share one listening socket, and a burst of new connections (a client's pool filling up at
+    once) tends to land on whichever worker woke first, where they stay: one worker queues while the
+    other idles. A client reconnects after the close, and the reconnection goes to a worker that is
+    waiting for work, so connections spread over the workers by load. A connection is known by its
+    client address and port; counts of connections the client closed itself are dropped in bulk."""
+
+    def middleware_factory(app: ASGIApp) -> ASGIApp:
+        if every <= 0:
+            return app
+        served: dict[tuple[str, int], int] = {}
+
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            client = scope.get("client")
+            if scope["type"] != ScopeType.HTTP or client is None:
+                await app(scope, receive, send)
+                return
+            key = (client[0], client[1])
+            count = served.get(key, 0) + 1
+            if count < every:
+                if len(served) >= _TRACKED_CONNECTIONS:
+                    served.clear()
+                served[key] = count
+                await app(scope, receive, send)
+                return
+            served.pop(key, None)
+
+            async def closing(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    headers = list(message.get("headers") or ())
+                    if not any(name.lower() == b"connection" for name, _ in headers):
+                        headers.append((b"connection", b"close"))
+                    message = {**message, "headers": headers}
+                await send(message)
+
+            await app(scope, receive, closing)
+
+        return middleware
+
+    return middleware_factory
+
+
+_TRACKED_CONNECTIONS = 10_000
+"""More connections than one worker keeps open; reaching it means most are gone, so the counts restart."""
+
 ROUTES = [healthz, metrics, openapi_json]
 
-__all__ = ["ROUTES", "metrics_middleware"]
+__all__ = ["ROUTES", "keepalive_limit", "metrics_middleware"]
