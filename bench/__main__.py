@@ -3,9 +3,10 @@
 See docs/performance.md for what is measured and how. Environment (defaults in brackets):
 BENCH_QUICK=1 (100 campaigns, SQLite, 2 workers, 5 s), BENCH_DURATION [10], BENCH_WARMUP [3],
 BENCH_CAMPAIGNS [10,100,1000,10000], BENCH_WORKERS [1,2], BENCH_DBS [sqlite,postgres],
-BENCH_CONNECTIONS [32], BENCH_THREADS [1], BENCH_RATE [300], BENCH_RATE_CONNECTIONS [16],
-BENCH_BODIES [400], BENCH_TALANG_SECONDS [3], BENCH_WRK_CPU [unset: wrk not pinned],
-BENCH_POSTGRES_URL [postgresql://postgres@127.0.0.1:5432/postgres], BENCH_OUTPUT [bench/results/latest.json].
+BENCH_CONNECTIONS [32], BENCH_KNEE_CONNECTIONS_PER_WORKER [4], BENCH_THREADS [1], BENCH_RATE [300],
+BENCH_RATE_CONNECTIONS [16], BENCH_BODIES [400], BENCH_TALANG_SECONDS [3],
+BENCH_WRK_CPU [unset: wrk not pinned], BENCH_POSTGRES_URL [postgresql://postgres@127.0.0.1:5432/postgres],
+BENCH_OUTPUT [bench/results/latest.json].
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class Config:
     duration: float
     warmup: float
     connections: int
+    knee_per_worker: int
     threads: int
     rate: float
     rate_connections: int
@@ -69,6 +71,7 @@ class Config:
             duration=float(os.environ.get("BENCH_DURATION", "5" if quick else "10")),
             warmup=float(os.environ.get("BENCH_WARMUP", "3")),
             connections=int(os.environ.get("BENCH_CONNECTIONS", "32")),
+            knee_per_worker=int(os.environ.get("BENCH_KNEE_CONNECTIONS_PER_WORKER", "4")),
             threads=int(os.environ.get("BENCH_THREADS", "1")),
             rate=float(os.environ.get("BENCH_RATE", "300")),
             rate_connections=int(os.environ.get("BENCH_RATE_CONNECTIONS", "16")),
@@ -539,6 +542,8 @@ class Run:
                 finally:
                     self.stop(server, f"{db} seed {n}")
                 log(f"{db}: {n:,} campaigns (+3 global) seeded, {seconds:.0f} s for the last step")
+                if pg:
+                    procs.settle_pg_database(url)
             self.results["seeding"][db] = {"seconds": shop.seconds, "profiles_in_audiences": shop.members}
             scripts = self.write_scripts(shop, n)
             bodies = self._bodies(shop.coupon_codes, n)
@@ -597,11 +602,24 @@ class Run:
                         cell["update_over_reference"] = (
                             update["cpu_ms"]["total"] / reference["run"]["cpu_ms"]["total"]
                         )
+                    typical = 100 if 100 in cfg.campaigns else cfg.campaigns[0]
+                    knee_connections = cfg.knee_per_worker * workers
+                    if n == typical and workers == max(cfg.workers) and knee_connections < load.connections:
+                        cell["knee"] = measure(
+                            cfg,
+                            server,
+                            scripts["update"],
+                            self.workdir,
+                            f"k-{tag}",
+                            with_pg=pg,
+                            load=Load(knee_connections, load.seconds, load.timeout_s),
+                            operation="updateCustomerSessionV2",
+                        )
+                        log(f"{label}: update with {knee_connections} connections {short(cell['knee'])}")
                     self.results["cells"].append(cell)
                     if pg and workers == max(cfg.workers):
                         # Always at the typical size (100, else the first N), elsewhere only when the
                         # server can sustain the offered rate at all.
-                        typical = 100 if 100 in cfg.campaigns else cfg.campaigns[0]
                         if update["rps"] < cfg.rate and n != typical:
                             note = (
                                 f"paced run at {cfg.rate:.0f}/s not run for {db}, {n:,} campaigns, "
@@ -639,6 +657,8 @@ class Run:
     def reference(self, db: str, url: str, shop: seed.Shop) -> None:
         cfg = self.cfg
         ref.prepare(url, [w.profile(p) for p in range(w.N_PROFILES)])
+        if db == "postgres":
+            procs.settle_pg_database(url)
         scripts = self.write_scripts(shop, 0)
         for workers in cfg.workers:
             port = procs.free_port()

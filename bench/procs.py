@@ -166,8 +166,9 @@ def start(command: list[str], env: dict[str, str], log_path: Path, port: int, he
 def start_openpromo(database_url: str, workers: int, log_path: Path, root_key: str) -> Server:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENPROMO_", "PROMETHEUS_"))}
-    if os.environ.get("OPENPROMO_THREADS"):  # the one server setting a benchmark may vary
-        env["OPENPROMO_THREADS"] = os.environ["OPENPROMO_THREADS"]
+    for name in ("OPENPROMO_THREADS", "OPENPROMO_KEEPALIVE_REQUESTS"):  # the settings a benchmark may vary
+        if os.environ.get(name):
+            env[name] = os.environ[name]
     env.update({"OPENPROMO_MANAGEMENT_KEY": root_key, "OPENPROMO_BENCH_ROUTES": "1"})
     command = [
         sys.executable,
@@ -239,6 +240,15 @@ def drop_pg_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def settle_pg_database(url: str) -> None:
+    """``VACUUM ANALYZE`` a freshly seeded database, so that autovacuum and autoanalyze on the new
+    tables do not run (and cost CPU) inside a measured window, and plans see the seeded row counts."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
 __all__ = [
     "CpuSample",
     "Server",
@@ -248,6 +258,7 @@ __all__ = [
     "free_port",
     "postgres_problem",
     "sample",
+    "settle_pg_database",
     "start",
     "start_openpromo",
     "stop",
