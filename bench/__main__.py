@@ -131,11 +131,13 @@ def machine_info() -> dict[str, Any]:
 
 
 def postgres_version(url: str) -> str:
+    """The server's version, and whether autovacuum runs (the harness vacuums when it does not)."""
     import psycopg
 
     with psycopg.connect(url) as conn:
-        row = conn.execute("SHOW server_version").fetchone()
-    return str(row[0]) if row else ""
+        version = conn.execute("SHOW server_version").fetchone()
+        autovacuum = conn.execute("SHOW autovacuum").fetchone()
+    return f"{version[0] if version else '?'} (autovacuum {autovacuum[0] if autovacuum else '?'})"
 
 
 # -- one measured run ---------------------------------------------------------------------------
@@ -212,7 +214,7 @@ def measure(
     workdir: Path,
     tag: str,
     *,
-    with_pg: bool,
+    pg_url: str | None,
     load: Load,
     operation: str | None = None,
 ) -> dict[str, Any]:
@@ -229,8 +231,11 @@ def measure(
         "cpu": cfg.wrk_cpu,
         "timeout_s": load.timeout_s,
     }
+    with_pg = pg_url is not None
     warm = loadgen.run_wrk(script, server.base_url, seconds=cfg.warmup, prefix=f"{tag}-w", **common)
     wait_idle(server, with_pg)
+    if pg_url is not None:
+        procs.vacuum_pg_database(pg_url)
     scraped = scrape(server) if operation else None
     before = procs.sample(server.process.pid, with_pg)
     run = loadgen.run_wrk(script, server.base_url, seconds=load.seconds, prefix=f"{tag}-m", **common)
@@ -570,7 +575,7 @@ class Run:
                         scripts["update"],
                         self.workdir,
                         f"u-{tag}",
-                        with_pg=pg,
+                        pg_url=url if pg else None,
                         load=load,
                         operation="updateCustomerSessionV2",
                     )
@@ -582,7 +587,7 @@ class Run:
                         scripts["floor"],
                         self.workdir,
                         f"f-{tag}",
-                        with_pg=pg,
+                        pg_url=url if pg else None,
                         load=floor_load,
                         operation="benchEcho",
                     )
@@ -611,7 +616,7 @@ class Run:
                             scripts["update"],
                             self.workdir,
                             f"k-{tag}",
-                            with_pg=pg,
+                            pg_url=url if pg else None,
                             load=Load(knee_connections, load.seconds, load.timeout_s),
                             operation="updateCustomerSessionV2",
                         )
@@ -636,7 +641,7 @@ class Run:
                                 scripts["paced"],
                                 self.workdir,
                                 f"p-{tag}",
-                                with_pg=pg,
+                                pg_url=url if pg else None,
                                 load=paced_load,
                                 operation="updateCustomerSessionV2",
                             )
@@ -680,7 +685,7 @@ class Run:
                     scripts["reference"],
                     self.workdir,
                     tag,
-                    with_pg=db == "postgres",
+                    pg_url=url if db == "postgres" else None,
                     load=Load(cfg.connections, cfg.duration, 10),
                 )
             finally:

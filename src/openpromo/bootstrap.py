@@ -76,6 +76,12 @@ def build_services(database: Database) -> Services:
 @dataclass(frozen=True, slots=True)
 class Prepared:
     generated_root_key: str | None
+    threads: int
+    """Use cases a worker runs at once in threads (``worker_threads``)."""
+
+
+def worker_threads(settings: Settings, database: Database) -> int:
+    return settings.threads if settings.threads is not None else default_threads(database.is_sqlite)
 
 
 def migrate(settings: Settings) -> None:
@@ -95,7 +101,7 @@ def prepare(settings: Settings) -> Prepared:
         generated = services.auth.ensure_account(settings.management_key)
     finally:
         database.dispose()
-    return Prepared(generated_root_key=generated)
+    return Prepared(generated_root_key=generated, threads=worker_threads(settings, database))
 
 
 def seed_demo(settings: Settings) -> None:
@@ -124,10 +130,9 @@ def seed_demo(settings: Settings) -> None:
 
 def app_from_settings(settings: Settings) -> Litestar:
     database = Database(settings.database_url)
-    threads = settings.threads if settings.threads is not None else default_threads(database.is_sqlite)
     app = create_app(
         build_services(database),
-        threads=threads,
+        threads=worker_threads(settings, database),
         keepalive_requests=settings.keepalive_requests,
         bench_routes=settings.bench_routes,
     )
@@ -154,4 +159,5 @@ __all__ = [
     "migrate",
     "prepare",
     "seed_demo",
+    "worker_threads",
 ]

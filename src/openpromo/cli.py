@@ -72,6 +72,7 @@ def _create_user(settings: Settings, email: str, name: str, from_stdin: bool) ->
 def _serve(settings: Settings) -> int:
     import uvicorn
 
+    from openpromo import workers
     from openpromo.bootstrap import prepare
 
     prepared = prepare(settings)
@@ -89,14 +90,17 @@ def _serve(settings: Settings) -> int:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     print(f"OpenPromo listening on http://{settings.host}:{settings.port}", flush=True)
     try:
-        uvicorn.run(
-            "openpromo.bootstrap:app_from_env",
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=settings.workers,
-            log_level="warning",
-            access_log=False,
+        workers.run(
+            uvicorn.Config(
+                "openpromo.bootstrap:app_from_env",
+                factory=True,
+                host=settings.host,
+                port=settings.port,
+                workers=settings.workers,
+                log_level="warning",
+                access_log=False,
+            ),
+            own_sockets=prepared.threads > 0,
         )
     finally:
         if metrics_dir is not None:  # the workers' metric files die with the server

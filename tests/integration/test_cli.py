@@ -16,13 +16,15 @@ from tests.conftest import _free_port
 
 
 def _serve(
-    tmp_path: Path, database_url: str, *extra: str, key: str | None = None
+    tmp_path: Path, database_url: str, *extra: str, key: str | None = None, threads: int | None = None
 ) -> tuple[subprocess.Popen[str], str, Path]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENPROMO_")}
     env["OPENPROMO_DATABASE_URL"] = database_url
     if key:
         env["OPENPROMO_MANAGEMENT_KEY"] = key
+    if threads is not None:
+        env["OPENPROMO_THREADS"] = str(threads)
     log_path = tmp_path / f"serve-{port}.log"
     log = log_path.open("w")
     process = subprocess.Popen(
