@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from openpromo.storage.database import READING, Database
-from openpromo.storage.fast import Prepared
+from openpromo.storage.fast import ROWS_PER_STATEMENT, Prepared, write_rows
+from openpromo.storage.records import bound_values
 from openpromo.storage.schema.columns import Amount, Id, Json, UtcDateTime
 from tests.conftest import scratch_database
 
@@ -110,3 +111,29 @@ def test_a_lost_connection_is_invalidated_and_the_pool_replaces_it(postgres_data
     assert raised.value.connection_invalidated and invalidated
     with database.transaction() as conn:
         assert Prepared(count, conn.dialect).first(conn, {}) == {"count_1": 0}
+
+
+@pytest.mark.parametrize("count", [1, ROWS_PER_STATEMENT, ROWS_PER_STATEMENT * 2 + 3])
+def test_write_rows_writes_every_row_with_its_own_values(database: Database, count: int) -> None:
+    rows = [{**ROW, "name": f"row {i}", "amount": Decimal(i) / 8, "flag": i % 2 == 0} for i in range(count)]
+
+    def build(prefixes: list[str]) -> sa.Insert:
+        return things.insert().values([bound_values(things, ROW, prefix) for prefix in prefixes])
+
+    with database.transaction() as conn:
+        write_rows(conn, ("test-things",), build, rows)
+        write_rows(conn, ("test-things",), build, [])
+        written = conn.execute(sa.select(things).order_by(things.c.id)).all()
+    assert [{k: v for k, v in r._mapping.items() if k != "id"} for r in written] == rows
+
+
+def test_write_rows_commits_whole_or_not_at_all(database: Database) -> None:
+    rows = [{**ROW, "name": f"row {i}"} for i in range(ROWS_PER_STATEMENT)] + [{**ROW, "name": "row 3"}]
+
+    def build(prefixes: list[str]) -> sa.Insert:
+        return things.insert().values([bound_values(things, ROW, prefix) for prefix in prefixes])
+
+    with pytest.raises(sa.exc.IntegrityError), database.transaction() as conn:
+        write_rows(conn, ("test-things",), build, rows)  # the duplicate is in the second statement
+    with database.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(things)).scalar_one() == 0

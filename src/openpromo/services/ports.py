@@ -30,7 +30,7 @@ class Records(Protocol):
         """Insert one row and return its id (0 for tables keyed otherwise)."""
 
     def insert_many(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Insert many rows in one statement (executemany)."""
+        """Insert many rows (one statement per 16 rows of the same columns)."""
 
     def get(self, table: str, ident: int, **scope: Any) -> Row | None:
         """The row with this id, if it also matches every ``scope`` column (e.g. ``application_id``)."""

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from openpromo.services.errors import Conflict
 from openpromo.services.ports import Row, Slice
-from openpromo.storage.fast import prepared
+from openpromo.storage.fast import write_rows
 from openpromo.storage.schema import metadata
 
 _INT64 = range(-(2**63), 2**63)
@@ -106,6 +106,11 @@ def bound_insert(tbl: sa.Table, columns: Iterable[str]) -> sa.Insert:
     return tbl.insert().values(bound_values(tbl, columns))
 
 
+def _insert_rows(tbl: sa.Table, columns: Iterable[str], prefixes: list[str]) -> sa.Insert:
+    """An insert of one row per prefix, each row's values given as ``<prefix><column>``."""
+    return tbl.insert().values([bound_values(tbl, columns, prefix) for prefix in prefixes])
+
+
 def _unique(table: str) -> Conflict:
     return Conflict(f"the {table.replace('_', ' ')} record conflicts with one that exists already")
 
@@ -126,18 +131,20 @@ class SqlRecords:
             raise _unique(table) from None
 
     def insert_many(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        # executemany needs one set of columns; rows that leave different columns to their defaults
-        # go in one statement per set.
-        groups: dict[frozenset[str], list[dict[str, Any]]] = {}
+        # A multi-row insert needs one set of columns; rows that leave different columns to their
+        # defaults go in one statement per set.
+        groups: dict[frozenset[str], list[Mapping[str, Any]]] = {}
         for row in rows:
-            groups.setdefault(frozenset(row), []).append(dict(row))
+            groups.setdefault(frozenset(row), []).append(row)
         try:
             for columns, group in groups.items():
                 names = tuple(sorted(columns))
-                insert = prepared(
-                    self.conn, ("insert-many", table, names), partial(bound_insert, table_of(table), names)
+                write_rows(
+                    self.conn,
+                    ("insert-many", table, names),
+                    partial(_insert_rows, table_of(table), names),
+                    group,
                 )
-                insert.executemany(self.conn, [{f"v_{k}": v for k, v in row.items()} for row in group])
         except sa.exc.IntegrityError:
             raise _unique(table) from None
 

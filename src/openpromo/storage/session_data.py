@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from openpromo.services.ports import CounterKey, Row
-from openpromo.storage.fast import prepared
+from openpromo.storage.fast import prepared, write_rows
 from openpromo.storage.key_locks import CONFIG_VERSION
 from openpromo.storage.records import bound_insert, bound_values
 from openpromo.storage.schema.account import audience_memberships
@@ -482,9 +483,8 @@ class SqlSessionData:
             for campaign_id, values in deltas.items()
             if values
         ]
-        if rows:
-            upsert = prepared(self.conn, ("analytics",), lambda: _analytics_upsert(self._postgres))
-            upsert.executemany(self.conn, rows)
+        # One row per campaign: a multi-row upsert never meets the same (campaign, day) twice.
+        write_rows(self.conn, ("analytics",), partial(_analytics_upsert, self._postgres), rows)
 
     def application_profiles(self, application_id: int, account_id: int, skip: int, limit: int) -> list[Row]:
         sessions = (
@@ -548,21 +548,19 @@ _ANALYTICS = tuple(
     for c in campaign_analytics.columns
     if c.name not in ("id", "application_id", "campaign_id", "date")
 )
-_upserts: dict[bool, Any] = {}
 
 
-def _analytics_upsert(postgres: bool) -> Any:
-    """``INSERT ... ON CONFLICT (campaign, day) DO UPDATE SET x = x + excluded.x`` for every figure."""
-    if postgres not in _upserts:
-        columns = ("application_id", "campaign_id", "date", *_ANALYTICS)
-        insert = (postgresql.insert if postgres else sqlite.insert)(campaign_analytics).values(
-            {c: sa.bindparam(c, type_=campaign_analytics.c[c].type) for c in columns}
-        )
-        _upserts[postgres] = insert.on_conflict_do_update(
-            index_elements=["campaign_id", "date"],
-            set_={name: campaign_analytics.c[name] + insert.excluded[name] for name in _ANALYTICS},
-        )
-    return _upserts[postgres]
+def _analytics_upsert(postgres: bool, prefixes: list[str]) -> Any:
+    """``INSERT ... ON CONFLICT (campaign, day) DO UPDATE SET x = x + excluded.x`` for every figure, one
+    row per prefix (``fast.write_rows``)."""
+    columns = ("application_id", "campaign_id", "date", *_ANALYTICS)
+    insert = (postgresql.insert if postgres else sqlite.insert)(campaign_analytics).values(
+        [bound_values(campaign_analytics, columns, prefix) for prefix in prefixes]
+    )
+    return insert.on_conflict_do_update(
+        index_elements=["campaign_id", "date"],
+        set_={name: campaign_analytics.c[name] + insert.excluded[name] for name in _ANALYTICS},
+    )
 
 
 def scaled_amount_literal(value: int) -> sa.ColumnElement[Any]:
