@@ -609,7 +609,7 @@ class Run:
                         )
                     typical = 100 if 100 in cfg.campaigns else cfg.campaigns[0]
                     knee_connections = cfg.knee_per_worker * workers
-                    if n == typical and workers == max(cfg.workers) and knee_connections < load.connections:
+                    if workers == max(cfg.workers) and knee_connections < load.connections:
                         cell["knee"] = measure(
                             cfg,
                             server,

@@ -133,7 +133,7 @@ def app_from_settings(settings: Settings) -> Litestar:
     app = create_app(
         build_services(database),
         threads=worker_threads(settings, database),
-        keepalive_requests=settings.keepalive_requests,
+        keepalive_requests=settings.keepalive_limit(),
         bench_routes=settings.bench_routes,
     )
     app.on_shutdown.append(database.dispose)

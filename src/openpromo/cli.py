@@ -84,6 +84,7 @@ def _serve(settings: Settings) -> int:
 
         seed_demo(settings)
     os.environ["OPENPROMO_DATABASE_URL"] = settings.database_url
+    os.environ["OPENPROMO_WORKERS"] = str(settings.workers)  # the workers' settings follow the flags
     metrics_dir = None
     if settings.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         metrics_dir = tempfile.mkdtemp(prefix="openpromo-metrics-")

@@ -1,5 +1,6 @@
-"""The keep-alive request limit: a connection is closed after ``OPENPROMO_KEEPALIVE_REQUESTS`` responses,
-so that clients reconnect and their connections spread over the workers (docs/scaling.md)."""
+"""The keep-alive request limit: with several workers a connection is closed after
+``OPENPROMO_KEEPALIVE_REQUESTS`` responses (default 100), so that clients reconnect and their connections
+spread over the workers; one worker keeps connections open (docs/scaling.md)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,16 @@ from openpromo.config import DEFAULT_KEEPALIVE_REQUESTS, Settings
 from tests.conftest import Server, start_server, stop_server
 
 
-def test_settings_read_the_limit() -> None:
-    assert Settings.from_env({}).keepalive_requests == DEFAULT_KEEPALIVE_REQUESTS == 100
-    assert Settings.from_env({"OPENPROMO_KEEPALIVE_REQUESTS": "0"}).keepalive_requests == 0
-    assert Settings.from_env({"OPENPROMO_KEEPALIVE_REQUESTS": "7"}).keepalive_requests == 7
+def test_settings_choose_the_limit() -> None:
+    assert DEFAULT_KEEPALIVE_REQUESTS == 100
+    assert Settings.from_env({}).keepalive_limit() == 0
+    assert Settings.from_env({"OPENPROMO_WORKERS": "2"}).keepalive_limit() == 100
+    assert Settings.from_env({}, workers=4).keepalive_limit() == 100
+    assert (
+        Settings.from_env({"OPENPROMO_WORKERS": "2", "OPENPROMO_KEEPALIVE_REQUESTS": "0"}).keepalive_limit()
+        == 0
+    )
+    assert Settings.from_env({"OPENPROMO_KEEPALIVE_REQUESTS": "7"}).keepalive_limit() == 7
 
 
 def _serve(client: httpx.Client, count: int) -> list[tuple[int, str | None]]:
@@ -35,8 +42,16 @@ def _serve(client: httpx.Client, count: int) -> list[tuple[int, str | None]]:
     return list(zip(ports, headers, strict=True))
 
 
-def test_a_connection_is_closed_after_the_limit(server: Server) -> None:
-    with server.client() as client:
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder: Path = tmp_path_factory.mktemp("keepalive")
+    srv = start_server(f"sqlite:///{folder / 'openpromo.db'}", folder / "server.log", workers=2)
+    yield srv
+    stop_server(srv)
+
+
+def test_several_workers_close_a_connection_after_the_limit(two_workers: Server) -> None:
+    with two_workers.client() as client:
         answers = _serve(client, DEFAULT_KEEPALIVE_REQUESTS + 5)
     first = answers[:DEFAULT_KEEPALIVE_REQUESTS]
     assert {port for port, _ in first} == {answers[0][0]}, "one connection up to the limit"
@@ -47,18 +62,8 @@ def test_a_connection_is_closed_after_the_limit(server: Server) -> None:
     assert [header for _, header in rest] == [None] * 5
 
 
-@pytest.fixture(scope="module")
-def unlimited_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("OPENPROMO_KEEPALIVE_REQUESTS", "0")
-        folder: Path = tmp_path_factory.mktemp("keepalive")
-        srv = start_server(f"sqlite:///{folder / 'openpromo.db'}", folder / "server.log")
-    yield srv
-    stop_server(srv)
-
-
-def test_zero_keeps_connections_open(unlimited_server: Server) -> None:
-    with unlimited_server.client() as client:
+def test_one_worker_keeps_connections_open(server: Server) -> None:
+    with server.client() as client:
         answers = _serve(client, DEFAULT_KEEPALIVE_REQUESTS * 2)
     assert {port for port, _ in answers} == {answers[0][0]}
     assert {header for _, header in answers} == {None}

@@ -73,11 +73,11 @@ def keepalive_limit(every: int) -> Callable[[ASGIApp], ASGIApp]:
     """Close a keep-alive connection after ``every`` responses (``Connection: close`` on the last), as
     nginx's ``keepalive_requests`` does; 0 never closes.
 
-    Workers share one listening socket, and a burst of new connections (a client's pool filling up at
-    once) tends to land on whichever worker woke first, where they stay: one worker queues while the
-    other idles. A client reconnects after the close, and the reconnection goes to a worker that is
-    waiting for work, so connections spread over the workers by load. A connection is known by its
-    client address and port; counts of connections the client closed itself are dropped in bulk."""
+    A keep-alive connection stays on the worker that accepted it, and a burst of new connections (a
+    client's pool filling up at once) can land unevenly: one worker queues while another idles. A client
+    reconnects after the close, and its new connection is placed again (``openpromo.workers``: by load on a
+    shared socket, evenly over sockets of their own). A connection is known by its client address and
+    port; counts of connections the client closed itself are dropped in bulk."""
 
     def middleware_factory(app: ASGIApp) -> ASGIApp:
         if every <= 0:
