@@ -4,12 +4,16 @@ accept); either way the port stays exclusive to one server (src/openpromo/worker
 
 from __future__ import annotations
 
+import os
 import pickle
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from openpromo import workers
@@ -20,14 +24,33 @@ linux_only = pytest.mark.skipif(
 )
 
 
-def _listeners(port: int) -> int:
-    """Listening TCP sockets on ``port`` (from /proc/net/tcp: state 0A is LISTEN)."""
-    count = 0
+def _listening_inodes(port: int) -> set[str]:
+    """Socket inodes listening on ``port`` (from /proc/net/tcp: state 0A is LISTEN)."""
+    found = set()
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
         if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
-            count += 1
-    return count
+            found.add(fields[9])
+    return found
+
+
+def _listeners(port: int) -> int:
+    return len(_listening_inodes(port))
+
+
+def _listening_pids(port: int) -> set[int]:
+    """Processes that hold a socket listening on ``port``."""
+    inodes = {f"socket:[{inode}]" for inode in _listening_inodes(port)}
+    pids = set()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if any(os.readlink(fd) in inodes for fd in (proc / "fd").iterdir()):
+                pids.add(int(proc.name))
+        except OSError:
+            continue  # gone, or not ours to read
+    return pids
 
 
 @linux_only
@@ -68,5 +91,28 @@ def test_workers_sockets_and_a_second_server_is_refused(tmp_path: Path, threads:
         assert second.returncode != 0
         assert "in use" in second.stderr.lower(), second.stderr
         assert _listeners(port) == listeners
+    finally:
+        _stop(process)
+
+
+@linux_only
+def test_a_worker_that_dies_is_replaced_with_a_listener_of_its_own(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'workers.db'}"
+    process, base, log = _serve(tmp_path, url, "--workers", "2", key="root-key", threads=2)
+    try:
+        port = int(base.rsplit(":", 1)[1])
+        workers_before = _listening_pids(port)
+        assert len(workers_before) == 2, log.read_text()
+        victim = min(workers_before)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            now = _listening_pids(port)
+            if len(now) == 2 and victim not in now:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"no replacement listens: {_listening_pids(port)}\n{log.read_text()}")
+        assert all(httpx.get(f"{base}/healthz", timeout=5).status_code == 200 for _ in range(10))
     finally:
         _stop(process)
