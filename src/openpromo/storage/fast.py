@@ -122,6 +122,14 @@ class Prepared:
         found = self.rows(conn, params)
         return found[0] if found else None
 
+    def returned(self, conn: Connection, params: Mapping[str, Any]) -> Any:
+        """Run a write with ``RETURNING``; the driver's row, as it gives it (ids need no processing)."""
+        cursor = self.run(conn, params)
+        try:
+            return cursor.fetchone()
+        finally:
+            cursor.close()
+
     def execute(self, conn: Connection, params: Mapping[str, Any]) -> int:
         """Run a write; returns the rows it changed."""
         cursor = self.run(conn, params)

@@ -101,6 +101,11 @@ def bound_values(tbl: sa.Table, columns: Iterable[str], prefix: str = "v_") -> d
     return {c: sa.bindparam(f"{prefix}{c}", type_=tbl.c[c].type) for c in columns}
 
 
+def bound_params(values: Mapping[str, Any], prefix: str = "v_") -> dict[str, Any]:
+    """The parameters for ``bound_values(tbl, values, prefix)``: each value named ``prefix + column``."""
+    return {f"{prefix}{c}": v for c, v in values.items()}
+
+
 def bound_insert(tbl: sa.Table, columns: Iterable[str]) -> sa.Insert:
     """An insert of ``columns``, their values given as ``v_<column>``."""
     return tbl.insert().values(bound_values(tbl, columns))
@@ -224,7 +229,7 @@ class SqlRecords:
                 ("update", table, shape, columns),
                 lambda: tbl.update().where(*_bound(tbl, shape)).values(bound_values(tbl, columns)),
             )
-            params = {**_params(where), **{f"v_{c}": v for c, v in values.items()}}
+            params = {**_params(where), **bound_params(values)}
         try:
             return self.conn.execute(query, params).rowcount > 0
         except sa.exc.IntegrityError:
@@ -240,4 +245,4 @@ class SqlRecords:
         return int(self.conn.execute(statement, _params(where)).rowcount)
 
 
-__all__ = ["SqlRecords", "bound_insert", "bound_values", "table_of"]
+__all__ = ["SqlRecords", "bound_insert", "bound_params", "bound_values", "table_of"]

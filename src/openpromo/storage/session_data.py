@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from openpromo.services.ports import CounterKey, Row
 from openpromo.storage.fast import prepared, write_rows
 from openpromo.storage.key_locks import CONFIG_VERSION
-from openpromo.storage.records import bound_insert, bound_values
+from openpromo.storage.records import bound_insert, bound_params, bound_values
 from openpromo.storage.schema.account import audience_memberships
 from openpromo.storage.schema.columns import AMOUNT_SCALE
 from openpromo.storage.schema.core import (
@@ -230,17 +230,13 @@ class SqlSessionData:
             values = bound_values(events, event, "e_")
             return events.insert().values(values).returning(*returning).add_cte(*ctes)
 
-        params: dict[str, Any] = {f"e_{c}": v for c, v in event.items()}
+        params = bound_params(event, "e_")
         if session is not None:
-            params.update({f"s_{c}": v for c, v in session[1].items()})
+            params.update(bound_params(session[1], "s_"))
             params["session_id"] = session[0]
         if profile is not None:
             params.update(_profile_params(*profile, now))
-        cursor = prepared(self.conn, shape, build).run(self.conn, params)
-        try:
-            found = cursor.fetchone()
-        finally:
-            cursor.close()
+        found = prepared(self.conn, shape, build).returned(self.conn, params)
         return (found[1] if session is not None and session[0] is None else known), int(found[0])
 
     def _finish_one_by_one(
@@ -266,8 +262,7 @@ class SqlSessionData:
                         .values(bound_values(customer_sessions, cols, "s_"))
                     ),
                 )
-                params = {f"s_{c}": v for c, v in session[1].items()}
-                update.execute(self.conn, {**params, "session_id": session_id})
+                update.execute(self.conn, {**bound_params(session[1], "s_"), "session_id": session_id})
         if profile is not None:
             self.add_profile_totals(profile[0], profile[1], profile[2], now)
         return session_id, self._insert(events, event)
@@ -279,11 +274,7 @@ class SqlSessionData:
             ("insert", table.name, cols),
             lambda: bound_insert(table, cols).returning(table.c.id),
         )
-        cursor = insert.run(self.conn, {f"v_{c}": v for c, v in values.items()})
-        try:
-            return int(cursor.fetchone()[0])
-        finally:
-            cursor.close()
+        return int(insert.returned(self.conn, bound_params(values))[0])
 
     def coupons(self, application_id: int, lookup_values: Sequence[str], *, lock: bool) -> list[Row]:
         if not lookup_values:
