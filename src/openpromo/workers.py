@@ -21,17 +21,24 @@ from __future__ import annotations
 
 import socket
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import uvicorn
 
+_S = TypeVar("_S", bound=socket.socket)
+
+
+def _reusing_port(sock: _S) -> _S:
+    """``sock`` with the options every socket of the port's group needs, set before it binds."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    return sock
+
 
 def _listen(family: int, address: Any, backlog: int) -> socket.socket:
     """A worker's own listening socket on ``address`` (called when a worker unpickles the parent's)."""
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock = _reusing_port(socket.socket(family, socket.SOCK_STREAM))
     sock.bind(address)
     sock.listen(backlog)
     return sock
@@ -62,9 +69,7 @@ def bind_reuse_port(host: str, port: int, backlog: int) -> ReusePortSocket:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind((host, port))
         address = probe.getsockname()
-    sock = ReusePortSocket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock = _reusing_port(ReusePortSocket(family, socket.SOCK_STREAM))
     sock.bind(address)
     sock.backlog = backlog
     return sock
