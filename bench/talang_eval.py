@@ -23,8 +23,8 @@ from openpromo import rules
 from openpromo.api.codec import decode
 from openpromo.engine import context as roots
 from openpromo.engine import model
+from openpromo.services.evaluation.inputs import engine_session, merged_document
 from openpromo.services.models.sessions import IntegrationRequest
-from openpromo.services.session_input import engine_session, merged_document
 
 PROGRAM_ID = 1
 AUDIENCE_IDS = list(range(1, w.N_AUDIENCES + 1))

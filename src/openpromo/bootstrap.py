@@ -14,27 +14,27 @@ from litestar import Litestar
 
 from openpromo.api.app import create_app
 from openpromo.config import Settings, default_threads
-from openpromo.services.achievements import AchievementService
-from openpromo.services.activity import ActivityService
-from openpromo.services.analytics import AnalyticsService
-from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
-from openpromo.services.campaigns import CampaignService
-from openpromo.services.catalogs import CatalogService
-from openpromo.services.collections import CollectionService
 from openpromo.services.container import Services
-from openpromo.services.coupons import CouponService
-from openpromo.services.definitions import DefinitionService
-from openpromo.services.giveaways import GiveawayService
-from openpromo.services.groups import GroupService
 from openpromo.services.idempotency import IdempotencyService
-from openpromo.services.profiles import ProfileService
-from openpromo.services.programs import ProgramService
-from openpromo.services.referrals import ReferralService
-from openpromo.services.ruleset_cache import RulesetCache
-from openpromo.services.sessions import SessionService
-from openpromo.services.snapshots import SnapshotCache
-from openpromo.services.stores import StoreService
+from openpromo.services.integration.profiles import ProfileService
+from openpromo.services.integration.sessions import SessionService
+from openpromo.services.management.achievements import AchievementService
+from openpromo.services.management.activity import ActivityService
+from openpromo.services.management.analytics import AnalyticsService
+from openpromo.services.management.applications import ApplicationService
+from openpromo.services.management.campaigns import CampaignService
+from openpromo.services.management.catalogs import CatalogService
+from openpromo.services.management.collections import CollectionService
+from openpromo.services.management.coupons import CouponService
+from openpromo.services.management.definitions import DefinitionService
+from openpromo.services.management.giveaways import GiveawayService
+from openpromo.services.management.groups import GroupService
+from openpromo.services.management.programs import ProgramService
+from openpromo.services.management.referrals import ReferralService
+from openpromo.services.management.stores import StoreService
+from openpromo.services.snapshots.rulesets import RulesetCache
+from openpromo.services.snapshots.snapshot import SnapshotCache
 from openpromo.storage.database import Database
 from openpromo.storage.migrations import upgrade
 from openpromo.storage.uow import SqlUnitOfWorkFactory
@@ -58,17 +58,17 @@ def build_services(database: Database) -> Services:
         profiles=ProfileService(uow, clock, snapshots),
         campaigns=campaigns,
         groups=GroupService(uow, clock),
-        coupons=CouponService(uow, clock, campaigns),
-        referrals=ReferralService(uow, clock, campaigns),
+        coupons=CouponService(uow, clock),
+        referrals=ReferralService(uow, clock),
         definitions=DefinitionService(uow, clock),
         stores=StoreService(uow, clock),
         programs=ProgramService(uow, clock),
         giveaways=GiveawayService(uow, clock),
         catalogs=CatalogService(uow, clock),
-        achievements=AchievementService(uow, clock, campaigns),
-        collections=CollectionService(uow, clock, campaigns),
+        achievements=AchievementService(uow, clock),
+        collections=CollectionService(uow, clock),
         activity=ActivityService(uow),
-        analytics=AnalyticsService(uow, clock, campaigns),
+        analytics=AnalyticsService(uow, clock),
         ping=database.ping,
     )
 

@@ -12,7 +12,7 @@ import pytest
 
 from openpromo.api.codec import decode
 from openpromo.bootstrap import build_services
-from openpromo.services import session_load
+from openpromo.services.evaluation import load as evaluation_load
 from openpromo.services.container import Services
 from openpromo.services.models.sessions import IntegrationRequest
 from openpromo.storage.database import Database
@@ -63,13 +63,13 @@ def _single_use_coupon(server: Server) -> tuple[AppContext, str, int]:
 
 def _evaluations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     runs: list[int] = []
-    run = session_load._run
+    run = evaluation_load._run
 
     def counted(inputs: Any) -> Any:
         runs.append(1)
         return run(inputs)
 
-    monkeypatch.setattr(session_load, "_run", counted)
+    monkeypatch.setattr(evaluation_load, "_run", counted)
     return runs
 
 

@@ -43,4 +43,12 @@ def unique_codes(
     return list(codes.values())
 
 
-__all__ = ["DEFAULT_CHARACTERS", "DEFAULT_PATTERN", "generate", "unique_codes"]
+def normalise_code(code: str, case_sensitivity: str) -> str:
+    if case_sensitivity == "insensitive-uppercase":
+        return code.upper()
+    if case_sensitivity == "insensitive-lowercase":
+        return code.lower()
+    return code
+
+
+__all__ = ["DEFAULT_CHARACTERS", "DEFAULT_PATTERN", "generate", "normalise_code", "unique_codes"]

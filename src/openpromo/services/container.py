@@ -5,24 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from openpromo.services.achievements import AchievementService
-from openpromo.services.activity import ActivityService
-from openpromo.services.analytics import AnalyticsService
-from openpromo.services.applications import ApplicationService
 from openpromo.services.auth import AuthService
-from openpromo.services.campaigns import CampaignService
-from openpromo.services.catalogs import CatalogService
-from openpromo.services.collections import CollectionService
-from openpromo.services.coupons import CouponService
-from openpromo.services.definitions import DefinitionService
-from openpromo.services.giveaways import GiveawayService
-from openpromo.services.groups import GroupService
 from openpromo.services.idempotency import IdempotencyService
-from openpromo.services.profiles import ProfileService
-from openpromo.services.programs import ProgramService
-from openpromo.services.referrals import ReferralService
-from openpromo.services.sessions import SessionService
-from openpromo.services.stores import StoreService
+from openpromo.services.integration.profiles import ProfileService
+from openpromo.services.integration.sessions import SessionService
+from openpromo.services.management.achievements import AchievementService
+from openpromo.services.management.activity import ActivityService
+from openpromo.services.management.analytics import AnalyticsService
+from openpromo.services.management.applications import ApplicationService
+from openpromo.services.management.campaigns import CampaignService
+from openpromo.services.management.catalogs import CatalogService
+from openpromo.services.management.collections import CollectionService
+from openpromo.services.management.coupons import CouponService
+from openpromo.services.management.definitions import DefinitionService
+from openpromo.services.management.giveaways import GiveawayService
+from openpromo.services.management.groups import GroupService
+from openpromo.services.management.programs import ProgramService
+from openpromo.services.management.referrals import ReferralService
+from openpromo.services.management.stores import StoreService
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ ServiceError
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -66,6 +67,13 @@ class Conflict(ServiceError):
         super().__init__(message, [ErrorDetail("Conflict", message, pointer)])
 
 
+def raise_problems(problems: Sequence[ErrorDetail]) -> None:
+    if problems:
+        error = InvalidInput(problems[0].details, pointer=problems[0].pointer, title=problems[0].title)
+        error.details = list(problems)
+        raise error
+
+
 __all__ = [
     "Conflict",
     "ErrorDetail",
@@ -74,4 +82,5 @@ __all__ = [
     "NotFound",
     "ServiceError",
     "Unauthorized",
+    "raise_problems",
 ]

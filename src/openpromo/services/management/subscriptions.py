@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from openpromo.services.errors import ErrorDetail
+from openpromo.services.errors import ErrorDetail, raise_problems
 from openpromo.services.ports import Records
-from openpromo.services.session_input import raise_problems
 
 
 def unknown_ids(

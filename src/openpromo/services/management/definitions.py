@@ -9,8 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from openpromo.services.auth import ManagementPrincipal
-from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound
-from openpromo.services.filters import contains, sort_rows, window
+from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound, raise_problems
+from openpromo.services.management.filters import contains, sort_rows, window
+from openpromo.services.management.subscriptions import (
+    require_applications,
+    unknown_applications,
+    unknown_ids,
+)
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.models.definitions import (
@@ -23,8 +28,6 @@ from openpromo.services.models.definitions import (
 )
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
-from openpromo.services.session_input import raise_problems
-from openpromo.services.subscriptions import require_applications, unknown_applications, unknown_ids
 
 _ATTRIBUTE = tuple(NewAttribute.__struct_fields__)
 _COST = tuple(NewAdditionalCost.__struct_fields__)

@@ -15,9 +15,8 @@ from typing import Any
 from openpromo import rules
 from openpromo.engine.effects import Origin
 from openpromo.rules.durations import parse_duration, shift
-from openpromo.services.codes import DEFAULT_CHARACTERS, DEFAULT_PATTERN, unique_codes
+from openpromo.services.codes import DEFAULT_CHARACTERS, DEFAULT_PATTERN, normalise_code, unique_codes
 from openpromo.services.ports import Row, UnitOfWork
-from openpromo.services.session_input import normalise_code
 
 
 def _envelope(origin: Origin, kind: str, props: dict[str, Any]) -> dict[str, Any]:

@@ -13,8 +13,21 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from openpromo.services.access import application_snapshot
+from openpromo.services.attributes import check_attributes
 from openpromo.services.auth import IntegrationPrincipal
-from openpromo.services.errors import ErrorDetail, InvalidInput
+from openpromo.services.errors import ErrorDetail, InvalidInput, raise_problems
+from openpromo.services.evaluation.answer import Answer, awarded_to, evaluation_parts, event_part
+from openpromo.services.evaluation.commit import commit_counters, record_analytics
+from openpromo.services.evaluation.documents import (
+    coupon_document,
+    effect_document,
+    profile_record,
+    referral_document,
+)
+from openpromo.services.evaluation.inputs import engine_session
+from openpromo.services.evaluation.load import load_inputs
+from openpromo.services.evaluation.writes import CloseWrites, apply_attribute_updates, apply_audience_changes
 from openpromo.services.models.profiles import (
     CustomerProfileIntegrationRequestV2,
     CustomerProfileIntegrationResponseV2,
@@ -23,23 +36,7 @@ from openpromo.services.models.profiles import (
     MultipleCustomerProfileIntegrationResponseV2,
 )
 from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
-from openpromo.services.session_answer import Answer, awarded_to, evaluation_parts, event_part
-from openpromo.services.session_commit import commit_counters, record_analytics
-from openpromo.services.session_input import (
-    check_attributes,
-    engine_session,
-    raise_problems,
-)
-from openpromo.services.session_load import load_inputs
-from openpromo.services.session_output import (
-    coupon_document,
-    effect_document,
-    profile_record,
-    referral_document,
-)
-from openpromo.services.session_writes import CloseWrites, apply_attribute_updates, apply_audience_changes
-from openpromo.services.sessions import application_snapshot
-from openpromo.services.snapshots import Snapshot, SnapshotCache
+from openpromo.services.snapshots.snapshot import Snapshot, SnapshotCache
 
 
 class ProfileService:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpromo.services.access import require_campaign
 from openpromo.services.auth import ManagementPrincipal
-from openpromo.services.campaigns import CampaignService
 from openpromo.services.errors import Conflict, InvalidInput, NotFound
-from openpromo.services.filters import window
+from openpromo.services.management.filters import window
+from openpromo.services.management.subscriptions import require_applications
+from openpromo.services.management.uploads import csv_rows, record_import
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import fields_of, from_row, given_fields
 from openpromo.services.models.coupons import Import
@@ -26,8 +28,6 @@ from openpromo.services.models.gamification import (
 )
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
-from openpromo.services.subscriptions import require_applications
-from openpromo.services.uploads import csv_rows, record_import
 
 Scope = tuple[int, int] | None
 _SORT = {"created": "created", "name": "name", "id": "id", "modified": "modified"}
@@ -44,16 +44,15 @@ def collection_record(row: Row) -> Collection:
 
 
 class CollectionService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, campaigns: CampaignService) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
-        self._campaigns = campaigns
 
     def _where(self, uow: UnitOfWork, principal: ManagementPrincipal, scope: Scope) -> dict[str, Any]:
         """The collections of ``scope`` (after checking its campaign exists)."""
         if scope is None:
             return {"account_id": principal.account_id, "campaign_id": None}
-        self._campaigns._require(uow.records, principal, *scope)
+        require_campaign(uow.records, principal, *scope)
         return {"account_id": principal.account_id, "application_id": scope[0], "campaign_id": scope[1]}
 
     def _collection(self, uow: UnitOfWork, principal: ManagementPrincipal, ident: int, scope: Scope) -> Row:

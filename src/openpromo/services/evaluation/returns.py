@@ -17,10 +17,10 @@ from typing import Any
 from openpromo.engine.effects import DISCOUNT_TYPES
 from openpromo.engine.returns import discount_key, returned_units, roll_back_return
 from openpromo.services.errors import ErrorDetail, InvalidInput
+from openpromo.services.evaluation.commit import record_analytics
 from openpromo.services.models.sessions import NewReturn
 from openpromo.services.ports import Row, UnitOfWork
-from openpromo.services.session_commit import record_analytics
-from openpromo.services.snapshots import Snapshot, settings_of
+from openpromo.services.snapshots.snapshot import Snapshot, settings_of
 
 
 def check_returned(stored: Row, request: NewReturn) -> dict[int, int]:

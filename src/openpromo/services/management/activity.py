@@ -2,7 +2,7 @@
 
 An application's customers are the profiles that have sessions in it (profiles are account-level).
 Sessions and events are listed newest first. Filters beyond column equality are applied to the
-application's rows in memory (``openpromo.services.filters``).
+application's rows in memory (``openpromo.services.management.filters``).
 """
 
 from __future__ import annotations
@@ -10,16 +10,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from openpromo.services.applications import require_application
+from openpromo.services.access import require_application
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import NotFound
-from openpromo.services.filters import contains, sort_rows, window, within
+from openpromo.services.evaluation.documents import session_record, wire_effects
+from openpromo.services.management.filters import contains, sort_rows, window, within
 from openpromo.services.models.activity import ApplicationCustomer, ApplicationEvent, ApplicationSession
 from openpromo.services.models.base import Page, replace
 from openpromo.services.models.convert import from_row
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Records, Row, UnitOfWorkFactory
-from openpromo.services.session_output import session_record, wire_effects
 
 _DISCOUNTS = {
     "setDiscount",

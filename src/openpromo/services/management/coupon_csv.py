@@ -10,10 +10,9 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpromo.services.errors import ErrorDetail, InvalidInput
+from openpromo.services.errors import ErrorDetail, InvalidInput, raise_problems
+from openpromo.services.management.uploads import csv_rows
 from openpromo.services.models.base import MAX_AMOUNT, Time
-from openpromo.services.session_input import raise_problems
-from openpromo.services.uploads import csv_rows
 
 MIN_CODE, MAX_CODE = 4, 1000
 COLUMNS = frozenset(

@@ -19,14 +19,14 @@ from openpromo.engine.coupons import coupon_limits
 from openpromo.engine.evaluate import Evaluation, Inputs, evaluate
 from openpromo.engine.lookups import Achievement, Lookups
 from openpromo.metrics import CLOSE_REEVALUATIONS, RULE_BUGS, RULE_EVALUATION_SECONDS
-from openpromo.services.campaigns import campaign_record
+from openpromo.services.codes import normalise_code
 from openpromo.services.errors import InvalidInput
 from openpromo.services.ledgers import LoyaltyState, load_state
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.coupons import IntegrationCoupon
 from openpromo.services.ports import CounterKey, Row, UnitOfWork
-from openpromo.services.session_input import normalise_code
-from openpromo.services.snapshots import Snapshot, limits_of
+from openpromo.services.records import campaign_record
+from openpromo.services.snapshots.snapshot import Snapshot, limits_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from openpromo.rules.durations import parse_duration
+from openpromo.services.access import require_campaign
 from openpromo.services.auth import ManagementPrincipal
-from openpromo.services.campaigns import CampaignService
-from openpromo.services.errors import Conflict, ErrorDetail, NotFound
-from openpromo.services.filters import contains, window
+from openpromo.services.errors import Conflict, ErrorDetail, NotFound, raise_problems
+from openpromo.services.management.filters import contains, window
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import fields_of, from_row, given_fields
 from openpromo.services.models.gamification import (
@@ -23,7 +23,6 @@ from openpromo.services.models.gamification import (
 )
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
-from openpromo.services.session_input import raise_problems
 
 ACHIEVEMENT_PAGE_SIZE = 50
 _FIELDS = tuple(AchievementFields.__struct_fields__)
@@ -53,10 +52,9 @@ def _problems(data: AchievementFields, current: Row | None) -> list[ErrorDetail]
 
 
 class AchievementService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, campaigns: CampaignService) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
-        self._campaigns = campaigns
 
     def _achievement(self, uow: UnitOfWork, campaign_id: int, ident: int) -> Row:
         row = uow.records.get("achievements", ident, campaign_id=campaign_id)
@@ -76,7 +74,7 @@ class AchievementService:
         self, principal: ManagementPrincipal, app_id: int, campaign_id: int, data: CreateAchievement
     ) -> Achievement:
         with self._uow() as uow:
-            self._campaigns._require(uow.records, principal, app_id, campaign_id)
+            require_campaign(uow.records, principal, app_id, campaign_id)
             raise_problems(_problems(data, None))
             self._unique(uow, campaign_id, data.name, None)
             columns = fields_of(data, *_FIELDS)
@@ -108,7 +106,7 @@ class AchievementService:
     ) -> Page:
         """``title``: a case-insensitive part of the title."""
         with self._uow(write=False) as uow:
-            self._campaigns._require(uow.records, principal, app_id, campaign_id)
+            require_campaign(uow.records, principal, app_id, campaign_id)
             where: dict[str, Any] = {"campaign_id": campaign_id}
             if title is None:
                 return list_page(uow.records, "achievements", where, page, achievement_record)
@@ -117,7 +115,7 @@ class AchievementService:
 
     def get(self, principal: ManagementPrincipal, app_id: int, campaign_id: int, ident: int) -> Achievement:
         with self._uow(write=False) as uow:
-            self._campaigns._require(uow.records, principal, app_id, campaign_id)
+            require_campaign(uow.records, principal, app_id, campaign_id)
             row = self._achievement(uow, campaign_id, ident)
             progress = uow.records.count("achievement_progress", achievement_id=ident) > 0
         return achievement_record(row, progress)
@@ -131,7 +129,7 @@ class AchievementService:
         data: UpdateAchievement,
     ) -> Achievement:
         with self._uow() as uow:
-            self._campaigns._require(uow.records, principal, app_id, campaign_id)
+            require_campaign(uow.records, principal, app_id, campaign_id)
             current = self._achievement(uow, campaign_id, ident)
             raise_problems(_problems(data, current))
             self._unique(uow, campaign_id, data.name, ident)
@@ -143,7 +141,7 @@ class AchievementService:
 
     def delete(self, principal: ManagementPrincipal, app_id: int, campaign_id: int, ident: int) -> None:
         with self._uow() as uow:
-            self._campaigns._require(uow.records, principal, app_id, campaign_id)
+            require_campaign(uow.records, principal, app_id, campaign_id)
             self._achievement(uow, campaign_id, ident)
             uow.records.delete("achievements", ident)
             uow.records.delete_where("achievement_progress", achievement_id=ident)

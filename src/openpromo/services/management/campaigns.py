@@ -12,11 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from openpromo import rules
-from openpromo.services.applications import require_application
+from openpromo.services.access import require_application, require_campaign
 from openpromo.services.auth import ManagementPrincipal
-from openpromo.services.errors import ErrorDetail, InvalidInput, NotFound
-from openpromo.services.filters import contains, window, within
-from openpromo.services.limits import check_limits
+from openpromo.services.errors import ErrorDetail, InvalidInput, NotFound, raise_problems
+from openpromo.services.management.filters import contains, window, within
+from openpromo.services.management.limits import check_limits
 from openpromo.services.models.base import Page
 from openpromo.services.models.campaigns import (
     Campaign,
@@ -30,7 +30,7 @@ from openpromo.services.models.campaigns import (
 from openpromo.services.models.convert import document, fields_of, from_row
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
-from openpromo.services.session_input import raise_problems
+from openpromo.services.records import campaign_record, frontend_state
 
 _SETTINGS = (
     "name",
@@ -58,16 +58,6 @@ _SORTABLE = {
 }
 
 
-def frontend_state(row: Row, now: datetime) -> str:
-    if row["state"] != "enabled":
-        return str(row["state"])
-    if row["start_time"] is not None and now < row["start_time"]:
-        return "scheduled"
-    if row["end_time"] is not None and now >= row["end_time"]:
-        return "expired"
-    return "running"
-
-
 def campaign_matches(row: Row, filters: dict[str, Any], now: datetime) -> bool:
     state = filters.get("campaign_state")
     if state is not None and state != row["state"] and state != frontend_state(row, now):
@@ -91,19 +81,6 @@ def campaign_matches(row: Row, filters: dict[str, Any], now: datetime) -> bool:
         return False
     template = filters.get("template_id")
     return template is None or row["template_id"] == template
-
-
-def campaign_record(row: Row, now: datetime) -> Campaign:
-    return from_row(
-        Campaign,
-        row,
-        description=row["description"] or "",
-        user_id=row["user_id"] or 0,
-        frontend_state=frontend_state(row, now),
-        stores_imported=False,
-        tags=row["tags"] or [],
-        limits=row["limits"] or [],
-    )
 
 
 def ruleset_record(row: Row, active_id: int | None) -> Ruleset:
@@ -189,18 +166,9 @@ class CampaignService:
         assert row is not None
         return campaign_record(row, now)
 
-    def _require(
-        self, records: Records, principal: ManagementPrincipal, application_id: int, campaign_id: int
-    ) -> Row:
-        require_application(records, principal.account_id, application_id)
-        row = records.get("campaigns", campaign_id, application_id=application_id, deleted=False)
-        if row is None:
-            raise NotFound("campaign", campaign_id)
-        return row
-
     def get(self, principal: ManagementPrincipal, application_id: int, campaign_id: int) -> Campaign:
         with self._uow(write=False) as uow:
-            row = self._require(uow.records, principal, application_id, campaign_id)
+            row = require_campaign(uow.records, principal, application_id, campaign_id)
         return campaign_record(row, self._clock.now())
 
     def list(
@@ -234,7 +202,7 @@ class CampaignService:
     ) -> Campaign:
         now = self._clock.now()
         with self._uow() as uow:
-            row = self._require(uow.records, principal, application_id, campaign_id)
+            row = require_campaign(uow.records, principal, application_id, campaign_id)
             app = require_application(uow.records, principal.account_id, application_id)
             columns = self._columns(uow.records, app, data)
             if data.evaluation_group_id is None:
@@ -259,7 +227,7 @@ class CampaignService:
 
     def delete(self, principal: ManagementPrincipal, application_id: int, campaign_id: int) -> None:
         with self._uow() as uow:
-            row = self._require(uow.records, principal, application_id, campaign_id)
+            row = require_campaign(uow.records, principal, application_id, campaign_id)
             uow.records.update(
                 "campaigns",
                 campaign_id,
@@ -275,7 +243,7 @@ class CampaignService:
         compile_or_400(data)
         now = self._clock.now()
         with self._uow() as uow:
-            campaign = self._require(uow.records, principal, application_id, campaign_id)
+            campaign = require_campaign(uow.records, principal, application_id, campaign_id)
             values = {
                 **fields_of(data, "rules", "strikethrough_rules", "bindings", "rb_version"),
                 "application_id": application_id,
@@ -302,7 +270,7 @@ class CampaignService:
         self, principal: ManagementPrincipal, application_id: int, campaign_id: int, page: PageRequest
     ) -> Page:
         with self._uow(write=False) as uow:
-            campaign = self._require(uow.records, principal, application_id, campaign_id)
+            campaign = require_campaign(uow.records, principal, application_id, campaign_id)
             return list_page(
                 uow.records,
                 "rulesets",
@@ -316,7 +284,7 @@ class CampaignService:
         self, principal: ManagementPrincipal, application_id: int, campaign_id: int, ruleset_id: int
     ) -> Ruleset:
         with self._uow(write=False) as uow:
-            campaign = self._require(uow.records, principal, application_id, campaign_id)
+            campaign = require_campaign(uow.records, principal, application_id, campaign_id)
             row = uow.records.get("rulesets", ruleset_id, campaign_id=campaign_id)
         if row is None:
             raise NotFound("ruleset", ruleset_id)
@@ -333,7 +301,5 @@ def _next_position(records: Records, group_id: int) -> int:
 
 __all__ = [
     "CampaignService",
-    "campaign_record",
     "compile_or_400",
-    "frontend_state",
 ]

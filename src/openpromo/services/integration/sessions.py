@@ -15,8 +15,36 @@ from typing import Any
 from openpromo.engine.errors import InvalidTransition
 from openpromo.engine.evaluate import Evaluation
 from openpromo.engine.states import EVENT_OF, OPEN, check_update, commits, rolls_back
+from openpromo.services.access import application_snapshot
 from openpromo.services.auth import IntegrationPrincipal
-from openpromo.services.errors import InvalidInput, NotFound, Unauthorized
+from openpromo.services.errors import InvalidInput, NotFound
+from openpromo.services.evaluation.answer import (
+    Answer,
+    evaluation_parts,
+    event_part,
+    giveaways_part,
+    returns_part,
+)
+from openpromo.services.evaluation.commit import commit_close, event_values, record_event, roll_back
+from openpromo.services.evaluation.documents import (
+    coupon_document,
+    effect_document,
+    profile_record,
+    referral_document,
+    session_record,
+    wire_effects,
+)
+from openpromo.services.evaluation.inputs import engine_session, merged_document, validate
+from openpromo.services.evaluation.load import Loaded, load_inputs
+from openpromo.services.evaluation.returns import (
+    apply_return,
+    check_returned,
+    committed_credits,
+    reevaluated_campaigns,
+    returned_lines,
+    revalued_discounts,
+)
+from openpromo.services.evaluation.writes import CloseWrites, apply_attribute_updates, apply_audience_changes
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.sessions import (
     IntegrationCustomerSessionResponse,
@@ -28,34 +56,7 @@ from openpromo.services.models.sessions import (
     ReturnIntegrationRequest,
 )
 from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
-from openpromo.services.session_answer import (
-    Answer,
-    evaluation_parts,
-    event_part,
-    giveaways_part,
-    returns_part,
-)
-from openpromo.services.session_commit import commit_close, event_values, record_event, roll_back
-from openpromo.services.session_input import engine_session, merged_document, validate
-from openpromo.services.session_load import Loaded, load_inputs
-from openpromo.services.session_output import (
-    coupon_document,
-    effect_document,
-    profile_record,
-    referral_document,
-    session_record,
-    wire_effects,
-)
-from openpromo.services.session_returns import (
-    apply_return,
-    check_returned,
-    committed_credits,
-    reevaluated_campaigns,
-    returned_lines,
-    revalued_discounts,
-)
-from openpromo.services.session_writes import CloseWrites, apply_attribute_updates, apply_audience_changes
-from openpromo.services.snapshots import Snapshot, SnapshotCache
+from openpromo.services.snapshots.snapshot import Snapshot, SnapshotCache
 
 
 class SessionService:
@@ -409,16 +410,6 @@ class SessionService:
             record_event(uow, stored["application_id"], "talon_session_reopened", row, effects, now)
             uow.commit()
         return ReopenSessionResponse(effects=wire_effects(effects))
-
-
-def application_snapshot(
-    snapshots: SnapshotCache, uow: UnitOfWork, principal: IntegrationPrincipal
-) -> Snapshot:
-    """The application's snapshot, as of this transaction; the key must still be one of its keys."""
-    snapshot = snapshots.get(uow, principal.application_id, principal.account_id)
-    if snapshot is None or principal.api_key_id not in snapshot.api_keys:
-        raise Unauthorized("Invalid API key")
-    return snapshot
 
 
 def _create_profile(uow: UnitOfWork, account_id: int, integration_id: str, now: datetime) -> Row:

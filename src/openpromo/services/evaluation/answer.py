@@ -9,14 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from openpromo.engine.evaluate import Evaluation
+from openpromo.services.evaluation.documents import failure_reasons, profile_record, wire_effects
+from openpromo.services.evaluation.load import Loaded
 from openpromo.services.ledgers import loyalty_answer
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.coupons import InventoryReferral
 from openpromo.services.models.programs import Giveaway
 from openpromo.services.models.sessions import IntegrationStateV2, Return
 from openpromo.services.ports import Row, UnitOfWork
-from openpromo.services.session_load import Loaded
-from openpromo.services.session_output import failure_reasons, profile_record, wire_effects
 
 # responseContent value -> attribute of IntegrationStateV2
 _FIELDS = {

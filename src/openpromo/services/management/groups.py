@@ -6,7 +6,7 @@ parent of the same application and are evaluated in the order they were created.
 
 from __future__ import annotations
 
-from openpromo.services.applications import require_application
+from openpromo.services.access import require_application
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import InvalidInput, NotFound
 from openpromo.services.models.base import Page

@@ -7,13 +7,13 @@ from typing import Any
 
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import NotFound
-from openpromo.services.filters import window
+from openpromo.services.management.filters import window
+from openpromo.services.management.subscriptions import require_applications
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.models.programs import Catalog, CatalogItem, NewCatalog
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Row, UnitOfWorkFactory
-from openpromo.services.subscriptions import require_applications
 
 
 def catalog_item_record(row: Row) -> CatalogItem:

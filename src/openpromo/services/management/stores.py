@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpromo.services.applications import require_application
+from openpromo.services.access import require_application
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import Conflict, InvalidInput, NotFound
-from openpromo.services.filters import contains, sort_rows, window
+from openpromo.services.management.filters import contains, sort_rows, window
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.models.definitions import NewStore, Store

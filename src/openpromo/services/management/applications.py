@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpromo.services.access import require_application
 from openpromo.services.auth import ManagementPrincipal, hash_key, new_key
-from openpromo.services.errors import InvalidInput, NotFound
-from openpromo.services.limits import check_limits
+from openpromo.services.errors import InvalidInput, NotFound, raise_problems
+from openpromo.services.management.limits import check_limits
+from openpromo.services.management.programs import account_programs
 from openpromo.services.models.applications import (
     Application,
     ApplicationAPIKey,
@@ -21,8 +23,6 @@ from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.models.programs import LoyaltyProgram
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
-from openpromo.services.programs import account_programs
-from openpromo.services.session_input import raise_problems
 from openpromo.services.timezones import check_currency, check_timezone
 
 _SETTINGS = (
@@ -54,13 +54,6 @@ def application_record(row: Row, programs: list[LoyaltyProgram] | None = None) -
 
 def _programs(records: Records, account_id: int) -> list[LoyaltyProgram]:
     return account_programs(records, account_id)
-
-
-def require_application(records: Records, principal_account_id: int, application_id: int) -> Row:
-    row = records.get("applications", application_id, account_id=principal_account_id, deleted=False)
-    if row is None:
-        raise NotFound("application", application_id)
-    return row
 
 
 def _settings_columns(data: ApplicationSettings) -> dict[str, Any]:
@@ -218,4 +211,4 @@ class ApplicationService:
             uow.commit()
 
 
-__all__ = ["ApplicationService", "application_record", "require_application"]
+__all__ = ["ApplicationService", "application_record"]

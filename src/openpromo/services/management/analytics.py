@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from openpromo.services.access import require_campaign
 from openpromo.services.auth import ManagementPrincipal
-from openpromo.services.campaigns import CampaignService
 from openpromo.services.errors import InvalidInput
 from openpromo.services.models.activity import AnalyticsPage, CampaignAnalytics
 from openpromo.services.ports import Clock, UnitOfWorkFactory
@@ -33,10 +33,9 @@ _METRICS = (
 
 
 class AnalyticsService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, campaigns: CampaignService) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
-        self._campaigns = campaigns
 
     def campaign(
         self,
@@ -55,7 +54,7 @@ class AnalyticsService:
         if end < start:
             raise InvalidInput("rangeEnd is before rangeStart", parameter="rangeEnd")
         with self._uow(write=False) as uow:
-            self._campaigns._require(uow.records, principal, app_id, campaign_id)
+            require_campaign(uow.records, principal, app_id, campaign_id)
             rows = uow.records.find("campaign_analytics", {"campaign_id": campaign_id}, order="date").rows
         buckets: dict[datetime, dict[str, Decimal]] = {}
         totals: dict[str, Decimal] = {}

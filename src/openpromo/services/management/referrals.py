@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpromo.services.access import require_campaign
 from openpromo.services.auth import ManagementPrincipal
-from openpromo.services.campaigns import CampaignService
 from openpromo.services.errors import NotFound
-from openpromo.services.filters import fold, sort_rows, usable, validity, window, within
+from openpromo.services.management.filters import fold, sort_rows, usable, validity, window, within
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import from_row, given_fields
 from openpromo.services.models.coupons import Referral, UpdateReferral
@@ -36,10 +36,9 @@ def referral_matches(row: Row, filters: dict[str, Any], now: Any) -> bool:
 
 
 class ReferralService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, campaigns: CampaignService) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
-        self._campaigns = campaigns
 
     def list(
         self,
@@ -56,7 +55,7 @@ class ReferralService:
         scanned = {k: v for k, v in filters.items() if k != "advocate" and v is not None}
         order = page.order(_SORTABLE)
         with self._uow(write=False) as uow:
-            self._campaigns._require(uow.records, principal, app_id, campaign_id)
+            require_campaign(uow.records, principal, app_id, campaign_id)
             if not scanned:
                 return list_page(uow.records, "referrals", where, page, referral_record, sortable=_SORTABLE)
             rows = uow.records.find("referrals", where).rows
@@ -73,7 +72,7 @@ class ReferralService:
         data: UpdateReferral,
     ) -> Referral:
         with self._uow() as uow:
-            self._campaigns._require(uow.records, principal, app_id, campaign_id)
+            require_campaign(uow.records, principal, app_id, campaign_id)
             if uow.records.get("referrals", referral_id, campaign_id=campaign_id) is None:
                 raise NotFound("referral", referral_id)
             if fields := given_fields(data):
@@ -85,7 +84,7 @@ class ReferralService:
 
     def delete(self, principal: ManagementPrincipal, app_id: int, campaign_id: int, referral_id: int) -> None:
         with self._uow() as uow:
-            self._campaigns._require(uow.records, principal, app_id, campaign_id)
+            require_campaign(uow.records, principal, app_id, campaign_id)
             if not uow.records.delete("referrals", referral_id, campaign_id=campaign_id):
                 raise NotFound("referral", referral_id)
             uow.commit()

@@ -24,10 +24,10 @@ from openpromo.engine import model
 from openpromo.engine.gates import Gates
 from openpromo.engine.index import CampaignIndex
 from openpromo.engine.lookups import Program
+from openpromo.services.attributes import Definitions, load_definitions
 from openpromo.services.ledgers import ProgramInfo, load_programs
 from openpromo.services.ports import Row, UnitOfWork
-from openpromo.services.ruleset_cache import CompiledCampaign, RulesetCache
-from openpromo.services.session_input import Definitions, load_definitions
+from openpromo.services.snapshots.rulesets import CompiledCampaign, RulesetCache
 
 ENTITIES = ("CustomerSession", "CartItem", "CustomerProfile")
 

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from openpromo.services.access import require_campaign
 from openpromo.services.auth import ManagementPrincipal
-from openpromo.services.campaigns import CampaignService
-from openpromo.services.codes import DEFAULT_CHARACTERS, DEFAULT_PATTERN, unique_codes
-from openpromo.services.coupon_csv import MAX_CODE, MIN_CODE, parse_coupon_csv
-from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound
-from openpromo.services.filters import fold, sort_rows, usable, validity, window, within
-from openpromo.services.limits import check_limits
+from openpromo.services.codes import DEFAULT_CHARACTERS, DEFAULT_PATTERN, normalise_code, unique_codes
+from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound, raise_problems
+from openpromo.services.management.coupon_csv import MAX_CODE, MIN_CODE, parse_coupon_csv
+from openpromo.services.management.filters import fold, sort_rows, usable, validity, window, within
+from openpromo.services.management.limits import check_limits
+from openpromo.services.management.uploads import record_import
 from openpromo.services.models.base import Page, replace
 from openpromo.services.models.convert import fields_of, from_row, given_fields
 from openpromo.services.models.coupons import (
@@ -33,8 +34,6 @@ from openpromo.services.models.coupons import (
 )
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
-from openpromo.services.session_input import normalise_code, raise_problems
-from openpromo.services.uploads import record_import
 
 MAX_COUPONS_PER_REQUEST = 20_000
 _TERMS = ("usage_limit", "discount_limit", "reservation_limit", "start_date", "expiry_date", "attributes")
@@ -109,15 +108,14 @@ def coupon_matches(row: Row, filters: dict[str, Any], now: datetime) -> bool:
 
 
 class CouponService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, campaigns: CampaignService) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
-        self._campaigns = campaigns
 
     def _campaign(
         self, uow: UnitOfWork, principal: ManagementPrincipal, app_id: int, campaign_id: int
     ) -> tuple[Row, Row]:
-        campaign = self._campaigns._require(uow.records, principal, app_id, campaign_id)
+        campaign = require_campaign(uow.records, principal, app_id, campaign_id)
         app = uow.records.get("applications", app_id)
         assert app is not None
         return app, campaign

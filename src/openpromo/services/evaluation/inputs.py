@@ -8,34 +8,16 @@ session considers the payload alone.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from openpromo.engine import model
-from openpromo.services.errors import ErrorDetail, InvalidInput
+from openpromo.services.attributes import Definitions, check_attributes
+from openpromo.services.errors import ErrorDetail, raise_problems
 from openpromo.services.models.sessions import AdditionalCost, CartItemInput, NewCustomerSessionV2
-from openpromo.services.ports import Records, Row
+from openpromo.services.ports import Row
 
 MAX_TOTAL_QUANTITY = 10_000
-_NUMBER = (int, Decimal, float)
-
-
-@dataclass(frozen=True, slots=True)
-class Definitions:
-    """What the account has defined: custom attributes by (entity, name) → type, additional costs by name."""
-
-    attributes: Mapping[tuple[str, str], str]
-    costs: Mapping[str, Row]
-
-
-def normalise_code(code: str, case_sensitivity: str) -> str:
-    if case_sensitivity == "insensitive-uppercase":
-        return code.upper()
-    if case_sensitivity == "insensitive-lowercase":
-        return code.lower()
-    return code
 
 
 def merged_document(
@@ -129,66 +111,6 @@ def _cost(name: str, kinds: tuple[str, ...], pointer: str, definitions: Definiti
     return []
 
 
-def check_attributes(
-    values: Mapping[str, Any], entity: str, pointer: str, definitions: Definitions
-) -> list[ErrorDetail]:
-    problems = []
-    for name, value in values.items():
-        kind = definitions.attributes.get((entity, name))
-        if kind is None:
-            problems.append(
-                ErrorDetail(
-                    "Unknown",
-                    f'The attribute "{name}" is not defined on {entity} entities.',
-                    f"{pointer}/{name}",
-                )
-            )
-        elif not _has_type(value, kind):
-            problems.append(
-                ErrorDetail(
-                    "Invalid type", f'The attribute "{name}" must be of type {kind}.', f"{pointer}/{name}"
-                )
-            )
-    return problems
-
-
-def _has_type(value: Any, kind: str) -> bool:
-    if kind.startswith("(list "):
-        inner = kind[6:-1]
-        return isinstance(value, list) and all(_has_type(v, inner) for v in value)
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "number":
-        return isinstance(value, _NUMBER) and not isinstance(value, bool)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "time":
-        if not isinstance(value, str):
-            return False
-        try:
-            datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return False
-        return True
-    return True  # location and other structured types are stored as sent
-
-
-def load_definitions(records: Records, account_id: int, entities: Sequence[str]) -> Definitions:
-    attributes = {
-        (row["entity"], row["name"]): row["type"]
-        for row in records.find("attributes", {"account_id": account_id, "entity": list(entities)}).rows
-    }
-    costs = {row["name"]: row for row in records.find("additional_costs", {"account_id": account_id}).rows}
-    return Definitions(attributes, costs)
-
-
-def raise_problems(problems: Sequence[ErrorDetail]) -> None:
-    if problems:
-        error = InvalidInput(problems[0].details, pointer=problems[0].pointer, title=problems[0].title)
-        error.details = list(problems)
-        raise error
-
-
 def engine_session(
     row_id: int, integration_id: str, state: str, document: Mapping[str, Any]
 ) -> model.Session:
@@ -254,13 +176,4 @@ def cost_document(costs: Mapping[str, AdditionalCost]) -> dict[str, Any]:
     return {name: {"price": cost.price} for name, cost in costs.items()}
 
 
-__all__ = [
-    "Definitions",
-    "check_attributes",
-    "engine_session",
-    "load_definitions",
-    "merged_document",
-    "normalise_code",
-    "raise_problems",
-    "validate",
-]
+__all__ = ["engine_session", "merged_document", "validate"]

@@ -11,15 +11,14 @@ import json
 from typing import Any
 
 from openpromo.services.auth import ManagementPrincipal
-from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound
+from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound, raise_problems
+from openpromo.services.management.subscriptions import require_applications
+from openpromo.services.management.uploads import csv_rows, record_import
 from openpromo.services.models.base import Time
 from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.models.coupons import Import
 from openpromo.services.models.programs import GiveawaysPool, NewGiveawaysPool
 from openpromo.services.ports import Clock, Row, UnitOfWorkFactory
-from openpromo.services.session_input import raise_problems
-from openpromo.services.subscriptions import require_applications
-from openpromo.services.uploads import csv_rows, record_import
 
 COLUMNS = frozenset({"code", "startdate", "enddate", "attributes"})
 MAX_CODE = 1000

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from openpromo.rules.durations import parse_duration
 from openpromo.services.auth import ManagementPrincipal
-from openpromo.services.errors import Conflict, ErrorDetail, NotFound
+from openpromo.services.errors import Conflict, ErrorDetail, NotFound, raise_problems
+from openpromo.services.management.subscriptions import unknown_applications
 from openpromo.services.models.base import Page
 from openpromo.services.models.campaigns import CodeGeneratorSettings
 from openpromo.services.models.convert import fields_of, from_row, given_fields
@@ -24,8 +25,6 @@ from openpromo.services.models.programs import (
 )
 from openpromo.services.paging import PageRequest
 from openpromo.services.ports import Clock, Records, Row, UnitOfWork, UnitOfWorkFactory
-from openpromo.services.session_input import raise_problems
-from openpromo.services.subscriptions import unknown_applications
 from openpromo.services.timezones import check_timezone
 
 MAX_TIER_POINTS = Decimal("999999999999.99")
