@@ -23,7 +23,7 @@ from openpromo import rules
 from openpromo.api.codec import decode
 from openpromo.engine import context as roots
 from openpromo.engine import model
-from openpromo.services.evaluation.inputs import engine_session, merged_document
+from openpromo.services.evaluation.inputs import engine_session, merged_fields
 from openpromo.services.models.sessions import IntegrationRequest
 
 PROGRAM_ID = 1
@@ -32,8 +32,8 @@ AUDIENCE_IDS = list(range(1, w.N_AUDIENCES + 1))
 
 def _session_base(body: dict[str, Any]) -> tuple[model.Session, dict[str, Any], frozenset[int]]:
     payload = decode(json.dumps(body).encode(), IntegrationRequest).customer_session
-    document = merged_document(None, payload, payload_only=False)
-    session = engine_session(0, "talang-bench", payload.state, document)
+    fields = merged_fields(None, payload, payload_only=False)
+    session = engine_session(0, "talang-bench", payload.state, fields)
     items = [roots.item_root(item, sub, item.price) for item, sub in roots.units(session)]
     p = int(session.profile_id.rsplit("-", 1)[1])
     a = w.audience_of(p)

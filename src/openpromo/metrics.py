@@ -19,6 +19,19 @@ CLOSE_REEVALUATIONS = Counter(
 )
 
 
+class PrometheusTelemetry:
+    """The services' ``Telemetry`` port, counted in the metrics above."""
+
+    def evaluated(self, seconds: float) -> None:
+        RULE_EVALUATION_SECONDS.observe(seconds)
+
+    def rule_bug(self) -> None:
+        RULE_BUGS.inc()
+
+    def close_reevaluated(self) -> None:
+        CLOSE_REEVALUATIONS.inc()
+
+
 def exposition() -> tuple[bytes, str]:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
@@ -34,5 +47,6 @@ __all__ = [
     "REQUEST_SECONDS",
     "RULE_BUGS",
     "RULE_EVALUATION_SECONDS",
+    "PrometheusTelemetry",
     "exposition",
 ]

@@ -12,8 +12,8 @@ import pytest
 
 from openpromo.api.codec import decode
 from openpromo.bootstrap import build_services
-from openpromo.services.evaluation import load as evaluation_load
 from openpromo.services.container import Services
+from openpromo.services.evaluation import pipeline
 from openpromo.services.models.sessions import IntegrationRequest
 from openpromo.storage.database import Database
 from openpromo.storage.uow import SqlUnitOfWork
@@ -63,13 +63,13 @@ def _single_use_coupon(server: Server) -> tuple[AppContext, str, int]:
 
 def _evaluations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     runs: list[int] = []
-    run = evaluation_load._run
+    run = pipeline.evaluate
 
     def counted(inputs: Any) -> Any:
         runs.append(1)
         return run(inputs)
 
-    monkeypatch.setattr(evaluation_load, "_run", counted)
+    monkeypatch.setattr(pipeline, "evaluate", counted)
     return runs
 
 

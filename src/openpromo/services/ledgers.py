@@ -20,6 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from openpromo.services.data.records import BalanceQuery, BalancesFound
 from openpromo.services.ports import Row, UnitOfWork
 
 ZERO = Decimal(0)
@@ -129,52 +130,38 @@ def load_programs(uow: UnitOfWork, account_id: int, application_id: int) -> list
     ]
 
 
-def load_state(
-    uow: UnitOfWork,
-    account_id: int,
-    programs: Sequence[ProgramInfo],
-    profile: str,
-    card_identifiers: Sequence[str],
+def balance_query(
+    account_id: int, programs: Sequence[ProgramInfo], profile: str, card_identifiers: Sequence[str]
+) -> BalanceQuery | None:
+    """What to read for the profile's balances (profile-based programs) and the session's card's
+    (card-based ones); None: nothing (no program, or no owner)."""
+    owners = {p.id: profile_owner(profile) for p in programs if not p.card_based} if profile else {}
+    card_programs = sorted(p.id for p in programs if p.card_based)
+    identifier = card_identifiers[0] if card_identifiers and card_programs else None
+    if not owners and identifier is None:
+        return None
+    return BalanceQuery(account_id, owners, identifier, card_programs if identifier else ())
+
+
+def loyalty_state(
+    programs: Sequence[ProgramInfo], query: BalanceQuery | None, found: BalancesFound | None
 ) -> LoyaltyState:
-    """Balances of the profile (profile-based programs) and of the session's card (card-based ones)."""
+    """The balances of every subscribed program (zero where the owner has no ledger yet)."""
     state = LoyaltyState()
-    if not programs:
-        return state
-    card_programs = {p.id: p for p in programs if p.card_based}
-    card: Row | None = None
-    if card_identifiers and card_programs:
-        for row in uow.records.find(
-            "loyalty_cards",
-            {
-                "account_id": account_id,
-                "identifier": card_identifiers[0],
-                "program_id": sorted(card_programs),
-            },
-        ).rows:
-            card = row
-            break
+    found = found or BalancesFound()
+    card = found.card
     state.card = card
-    owners = {}
-    if profile:
-        owners.update({p.id: profile_owner(profile) for p in programs if not p.card_based})
+    owners = dict(query.owners) if query is not None else {}
     if card is not None:
         owners[card["program_id"]] = card_owner(card["id"])
     ledgers: dict[int, dict[str, Row]] = {}
-    if owners:
-        rows = uow.records.find(
-            "loyalty_ledgers",
-            {"program_id": sorted(owners), "owner_key": sorted(set(owners.values()))},
-        ).rows
-        for row in rows:
-            if owners.get(row["program_id"]) == row["owner_key"]:
-                ledgers.setdefault(row["program_id"], {})[row["subledger_id"] or ""] = row
-    profiles: list[Row] = []
-    if card is not None:
-        profiles = uow.records.find("loyalty_card_profiles", {"card_id": card["id"]}).rows
+    for row in found.ledgers:
+        if owners.get(row["program_id"]) == row["owner_key"]:
+            ledgers.setdefault(row["program_id"], {})[row["subledger_id"] or ""] = row
     for program in programs:
         balances = Balances(program, ledgers.get(program.id, {}))
         if card is not None and card["program_id"] == program.id:
-            balances.card, balances.card_profiles = card, profiles
+            balances.card, balances.card_profiles = card, list(found.card_profiles)
         state.programs.append(balances)
     return state
 
@@ -317,9 +304,10 @@ __all__ = [
     "Balances",
     "LoyaltyState",
     "ProgramInfo",
+    "balance_query",
     "card_owner",
     "load_programs",
-    "load_state",
     "loyalty_answer",
+    "loyalty_state",
     "profile_owner",
 ]

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
+
+if TYPE_CHECKING:
+    from openpromo.services.data.sessions import SessionData
 
 Row = dict[str, Any]
 
@@ -66,84 +69,6 @@ class Records(Protocol):
 CounterKey = tuple[int, str, str, str]
 
 
-class SessionData(Protocol):
-    """The session hot path's reads and atomic writes, each one statement."""
-
-    def campaigns(self, application_id: int) -> list[Row]:
-        """Campaign rows that may be evaluated (not deleted, with an active ruleset), joined with their
-        evaluation group's ``group_mode``, ``group_position`` and ``group_scope``, in evaluation order."""
-
-    def config_version(self) -> int:
-        """The configuration's version (``config_state``): it changes with every configuration write."""
-
-    def profile(self, account_id: int, integration_id: str, application_id: int) -> tuple[Row | None, bool]:
-        """The customer profile, and whether it has sessions in the application (for ``firstSession``)."""
-
-    def session_and_profile(
-        self, application_id: int, integration_id: str, account_id: int, profile: str | None
-    ) -> tuple[Row | None, Row | None, bool, frozenset[int]]:
-        """The stored session (without ``effects`` and ``committed``), the profile (``profile``, else
-        the session's), whether that profile has sessions in the application, and its audiences, in one
-        round trip."""
-
-    def session_history(self, session_id: int) -> Row:
-        """The session's stored ``effects`` and ``committed`` record."""
-
-    def finish(
-        self,
-        session: tuple[int | None, Mapping[str, Any]] | None,
-        profile: tuple[int, int, Any] | None,
-        event: Mapping[str, Any],
-        now: datetime,
-    ) -> tuple[int | None, int]:
-        """A session request's last writes (one round trip where the database allows): the session
-        (``(None, columns)`` inserts, ``(id, columns)`` updates, no columns writes nothing), the
-        profile's totals and activity ``(id, sessions, sales)``, and the event. The session's and the
-        event's ids."""
-
-    def coupons(self, application_id: int, lookup_values: Sequence[str], *, lock: bool) -> list[Row]:
-        """Coupons by normalised code; ``lock`` takes row locks (PostgreSQL) for a closing session."""
-
-    def counters(self, keys: Sequence[CounterKey], *, lock: bool) -> dict[CounterKey, Any]:
-        """Consumed amounts of these budget counters (missing ones are zero)."""
-
-    def ensure_counters(self, application_id: int, keys: Sequence[CounterKey], now: datetime) -> None:
-        """Create missing counters at zero (one statement), so a closing session can lock them all."""
-
-    def consume(self, application_id: int, key: CounterKey, amount: Any, limit: Any, now: datetime) -> bool:
-        """Add ``amount`` to a counter if it stays within ``limit``; False (and no change) otherwise."""
-
-    def release(self, key: CounterKey, amount: Any, now: datetime) -> None:
-        """Give back ``amount`` of a counter (a rollback)."""
-
-    def redeem_coupon(self, coupon_id: int, discount: Any) -> bool:
-        """Count one use (and ``discount`` against its discount limit) if the coupon has uses left."""
-
-    def unredeem_coupon(self, coupon_id: int, discount: Any) -> None: ...
-
-    def release_coupon_discount(self, coupon_id: int, discount: Any) -> None:
-        """Give back part of a coupon's discount counter (a partial return) without un-using it."""
-
-    def redeem_referral(self, referral_id: int) -> bool: ...
-
-    def add_referral_friend(
-        self, application_id: int, referral_id: int, friend: str, session_id: int, now: datetime
-    ) -> None:
-        """Record that ``friend`` redeemed the referral (once per friend; the relation stays)."""
-
-    def unredeem_referral(self, referral_id: int) -> None: ...
-
-    def add_analytics(self, application_id: int, day: date, deltas: Mapping[int, Mapping[str, Any]]) -> None:
-        """Add to the analytics of one day of each campaign (by id: columns of ``campaign_analytics``),
-        atomically, in one statement."""
-
-    def application_profiles(self, application_id: int, account_id: int, skip: int, limit: int) -> list[Row]:
-        """Profiles with sessions in the application, newest first (ask ``limit`` + 1 to learn of more)."""
-
-    def add_profile_totals(self, profile_id: int, sessions: int, sales: Any, now: datetime) -> None:
-        """Add to the profile's closed sessions and total sales; its last activity is ``now``."""
-
-
 class UnitOfWork(Protocol):
     """One transaction: ``with uow: ...; uow.commit()``; leaving the block without commit rolls back."""
 
@@ -151,7 +76,8 @@ class UnitOfWork(Protocol):
     def records(self) -> Records: ...
 
     @property
-    def sessions(self) -> SessionData: ...
+    def sessions(self) -> SessionData:
+        """The session aggregate's narrow port (``services.data.sessions``)."""
 
     def __enter__(self) -> Self: ...
 
@@ -189,13 +115,26 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+class Telemetry(Protocol):
+    """What the pipeline reports (``openpromo.metrics`` counts it; services know no metrics library)."""
+
+    def evaluated(self, seconds: float) -> None:
+        """One engine evaluation took ``seconds``."""
+
+    def rule_bug(self) -> None:
+        """An exception escaped the engine (rule failures are values: this is a bug)."""
+
+    def close_reevaluated(self) -> None:
+        """A close on SQLite was evaluated again under the writer lock: what it consumes had changed."""
+
+
 __all__ = [
     "Clock",
     "CounterKey",
     "Records",
     "Row",
-    "SessionData",
     "Slice",
+    "Telemetry",
     "UnitOfWork",
     "UnitOfWorkFactory",
 ]

@@ -12,12 +12,12 @@ from sqlalchemy.engine import Connection
 
 from openpromo.services.errors import Conflict
 from openpromo.services.locking import PARALLEL
+from openpromo.storage.data.sessions import SqlSessionData
 from openpromo.storage.database import CONFIG_CHANGED, READING, Database
 from openpromo.storage.fast import prepared
 from openpromo.storage.key_locks import CONFIG_VERSION, key_hash
 from openpromo.storage.records import SqlRecords
 from openpromo.storage.schema.core import config_state
-from openpromo.storage.session_data import SqlSessionData
 
 
 def try_advisory_locks(conn: Connection, keys: Iterable[str]) -> bool:

@@ -1,22 +1,29 @@
-"""The answer of a rule-engine call: effects and created entities always, the rest as
-``responseContent`` asks (DOMAIN B §1.3). Parts that need the database are read only when asked for,
-inside the request's transaction."""
+"""Answer: the effects and created entities always, the rest as ``responseContent`` asks (DOMAIN B
+§1.3), built from what the request loaded and wrote: nothing here reads storage again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from openpromo.engine.evaluate import Evaluation
-from openpromo.services.evaluation.documents import failure_reasons, profile_record, wire_effects
-from openpromo.services.evaluation.load import Loaded
+from openpromo.services.data.records import Document, StoredCoupon, StoredEvent, StoredReferral
+from openpromo.services.evaluation.case import Applied, Case, Commits, Written
+from openpromo.services.evaluation.documents import (
+    failure_reasons,
+    integration_coupon,
+    inventory_referral,
+    profile_record,
+    session_record,
+    wire_effects,
+)
+from openpromo.services.evaluation.load import Reading
 from openpromo.services.ledgers import loyalty_answer
 from openpromo.services.models.convert import from_row
-from openpromo.services.models.coupons import InventoryReferral
 from openpromo.services.models.programs import Giveaway
 from openpromo.services.models.sessions import IntegrationStateV2, Return
-from openpromo.services.ports import Row, UnitOfWork
+from openpromo.services.records import campaign_record
 
 # responseContent value -> attribute of IntegrationStateV2
 _FIELDS = {
@@ -33,102 +40,115 @@ _FIELDS = {
 }
 
 
+@dataclass(slots=True)
 class Answer:
-    """Collects the parts of one answer; a part that was not asked for is dropped."""
+    """The parts of one answer; a part that was not asked for is left out."""
 
-    def __init__(self, wanted: Iterable[str] | None, effects: list[dict[str, Any]]) -> None:
-        self.wanted = frozenset(wanted or ())
-        self.effects = effects
-        self.created_coupons: list[Any] = []
-        self.created_referrals: list[Any] = []
-        self.parts: dict[str, Any] = {}
+    effects: list[Document]
+    created_coupons: list[Any] = field(default_factory=list)
+    created_referrals: list[Any] = field(default_factory=list)
+    parts: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
-    def __contains__(self, name: str) -> bool:
-        return name in self.wanted
-
-    def add(self, name: str, build: Callable[..., Any], *args: Any) -> None:
-        """The part ``name`` as ``build(*args)`` makes it, built only when it was asked for (None: none)."""
-        if name in self.wanted and (value := build(*args)) is not None:
-            self.parts[_FIELDS[name]] = value
-
-    def state(self, **extra: Any) -> IntegrationStateV2:
+    def state(self) -> IntegrationStateV2:
         return IntegrationStateV2(
             effects=wire_effects(self.effects),
             created_coupons=list(self.created_coupons),
             created_referrals=list(self.created_referrals),
             **self.parts,
-            **extra,
+            **self.extra,
         )
 
 
-def evaluation_parts(
-    uow: UnitOfWork,
-    answer: Answer,
-    loaded: Loaded,
-    evaluation: Evaluation,
-    profile_row: Row | None,
-    now: datetime,
+def build(
+    case: Case,
+    reading: Reading | None,
+    evaluation: Evaluation | None,
+    applied: Applied,
+    written: Written,
+) -> Answer:
+    answer = Answer(applied.effects, applied.created_coupons, applied.created_referrals, extra=written.extra)
+    wanted = case.content
+    parts = answer.parts
+
+    def add(name: str, value: Any) -> None:
+        if name in wanted and value is not None:
+            parts[_FIELDS[name]] = value
+
+    if "customerSession" in wanted and written.session is not None:
+        add("customerSession", session_record(written.session))
+    profile = written.profile or case.profile
+    if "customerProfile" in wanted and profile is not None:
+        names = case.snapshot.audiences
+        add(
+            "customerProfile",
+            profile_record(profile, [(a, names.get(a, "")) for a in sorted(case.audiences)]),
+        )
+    if reading is not None and evaluation is not None:
+        _evaluation_parts(add, wanted, case, reading, evaluation, applied)
+    if "event" in wanted:
+        add("event", event_part(written.event, reading.referral.id if reading and reading.referral else None))
+    if "awardedGiveaways" in wanted:
+        add("awardedGiveaways", [from_row(Giveaway, row, used=True) for row in written.giveaways or []])
+    if "previousReturns" in wanted:
+        add("previousReturns", [from_row(Return, r) for r in written.returns or []])
+    return answer
+
+
+def _evaluation_parts(
+    add: Any, wanted: frozenset[str], case: Case, reading: Reading, evaluation: Evaluation, applied: Applied
 ) -> None:
-    """The parts an evaluation answers: profile, failures, campaigns, coupons, referral, loyalty."""
-    if profile_row is not None:
-        answer.add("customerProfile", lambda: profile_record(profile_row, loaded.audience_names()))
-    answer.add("ruleFailureReasons", lambda: failure_reasons(evaluation.failures, loaded.coupon_ids()))
-    answer.add("triggeredCampaigns", loaded.triggered_campaigns, evaluation.triggered_campaigns)
-    profile = profile_row["integration_id"] if profile_row is not None else ""
-    answer.add("coupons", loaded.integration_coupons, uow, profile)
-    answer.add("referral", referral_part, uow, loaded.referral_row)
-    answer.add("loyalty", loyalty_answer, loaded.loyalty, answer.effects, now)
+    """The parts an evaluation answers: failures, triggered campaigns, coupons, referral, loyalty."""
+    coupon_ids = {c.value: c.id for c in reading.coupons}
+    if "ruleFailureReasons" in wanted:
+        add("ruleFailureReasons", failure_reasons(evaluation.failures, coupon_ids))
+    if "triggeredCampaigns" in wanted:
+        rows = case.snapshot.campaign_rows
+        add(
+            "triggeredCampaigns",
+            [campaign_record(rows[i], case.now) for i in evaluation.triggered_campaigns if i in rows],
+        )
+    committed = case.commits is not Commits.NEVER and applied.committed is not None
+    if "coupons" in wanted:
+        redeemed = set(evaluation.commitments.coupon_redemptions) if committed else set()
+        add("coupons", [integration_coupon(_counted(c, redeemed, case.profile_id)) for c in reading.coupons])
+    if "referral" in wanted and reading.referral is not None:
+        redeemed_referral = committed and reading.referral.id in evaluation.commitments.referral_redemptions
+        add("referral", inventory_referral(_befriended(reading.referral, redeemed_referral, case.profile_id)))
+    if "loyalty" in wanted:
+        add("loyalty", loyalty_answer(reading.loyalty, applied.effects, case.now))
 
 
-def referral_part(uow: UnitOfWork, row: Row | None) -> InventoryReferral | None:
-    """The referral of the session (``InventoryReferral``: with the friends who redeemed it)."""
-    if row is None:
-        return None
-    friends = uow.records.find("referral_friends", {"referral_id": row["id"]}, order="created").rows
-    return from_row(
-        InventoryReferral, row, referred_customers=[f["friend_profile_integration_id"] for f in friends]
-    )
+def _counted(coupon: StoredCoupon, redeemed: set[int], profile: str) -> StoredCoupon:
+    """The coupon with this close's redemption by the profile counted (the answer follows the commit)."""
+    if coupon.id not in redeemed or not profile:
+        return coupon
+    return replace(coupon, profile_redemptions=coupon.profile_redemptions + 1)
 
 
-def giveaways_part(uow: UnitOfWork, session_id: int | None) -> list[Giveaway]:
-    """Giveaway codes awarded in this session (drawn when it closed)."""
-    if not session_id:
-        return []
-    rows = uow.records.find("giveaway_codes", {"session_id": session_id}).rows
-    return [from_row(Giveaway, row, used=True) for row in rows]
+def _befriended(referral: StoredReferral, redeemed: bool, friend: str) -> StoredReferral:
+    if not redeemed or not friend or friend in referral.friends:
+        return referral
+    return replace(referral, friends=(*referral.friends, friend))
 
 
-def awarded_to(uow: UnitOfWork, account_id: int, profile: str, at: datetime) -> list[Giveaway]:
-    """Giveaway codes awarded to the profile by this request (those drawn at ``at``)."""
-    rows = uow.records.find(
-        "giveaway_codes", {"account_id": account_id, "profile_integration_id": profile, "awarded_at": at}
-    ).rows
-    return [from_row(Giveaway, row, used=True) for row in rows]
-
-
-def returns_part(uow: UnitOfWork, session_id: int | None) -> list[Return]:
-    if not session_id:
-        return []
-    return [from_row(Return, row) for row in uow.records.find("returns", {"session_id": session_id}).rows]
-
-
-def event_part(event: Row | None, referral_id: int | None = None) -> dict[str, Any] | None:
-    """An event row as the spec's ``Event``; ``meta`` names the first rejected coupon and referral."""
+def event_part(event: StoredEvent | None, referral_id: int | None = None) -> dict[str, Any] | None:
+    """An event as the spec's ``Event``; ``meta`` names the first rejected coupon and referral."""
     if event is None:
         return None
     document: dict[str, Any] = {
-        "id": event["id"],
-        "created": event["created"],
-        "applicationId": event["application_id"],
-        "type": event["type"],
-        "attributes": event["attributes"] or {},
-        "effects": event["effects"],
-        "meta": _meta(event["effects"], referral_id),
+        "id": event.id,
+        "created": event.created,
+        "applicationId": event.application_id,
+        "type": event.type,
+        "attributes": event.attributes or {},
+        "effects": event.effects,
+        "meta": _meta(event.effects, referral_id),
     }
     optional = {
-        "profileId": event.get("profile_integration_id"),
-        "storeIntegrationId": event.get("store_integration_id"),
-        "sessionId": event.get("session_integration_id"),
+        "profileId": event.profile_integration_id,
+        "storeIntegrationId": event.store_integration_id,
+        "sessionId": event.session_integration_id,
     }
     document.update({k: v for k, v in optional.items() if v})
     return document
@@ -153,12 +173,4 @@ def _meta(effects: Iterable[Mapping[str, Any]], referral_id: int | None) -> dict
     return meta
 
 
-__all__ = [
-    "Answer",
-    "awarded_to",
-    "evaluation_parts",
-    "event_part",
-    "giveaways_part",
-    "referral_part",
-    "returns_part",
-]
+__all__ = ["Answer", "build", "event_part"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
@@ -10,8 +11,10 @@ import msgspec
 
 from openpromo.engine.effects import Effect as EngineEffect
 from openpromo.engine.effects import RuleFailure
+from openpromo.services.data.records import StoredCoupon, StoredProfile, StoredReferral, StoredSession
 from openpromo.services.models.base import decode_hook
 from openpromo.services.models.convert import from_row
+from openpromo.services.models.coupons import IntegrationCoupon, InventoryReferral
 from openpromo.services.models.sessions import (
     AdditionalCost,
     AudienceMembership,
@@ -87,9 +90,11 @@ def failure_reasons(
     ]
 
 
-def session_record(row: Row) -> CustomerSessionV2:
+def session_record(session: StoredSession | Mapping[str, Any]) -> CustomerSessionV2:
+    """A session as the spec's ``CustomerSessionV2`` (from the record, or a row's columns)."""
+    stored = session if isinstance(session, StoredSession) else StoredSession.of(session)
     items = []
-    for position, item in enumerate(row["cart_items"]):
+    for position, item in enumerate(stored.cart_items):
         returned = int(item.get("returnedQuantity") or 0)
         document = {**item, "position": position, "returnedQuantity": returned}
         document["remainingQuantity"] = int(item["quantity"]) - returned
@@ -97,26 +102,26 @@ def session_record(row: Row) -> CustomerSessionV2:
     return from_row(
         CustomerSessionV2,
         {
-            "id": row["id"],
-            "created": row["created"],
-            "integration_id": row["integration_id"],
-            "application_id": row["application_id"],
-            "profile_id": row["profile_integration_id"],
-            "store_integration_id": row["store_integration_id"],
-            "coupon_codes": row["coupon_codes"],
-            "referral_code": row["referral_code"],
-            "loyalty_cards": row["loyalty_cards"],
-            "state": row["state"],
+            "id": stored.id,
+            "created": stored.created,
+            "integration_id": stored.integration_id,
+            "application_id": stored.application_id,
+            "profile_id": stored.profile_integration_id,
+            "store_integration_id": stored.store_integration_id,
+            "coupon_codes": stored.coupon_codes,
+            "referral_code": stored.referral_code,
+            "loyalty_cards": stored.loyalty_cards,
+            "state": stored.state,
             "cart_items": items,
-            "additional_costs": _costs(row["additional_costs"]),
-            "identifiers": row["identifiers"],
-            "attributes": row["attributes"],
-            "first_session": row["first_session"],
-            "update_count": row["update_count"],
-            "total": row["total"],
-            "cart_item_total": row["cart_item_total"],
-            "additional_cost_total": row["additional_cost_total"],
-            "updated": row["updated"],
+            "additional_costs": _costs(stored.additional_costs),
+            "identifiers": stored.identifiers,
+            "attributes": stored.attributes,
+            "first_session": stored.first_session,
+            "update_count": stored.update_count,
+            "total": stored.total,
+            "cart_item_total": stored.cart_item_total,
+            "additional_cost_total": stored.additional_cost_total,
+            "updated": stored.updated,
         },
     )
 
@@ -127,6 +132,20 @@ def _convert_item(document: Mapping[str, Any]) -> CartItem:
 
 def _costs(costs: Mapping[str, Any]) -> dict[str, Any]:
     return {name: AdditionalCost(price=Decimal(str(c["price"]))) for name, c in costs.items()}
+
+
+def integration_coupon(coupon: StoredCoupon) -> IntegrationCoupon:
+    """A coupon of the session as the ``coupons`` answer part shows it."""
+    return from_row(IntegrationCoupon, _columns(coupon), profile_redemption_count=coupon.profile_redemptions)
+
+
+def inventory_referral(referral: StoredReferral) -> InventoryReferral:
+    """The session's referral as the ``referral`` answer part shows it (with the friends who redeemed it)."""
+    return from_row(InventoryReferral, _columns(referral), referred_customers=list(referral.friends))
+
+
+def _columns(record: Any) -> dict[str, Any]:
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
 def coupon_document(row: Row) -> dict[str, Any]:
@@ -165,16 +184,28 @@ def referral_document(row: Row) -> dict[str, Any]:
     return document
 
 
-def profile_record(row: Row, audiences: list[tuple[int, str]] | None = None) -> CustomerProfile:
+def profile_record(profile: StoredProfile, audiences: list[tuple[int, str]] | None = None) -> CustomerProfile:
     memberships = [AudienceMembership(id=i, name=n) for i, n in audiences or []]
-    last = row["last_activity"] or row["created"]
-    return from_row(CustomerProfile, row, last_activity=last, audience_memberships=memberships)
+    return CustomerProfile(
+        id=profile.id,
+        created=profile.created,
+        integration_id=profile.integration_id,
+        attributes=profile.attributes,
+        account_id=profile.account_id,
+        closed_sessions=profile.closed_sessions,
+        total_sales=profile.total_sales,
+        audience_memberships=memberships,
+        last_activity=profile.last_activity or profile.created,
+        sandbox=profile.sandbox,
+    )
 
 
 __all__ = [
     "coupon_document",
     "effect_document",
     "failure_reasons",
+    "integration_coupon",
+    "inventory_referral",
     "profile_record",
     "referral_document",
     "session_record",

@@ -13,49 +13,51 @@ from typing import Any
 
 from openpromo.engine import model
 from openpromo.services.attributes import Definitions, check_attributes
+from openpromo.services.data.records import SessionFields
 from openpromo.services.errors import ErrorDetail, raise_problems
 from openpromo.services.models.sessions import AdditionalCost, CartItemInput, NewCustomerSessionV2
-from openpromo.services.ports import Row
 
 MAX_TOTAL_QUANTITY = 10_000
 
 
-def merged_document(
-    stored: Row | None, payload: NewCustomerSessionV2, *, payload_only: bool
-) -> dict[str, Any]:
-    """The session's fields after this update, as stored (snake_case, spec-shaped JSON values)."""
-    base: dict[str, Any] = {
-        "profile_integration_id": "",
-        "store_integration_id": None,
-        "coupon_codes": [],
-        "referral_code": None,
-        "loyalty_cards": [],
-        "identifiers": [],
-        "attributes": {},
-        "cart_items": [],
-        "additional_costs": {},
-    }
-    if stored is not None and not payload_only:
-        base.update({k: stored[k] for k in base})
-    sent = {
-        "profile_integration_id": payload.profile_id,
-        "store_integration_id": payload.store_integration_id,
-        "coupon_codes": payload.coupon_codes,
-        "referral_code": payload.referral_code,
-        "loyalty_cards": payload.loyalty_cards,
-        "identifiers": payload.identifiers,
-        "attributes": payload.attributes,
-    }
-    base.update({k: v for k, v in sent.items() if v is not None})
+def merged_fields(
+    stored: SessionFields | None, payload: NewCustomerSessionV2, *, payload_only: bool
+) -> SessionFields:
+    """The session's fields after this update: what was stored, with each key the payload sends."""
+    base = SessionFields() if stored is None or payload_only else _copy(stored)
+    if payload.profile_id is not None:
+        base.profile_integration_id = payload.profile_id
+    if payload.store_integration_id is not None:
+        base.store_integration_id = payload.store_integration_id
+    if payload.coupon_codes is not None:
+        base.coupon_codes = list(payload.coupon_codes)
+    if payload.referral_code is not None:
+        base.referral_code = payload.referral_code or None
+    if payload.loyalty_cards is not None:
+        base.loyalty_cards = list(payload.loyalty_cards)
+    if payload.identifiers is not None:
+        base.identifiers = list(payload.identifiers)
+    if payload.attributes is not None:
+        base.attributes = payload.attributes
     if payload.cart_items is not None:
-        base["cart_items"] = [_item_document(item) for item in payload.cart_items]
+        base.cart_items = [_item_document(item) for item in payload.cart_items]
     if payload.additional_costs is not None:
-        base["additional_costs"] = {
-            name: {"price": cost.price} for name, cost in payload.additional_costs.items()
-        }
-    if base["referral_code"] == "":
-        base["referral_code"] = None
+        base.additional_costs = cost_document(payload.additional_costs)
     return base
+
+
+def _copy(stored: SessionFields) -> SessionFields:
+    return SessionFields(
+        profile_integration_id=stored.profile_integration_id,
+        store_integration_id=stored.store_integration_id,
+        coupon_codes=stored.coupon_codes,
+        referral_code=stored.referral_code,
+        loyalty_cards=stored.loyalty_cards,
+        identifiers=stored.identifiers,
+        attributes=stored.attributes,
+        cart_items=stored.cart_items,
+        additional_costs=stored.additional_costs,
+    )
 
 
 def _item_document(item: CartItemInput) -> dict[str, Any]:
@@ -73,10 +75,10 @@ def _item_document(item: CartItemInput) -> dict[str, Any]:
     return document
 
 
-def validate(document: Mapping[str, Any], definitions: Definitions) -> None:
+def validate(fields: SessionFields, definitions: Definitions) -> None:
     """400 for what the schema cannot say: quantities, undefined attributes and costs, attribute types."""
     problems: list[ErrorDetail] = []
-    items: Sequence[Mapping[str, Any]] = document["cart_items"]
+    items: Sequence[Mapping[str, Any]] = fields.cart_items
     if sum(int(i["quantity"]) for i in items) > MAX_TOTAL_QUANTITY:
         problems.append(
             ErrorDetail(
@@ -86,9 +88,9 @@ def validate(document: Mapping[str, Any], definitions: Definitions) -> None:
             )
         )
     problems += check_attributes(
-        document["attributes"], "CustomerSession", "/customerSession/attributes", definitions
+        fields.attributes, "CustomerSession", "/customerSession/attributes", definitions
     )
-    for name in document["additional_costs"]:
+    for name in fields.additional_costs:
         problems += _cost(name, ("session", "both"), f"/customerSession/additionalCosts/{name}", definitions)
     for index, item in enumerate(items):
         pointer = f"/customerSession/cartItems/{index}"
@@ -111,22 +113,20 @@ def _cost(name: str, kinds: tuple[str, ...], pointer: str, definitions: Definiti
     return []
 
 
-def engine_session(
-    row_id: int, integration_id: str, state: str, document: Mapping[str, Any]
-) -> model.Session:
+def engine_session(row_id: int, integration_id: str, state: str, fields: SessionFields) -> model.Session:
     return model.Session(
         id=row_id,
         integration_id=integration_id,
-        profile_id=document["profile_integration_id"] or "",
+        profile_id=fields.profile_integration_id or "",
         state=state,
-        store_integration_id=document["store_integration_id"],
-        coupon_codes=tuple(document["coupon_codes"]),
-        referral_code=document["referral_code"],
-        loyalty_cards=tuple(document["loyalty_cards"]),
-        identifiers=tuple(document["identifiers"]),
-        attributes=_numbers(document["attributes"]),
-        cart_items=tuple(_engine_item(i, item) for i, item in enumerate(document["cart_items"])),
-        additional_costs={name: Decimal(str(c["price"])) for name, c in document["additional_costs"].items()},
+        store_integration_id=fields.store_integration_id,
+        coupon_codes=tuple(fields.coupon_codes),
+        referral_code=fields.referral_code,
+        loyalty_cards=tuple(fields.loyalty_cards),
+        identifiers=tuple(fields.identifiers),
+        attributes=_numbers(fields.attributes),
+        cart_items=tuple(_engine_item(i, item) for i, item in enumerate(fields.cart_items)),
+        additional_costs={name: Decimal(str(c["price"])) for name, c in fields.additional_costs.items()},
     )
 
 
@@ -176,4 +176,4 @@ def cost_document(costs: Mapping[str, AdditionalCost]) -> dict[str, Any]:
     return {name: {"price": cost.price} for name, cost in costs.items()}
 
 
-__all__ = ["engine_session", "merged_document", "validate"]
+__all__ = ["cost_document", "engine_session", "merged_fields", "validate"]

@@ -10,27 +10,29 @@ back down to what that evaluation gives (see ``engine.returns``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from openpromo.engine.effects import DISCOUNT_TYPES
+from openpromo.engine.model import CounterKey
 from openpromo.engine.returns import discount_key, returned_units, roll_back_return
+from openpromo.services.data.records import Document, ProfileTotals, Release, StoredSession
 from openpromo.services.errors import ErrorDetail, InvalidInput
-from openpromo.services.evaluation.commit import record_analytics
+from openpromo.services.evaluation.commit import analytics
 from openpromo.services.models.sessions import NewReturn
-from openpromo.services.ports import Row, UnitOfWork
 from openpromo.services.snapshots.snapshot import Snapshot, settings_of
 
 
-def check_returned(stored: Row, request: NewReturn) -> dict[int, int]:
+def check_returned(stored: StoredSession, request: NewReturn) -> dict[int, int]:
     """position → units returned now; 400 naming the field for anything that does not fit the cart."""
-    if stored["state"] not in ("closed", "partially_returned"):
+    if stored.state not in ("closed", "partially_returned"):
         raise InvalidInput(
-            f"only a closed session can have items returned; this one is {stored['state']}",
+            f"only a closed session can have items returned; this one is {stored.state}",
             parameter="customerSessionId",
         )
-    lines = stored["cart_items"]
+    lines = stored.cart_items
     wanted: dict[int, int] = {}
     problems = []
     for index, item in enumerate(request.returned_cart_items):
@@ -65,18 +67,18 @@ def check_returned(stored: Row, request: NewReturn) -> dict[int, int]:
     return wanted
 
 
-def returned_lines(stored: Row, wanted: dict[int, int]) -> list[dict[str, Any]]:
+def returned_lines(stored: StoredSession, wanted: dict[int, int]) -> list[dict[str, Any]]:
     """The session's cart lines after this return (``returnedQuantity`` counted up)."""
-    lines = [dict(line) for line in stored["cart_items"]]
+    lines = [dict(line) for line in stored.cart_items]
     for position, quantity in wanted.items():
         lines[position]["returnedQuantity"] = int(lines[position].get("returnedQuantity") or 0) + quantity
     return lines
 
 
-def reevaluated_campaigns(snapshot: Snapshot, stored: Row) -> frozenset[int]:
+def reevaluated_campaigns(snapshot: Snapshot, stored: StoredSession) -> frozenset[int]:
     """The campaigns a ``runRuleEngine`` return evaluates again: ``reevaluateOnReturn`` ones that gave an
     effect when the session closed."""
-    committed = stored.get("committed") or {}
+    committed = stored.committed or {}
     ids = {e["campaignId"] for e in committed.get("effects", []) if e["campaignId"]}
     rows = snapshot.campaign_rows
     return frozenset(i for i in ids if i in rows and rows[i]["reevaluate_on_return"])
@@ -102,11 +104,11 @@ def revalued_discounts(
 
 
 def committed_credits(
-    stored: Row, campaigns: frozenset[int]
+    stored: StoredSession, campaigns: frozenset[int]
 ) -> tuple[dict[Any, Decimal], dict[int, Decimal]]:
     """What the session's close took of the campaigns' budget counters and of their coupons' discount
     limits: a re-evaluation gives it back before it runs."""
-    committed = stored.get("committed") or {}
+    committed = stored.committed or {}
     counters: dict[Any, Decimal] = {}
     for campaign_id, action, entity_key, period_key, amount in committed.get("counters", []):
         if campaign_id in campaigns:
@@ -116,80 +118,100 @@ def committed_credits(
     return counters, coupons
 
 
-def apply_return(
-    uow: UnitOfWork,
-    app: Row,
-    stored: Row,
+@dataclass(frozen=True, slots=True)
+class Returned:
+    """What a return does: the rollback effects, what it releases, the session after it."""
+
+    effects: list[Document]
+    value: Decimal
+    release: Release | None
+    session: StoredSession
+
+
+def returned(
+    app: Document,
+    stored: StoredSession,
     wanted: dict[int, int],
     now: datetime,
-    *,
-    dry: bool,
     revalued: tuple[frozenset[int], dict[tuple[Any, ...], Decimal]] | None = None,
-) -> tuple[list[dict[str, Any]], Decimal, list[dict[str, Any]]]:
-    """Roll back what the returned units had; returns (rollback effects, returned value, new cart)."""
-    lines = [dict(line) for line in stored["cart_items"]]
-    before = {p: int(lines[p].get("returnedQuantity") or 0) for p in wanted}
+) -> Returned:
+    """Roll back what the returned units had (DOMAIN B §1.5)."""
+    lines = returned_lines(stored, wanted)
+    before = {p: int(stored.cart_items[p].get("returnedQuantity") or 0) for p in wanted}
     value = sum((Decimal(str(lines[p]["price"])) * q for p, q in wanted.items()), Decimal(0))
     # session-level discounts still committed cover the units not returned before this return
     cart_value = sum(
         (
             Decimal(str(line["price"])) * (int(line["quantity"]) - int(line.get("returnedQuantity") or 0))
-            for line in lines
+            for line in stored.cart_items
         ),
         Decimal(0),
     )
     share = value / cart_value if cart_value else Decimal(0)
-    committed = stored.get("committed") or {"effects": [], "counters": [], "coupons": [], "referrals": []}
+    committed = stored.committed or {"effects": [], "counters": [], "coupons": [], "referrals": []}
     units = returned_units({p: (before[p], q) for p, q in wanted.items()})
     result = roll_back_return(committed["effects"], units, share, settings_of(app).currency_digits, revalued)
-    for position, quantity in wanted.items():
-        lines[position]["returnedQuantity"] = before[position] + quantity
-    if dry:
-        return result.rollbacks, value, lines
-    data = uow.sessions
-    counters = []
+    counters, released = _counters_left(committed, result.by_campaign)
+    coupons, discounts = _coupons_left(committed, result.by_coupon)
+    profile_id = committed.get("profileId")
+    release = Release(
+        application_id=app["id"],
+        counters=released,
+        coupon_discounts=discounts,
+        profile_totals=ProfileTotals(profile_id, 0, -value) if profile_id else None,
+        analytics=analytics(app, result.rollbacks, now, refund=value),
+    )
+    remaining_total = Decimal(committed.get("total") or 0) - value
+    after = replace(
+        stored,
+        committed={
+            **committed,
+            "counters": counters,
+            "coupons": coupons,
+            "effects": result.remaining,
+            "total": str(remaining_total),
+        },
+        cart_items=lines,
+        state="partially_returned",
+        effects=result.remaining,
+        updated=now,
+    )
+    return Returned(result.rollbacks, value, release, after)
+
+
+def _counters_left(
+    committed: Document, by_campaign: dict[int, Decimal]
+) -> tuple[list[list[Any]], list[tuple[CounterKey, Decimal]]]:
+    """The discount budgets a return gives back (at most what the close took), and what is left."""
+    left, released = [], []
     for campaign_id, action, entity_key, period_key, amount in committed["counters"]:
         amount = Decimal(amount)
-        if action == "setDiscount" and result.by_campaign.get(campaign_id):
-            back = min(amount, result.by_campaign[campaign_id])
-            data.release((campaign_id, action, entity_key, period_key), back, now)
+        if action == "setDiscount" and by_campaign.get(campaign_id):
+            back = min(amount, by_campaign[campaign_id])
+            released.append(((campaign_id, action, entity_key, period_key), back))
             amount -= back
-        counters.append([campaign_id, action, entity_key, period_key, str(amount)])
-    coupons = []
+        left.append([campaign_id, action, entity_key, period_key, str(amount)])
+    return left, released
+
+
+def _coupons_left(
+    committed: Document, by_coupon: dict[int, Decimal]
+) -> tuple[list[list[Any]], list[tuple[int, Decimal]]]:
+    left, released = [], []
     for coupon_id, discount in committed["coupons"]:
-        back = min(Decimal(discount), result.by_coupon.get(coupon_id, Decimal(0)))
+        back = min(Decimal(discount), by_coupon.get(coupon_id, Decimal(0)))
         if back:
-            data.release_coupon_discount(coupon_id, back)
-        coupons.append([coupon_id, str(Decimal(discount) - back)])
-    if committed.get("profileId"):
-        data.add_profile_totals(committed["profileId"], 0, -value, now)
-    record_analytics(uow, app, result.rollbacks, now, refund=value)
-    remaining_total = Decimal(committed.get("total") or 0) - value
-    uow.records.update(
-        "customer_sessions",
-        stored["id"],
-        {
-            "committed": {
-                **committed,
-                "counters": counters,
-                "coupons": coupons,
-                "effects": result.remaining,
-                "total": str(remaining_total),
-            },
-            "cart_items": lines,
-            "state": "partially_returned",
-            "effects": result.remaining,
-            "updated": now,
-        },
-    )
-    return result.rollbacks, value, lines
+            released.append((coupon_id, back))
+        left.append([coupon_id, str(Decimal(discount) - back)])
+    return left, released
 
 
 __all__ = [
-    "apply_return",
+    "Returned",
     "check_returned",
     "committed_credits",
     "reevaluated_campaigns",
+    "returned",
     "returned_lines",
     "revalued_discounts",
 ]

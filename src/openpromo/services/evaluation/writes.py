@@ -16,6 +16,7 @@ from openpromo import rules
 from openpromo.engine.effects import Origin
 from openpromo.rules.durations import parse_duration, shift
 from openpromo.services.codes import DEFAULT_CHARACTERS, DEFAULT_PATTERN, normalise_code, unique_codes
+from openpromo.services.evaluation.case import Owner
 from openpromo.services.ports import Row, UnitOfWork
 
 
@@ -37,15 +38,17 @@ def _envelope(origin: Origin, kind: str, props: dict[str, Any]) -> dict[str, Any
 
 
 class CloseWrites:
+    """The writes of the effects a commit defers: created coupons and referrals, reservations."""
+
     def __init__(
-        self, uow: UnitOfWork, app: Row, session: Row, referral_advocate: str | None, now: datetime
+        self, uow: UnitOfWork, app: Row, owner: Owner, referral_advocate: str | None, now: datetime
     ) -> None:
         self.uow = uow
         self.app = app
-        self.session = session
+        self.session_id = owner.session_id
         self.advocate = referral_advocate
         self.now = now
-        self.profile = session["profile_integration_id"] or ""
+        self.profile = owner.profile
         self.created_coupons: list[Row] = []
         self.created_referrals: list[Row] = []
 
@@ -95,7 +98,7 @@ class CloseWrites:
             "expiry_date": self._until(request.validity),
             "recipient_integration_id": owner,
             "attributes": dict(request.attributes),
-            "created_in_session_id": self.session["id"],
+            "created_in_session_id": self.session_id,
         }
         coupon_id = self.uow.records.insert("coupons", values)
         self.created_coupons.append(
@@ -117,7 +120,7 @@ class CloseWrites:
             "expiry_date": self._until(request.validity),
             "advocate_profile_integration_id": self.profile,
             "attributes": {},
-            "created_in_session_id": self.session["id"],
+            "created_in_session_id": self.session_id,
         }
         referral_id = self.uow.records.insert("referrals", values)
         self.created_referrals.append({**values, "id": referral_id, "usage_counter": 0})
@@ -154,11 +157,11 @@ class CloseWrites:
         return _envelope(origin, "reserveCoupon", props)
 
 
-def apply_attribute_updates(
-    uow: UnitOfWork, account_id: int, session: Row, effects: list[dict[str, Any]], now: datetime
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """``updateAttributeValue`` effects write ``Profile.Attributes.x``; returns the session's and the
-    profile's new attributes (None: unchanged), the session's for the caller to write with the session."""
+def attribute_updates(
+    session_attributes: dict[str, Any], effects: list[dict[str, Any]]
+) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """``updateAttributeValue`` effects: the session's attributes after them (None: unchanged) and the
+    changes to the profile's (``Profile.Attributes.x``)."""
     profile_changes: dict[str, Any] = {}
     session_changes: dict[str, Any] = {}
     for effect in effects:
@@ -172,17 +175,7 @@ def apply_attribute_updates(
             profile_changes[name] = effect["props"]["value"]
         elif root in ("Session", "CustomerSession"):
             session_changes[name] = effect["props"]["value"]
-    profile = session["profile_integration_id"]
-    profile_attributes = None
-    if profile_changes and profile:
-        row = uow.records.find_one("customer_profiles", account_id=account_id, integration_id=profile)
-        if row is not None:
-            profile_attributes = {**row["attributes"], **profile_changes}
-            uow.records.update(
-                "customer_profiles", row["id"], {"attributes": profile_attributes, "modified": now}
-            )
-    session_attributes = {**session["attributes"], **session_changes} if session_changes else None
-    return session_attributes, profile_attributes
+    return ({**session_attributes, **session_changes} if session_changes else None), profile_changes
 
 
 def apply_audience_changes(
@@ -208,4 +201,4 @@ def apply_audience_changes(
             )
 
 
-__all__ = ["CloseWrites", "apply_attribute_updates", "apply_audience_changes"]
+__all__ = ["CloseWrites", "apply_audience_changes", "attribute_updates"]

@@ -7,27 +7,17 @@ account-level: every application of the account sees the same profile.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from openpromo.services.access import application_snapshot
-from openpromo.services.attributes import check_attributes
+from openpromo.services.attributes import Definitions, check_attributes
 from openpromo.services.auth import IntegrationPrincipal
+from openpromo.services.data.records import StoredProfile
 from openpromo.services.errors import ErrorDetail, InvalidInput, raise_problems
-from openpromo.services.evaluation.answer import Answer, awarded_to, evaluation_parts, event_part
-from openpromo.services.evaluation.commit import commit_counters, record_analytics
-from openpromo.services.evaluation.documents import (
-    coupon_document,
-    effect_document,
-    profile_record,
-    referral_document,
-)
-from openpromo.services.evaluation.inputs import engine_session
-from openpromo.services.evaluation.load import load_inputs
-from openpromo.services.evaluation.writes import CloseWrites, apply_attribute_updates, apply_audience_changes
+from openpromo.services.evaluation import Pipeline, ProfileUpdate
+from openpromo.services.evaluation.documents import profile_record
 from openpromo.services.models.profiles import (
     CustomerProfileIntegrationRequestV2,
     CustomerProfileIntegrationResponseV2,
@@ -35,22 +25,18 @@ from openpromo.services.models.profiles import (
     MultipleCustomerProfileIntegrationRequest,
     MultipleCustomerProfileIntegrationResponseV2,
 )
-from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
-from openpromo.services.snapshots.snapshot import Snapshot, SnapshotCache
+from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
+from openpromo.services.snapshots.snapshot import SnapshotCache
 
 
 class ProfileService:
     def __init__(
-        self,
-        uow: UnitOfWorkFactory,
-        clock: Clock,
-        snapshots: SnapshotCache,
-        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+        self, uow: UnitOfWorkFactory, clock: Clock, snapshots: SnapshotCache, pipeline: Pipeline
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._snapshots = snapshots
-        self._new_id = new_id
+        self._pipeline = pipeline
 
     def update(
         self,
@@ -67,61 +53,8 @@ class ProfileService:
             raise InvalidInput("responseContent needs runRuleEngine=true", pointer="/responseContent")
         if not integration_id or len(integration_id) > 1000:
             raise InvalidInput("a profile id has 1 to 1000 characters", parameter="integrationId")
-        keys = [f"profile:{principal.account_id}:{integration_id}"]
-        return self._update(
-            principal, integration_id, request, keys, run_rule_engine=run_rule_engine, dry=dry
-        )
-
-    def _update(
-        self,
-        principal: IntegrationPrincipal,
-        integration_id: str,
-        request: CustomerProfileIntegrationRequestV2,
-        keys: list[str],
-        *,
-        run_rule_engine: bool,
-        dry: bool,
-    ) -> CustomerProfileIntegrationResponseV2:
-        now = self._clock.now()
-        with self._uow(write=not dry, locks=keys) as uow:
-            snapshot = application_snapshot(self._snapshots, uow, principal)
-            app = snapshot.app
-            raise_problems(
-                check_attributes(
-                    request.attributes or {}, "CustomerProfile", "/attributes", snapshot.definitions
-                )
-            )
-            row = uow.records.find_one(
-                "customer_profiles", account_id=principal.account_id, integration_id=integration_id
-            )
-            created = row is None
-            attributes = {**(row["attributes"] if row else {}), **(request.attributes or {})}
-            if request.audiences_changes is not None:
-                _check_audiences(uow, principal.account_id, request.audiences_changes)
-            if not dry:
-                row = _upsert(uow, principal.account_id, row, integration_id, attributes, now)
-                if request.audiences_changes is not None:
-                    _change_audiences(
-                        uow, principal.account_id, integration_id, request.audiences_changes, now
-                    )
-            elif row is not None:
-                row = {**row, "attributes": attributes}
-            else:  # a dry run for a new profile evaluates the profile it would create
-                row = _new_profile(principal.account_id, integration_id, attributes, now)
-            answer = Answer(request.response_content, [])
-            if run_rule_engine:
-                self._run_rules(uow, snapshot, principal, integration_id, row, request, answer, now, dry=dry)
-                if not dry:
-                    kind = "talon_profile_created" if created else "talon_profile_updated"
-                    event = _event(uow, app["id"], kind, integration_id, answer.effects, now)
-                    answer.add("event", event_part, event)
-                    answer.add("awardedGiveaways", awarded_to, uow, principal.account_id, integration_id, now)
-            if row is not None and "customerProfile" in answer:
-                stored = uow.records.get("customer_profiles", row["id"]) if not dry else None
-                answer.add("customerProfile", profile_record, stored or row)
-            if not dry:
-                uow.commit()
-        state = answer.state()
+        subject = ProfileUpdate(principal, integration_id, request, run_rule_engine=run_rule_engine, dry=dry)
+        state = self._pipeline.run(subject, self._clock.now()).state()
         return CustomerProfileIntegrationResponseV2(
             effects=state.effects,
             created_coupons=state.created_coupons,
@@ -134,177 +67,73 @@ class ProfileService:
             awarded_giveaways=state.awarded_giveaways,
         )
 
-    def _run_rules(
-        self,
-        uow: UnitOfWork,
-        snapshot: Snapshot,
-        principal: IntegrationPrincipal,
-        integration_id: str,
-        profile_row: Row | None,
-        request: CustomerProfileIntegrationRequestV2,
-        answer: Answer,
-        now: datetime,
-        *,
-        dry: bool,
-    ) -> None:
-        """Evaluate the running campaigns for the profile; their effects commit at once (DOMAIN A1)."""
-        document: dict[str, Any] = {
-            "profile_integration_id": integration_id,
-            "store_integration_id": None,
-            "coupon_codes": [],
-            "referral_code": None,
-            "loyalty_cards": [],
-            "identifiers": [],
-            "attributes": {},
-            "cart_items": [],
-            "additional_costs": {},
-        }
-        loaded = load_inputs(uow, snapshot, principal.account_id, document, now)
-        app = snapshot.app
-        if dry and request.audiences_changes is not None:
-            changes = request.audiences_changes
-            loaded.audience_ids = (loaded.audience_ids | frozenset(changes.adds)) - frozenset(changes.deletes)
-        loaded.profile_row = profile_row
-        session = engine_session(0, "", "open", document)
-        only = request.evaluable_campaign_ids if dry else None
-        evaluation = loaded.evaluate(
-            uow,
-            session,
-            profile_row,
-            only=only,
-            lock=not dry,
-            new_id=self._new_id,
-            want_loyalty="loyalty" in (request.response_content or ()),
-        )
-        answer.effects = [effect_document(e) for e in evaluation.effects]
-        if not dry:
-            owner: Row = {"id": None, "profile_integration_id": integration_id, "attributes": {}}
-            writes = CloseWrites(uow, app, owner, None, now)
-            answer.effects += writes.apply(evaluation.deferred)
-            answer.created_coupons = [coupon_document(c) for c in writes.created_coupons]
-            answer.created_referrals = [referral_document(r) for r in writes.created_referrals]
-            commit_counters(uow, app, evaluation, now)
-            apply_attribute_updates(uow, principal.account_id, owner, answer.effects, now)  # profile only
-            apply_audience_changes(uow, principal.account_id, integration_id, answer.effects, now)
-            record_analytics(uow, app, answer.effects, now)
-        evaluation_parts(uow, answer, loaded, evaluation, None, now)
-
     def update_many(
         self, principal: IntegrationPrincipal, request: MultipleCustomerProfileIntegrationRequest
     ) -> MultipleCustomerProfileIntegrationResponseV2:
+        """Up to 1000 profiles at once; rules never run here."""
         now = self._clock.now()
-        seen: set[str] = set()
         with self._uow() as uow:
             definitions = application_snapshot(self._snapshots, uow, principal).definitions
-            problems: list[ErrorDetail] = []
-            for index, item in enumerate(request.customer_profiles):
-                pointer = f"/customerProfiles/{index}"
-                if item.integration_id in seen:
-                    problems.append(
-                        ErrorDetail("Invalid value", "a profile appears twice", f"{pointer}/integrationId")
-                    )
-                seen.add(item.integration_id)
-                problems += check_attributes(
-                    item.attributes or {}, "CustomerProfile", f"{pointer}/attributes", definitions
-                )
-            raise_problems(problems)
+            raise_problems(_problems(request, definitions))
+            wanted = sorted({item.integration_id for item in request.customer_profiles})
             stored = {
                 row["integration_id"]: row
                 for row in uow.records.find(
-                    "customer_profiles", {"account_id": principal.account_id, "integration_id": sorted(seen)}
+                    "customer_profiles", {"account_id": principal.account_id, "integration_id": wanted}
                 ).rows
             }
             states = []
             for item in request.customer_profiles:
                 row = stored.get(item.integration_id)
                 attributes = {**(row["attributes"] if row else {}), **(item.attributes or {})}
-                row = _upsert(uow, principal.account_id, row, item.integration_id, attributes, now)
-                states.append(CustomerProfileUpdateV2Response(customer_profile=profile_record(row)))
+                profile = _upsert(
+                    uow.records, principal.account_id, row, item.integration_id, attributes, now
+                )
+                states.append(CustomerProfileUpdateV2Response(customer_profile=profile_record(profile)))
             uow.commit()
         return MultipleCustomerProfileIntegrationResponseV2(integration_states=states)
 
 
-def _new_profile(account_id: int, integration_id: str, attributes: dict[str, Any], now: datetime) -> Row:
-    return {
-        "id": 0,
-        "account_id": account_id,
-        "created": now,
-        "modified": now,
-        "integration_id": integration_id,
-        "attributes": attributes,
-        "last_activity": now,
-        "closed_sessions": 0,
-        "total_sales": Decimal(0),
-        "sandbox": False,
-    }
+def _problems(
+    request: MultipleCustomerProfileIntegrationRequest, definitions: Definitions
+) -> list[ErrorDetail]:
+    seen: set[str] = set()
+    problems: list[ErrorDetail] = []
+    for index, item in enumerate(request.customer_profiles):
+        pointer = f"/customerProfiles/{index}"
+        if item.integration_id in seen:
+            problems.append(
+                ErrorDetail("Invalid value", "a profile appears twice", f"{pointer}/integrationId")
+            )
+        seen.add(item.integration_id)
+        problems += check_attributes(
+            item.attributes or {}, "CustomerProfile", f"{pointer}/attributes", definitions
+        )
+    return problems
 
 
 def _upsert(
-    uow: UnitOfWork,
+    records: Records,
     account_id: int,
     row: Row | None,
     integration_id: str,
     attributes: dict[str, Any],
     now: datetime,
-) -> Row:
+) -> StoredProfile:
     if row is None:
-        values = _new_profile(account_id, integration_id, attributes, now)
-        del values["id"], values["closed_sessions"], values["total_sales"], values["sandbox"]
-        profile_id = uow.records.insert("customer_profiles", values)
-        return {**_new_profile(account_id, integration_id, attributes, now), "id": profile_id}
-    uow.records.update(
-        "customer_profiles", row["id"], {"attributes": attributes, "modified": now, "last_activity": now}
-    )
-    return {**row, "attributes": attributes, "modified": now, "last_activity": now}
-
-
-def _check_audiences(uow: UnitOfWork, account_id: int, changes: Any) -> None:
-    """400 naming each audience of ``audiencesChanges`` that does not exist."""
-    wanted = sorted(set(changes.adds) | set(changes.deletes))
-    known = {
-        row["id"]
-        for row in uow.records.find(
-            "audiences", {"account_id": account_id, "id": wanted, "deleted": False}
-        ).rows
-    }
-    problems = [
-        ErrorDetail("Unknown", f"audience {a} does not exist", f"/audiencesChanges/{field}/{i}")
-        for field in ("adds", "deletes")
-        for i, a in enumerate(getattr(changes, field))
-        if a not in known
-    ]
-    raise_problems(problems)
-
-
-def _change_audiences(uow: UnitOfWork, account_id: int, profile: str, changes: Any, now: datetime) -> None:
-    for audience in changes.deletes:
-        uow.records.delete_where("audience_memberships", audience_id=audience, profile_integration_id=profile)
-    for audience in changes.adds:
-        uow.records.delete_where("audience_memberships", audience_id=audience, profile_integration_id=profile)
-        uow.records.insert(
-            "audience_memberships",
-            {
-                "account_id": account_id,
-                "audience_id": audience,
-                "profile_integration_id": profile,
-                "created": now,
-            },
-        )
-
-
-def _event(
-    uow: UnitOfWork, app_id: int, kind: str, profile: str, effects: list[dict[str, Any]], now: datetime
-) -> dict[str, Any]:
-    values = {
-        "application_id": app_id,
-        "created": now,
-        "type": kind,
-        "profile_integration_id": profile,
-        "attributes": {},
-        "effects": effects,
-    }
-    event_id = uow.records.insert("events", values)
-    return {**values, "id": event_id}
+        values = {
+            "account_id": account_id,
+            "created": now,
+            "modified": now,
+            "integration_id": integration_id,
+            "attributes": attributes,
+            "last_activity": now,
+        }
+        profile_id = records.insert("customer_profiles", values)
+        return StoredProfile.of({**values, "id": profile_id, "closed_sessions": 0, "total_sales": Decimal(0)})
+    changes = {"attributes": attributes, "modified": now, "last_activity": now}
+    records.update("customer_profiles", row["id"], changes)
+    return StoredProfile.of({**row, **changes})
 
 
 __all__ = ["ProfileService"]

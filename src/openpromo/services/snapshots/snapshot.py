@@ -11,9 +11,8 @@ next request on every worker and every node, and nothing authoritative lives in 
 
 from __future__ import annotations
 
-import gc
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -26,7 +25,7 @@ from openpromo.engine.index import CampaignIndex
 from openpromo.engine.lookups import Program
 from openpromo.services.attributes import Definitions, load_definitions
 from openpromo.services.ledgers import ProgramInfo, load_programs
-from openpromo.services.ports import Row, UnitOfWork
+from openpromo.services.ports import Records, Row, UnitOfWork
 from openpromo.services.snapshots.rulesets import CompiledCampaign, RulesetCache
 
 ENTITIES = ("CustomerSession", "CartItem", "CustomerProfile")
@@ -75,7 +74,10 @@ class Snapshot:
 class SnapshotCache:
     """The latest snapshot of each application this worker served."""
 
-    def __init__(self, rulesets: RulesetCache) -> None:
+    def __init__(self, rulesets: RulesetCache, settle: Callable[[], None] = lambda: None) -> None:
+        """``settle``: called after building a large snapshot (the composition root takes its millions
+        of long-lived objects out of the garbage collector's way)."""
+        self._settle = settle
         self._rulesets = rulesets
         self._items: dict[int, Snapshot] = {}
         self._lock = threading.Lock()
@@ -104,22 +106,13 @@ class SnapshotCache:
                     current = self._items.get(application_id)
                     if current is None or current.version <= version:
                         self._items[application_id] = built
-                if len(built.campaigns) >= _LARGE:
-                    _settle()
+                if len(built.campaigns) >= LARGE:
+                    self._settle()
         return built
 
 
-_LARGE = 1_000
-
-
-def _settle() -> None:
-    """A large snapshot is millions of long-lived objects (compiled rules); left to the cyclic garbage
-    collector, every full collection walks them all, a pause of a tenth of a second or more in the middle
-    of requests. Collect once now (the previous snapshot goes) and freeze what is left, so later
-    collections only look at young objects."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
+LARGE = 1_000
+"""Campaigns from which a snapshot counts as large (``SnapshotCache(settle=...)``)."""
 
 
 def settings_of(app: Row) -> model.Settings:
@@ -147,7 +140,7 @@ def build_snapshot(
     app = records.get("applications", application_id, deleted=False)
     if app is None:
         return None
-    rows = uow.sessions.campaigns(application_id)
+    rows = _campaign_rows(records, application_id)
     stores = {row["id"]: row for row in records.find("stores", {"application_id": application_id}).rows}
 
     def load(ids: list[int]) -> list[Row]:
@@ -211,6 +204,32 @@ def build_snapshot(
             if application_id in (c["subscribed_applications_ids"] or [])
         ),
     )
+
+
+def _campaign_rows(records: Records, application_id: int) -> list[Row]:
+    """Campaigns that may be evaluated (not deleted, with an active ruleset), with their evaluation
+    group's ``group_mode``, ``group_position`` and ``group_scope``, in evaluation order."""
+    groups = {
+        row["id"]: row
+        for row in records.find("campaign_evaluation_groups", {"application_id": application_id}).rows
+    }
+    rows = []
+    for row in records.find("campaigns", {"application_id": application_id, "deleted": False}).rows:
+        group = groups.get(row["evaluation_group_id"])
+        if row["active_ruleset_id"] is None or group is None:
+            continue
+        rows.append(
+            {
+                **row,
+                "group_mode": group["mode"],
+                "group_position": group["position"],
+                "group_scope": group["evaluation_scope"],
+            }
+        )
+    rows.sort(
+        key=lambda r: (r["group_position"], r["evaluation_group_id"], r["evaluation_position"], r["id"])
+    )
+    return rows
 
 
 def _programs(uow: UnitOfWork, account_id: int) -> dict[int, Program]:

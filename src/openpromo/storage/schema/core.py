@@ -238,6 +238,18 @@ coupon_reservations = sa.Table(
     sa.Index(None, "application_id", "profile_integration_id"),
 )
 
+profile_coupon_redemptions = sa.Table(
+    "profile_coupon_redemptions",
+    metadata,
+    application_id(),
+    sa.Column("coupon_id", Id, nullable=False),
+    sa.Column("profile_integration_id", sa.String(1000), nullable=False),
+    sa.Column("redemptions", sa.Integer(), nullable=False, server_default="0"),
+    sa.PrimaryKeyConstraint("coupon_id", "profile_integration_id"),
+)
+"""How often each profile redeemed each coupon (closes not rolled back): the ``coupons`` answer part's
+``profileRedemptionCount`` without reading the profile's history."""
+
 referrals = sa.Table(
     "referrals",
     metadata,
@@ -521,6 +533,7 @@ __all__ = [
     "limit_counters",
     "management_keys",
     "metadata",
+    "profile_coupon_redemptions",
     "referral_friends",
     "referrals",
     "returns",

@@ -1,0 +1,5 @@
+"""Adapters of the narrow ports of ``openpromo.services.data``: one per hot aggregate."""
+
+from openpromo.storage.data.sessions import SqlSessionData
+
+__all__ = ["SqlSessionData"]
