@@ -19,7 +19,7 @@ from openpromo.api.routing import (
     WithTotal,
     page,
     time_parameter,
-    time_parameters,
+    time_ranges,
 )
 from openpromo.services.errors import InvalidInput
 from openpromo.services.models.activity import AnalyticsPage, ApplicationCustomer, ApplicationSession
@@ -82,10 +82,7 @@ async def list_sessions(
                 "referral": referral,
                 "integration_id": integration_id,
                 "store_integration_id": store_integration_id,
-                **time_parameters(
-                    created_before=("createdBefore", created_before),
-                    created_after=("createdAfter", created_after),
-                ),
+                **time_ranges(created=(created_before, created_after)),
             },
         ),
     )
@@ -163,10 +160,7 @@ async def list_events(
                 "rule_query": rule_query,
                 "campaign_query": campaign_query,
                 "effect_type": effect_type,
-                **time_parameters(
-                    created_before=("createdBefore", created_before),
-                    created_after=("createdAfter", created_after),
-                ),
+                **time_ranges(created=(created_before, created_after)),
             },
         ),
     )

@@ -17,7 +17,7 @@ from openpromo.api.routing import (
     Sort,
     body,
     page,
-    time_parameters,
+    time_ranges,
 )
 from openpromo.services.models.base import Page
 from openpromo.services.models.campaigns import (
@@ -92,13 +92,10 @@ async def list_campaigns(
                 "campaign_group_id": campaign_group_id,
                 "template_id": template_id,
                 "store_id": store_id,
-                **time_parameters(
-                    created_before=("createdBefore", created_before),
-                    created_after=("createdAfter", created_after),
-                    start_before=("startBefore", start_before),
-                    start_after=("startAfter", start_after),
-                    end_before=("endBefore", end_before),
-                    end_after=("endAfter", end_after),
+                **time_ranges(
+                    created=(created_before, created_after),
+                    start=(start_before, start_after),
+                    end=(end_before, end_after),
                 ),
             },
         ),

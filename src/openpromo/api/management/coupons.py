@@ -18,7 +18,7 @@ from openpromo.api.routing import (
     Sort,
     body,
     page,
-    time_parameters,
+    time_ranges,
 )
 from openpromo.services.models.base import Page
 from openpromo.services.models.coupons import Coupon as CouponRecord
@@ -137,13 +137,10 @@ async def list_coupons(
                 "valid": valid,
                 "usable": usable,
                 "redeemed": redeemed,
-                **time_parameters(
-                    created_before=("createdBefore", created_before),
-                    created_after=("createdAfter", created_after),
-                    starts_before=("startsBefore", starts_before),
-                    starts_after=("startsAfter", starts_after),
-                    expires_before=("expiresBefore", expires_before),
-                    expires_after=("expiresAfter", expires_after),
+                **time_ranges(
+                    created=(created_before, created_after),
+                    starts=(starts_before, starts_after),
+                    expires=(expires_before, expires_after),
                 ),
             },
             values_only=values_only,
@@ -214,10 +211,7 @@ async def list_referrals(
                 "valid": valid,
                 "usable": usable,
                 "advocate": advocate,
-                **time_parameters(
-                    created_before=("createdBefore", created_before),
-                    created_after=("createdAfter", created_after),
-                ),
+                **time_ranges(created=(created_before, created_after)),
             },
         ),
     )
