@@ -1,8 +1,9 @@
-"""How a route handler calls its use case: it returns one call of one function here.
+"""How a route handler calls its use case: its body is one ``return await endpoint.<kind>(...)``.
 
-Each takes the request and a function of the use cases (``Services``, named as on the container) and of
-the authenticated caller, and runs it as one blocking use case (``routing.run_blocking``: on the event
-loop, or in one hop to the thread pool), the key checked first inside that call::
+Each function here takes the request and a function of the use cases (``Services``, named as on the
+container) and of the authenticated caller, and runs it as one blocking use case
+(``routing.run_blocking``: on the event loop, or in one hop to the thread pool), the key checked first
+inside that call::
 
     return await endpoint.management(
         request,
@@ -11,8 +12,8 @@ loop, or in one hop to the thread pool), the key checked first inside that call:
         ),
     )
 
-Decode the body inside the function (``endpoint.decoded``), never before the call: a request with an unknown
-key is a 401 whatever its body holds. ``integration_write`` also runs the function at most once per
+Decode the body inside the function (``endpoint.decoded``), never before the call: a request with an
+unknown key is a 401 whatever its body holds. ``integration_write`` runs the function at most once per
 ``Idempotency-Key`` (``api.idempotency``) and answers the JSON it encoded, or a 204 when ``silent``;
 ``upload`` reads a CSV upload between the key check and the use case; ``public`` has no caller.
 """

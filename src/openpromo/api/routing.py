@@ -1,8 +1,8 @@
 """Shared pieces of route declarations: tags, running use cases, paging parameters, body documentation.
 
 Handlers are ``async`` and run the whole use case (auth, decoding, one blocking database transaction)
-in one call of ``run_blocking``: on the event loop itself, or in one hop to the thread pool
-(``run_use_cases``, set once per worker).
+in one call of ``run_blocking``, through ``api.endpoint``: on the event loop itself, or in one hop to
+the thread pool (``run_use_cases``, set once per worker).
 """
 
 from __future__ import annotations
