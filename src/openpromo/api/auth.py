@@ -2,7 +2,8 @@
 
 The guards check only the header's presence and scheme, in the event loop, before Litestar reads query
 parameters: a request without the right kind of credential is a 401 whatever else is wrong with it.
-The key itself is checked in the handler's thread (``integration``, ``management``).
+The key itself is checked first inside the use case's blocking call (``integration``, ``management``,
+called by ``api.endpoint``).
 """
 
 from __future__ import annotations

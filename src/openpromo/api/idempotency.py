@@ -1,5 +1,6 @@
-"""Integration API writes run through ``idempotent``: with an ``Idempotency-Key`` header the response
-is stored and replayed for 24 hours (see ``openpromo.services.idempotency``)."""
+"""Integration API writes run through ``idempotent`` (called by ``endpoint.integration_write``): with
+an ``Idempotency-Key`` header the response is stored and replayed for 24 hours (see
+``openpromo.services.idempotency``)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Shared pieces of route declarations: tags, running use cases, paging parameters, body documentation.
 
 Handlers are ``async`` and run the whole use case (auth, decoding, one blocking database transaction)
-in one call of ``run_blocking``: on the event loop itself, or in one hop to the thread pool
-(``run_use_cases``, set once per worker).
+in one call of ``run_blocking``, through ``api.endpoint``: on the event loop itself, or in one hop to
+the thread pool (``run_use_cases``, set once per worker).
 """
 
 from __future__ import annotations
@@ -68,9 +68,15 @@ def time_parameter(name: str, text: str | None) -> Time | None:
         raise InvalidInput(f"{text!r} is not an RFC 3339 time", parameter=name) from None
 
 
-def time_parameters(**named: tuple[str, str | None]) -> dict[str, Time | None]:
-    """Several time parameters at once: ``key=(wire name, text)`` gives ``key: Time | None``."""
-    return {key: time_parameter(name, text) for key, (name, text) in named.items()}
+def time_ranges(**ranges: tuple[str | None, str | None]) -> dict[str, Time | None]:
+    """Pairs of time parameters bounding a time: ``created=(before, after)`` gives the filters
+    ``created_before`` and ``created_after`` (``Time | None``), a 400 naming ``createdBefore`` or
+    ``createdAfter``; parsed in the order given."""
+    times: dict[str, Time | None] = {}
+    for name, (before, after) in ranges.items():
+        times[f"{name}_before"] = time_parameter(f"{name}Before", before)
+        times[f"{name}_after"] = time_parameter(f"{name}After", after)
+    return times
 
 
 def body(model: type[Any]) -> dict[str, Any]:
@@ -101,5 +107,5 @@ __all__ = [
     "run_blocking",
     "run_use_cases",
     "time_parameter",
-    "time_parameters",
+    "time_ranges",
 ]

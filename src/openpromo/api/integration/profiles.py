@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from litestar import Request, Response, put
 from litestar.params import QueryParameter
 
-from openpromo.api.auth import services
-from openpromo.api.codec import decode
-from openpromo.api.idempotency import idempotent
-from openpromo.api.routing import INTEGRATION, body, run_blocking
-from openpromo.services.auth import IntegrationPrincipal
+from openpromo.api import endpoint
+from openpromo.api.routing import INTEGRATION, body
 from openpromo.services.errors import InvalidInput
 from openpromo.services.models.profiles import (
     CustomerProfileIntegrationRequestV2,
@@ -26,6 +23,13 @@ Dry = Annotated[bool, QueryParameter(name="dry", required=False)]
 Silent = Annotated[str, QueryParameter(name="silent", required=False)]
 
 
+def _silent(value: str) -> bool:
+    """``silent=yes`` (answer 204) or ``no``; checked before the key, as a query parameter is."""
+    if value not in ("yes", "no"):
+        raise InvalidInput("silent is yes or no", parameter="silent")
+    return value == "yes"
+
+
 @put(
     "/v2/customer_profiles/{integration_id:str}",
     operation_id="updateCustomerProfileV2",
@@ -35,13 +39,17 @@ Silent = Annotated[str, QueryParameter(name="silent", required=False)]
 async def update_customer_profile(
     request: Req, integration_id: str, body: bytes, run_rule_engine: RunRuleEngine = False, dry: Dry = False
 ) -> Response[CustomerProfileIntegrationResponseV2]:
-    def update(principal: IntegrationPrincipal) -> CustomerProfileIntegrationResponseV2:
-        data = decode(body, CustomerProfileIntegrationRequestV2)
-        profiles = services(request).profiles
-        return profiles.update(principal, integration_id, data, run_rule_engine=run_rule_engine, dry=dry)
-
-    result = await run_blocking(lambda: idempotent(request, body, update))
-    return cast("Response[CustomerProfileIntegrationResponseV2]", result)
+    return await endpoint.integration_write(
+        request,
+        body,
+        lambda use, principal: use.profiles.update(
+            principal,
+            integration_id,
+            endpoint.decoded(body, CustomerProfileIntegrationRequestV2),
+            run_rule_engine=run_rule_engine,
+            dry=dry,
+        ),
+    )
 
 
 @put(
@@ -53,17 +61,14 @@ async def update_customer_profile(
 async def update_customer_profiles(
     request: Req, body: bytes, silent: Silent = "yes"
 ) -> Response[MultipleCustomerProfileIntegrationResponseV2]:
-    if silent not in ("yes", "no"):
-        raise InvalidInput("silent is yes or no", parameter="silent")
-
-    def update(principal: IntegrationPrincipal) -> MultipleCustomerProfileIntegrationResponseV2:
-        data = decode(body, MultipleCustomerProfileIntegrationRequest)
-        return services(request).profiles.update_many(principal, data)
-
-    result = await run_blocking(lambda: idempotent(request, body, update))
-    if silent == "yes":
-        return cast("Response[MultipleCustomerProfileIntegrationResponseV2]", Response(b"", status_code=204))
-    return cast("Response[MultipleCustomerProfileIntegrationResponseV2]", result)
+    return await endpoint.integration_write(
+        request,
+        body,
+        lambda use, principal: use.profiles.update_many(
+            principal, endpoint.decoded(body, MultipleCustomerProfileIntegrationRequest)
+        ),
+        silent=_silent(silent),
+    )
 
 
 ROUTES = [update_customer_profile, update_customer_profiles]

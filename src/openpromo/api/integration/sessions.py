@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from litestar import Request, Response, get, post, put
 from litestar.params import QueryParameter
 
-from openpromo.api.auth import integration, services
-from openpromo.api.codec import decode
-from openpromo.api.idempotency import idempotent
-from openpromo.api.routing import INTEGRATION, body, run_blocking, time_parameter
-from openpromo.services.auth import IntegrationPrincipal
+from openpromo.api import endpoint
+from openpromo.api.routing import INTEGRATION, body, time_parameter
 from openpromo.services.models.sessions import (
     IntegrationCustomerSessionResponse,
     IntegrationRequest,
@@ -35,21 +32,24 @@ RunRuleEngine = Annotated[bool, QueryParameter(name="runRuleEngine", required=Fa
 async def update_customer_session(
     request: Req, customer_session_id: str, body: bytes, dry: Dry = False, now: Now = None
 ) -> Response[IntegrationStateV2]:
-    def update(principal: IntegrationPrincipal) -> IntegrationStateV2:
-        data = decode(body, IntegrationRequest)
-        sessions = services(request).sessions
-        return sessions.update(principal, customer_session_id, data, dry=dry, now=time_parameter("now", now))
-
-    # The body is encoded already; the annotation documents its shape in the OpenAPI document.
-    return cast("Response[IntegrationStateV2]", await run_blocking(lambda: idempotent(request, body, update)))
+    return await endpoint.integration_write(
+        request,
+        body,
+        lambda use, principal: use.sessions.update(
+            principal,
+            customer_session_id,
+            endpoint.decoded(body, IntegrationRequest),
+            dry=dry,
+            now=time_parameter("now", now),
+        ),
+    )
 
 
 @get("/v2/customer_sessions/{customer_session_id:str}", operation_id="getCustomerSession", **INTEGRATION)
 async def get_customer_session(request: Req, customer_session_id: str) -> IntegrationCustomerSessionResponse:
-    def run() -> IntegrationCustomerSessionResponse:
-        return services(request).sessions.get(integration(request), customer_session_id)
-
-    return await run_blocking(run)
+    return await endpoint.integration(
+        request, lambda use, principal: use.sessions.get(principal, customer_session_id)
+    )
 
 
 @put(
@@ -60,11 +60,8 @@ async def get_customer_session(request: Req, customer_session_id: str) -> Integr
 async def reopen_customer_session(
     request: Req, customer_session_id: str, body: bytes
 ) -> Response[ReopenSessionResponse]:
-    def reopen(principal: IntegrationPrincipal) -> ReopenSessionResponse:
-        return services(request).sessions.reopen(principal, customer_session_id)
-
-    return cast(
-        "Response[ReopenSessionResponse]", await run_blocking(lambda: idempotent(request, body, reopen))
+    return await endpoint.integration_write(
+        request, body, lambda use, principal: use.sessions.reopen(principal, customer_session_id)
     )
 
 
@@ -82,14 +79,16 @@ async def return_cart_items(
     dry: Dry = False,
     run_rule_engine: RunRuleEngine = False,
 ) -> Response[IntegrationStateV2]:
-    def give_back(principal: IntegrationPrincipal) -> IntegrationStateV2:
-        data = decode(body, ReturnIntegrationRequest)
-        return services(request).sessions.return_items(
-            principal, customer_session_id, data, dry=dry, run_rule_engine=run_rule_engine
-        )
-
-    return cast(
-        "Response[IntegrationStateV2]", await run_blocking(lambda: idempotent(request, body, give_back))
+    return await endpoint.integration_write(
+        request,
+        body,
+        lambda use, principal: use.sessions.return_items(
+            principal,
+            customer_session_id,
+            endpoint.decoded(body, ReturnIntegrationRequest),
+            dry=dry,
+            run_rule_engine=run_rule_engine,
+        ),
     )
 
 

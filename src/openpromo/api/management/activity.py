@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from litestar import Request, get
 from litestar.params import QueryParameter
 
-from openpromo.api.auth import management, services
+from openpromo.api import endpoint
 from openpromo.api.routing import (
     MANAGEMENT,
     CreatedAfter,
@@ -18,13 +18,12 @@ from openpromo.api.routing import (
     Text,
     WithTotal,
     page,
-    run_blocking,
     time_parameter,
-    time_parameters,
+    time_ranges,
 )
 from openpromo.services.errors import InvalidInput
 from openpromo.services.models.activity import AnalyticsPage, ApplicationCustomer, ApplicationSession
-from openpromo.services.models.base import Page
+from openpromo.services.models.base import Page, Time
 
 Req = Request[Any, Any, Any]
 APP = "/v1/applications/{application_id:int}"
@@ -40,6 +39,16 @@ Granularity = Annotated[
 
 def _q(name: str, **constraints: Any) -> Any:
     return QueryParameter(name=name, required=False, **constraints)
+
+
+def _range(range_start: str | None, range_end: str | None) -> tuple[Time, Time]:
+    """The analytics' ``rangeStart`` and ``rangeEnd``: both required, both times."""
+    start = time_parameter("rangeStart", range_start)
+    end = time_parameter("rangeEnd", range_end)
+    if start is None or end is None:
+        missing = "rangeStart" if start is None else "rangeEnd"
+        raise InvalidInput(f"{missing} is required", parameter=missing)
+    return start, end
 
 
 @get(APP + "/sessions", operation_id="getApplicationSessions", **MANAGEMENT)
@@ -59,34 +68,31 @@ async def list_sessions(
     integration_id: Annotated[str | None, _q("integrationId")] = None,
     store_integration_id: Annotated[str | None, _q("storeIntegrationId")] = None,
 ) -> Page:
-    def run() -> Page:
-        principal = management(request)
-        filters: dict[str, Any] = {
-            "partial_match": partial_match,
-            "profile": profile,
-            "state": session_state,
-            "coupon": coupon,
-            "referral": referral,
-            "integration_id": integration_id,
-            "store_integration_id": store_integration_id,
-            **time_parameters(
-                created_before=("createdBefore", created_before),
-                created_after=("createdAfter", created_after),
-            ),
-        }
-        return services(request).activity.sessions(
-            principal, application_id, page(page_size, skip, sort), filters
-        )
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.activity.sessions(
+            principal,
+            application_id,
+            page(page_size, skip, sort),
+            {
+                "partial_match": partial_match,
+                "profile": profile,
+                "state": session_state,
+                "coupon": coupon,
+                "referral": referral,
+                "integration_id": integration_id,
+                "store_integration_id": store_integration_id,
+                **time_ranges(created=(created_before, created_after)),
+            },
+        ),
+    )
 
 
 @get(APP + "/sessions/{session_id:int}", operation_id="getApplicationSession", **MANAGEMENT)
 async def get_session(request: Req, application_id: int, session_id: int) -> ApplicationSession:
-    def run() -> ApplicationSession:
-        return services(request).activity.session(management(request), application_id, session_id)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.activity.session(principal, application_id, session_id)
+    )
 
 
 @get(APP + "/customers", operation_id="getApplicationCustomers", **MANAGEMENT)
@@ -98,25 +104,23 @@ async def list_customers(
     skip: Skip = 0,
     with_total_result_size: WithTotal = False,
 ) -> Page:
-    def run() -> Page:
-        principal = management(request)
-        return services(request).activity.customers(
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.activity.customers(
             principal,
             application_id,
             page(page_size, skip, None),
             integration_id,
             with_total=with_total_result_size,
-        )
-
-    return await run_blocking(run)
+        ),
+    )
 
 
 @get(APP + "/customers/{customer_id:int}", operation_id="getApplicationCustomer", **MANAGEMENT)
 async def get_customer(request: Req, application_id: int, customer_id: int) -> ApplicationCustomer:
-    def run() -> ApplicationCustomer:
-        return services(request).activity.customer(management(request), application_id, customer_id)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.activity.customer(principal, application_id, customer_id)
+    )
 
 
 @get(APP + "/events/no_total", operation_id="getApplicationEventsWithoutTotalCount", **MANAGEMENT)
@@ -139,29 +143,27 @@ async def list_events(
     campaign_query: Annotated[str | None, _q("campaignQuery")] = None,
     effect_type: Annotated[str | None, _q("effectType")] = None,
 ) -> Page:
-    def run() -> Page:
-        principal = management(request)
-        filters: dict[str, Any] = {
-            "types": [t for t in type.split(",") if t] if type is not None else None,
-            "session": session,
-            "profile": profile,
-            "customer_name": customer_name,
-            "customer_email": customer_email,
-            "coupon_code": coupon_code,
-            "referral_code": referral_code,
-            "rule_query": rule_query,
-            "campaign_query": campaign_query,
-            "effect_type": effect_type,
-            **time_parameters(
-                created_before=("createdBefore", created_before),
-                created_after=("createdAfter", created_after),
-            ),
-        }
-        return services(request).activity.events(
-            principal, application_id, page(page_size, skip, sort), filters
-        )
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.activity.events(
+            principal,
+            application_id,
+            page(page_size, skip, sort),
+            {
+                "types": [t for t in type.split(",") if t] if type is not None else None,
+                "session": session,
+                "profile": profile,
+                "customer_name": customer_name,
+                "customer_email": customer_email,
+                "coupon_code": coupon_code,
+                "referral_code": referral_code,
+                "rule_query": rule_query,
+                "campaign_query": campaign_query,
+                "effect_type": effect_type,
+                **time_ranges(created=(created_before, created_after)),
+            },
+        ),
+    )
 
 
 @get(APP + "/campaigns/{campaign_id:int}/analytics", operation_id="getCampaignAnalytics", **MANAGEMENT)
@@ -173,18 +175,12 @@ async def campaign_analytics(
     range_end: Annotated[str | None, _q("rangeEnd")] = None,
     granularity: Granularity = "1 day",
 ) -> AnalyticsPage:
-    def run() -> AnalyticsPage:
-        principal = management(request)
-        start = time_parameter("rangeStart", range_start)
-        end = time_parameter("rangeEnd", range_end)
-        if start is None or end is None:
-            missing = "rangeStart" if start is None else "rangeEnd"
-            raise InvalidInput(f"{missing} is required", parameter=missing)
-        return services(request).analytics.campaign(
-            principal, application_id, campaign_id, start, end, granularity
-        )
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.analytics.campaign(
+            principal, application_id, campaign_id, *_range(range_start, range_end), granularity
+        ),
+    )
 
 
 ROUTES = [list_sessions, get_session, list_customers, get_customer, list_events, campaign_analytics]

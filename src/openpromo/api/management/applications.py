@@ -6,9 +6,8 @@ from typing import Any
 
 from litestar import Request, delete, get, post, put
 
-from openpromo.api.auth import management, services
-from openpromo.api.codec import decode
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, body, page, run_blocking
+from openpromo.api import endpoint
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, body, page
 from openpromo.services.models.applications import (
     Application,
     CreateApplicationAPIKey,
@@ -29,28 +28,26 @@ Req = Request[Any, Any, Any]
     **body(NewApplication),
 )
 async def create_application(request: Req, body: bytes) -> Application:
-    def run() -> Application:
-        return services(request).applications.create(management(request), decode(body, NewApplication))
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.applications.create(principal, endpoint.decoded(body, NewApplication)),
+    )
 
 
 @get("/v1/applications", operation_id="getApplications", **MANAGEMENT)
 async def list_applications(
     request: Req, page_size: PageSize = 1000, skip: Skip = 0, sort: Sort = None
 ) -> Page:
-    def run() -> Page:
-        return services(request).applications.list(management(request), page(page_size, skip, sort))
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.applications.list(principal, page(page_size, skip, sort))
+    )
 
 
 @get("/v1/applications/{application_id:int}", operation_id="getApplication", **MANAGEMENT)
 async def get_application(request: Req, application_id: int) -> Application:
-    def run() -> Application:
-        return services(request).applications.get(management(request), application_id)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.applications.get(principal, application_id)
+    )
 
 
 @put(
@@ -60,20 +57,19 @@ async def get_application(request: Req, application_id: int) -> Application:
     **body(UpdateApplication),
 )
 async def update_application(request: Req, application_id: int, body: bytes) -> Application:
-    def run() -> Application:
-        principal = management(request)
-        data = decode(body, UpdateApplication)
-        return services(request).applications.update(principal, application_id, data)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.applications.update(
+            principal, application_id, endpoint.decoded(body, UpdateApplication)
+        ),
+    )
 
 
 @delete("/v1/applications/{application_id:int}", operation_id="deleteApplication", **MANAGEMENT)
 async def delete_application(request: Req, application_id: int) -> None:
-    def run() -> None:
-        services(request).applications.delete(management(request), application_id)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.applications.delete(principal, application_id)
+    )
 
 
 @post(
@@ -84,24 +80,24 @@ async def delete_application(request: Req, application_id: int) -> None:
     **body(CreateApplicationAPIKey),
 )
 async def create_api_key(request: Req, application_id: int, body: bytes) -> NewApplicationAPIKey:
-    def run() -> NewApplicationAPIKey:
-        principal = management(request)
-        data = decode(body, CreateApplicationAPIKey)
-        return services(request).applications.create_api_key(principal, application_id, data)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.applications.create_api_key(
+            principal, application_id, endpoint.decoded(body, CreateApplicationAPIKey)
+        ),
+    )
 
 
 @get("/v1/applications/{application_id:int}/api_keys", operation_id="getApplicationApiKeys", **MANAGEMENT)
 async def list_api_keys(
     request: Req, application_id: int, page_size: PageSize = 1000, skip: Skip = 0
 ) -> Page:
-    def run() -> Page:
-        return services(request).applications.list_api_keys(
-            management(request), application_id, page(page_size, skip, None)
-        )
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.applications.list_api_keys(
+            principal, application_id, page(page_size, skip, None)
+        ),
+    )
 
 
 @delete(
@@ -110,10 +106,9 @@ async def list_api_keys(
     **MANAGEMENT,
 )
 async def delete_api_key(request: Req, application_id: int, api_key_id: int) -> None:
-    def run() -> None:
-        services(request).applications.delete_api_key(management(request), application_id, api_key_id)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.applications.delete_api_key(principal, application_id, api_key_id)
+    )
 
 
 ROUTES = [

@@ -7,8 +7,7 @@ from typing import Annotated, Any, Literal
 from litestar import Request, delete, get, post, put
 from litestar.params import QueryParameter
 
-from openpromo.api.auth import management, services
-from openpromo.api.codec import decode
+from openpromo.api import endpoint
 from openpromo.api.routing import (
     MANAGEMENT,
     CreatedAfter,
@@ -18,8 +17,7 @@ from openpromo.api.routing import (
     Sort,
     body,
     page,
-    run_blocking,
-    time_parameters,
+    time_ranges,
 )
 from openpromo.services.models.base import Page
 from openpromo.services.models.campaigns import (
@@ -53,11 +51,12 @@ StoreId = Annotated[int | None, QueryParameter(name="storeId", required=False)]
 
 @post(CAMPAIGNS, operation_id="createCampaign", status_code=201, **MANAGEMENT, **body(NewCampaign))
 async def create_campaign(request: Req, application_id: int, body: bytes) -> Campaign:
-    def run() -> Campaign:
-        principal = management(request)
-        return services(request).campaigns.create(principal, application_id, decode(body, NewCampaign))
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.campaigns.create(
+            principal, application_id, endpoint.decoded(body, NewCampaign)
+        ),
+    )
 
 
 @get(CAMPAIGNS, operation_id="getCampaigns", **MANAGEMENT)
@@ -80,64 +79,61 @@ async def list_campaigns(
     template_id: TemplateId = None,
     store_id: StoreId = None,
 ) -> Page:
-    def run() -> Page:
-        principal = management(request)
-        filters: dict[str, Any] = {
-            "campaign_state": campaign_state,
-            "name": name,
-            "tags": tags,
-            "campaign_group_id": campaign_group_id,
-            "template_id": template_id,
-            "store_id": store_id,
-            **time_parameters(
-                created_before=("createdBefore", created_before),
-                created_after=("createdAfter", created_after),
-                start_before=("startBefore", start_before),
-                start_after=("startAfter", start_after),
-                end_before=("endBefore", end_before),
-                end_after=("endAfter", end_after),
-            ),
-        }
-        campaigns = services(request).campaigns
-        return campaigns.list(principal, application_id, page(page_size, skip, sort), filters)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.campaigns.list(
+            principal,
+            application_id,
+            page(page_size, skip, sort),
+            {
+                "campaign_state": campaign_state,
+                "name": name,
+                "tags": tags,
+                "campaign_group_id": campaign_group_id,
+                "template_id": template_id,
+                "store_id": store_id,
+                **time_ranges(
+                    created=(created_before, created_after),
+                    start=(start_before, start_after),
+                    end=(end_before, end_after),
+                ),
+            },
+        ),
+    )
 
 
 @get(CAMPAIGN, operation_id="getCampaign", **MANAGEMENT)
 async def get_campaign(request: Req, application_id: int, campaign_id: int) -> Campaign:
-    def run() -> Campaign:
-        return services(request).campaigns.get(management(request), application_id, campaign_id)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.campaigns.get(principal, application_id, campaign_id)
+    )
 
 
 @put(CAMPAIGN, operation_id="updateCampaign", **MANAGEMENT, **body(UpdateCampaign))
 async def update_campaign(request: Req, application_id: int, campaign_id: int, body: bytes) -> Campaign:
-    def run() -> Campaign:
-        principal = management(request)
-        data = decode(body, UpdateCampaign)
-        return services(request).campaigns.update(principal, application_id, campaign_id, data)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.campaigns.update(
+            principal, application_id, campaign_id, endpoint.decoded(body, UpdateCampaign)
+        ),
+    )
 
 
 @delete(CAMPAIGN, operation_id="deleteCampaign", **MANAGEMENT)
 async def delete_campaign(request: Req, application_id: int, campaign_id: int) -> None:
-    def run() -> None:
-        services(request).campaigns.delete(management(request), application_id, campaign_id)
-
-    await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.campaigns.delete(principal, application_id, campaign_id)
+    )
 
 
 @post(CAMPAIGN + "/rulesets", operation_id="createRuleset", status_code=201, **MANAGEMENT, **body(NewRuleset))
 async def create_ruleset(request: Req, application_id: int, campaign_id: int, body: bytes) -> Ruleset:
-    def run() -> Ruleset:
-        principal = management(request)
-        data = decode(body, NewRuleset)
-        return services(request).campaigns.create_ruleset(principal, application_id, campaign_id, data)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.campaigns.create_ruleset(
+            principal, application_id, campaign_id, endpoint.decoded(body, NewRuleset)
+        ),
+    )
 
 
 @get(CAMPAIGN + "/rulesets", operation_id="getRulesets", **MANAGEMENT)
@@ -149,22 +145,20 @@ async def list_rulesets(
     skip: Skip = 0,
     sort: Sort = None,
 ) -> Page:
-    def run() -> Page:
-        principal = management(request)
-        return services(request).campaigns.list_rulesets(
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.campaigns.list_rulesets(
             principal, application_id, campaign_id, page(page_size, skip, sort)
-        )
-
-    return await run_blocking(run)
+        ),
+    )
 
 
 @get(CAMPAIGN + "/rulesets/{ruleset_id:int}", operation_id="getRuleset", **MANAGEMENT)
 async def get_ruleset(request: Req, application_id: int, campaign_id: int, ruleset_id: int) -> Ruleset:
-    def run() -> Ruleset:
-        principal = management(request)
-        return services(request).campaigns.get_ruleset(principal, application_id, campaign_id, ruleset_id)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.campaigns.get_ruleset(principal, application_id, campaign_id, ruleset_id),
+    )
 
 
 @post(
@@ -175,29 +169,27 @@ async def get_ruleset(request: Req, application_id: int, campaign_id: int, rules
     **body(NewCampaignEvaluationGroup),
 )
 async def create_group(request: Req, application_id: int, body: bytes) -> CampaignEvaluationGroup:
-    def run() -> CampaignEvaluationGroup:
-        principal = management(request)
-        data = decode(body, NewCampaignEvaluationGroup)
-        return services(request).groups.create(principal, application_id, data)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.groups.create(
+            principal, application_id, endpoint.decoded(body, NewCampaignEvaluationGroup)
+        ),
+    )
 
 
 @get(GROUPS, operation_id="getCampaignEvaluationGroups", **MANAGEMENT)
 async def list_groups(request: Req, application_id: int, page_size: PageSize = 1000, skip: Skip = 0) -> Page:
-    def run() -> Page:
-        principal = management(request)
-        return services(request).groups.list(principal, application_id, page(page_size, skip, None))
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.groups.list(principal, application_id, page(page_size, skip, None)),
+    )
 
 
 @get(GROUPS + "/{group_id:int}", operation_id="getCampaignEvaluationGroup", **MANAGEMENT)
 async def get_group(request: Req, application_id: int, group_id: int) -> CampaignEvaluationGroup:
-    def run() -> CampaignEvaluationGroup:
-        return services(request).groups.get(management(request), application_id, group_id)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.groups.get(principal, application_id, group_id)
+    )
 
 
 ROUTES = [

@@ -7,8 +7,7 @@ from typing import Annotated, Any, Literal
 from litestar import Request, Response, delete, get, post, put
 from litestar.params import QueryParameter
 
-from openpromo.api.auth import management, services
-from openpromo.api.codec import decode
+from openpromo.api import endpoint
 from openpromo.api.responses import JSONResponse
 from openpromo.api.routing import (
     MANAGEMENT,
@@ -19,10 +18,8 @@ from openpromo.api.routing import (
     Sort,
     body,
     page,
-    run_blocking,
-    time_parameters,
+    time_ranges,
 )
-from openpromo.api.uploads import authorised_upload
 from openpromo.services.models.base import Page
 from openpromo.services.models.coupons import Coupon as CouponRecord
 from openpromo.services.models.coupons import (
@@ -62,14 +59,18 @@ def _created(result: CouponPage | None) -> Response[CouponPage]:
 async def create_coupons(
     request: Req, application_id: int, campaign_id: int, body: bytes, silent: Silent = "yes"
 ) -> Response[CouponPage]:
-    def run() -> CouponPage | None:
-        principal = management(request)
-        data = decode(body, NewCoupons)
-        return services(request).coupons.create(
-            principal, application_id, campaign_id, data, silent=_silent(silent)
+    return _created(
+        await endpoint.management(
+            request,
+            lambda use, principal: use.coupons.create(
+                principal,
+                application_id,
+                campaign_id,
+                endpoint.decoded(body, NewCoupons),
+                silent=_silent(silent),
+            ),
         )
-
-    return _created(await run_blocking(run))
+    )
 
 
 @post(
@@ -82,15 +83,18 @@ async def create_coupons(
 async def create_coupons_for_recipients(
     request: Req, application_id: int, campaign_id: int, body: bytes, silent: Silent = "yes"
 ) -> Response[CouponPage]:
-    def run() -> CouponPage | None:
-        principal = management(request)
-        data = decode(body, NewCouponsForMultipleRecipients)
-        coupons = services(request).coupons
-        return coupons.create_for_recipients(
-            principal, application_id, campaign_id, data, silent=_silent(silent)
+    return _created(
+        await endpoint.management(
+            request,
+            lambda use, principal: use.coupons.create_for_recipients(
+                principal,
+                application_id,
+                campaign_id,
+                endpoint.decoded(body, NewCouponsForMultipleRecipients),
+                silent=_silent(silent),
+            ),
         )
-
-    return _created(await run_blocking(run))
+    )
 
 
 @get(CAMPAIGN + "/coupons/no_total", operation_id="getCouponsWithoutTotalCount", **MANAGEMENT)
@@ -117,56 +121,51 @@ async def list_coupons(
     starts_after: Annotated[str | None, _q("startsAfter")] = None,
     values_only: Annotated[bool, _q("valuesOnly")] = False,
 ) -> Page:
-    def run() -> Page:
-        principal = management(request)
-        filters: dict[str, Any] = {
-            "value": value,
-            "exact_match": exact_match,
-            "recipient_integration_id": recipient_integration_id,
-            "batch_id": batch_id,
-            "referral_id": referral_id,
-            "valid": valid,
-            "usable": usable,
-            "redeemed": redeemed,
-            **time_parameters(
-                created_before=("createdBefore", created_before),
-                created_after=("createdAfter", created_after),
-                starts_before=("startsBefore", starts_before),
-                starts_after=("startsAfter", starts_after),
-                expires_before=("expiresBefore", expires_before),
-                expires_after=("expiresAfter", expires_after),
-            ),
-        }
-        return services(request).coupons.list(
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.coupons.list(
             principal,
             application_id,
             campaign_id,
             page(page_size, skip, sort),
-            filters,
+            {
+                "value": value,
+                "exact_match": exact_match,
+                "recipient_integration_id": recipient_integration_id,
+                "batch_id": batch_id,
+                "referral_id": referral_id,
+                "valid": valid,
+                "usable": usable,
+                "redeemed": redeemed,
+                **time_ranges(
+                    created=(created_before, created_after),
+                    starts=(starts_before, starts_after),
+                    expires=(expires_before, expires_after),
+                ),
+            },
             values_only=values_only,
-        )
-
-    return await run_blocking(run)
+        ),
+    )
 
 
 @put(CAMPAIGN + "/coupons/{coupon_id:int}", operation_id="updateCoupon", **MANAGEMENT, **body(UpdateCoupon))
 async def update_coupon(
     request: Req, application_id: int, campaign_id: int, coupon_id: int, body: bytes
 ) -> CouponRecord:
-    def run() -> CouponRecord:
-        principal = management(request)
-        data = decode(body, UpdateCoupon)
-        return services(request).coupons.update(principal, application_id, campaign_id, coupon_id, data)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.coupons.update(
+            principal, application_id, campaign_id, coupon_id, endpoint.decoded(body, UpdateCoupon)
+        ),
+    )
 
 
 @delete(CAMPAIGN + "/coupons/{coupon_id:int}", operation_id="deleteCoupon", **MANAGEMENT)
 async def delete_coupon(request: Req, application_id: int, campaign_id: int, coupon_id: int) -> None:
-    def run() -> None:
-        services(request).coupons.delete(management(request), application_id, campaign_id, coupon_id)
-
-    await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.coupons.delete(principal, application_id, campaign_id, coupon_id),
+    )
 
 
 @post(CAMPAIGN + "/import_coupons", operation_id="importCoupons", status_code=200, **MANAGEMENT)
@@ -177,15 +176,12 @@ async def import_coupons(
     skip_duplicates: Annotated[bool, QueryParameter(name="skipDuplicates", required=False)] = False,
 ) -> Import:
     """Multipart upload with the CSV in ``upFile`` (a plain ``text/csv`` body is accepted too)."""
-    principal, content = await authorised_upload(request)
-
-    def run() -> Import:
-        coupons = services(request).coupons
-        return coupons.import_csv(
+    return await endpoint.upload(
+        request,
+        lambda use, principal, content: use.coupons.import_csv(
             principal, application_id, campaign_id, content, skip_duplicates=skip_duplicates
-        )
-
-    return await run_blocking(run)
+        ),
+    )
 
 
 @get(CAMPAIGN + "/referrals/no_total", operation_id="getReferralsWithoutTotalCount", **MANAGEMENT)
@@ -203,22 +199,22 @@ async def list_referrals(
     usable: TrueFalse = None,
     advocate: Text = None,
 ) -> Page:
-    def run() -> Page:
-        principal = management(request)
-        filters: dict[str, Any] = {
-            "code": code,
-            "valid": valid,
-            "usable": usable,
-            "advocate": advocate,
-            **time_parameters(
-                created_before=("createdBefore", created_before),
-                created_after=("createdAfter", created_after),
-            ),
-        }
-        referrals = services(request).referrals
-        return referrals.list(principal, application_id, campaign_id, page(page_size, skip, sort), filters)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.referrals.list(
+            principal,
+            application_id,
+            campaign_id,
+            page(page_size, skip, sort),
+            {
+                "code": code,
+                "valid": valid,
+                "usable": usable,
+                "advocate": advocate,
+                **time_ranges(created=(created_before, created_after)),
+            },
+        ),
+    )
 
 
 @put(
@@ -230,20 +226,20 @@ async def list_referrals(
 async def update_referral(
     request: Req, application_id: int, campaign_id: int, referral_id: int, body: bytes
 ) -> Referral:
-    def run() -> Referral:
-        principal = management(request)
-        data = decode(body, UpdateReferral)
-        return services(request).referrals.update(principal, application_id, campaign_id, referral_id, data)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.referrals.update(
+            principal, application_id, campaign_id, referral_id, endpoint.decoded(body, UpdateReferral)
+        ),
+    )
 
 
 @delete(CAMPAIGN + "/referrals/{referral_id:int}", operation_id="deleteReferral", **MANAGEMENT)
 async def delete_referral(request: Req, application_id: int, campaign_id: int, referral_id: int) -> None:
-    def run() -> None:
-        services(request).referrals.delete(management(request), application_id, campaign_id, referral_id)
-
-    await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.referrals.delete(principal, application_id, campaign_id, referral_id),
+    )
 
 
 ROUTES = [

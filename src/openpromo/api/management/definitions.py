@@ -7,9 +7,8 @@ from typing import Annotated, Any, Literal
 from litestar import Request, delete, get, post, put
 from litestar.params import QueryParameter
 
-from openpromo.api.auth import management, services
-from openpromo.api.codec import decode
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, WithTotal, body, page, run_blocking
+from openpromo.api import endpoint
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, WithTotal, body, page
 from openpromo.services.errors import InvalidInput
 from openpromo.services.models.base import Page
 from openpromo.services.models.definitions import (
@@ -42,11 +41,12 @@ def _ids(name: str, text: str | None) -> list[int] | None:
 
 @post("/v1/attributes", operation_id="createAttribute", status_code=201, **MANAGEMENT, **body(NewAttribute))
 async def create_attribute(request: Req, body: bytes) -> Attribute:
-    def run() -> Attribute:
-        principal = management(request)
-        return services(request).definitions.create_attribute(principal, decode(body, NewAttribute))
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.definitions.create_attribute(
+            principal, endpoint.decoded(body, NewAttribute)
+        ),
+    )
 
 
 @get("/v1/attributes", operation_id="getAttributes", **MANAGEMENT)
@@ -61,37 +61,37 @@ async def list_attributes(
     kind: Kind = None,
     search: Text = None,
 ) -> Page:
-    def run() -> Page:
-        principal = management(request)
-        filters = {
-            "entity": entity,
-            "application_ids": _ids("applicationIds", application_ids),
-            "type": type,
-            "kind": kind,
-            "search": search,
-        }
-        return services(request).definitions.list_attributes(principal, page(page_size, skip, sort), filters)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.definitions.list_attributes(
+            principal,
+            page(page_size, skip, sort),
+            {
+                "entity": entity,
+                "application_ids": _ids("applicationIds", application_ids),
+                "type": type,
+                "kind": kind,
+                "search": search,
+            },
+        ),
+    )
 
 
 @get("/v1/attributes/{attribute_id:int}", operation_id="getAttribute", **MANAGEMENT)
 async def get_attribute(request: Req, attribute_id: int) -> Attribute:
-    def run() -> Attribute:
-        return services(request).definitions.get_attribute(management(request), attribute_id)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.definitions.get_attribute(principal, attribute_id)
+    )
 
 
 @put("/v1/attributes/{attribute_id:int}", operation_id="updateAttribute", **MANAGEMENT, **body(NewAttribute))
 async def update_attribute(request: Req, attribute_id: int, body: bytes) -> Attribute:
-    def run() -> Attribute:
-        principal = management(request)
-        return services(request).definitions.update_attribute(
-            principal, attribute_id, decode(body, NewAttribute)
-        )
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.definitions.update_attribute(
+            principal, attribute_id, endpoint.decoded(body, NewAttribute)
+        ),
+    )
 
 
 @post(
@@ -102,27 +102,26 @@ async def update_attribute(request: Req, attribute_id: int, body: bytes) -> Attr
     **body(NewAdditionalCost),
 )
 async def create_cost(request: Req, body: bytes) -> AccountAdditionalCost:
-    def run() -> AccountAdditionalCost:
-        principal = management(request)
-        return services(request).definitions.create_cost(principal, decode(body, NewAdditionalCost))
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.definitions.create_cost(
+            principal, endpoint.decoded(body, NewAdditionalCost)
+        ),
+    )
 
 
 @get("/v1/additional_costs", operation_id="getAdditionalCosts", **MANAGEMENT)
 async def list_costs(request: Req, page_size: PageSize = 1000, skip: Skip = 0, sort: Sort = None) -> Page:
-    def run() -> Page:
-        return services(request).definitions.list_costs(management(request), page(page_size, skip, sort))
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.definitions.list_costs(principal, page(page_size, skip, sort))
+    )
 
 
 @get("/v1/additional_costs/{cost_id:int}", operation_id="getAdditionalCost", **MANAGEMENT)
 async def get_cost(request: Req, cost_id: int) -> AccountAdditionalCost:
-    def run() -> AccountAdditionalCost:
-        return services(request).definitions.get_cost(management(request), cost_id)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.definitions.get_cost(principal, cost_id)
+    )
 
 
 @put(
@@ -132,20 +131,22 @@ async def get_cost(request: Req, cost_id: int) -> AccountAdditionalCost:
     **body(NewAdditionalCost),
 )
 async def update_cost(request: Req, cost_id: int, body: bytes) -> AccountAdditionalCost:
-    def run() -> AccountAdditionalCost:
-        principal = management(request)
-        return services(request).definitions.update_cost(principal, cost_id, decode(body, NewAdditionalCost))
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.definitions.update_cost(
+            principal, cost_id, endpoint.decoded(body, NewAdditionalCost)
+        ),
+    )
 
 
 @post("/v1/event_types", operation_id="createEventType", status_code=201, **MANAGEMENT, **body(NewEventType))
 async def create_event_type(request: Req, body: bytes) -> EventType:
-    def run() -> EventType:
-        principal = management(request)
-        return services(request).definitions.create_event_type(principal, decode(body, NewEventType))
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.definitions.create_event_type(
+            principal, endpoint.decoded(body, NewEventType)
+        ),
+    )
 
 
 @get("/v1/event_types", operation_id="getEventTypes", **MANAGEMENT)
@@ -157,20 +158,18 @@ async def list_event_types(
     name: Text = None,
     include_old_versions: Annotated[bool, QueryParameter(name="includeOldVersions", required=False)] = False,
 ) -> Page:
-    def run() -> Page:
-        principal = management(request)
-        return services(request).definitions.list_event_types(principal, page(page_size, skip, sort), name)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.definitions.list_event_types(principal, page(page_size, skip, sort), name),
+    )
 
 
 @post(STORES, operation_id="createStore", status_code=201, **MANAGEMENT, **body(NewStore))
 async def create_store(request: Req, application_id: int, body: bytes) -> Store:
-    def run() -> Store:
-        principal = management(request)
-        return services(request).stores.create(principal, application_id, decode(body, NewStore))
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.stores.create(principal, application_id, endpoint.decoded(body, NewStore)),
+    )
 
 
 @get(STORES, operation_id="listStores", **MANAGEMENT)
@@ -186,45 +185,40 @@ async def list_stores(
     integration_id: Annotated[str | None, QueryParameter(name="integrationId", required=False)] = None,
     search: Annotated[str | None, QueryParameter(name="query", required=False)] = None,
 ) -> Page:
-    def run() -> Page:
-        principal = management(request)
-        filters = {
-            "name": name,
-            "integration_id": integration_id,
-            "campaign_id": campaign_id,
-            "query": search,
-        }
-        return services(request).stores.list(
-            principal, application_id, page(page_size, skip, sort), filters, with_total=with_total_result_size
-        )
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.stores.list(
+            principal,
+            application_id,
+            page(page_size, skip, sort),
+            {"name": name, "integration_id": integration_id, "campaign_id": campaign_id, "query": search},
+            with_total=with_total_result_size,
+        ),
+    )
 
 
 @get(STORES + "/{store_id:int}", operation_id="getStore", **MANAGEMENT)
 async def get_store(request: Req, application_id: int, store_id: int) -> Store:
-    def run() -> Store:
-        return services(request).stores.get(management(request), application_id, store_id)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.stores.get(principal, application_id, store_id)
+    )
 
 
 @put(STORES + "/{store_id:int}", operation_id="updateStore", **MANAGEMENT, **body(NewStore))
 async def update_store(request: Req, application_id: int, store_id: int, body: bytes) -> Store:
-    def run() -> Store:
-        principal = management(request)
-        data = decode(body, NewStore)
-        return services(request).stores.update(principal, application_id, store_id, data)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.stores.update(
+            principal, application_id, store_id, endpoint.decoded(body, NewStore)
+        ),
+    )
 
 
 @delete(STORES + "/{store_id:int}", operation_id="deleteStore", **MANAGEMENT)
 async def delete_store(request: Req, application_id: int, store_id: int) -> None:
-    def run() -> None:
-        services(request).stores.delete(management(request), application_id, store_id)
-
-    await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.stores.delete(principal, application_id, store_id)
+    )
 
 
 ROUTES = [

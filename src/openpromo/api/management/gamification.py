@@ -7,10 +7,8 @@ from typing import Annotated, Any
 from litestar import Request, delete, get, post, put
 from litestar.params import QueryParameter
 
-from openpromo.api.auth import management, services
-from openpromo.api.codec import decode
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, WithTotal, body, page, run_blocking
-from openpromo.api.uploads import authorised_upload
+from openpromo.api import endpoint
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, WithTotal, body, page
 from openpromo.services.models.base import Page
 from openpromo.services.models.coupons import Import
 from openpromo.services.models.gamification import (
@@ -41,12 +39,12 @@ AchievementPageSize = Annotated[int, QueryParameter(name="pageSize", ge=1, le=50
     **body(CreateAchievement),
 )
 async def create_achievement(request: Req, application_id: int, campaign_id: int, body: bytes) -> Achievement:
-    def run() -> Achievement:
-        principal = management(request)
-        data = decode(body, CreateAchievement)
-        return services(request).achievements.create(principal, application_id, campaign_id, data)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.achievements.create(
+            principal, application_id, campaign_id, endpoint.decoded(body, CreateAchievement)
+        ),
+    )
 
 
 @get(CAMPAIGN + "/achievements", operation_id="listAchievements", **MANAGEMENT)
@@ -58,48 +56,46 @@ async def list_achievements(
     skip: Skip = 0,
     title: Text = None,
 ) -> Page:
-    def run() -> Page:
-        principal = management(request)
-        return services(request).achievements.list(
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.achievements.list(
             principal, application_id, campaign_id, page(page_size, skip, None), title
-        )
-
-    return await run_blocking(run)
+        ),
+    )
 
 
 @get(ACHIEVEMENT, operation_id="getAchievement", **MANAGEMENT)
 async def get_achievement(
     request: Req, application_id: int, campaign_id: int, achievement_id: int
 ) -> Achievement:
-    def run() -> Achievement:
-        principal = management(request)
-        return services(request).achievements.get(principal, application_id, campaign_id, achievement_id)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.achievements.get(principal, application_id, campaign_id, achievement_id),
+    )
 
 
 @put(ACHIEVEMENT, operation_id="updateAchievement", **MANAGEMENT, **body(UpdateAchievement))
 async def update_achievement(
     request: Req, application_id: int, campaign_id: int, achievement_id: int, body: bytes
 ) -> Achievement:
-    def run() -> Achievement:
-        principal = management(request)
-        data = decode(body, UpdateAchievement)
-        achievements = services(request).achievements
-        return achievements.update(principal, application_id, campaign_id, achievement_id, data)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.achievements.update(
+            principal, application_id, campaign_id, achievement_id, endpoint.decoded(body, UpdateAchievement)
+        ),
+    )
 
 
 @delete(ACHIEVEMENT, operation_id="deleteAchievement", **MANAGEMENT)
 async def delete_achievement(
     request: Req, application_id: int, campaign_id: int, achievement_id: int
 ) -> None:
-    def run() -> None:
-        principal = management(request)
-        services(request).achievements.delete(principal, application_id, campaign_id, achievement_id)
-
-    await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.achievements.delete(
+            principal, application_id, campaign_id, achievement_id
+        ),
+    )
 
 
 @post(
@@ -110,11 +106,10 @@ async def delete_achievement(
     **body(NewCollection),
 )
 async def create_account_collection(request: Req, body: bytes) -> Collection:
-    def run() -> Collection:
-        principal = management(request)
-        return services(request).collections.create(principal, decode(body, NewCollection))
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.collections.create(principal, endpoint.decoded(body, NewCollection)),
+    )
 
 
 @get("/v1/collections", operation_id="listAccountCollections", **MANAGEMENT)
@@ -126,61 +121,54 @@ async def list_account_collections(
     with_total_result_size: WithTotal = False,
     name: Text = None,
 ) -> Page:
-    def run() -> Page:
-        principal = management(request)
-        return services(request).collections.list(
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.collections.list(
             principal, page(page_size, skip, sort), name, with_total=with_total_result_size
-        )
-
-    return await run_blocking(run)
+        ),
+    )
 
 
 @get(COLLECTION, operation_id="getAccountCollection", **MANAGEMENT)
 async def get_account_collection(request: Req, collection_id: int) -> Collection:
-    def run() -> Collection:
-        return services(request).collections.get(management(request), collection_id)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.collections.get(principal, collection_id)
+    )
 
 
 @put(COLLECTION, operation_id="updateAccountCollection", **MANAGEMENT, **body(UpdateCollection))
 async def update_account_collection(request: Req, collection_id: int, body: bytes) -> Collection:
-    def run() -> Collection:
-        principal = management(request)
-        data = decode(body, UpdateCollection)
-        return services(request).collections.update(principal, collection_id, data)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.collections.update(
+            principal, collection_id, endpoint.decoded(body, UpdateCollection)
+        ),
+    )
 
 
 @delete(COLLECTION, operation_id="deleteAccountCollection", **MANAGEMENT)
 async def delete_account_collection(request: Req, collection_id: int) -> None:
-    def run() -> None:
-        services(request).collections.delete(management(request), collection_id)
-
-    await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: use.collections.delete(principal, collection_id)
+    )
 
 
 @post(COLLECTION + "/import", operation_id="importAccountCollection", status_code=200, **MANAGEMENT)
 async def import_account_collection(request: Req, collection_id: int) -> Import:
-    principal, content = await authorised_upload(request)
-
-    def run() -> Import:
-        return services(request).collections.import_items(principal, collection_id, content)
-
-    return await run_blocking(run)
+    return await endpoint.upload(
+        request,
+        lambda use, principal, content: use.collections.import_items(principal, collection_id, content),
+    )
 
 
 @get(COLLECTION + "/items", operation_id="getCollectionItems", **MANAGEMENT)
 async def collection_items(
     request: Req, collection_id: int, page_size: PageSize = 1000, skip: Skip = 0
 ) -> Page:
-    def run() -> Page:
-        return services(request).collections.items(
-            management(request), collection_id, page(page_size, skip, None)
-        )
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.collections.items(principal, collection_id, page(page_size, skip, None)),
+    )
 
 
 @post(
@@ -191,12 +179,12 @@ async def collection_items(
     **body(NewCampaignCollection),
 )
 async def create_collection(request: Req, application_id: int, campaign_id: int, body: bytes) -> Collection:
-    def run() -> Collection:
-        principal = management(request)
-        data = decode(body, NewCampaignCollection)
-        return services(request).collections.create(principal, data, (application_id, campaign_id))
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.collections.create(
+            principal, endpoint.decoded(body, NewCampaignCollection), (application_id, campaign_id)
+        ),
+    )
 
 
 @get(CAMPAIGN + "/collections", operation_id="listCollections", **MANAGEMENT)
@@ -210,64 +198,63 @@ async def list_collections(
     with_total_result_size: WithTotal = False,
     name: Text = None,
 ) -> Page:
-    def run() -> Page:
-        principal = management(request)
-        return services(request).collections.list(
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.collections.list(
             principal,
             page(page_size, skip, sort),
             name,
             (application_id, campaign_id),
             with_total=with_total_result_size,
-        )
-
-    return await run_blocking(run)
+        ),
+    )
 
 
 @get(CAMPAIGN_COLLECTION, operation_id="getCollection", **MANAGEMENT)
 async def get_collection(
     request: Req, application_id: int, campaign_id: int, collection_id: int
 ) -> Collection:
-    def run() -> Collection:
-        principal = management(request)
-        return services(request).collections.get(principal, collection_id, (application_id, campaign_id))
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.collections.get(principal, collection_id, (application_id, campaign_id)),
+    )
 
 
 @put(CAMPAIGN_COLLECTION, operation_id="updateCollection", **MANAGEMENT, **body(UpdateCampaignCollection))
 async def update_collection(
     request: Req, application_id: int, campaign_id: int, collection_id: int, body: bytes
 ) -> Collection:
-    def run() -> Collection:
-        principal = management(request)
-        data = decode(body, UpdateCampaignCollection)
-        return services(request).collections.update(
-            principal, collection_id, data, (application_id, campaign_id)
-        )
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.collections.update(
+            principal,
+            collection_id,
+            endpoint.decoded(body, UpdateCampaignCollection),
+            (application_id, campaign_id),
+        ),
+    )
 
 
 @delete(CAMPAIGN_COLLECTION, operation_id="deleteCollection", **MANAGEMENT)
 async def delete_collection(request: Req, application_id: int, campaign_id: int, collection_id: int) -> None:
-    def run() -> None:
-        principal = management(request)
-        services(request).collections.delete(principal, collection_id, (application_id, campaign_id))
-
-    await run_blocking(run)
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.collections.delete(
+            principal, collection_id, (application_id, campaign_id)
+        ),
+    )
 
 
 @post(CAMPAIGN_COLLECTION + "/import", operation_id="importCollection", status_code=200, **MANAGEMENT)
 async def import_collection(
     request: Req, application_id: int, campaign_id: int, collection_id: int
 ) -> Import:
-    principal, content = await authorised_upload(request)
-
-    def run() -> Import:
-        collections = services(request).collections
-        return collections.import_items(principal, collection_id, content, (application_id, campaign_id))
-
-    return await run_blocking(run)
+    return await endpoint.upload(
+        request,
+        lambda use, principal, content: use.collections.import_items(
+            principal, collection_id, content, (application_id, campaign_id)
+        ),
+    )
 
 
 ROUTES = [

@@ -6,33 +6,35 @@ from typing import Any
 
 from litestar import Request, delete, post
 
-from openpromo.api.auth import management, services
-from openpromo.api.codec import decode
-from openpromo.api.routing import MANAGEMENT, PUBLIC_MANAGEMENT, body, run_blocking
+from openpromo.api import endpoint
+from openpromo.api.routing import MANAGEMENT, PUBLIC_MANAGEMENT, body
+from openpromo.services.auth import AuthService, ManagementPrincipal
 from openpromo.services.models.users import LoginParams, LoginSession
 
 Req = Request[Any, Any, Any]
 
 
+def _login(auth: AuthService, params: LoginParams) -> LoginSession:
+    result = auth.login(params.email, params.password)
+    return LoginSession(user_id=result.user_id, token=result.token, created=result.created)
+
+
+def _logout(auth: AuthService, principal: ManagementPrincipal, header: str) -> None:
+    """Ends the Bearer token the request came with; a ``ManagementKey-v1`` key has nothing to end."""
+    if header.lower().startswith("bearer "):
+        auth.logout(header[7:].strip(), principal)
+
+
 @post("/v1/sessions", operation_id="createSession", status_code=201, **PUBLIC_MANAGEMENT, **body(LoginParams))
 async def create_session(request: Req, body: bytes) -> LoginSession:
-    def run() -> LoginSession:
-        params = decode(body, LoginParams)
-        result = services(request).auth.login(params.email, params.password)
-        return LoginSession(user_id=result.user_id, token=result.token, created=result.created)
-
-    return await run_blocking(run)
+    return await endpoint.public(request, lambda use: _login(use.auth, endpoint.decoded(body, LoginParams)))
 
 
 @delete("/v1/sessions", operation_id="destroySession", **MANAGEMENT)
 async def destroy_session(request: Req) -> None:
-    def run() -> None:
-        principal = management(request)
-        header = request.headers.get("authorization", "")
-        if header.lower().startswith("bearer "):
-            services(request).auth.logout(header[7:].strip(), principal)
-
-    return await run_blocking(run)
+    return await endpoint.management(
+        request, lambda use, principal: _logout(use.auth, principal, request.headers.get("authorization", ""))
+    )
 
 
 ROUTES = [create_session, destroy_session]
