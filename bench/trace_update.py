@@ -6,19 +6,24 @@ and the compiled rulesets are built, then one **open update** of an existing ses
 profile and one **close** of it, each traced with ``sys.setprofile``. The requests go through the ASGI
 app (Litestar's test client, use cases run inline) exactly as a served worker runs them.
 
-It counts, per request:
+Every call from a function of one OpenPromo layer (``api``, ``services``, ``engine``, ``rules``,
+``storage``; ``bootstrap`` and ``metrics`` count as layers of their own) into a function of another is a
+*crossing*; the nearest OpenPromo caller on the stack decides (library frames are transparent: SQLAlchemy
+calling one of our column types from our storage code stays in ``storage``). Crossings are sorted into:
 
-- **layer runs**: calls into a function of one layer (``api``, ``services``, ``engine``, ``rules``,
-  ``storage``, ``bootstrap``/``metrics``/... as their own) from a function of another layer, the nearest
-  OpenPromo caller on the stack deciding (frames of libraries are transparent: SQLAlchemy calling one of
-  our column types from our storage code stays in ``storage``);
-- **services→storage calls**: those of the layer runs that go from ``services`` into ``storage``
-  (every method of a port and of the unit of work, properties included);
-- **SQL statements**: every statement SQLite ran (``set_trace_callback`` on the connection, ``BEGIN``
-  and ``COMMIT`` included).
+- **layer runs**: the hand-offs that carry the request: ``api``→``services`` (the key check, the use
+  case), ``services``→``engine`` (a step of the domain: the state machine, the session, the candidates,
+  the evaluation) and ``services``→``storage`` data calls (a read or a write of a port);
+- **unit of work**: the transaction's own calls (open, enter, take the writer lock, commit, close), the
+  same for every request;
+- **callbacks**: the clock, the metrics, the engine asking for an id;
+- **values**: constructors of plain records (a dataclass's generated ``__init__``) across layers;
+- **rules**: the engine running compiled Talang (one per evaluated campaign and rule), a measure of
+  the campaigns evaluated rather than of the structure.
 
-``--calls`` prints every services→storage call and every statement. docs/architecture.md records the
-figures and what they were before the structure change.
+**SQL statements** are every statement SQLite ran (``set_trace_callback``; ``BEGIN`` and ``COMMIT``
+included). ``--calls`` lists the crossings and statements. docs/architecture.md records the figures and
+what they were before the structure change.
 """
 
 from __future__ import annotations
@@ -44,13 +49,35 @@ ROOT_KEY = "trace-root-key-0123456789"
 CAMPAIGNS = 20
 
 
+_UNIT_OF_WORK = ("__call__", "__enter__", "__exit__", "writing", "commit")
+KINDS = ("layer runs", "unit of work", "callbacks", "values", "rules")
+
+
 @dataclass
 class Trace:
-    layer_runs: int = 0
-    services_storage: int = 0
+    by_kind: Counter[str] = field(default_factory=Counter)
+    storage_calls: int = 0
+    """Data calls from services into storage (the layer runs among them)."""
     statements: list[str] = field(default_factory=list)
-    calls: list[str] = field(default_factory=list)
-    by_layer: Counter[str] = field(default_factory=Counter)
+    crossings: list[str] = field(default_factory=list)
+
+    @property
+    def layer_runs(self) -> int:
+        return self.by_kind["layer runs"]
+
+
+def kind_of(before: str, layer: str, frame: FrameType) -> str:
+    code = frame.f_code
+    if code.co_qualname.endswith("__create_fn__.<locals>.__init__"):
+        return "values"
+    if (before, layer) == ("engine", "rules"):
+        return "rules"
+    if (before, layer) == ("services", "storage"):
+        uow = frame.f_globals["__name__"] == "openpromo.storage.uow" and code.co_name in _UNIT_OF_WORK
+        return "unit of work" if uow else "layer runs"
+    if (before, layer) in (("api", "services"), ("services", "engine")):
+        return "layer runs"
+    return "callbacks"
 
 
 def _layer(frame: FrameType) -> str | None:
@@ -76,12 +103,12 @@ def traced(trace: Trace) -> Iterator[None]:
             if layer is not None:
                 before = caller_layer()
                 if before is not None and before != layer:
-                    trace.layer_runs += 1
-                    trace.by_layer[f"{before}->{layer}"] += 1
-                    if before == "services" and layer == "storage":
-                        trace.services_storage += 1
-                        code = frame.f_code
-                        trace.calls.append(f"{frame.f_globals['__name__']}.{code.co_qualname}")
+                    kind = kind_of(before, layer, frame)
+                    trace.by_kind[kind] += 1
+                    if kind == "layer runs" and (before, layer) == ("services", "storage"):
+                        trace.storage_calls += 1
+                    where = f"{frame.f_globals['__name__']}.{frame.f_code.co_qualname}"
+                    trace.crossings.append(f"{kind:>12}: {before}->{layer} {where}")
             stack.append(layer)
         elif event == "return" and stack:
             stack.pop()
@@ -258,16 +285,17 @@ async def _run(show_calls: bool, with_coupon: bool, content: bool) -> dict[str, 
                 _install(None)
             _check(response, 200, name)
     for name, trace in traces.items():
+        kinds = ", ".join(f"{trace.by_kind[k]} {k}" for k in KINDS[1:])
         print(
-            f"{name:>5}: {trace.layer_runs} layer runs, {trace.services_storage} services→storage calls, "
-            f"{len(trace.statements)} SQL statements"
+            f"{name:>5}: {trace.layer_runs} layer runs ({trace.storage_calls} services→storage data calls), "
+            f"{len(trace.statements)} SQL statements; also {kinds}"
         )
         if show_calls:
-            print("   layer runs by edge:", dict(sorted(trace.by_layer.items())))
-            for call in trace.calls:
-                print("   call", call)
+            for crossing in trace.crossings:
+                if not crossing.lstrip().startswith(("rules", "values")):
+                    print("   ", crossing)
             for statement in trace.statements:
-                print("   sql ", statement)
+                print("    sql", statement)
     return traces
 
 

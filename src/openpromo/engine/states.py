@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from openpromo.engine.errors import InvalidTransition
 
 OPEN, CLOSED, PARTIALLY_RETURNED, CANCELLED = "open", "closed", "partially_returned", "cancelled"
@@ -26,6 +28,32 @@ EVENT_OF = {
     (CLOSED, CANCELLED): "talon_session_revoked",
     (PARTIALLY_RETURNED, CANCELLED): "talon_session_revoked",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """What a session update that moves ``current`` to ``requested`` does."""
+
+    current: str | None
+    requested: str
+    event: str
+    """The lifecycle event it records (``talon_session_updated``, ...)."""
+    commits: bool
+    """It closes the session, and so commits what its evaluation produced."""
+    rolls_back: bool
+    """It undoes what an earlier close committed."""
+
+
+def transition(current: str | None, requested: str) -> Transition:
+    """The transition a session update makes; InvalidTransition when it may not make it."""
+    check_update(current, requested)
+    return Transition(
+        current,
+        requested,
+        EVENT_OF[(current, requested)],
+        commits(current, requested),
+        rolls_back(current, requested),
+    )
 
 
 def check_update(current: str | None, requested: str) -> None:
@@ -54,7 +82,9 @@ __all__ = [
     "EVENT_OF",
     "OPEN",
     "PARTIALLY_RETURNED",
+    "Transition",
     "check_update",
     "commits",
     "rolls_back",
+    "transition",
 ]

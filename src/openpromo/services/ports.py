@@ -96,6 +96,11 @@ class UnitOfWork(Protocol):
         """True while a ``late_write`` unit of work reads without the database's writer lock (SQLite,
         before ``writing()``); always False on PostgreSQL."""
 
+    @property
+    def version(self) -> int | None:
+        """The configuration's version when the unit of work read it with its request keys (None: not
+        read; ``sessions.config_version()`` reads it)."""
+
 
 class UnitOfWorkFactory(Protocol):
     def __call__(

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 
 from openpromo.metrics import DATABASE_SECONDS
 from openpromo.services.models.base import encode_hook
-from openpromo.storage.key_locks import FileKeyLocks
+from openpromo.storage.key_locks import FileKeyLocks, KeyLocks, ProcessKeyLocks
 
 _json_encoder = msgspec.json.Encoder(decimal_format="number", enc_hook=encode_hook)
 _json_decoder = msgspec.json.Decoder(float_hook=Decimal)
@@ -50,7 +50,8 @@ def normalize_url(url: str) -> str:
 class _WriterLock:
     """One writer at a time for a SQLite file, across threads and processes (FIFO-ish kernel wake-ups)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str | None) -> None:
+        """``path``: the lock file shared with the other processes (None: this process alone)."""
         self._path = path
         self._thread_lock = threading.Lock()
         self._fd: int | None = None
@@ -58,6 +59,9 @@ class _WriterLock:
     @contextmanager
     def held(self) -> Iterator[None]:
         with self._thread_lock:
+            if self._path is None:
+                yield
+                return
             if self._fd is None:
                 self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
             fcntl.flock(self._fd, fcntl.LOCK_EX)
@@ -70,26 +74,35 @@ class _WriterLock:
 class Database:
     """Owns the SQLAlchemy engine and hands out transactions (``write=True`` for read-write ones)."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, in_memory: bool = False) -> None:
+        """``in_memory``: allow ``sqlite:///:memory:``, one connection of this process (tests of use
+        cases in process); a server needs a file every worker shares."""
         self.url = normalize_url(url)
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self._writer_lock: _WriterLock | None = None
-        self.key_locks: FileKeyLocks | None = None
+        self.key_locks: KeyLocks | None = None
         if self.is_sqlite:
             database = parsed.database or ""
-            if database in ("", ":memory:"):
+            memory = database in ("", ":memory:")
+            if memory and not in_memory:
                 raise ValueError("OpenPromo needs a SQLite file (sqlite:///PATH), not an in-memory database")
+            pool: dict[str, Any] = (
+                {"poolclass": sa.pool.StaticPool}
+                if memory
+                else {"pool_size": pool_size, "max_overflow": pool_size}
+            )
             self.engine: Engine = sa.create_engine(
                 self.url,
                 connect_args={"check_same_thread": False, "timeout": 30},
                 json_serializer=_json_serializer,
                 json_deserializer=_json_deserializer,
-                pool_size=pool_size,
-                max_overflow=pool_size,
+                **pool,
             )
-            self._writer_lock = _WriterLock(os.path.abspath(database) + ".lock")
-            self.key_locks = FileKeyLocks(os.path.abspath(database) + ".keylocks")
+            self._writer_lock = _WriterLock(None if memory else os.path.abspath(database) + ".lock")
+            self.key_locks = (
+                ProcessKeyLocks() if memory else FileKeyLocks(os.path.abspath(database) + ".keylocks")
+            )
             sa.event.listen(self.engine, "connect", _sqlite_on_connect)
             sa.event.listen(self.engine, "begin", _sqlite_on_begin)
         else:

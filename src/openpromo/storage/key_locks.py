@@ -67,4 +67,26 @@ class FileKeyLocks:
             fcntl.lockf(self._fd, fcntl.LOCK_UN, 1, offset, os.SEEK_SET)
 
 
-__all__ = ["CONFIG_VERSION", "FileKeyLocks", "key_hash"]
+class ProcessKeyLocks:
+    """Keys held inside this process only: an in-memory SQLite database is one process's anyway."""
+
+    def __init__(self) -> None:
+        self._held: set[int] = set()
+        self._mutex = threading.Lock()
+
+    def try_acquire(self, keys: Iterable[str]) -> Sequence[int] | None:
+        hashes = sorted({key_hash(k) for k in keys})
+        with self._mutex:
+            if any(h in self._held for h in hashes):
+                return None
+            self._held.update(hashes)
+        return hashes
+
+    def release(self, hashes: Sequence[int]) -> None:
+        with self._mutex:
+            self._held.difference_update(hashes)
+
+
+KeyLocks = FileKeyLocks | ProcessKeyLocks
+
+__all__ = ["CONFIG_VERSION", "FileKeyLocks", "KeyLocks", "ProcessKeyLocks", "key_hash"]

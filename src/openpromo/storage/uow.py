@@ -54,6 +54,12 @@ class SqlUnitOfWork:
         self._stack = ExitStack()
         self._committed = False
         self.conn: Connection
+        self.records: SqlRecords
+        self.sessions: SqlSessionData
+        self.writes_later = False
+        """True while it reads without the database's writer lock (``late_write`` on SQLite)."""
+        self.version: int | None = None
+        """The configuration version, when it was read with the request keys (PostgreSQL)."""
 
     def __enter__(self) -> Self:
         file_locks = self._database.key_locks
@@ -74,8 +80,12 @@ class SqlUnitOfWork:
         except BaseException:
             self._stack.close()
             raise
-        self._records = SqlRecords(self.conn)
-        self._sessions = SqlSessionData(self.conn)
+        self.records = SqlRecords(self.conn)
+        self.sessions = SqlSessionData(self.conn)
+        self.writes_later = self._late
+        self.version = self.conn.info.get(CONFIG_VERSION)
+        if self.version is None and self._locks:
+            self.version = self.sessions.config_version()  # what every locked request reads next
         return self
 
     def __exit__(
@@ -90,22 +100,11 @@ class SqlUnitOfWork:
         finally:
             self._stack.close()
 
-    @property
-    def writes_later(self) -> bool:
-        return bool(self.conn.info.get(READING))
-
     def writing(self) -> None:
         """From here on this unit of work writes (see ``UnitOfWork.writing``)."""
+        self.writes_later = False
         if self.conn.info.pop(READING, None):
             self._stack.enter_context(self._database.upgraded(self.conn))
-
-    @property
-    def records(self) -> SqlRecords:
-        return self._records
-
-    @property
-    def sessions(self) -> SqlSessionData:
-        return self._sessions
 
     def commit(self) -> None:
         if self.conn.info.pop(CONFIG_CHANGED, False):

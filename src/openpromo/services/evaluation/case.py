@@ -18,9 +18,11 @@ from typing import Any, Protocol
 
 from openpromo.engine import model
 from openpromo.engine.model import CounterKey
+from openpromo.engine.plan import SessionDraft
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.data.records import (
     Document,
+    SessionFields,
     StoredCoupon,
     StoredEvent,
     StoredProfile,
@@ -50,7 +52,8 @@ class Case:
     snapshot: Snapshot
     account_id: int
     now: datetime
-    session: model.Session
+    draft: SessionDraft
+    """The session to evaluate (an empty one for a profile)."""
     profile: StoredProfile | None
     audiences: frozenset[int] = frozenset()
     profile_has_sessions: bool = False
@@ -72,10 +75,18 @@ class Case:
     """The session as it was before this request (sessions and returns)."""
     fields: Any = None
     """What the subject keeps for its own writes (a session's merged fields, a return's units)."""
+    session: model.Session | None = None
+    """The engine's session, once the evaluation planned it (``load.read``)."""
 
     @property
     def profile_id(self) -> str:
-        return self.session.profile_id
+        return self.draft.documents.profile_integration_id or ""
+
+    @property
+    def documents(self) -> SessionFields:
+        documents = self.draft.documents
+        assert isinstance(documents, SessionFields)
+        return documents
 
 
 @dataclass(slots=True)

@@ -8,10 +8,8 @@ session considers the payload alone.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
-from openpromo.engine import model
 from openpromo.services.attributes import Definitions, check_attributes
 from openpromo.services.data.records import SessionFields
 from openpromo.services.errors import ErrorDetail, raise_problems
@@ -113,67 +111,8 @@ def _cost(name: str, kinds: tuple[str, ...], pointer: str, definitions: Definiti
     return []
 
 
-def engine_session(row_id: int, integration_id: str, state: str, fields: SessionFields) -> model.Session:
-    return model.Session(
-        id=row_id,
-        integration_id=integration_id,
-        profile_id=fields.profile_integration_id or "",
-        state=state,
-        store_integration_id=fields.store_integration_id,
-        coupon_codes=tuple(fields.coupon_codes),
-        referral_code=fields.referral_code,
-        loyalty_cards=tuple(fields.loyalty_cards),
-        identifiers=tuple(fields.identifiers),
-        attributes=_numbers(fields.attributes),
-        cart_items=tuple(_engine_item(i, item) for i, item in enumerate(fields.cart_items)),
-        additional_costs={name: Decimal(str(c["price"])) for name, c in fields.additional_costs.items()},
-    )
-
-
-def _engine_item(position: int, item: Mapping[str, Any]) -> model.CartItem:
-    def number(key: str) -> Decimal | None:
-        value = item.get(key)
-        if value is None or isinstance(value, Decimal):
-            return value
-        return Decimal(str(value))
-
-    product = item.get("product")
-    return model.CartItem(
-        sku=item["sku"],
-        quantity=int(item["quantity"]),
-        position=position,
-        price=number("price") or Decimal(0),
-        name=item.get("name"),
-        category=item.get("category"),
-        product_name=product.get("name") if isinstance(product, Mapping) else None,
-        weight=number("weight"),
-        height=number("height"),
-        width=number("width"),
-        length=number("length"),
-        attributes=_numbers(item.get("attributes") or {}),
-        additional_costs={
-            n: Decimal(str(c["price"])) for n, c in (item.get("additionalCosts") or {}).items()
-        },
-        returned_quantity=int(item.get("returnedQuantity") or 0),
-        catalog_item_id=item.get("catalogItemID"),
-    )
-
-
-def _numbers(value: Any) -> Any:
-    """JSON numbers as Decimal, the way Talang reads them."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    if isinstance(value, Mapping):
-        return {k: _numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_numbers(v) for v in value]
-    return value
-
-
 def cost_document(costs: Mapping[str, AdditionalCost]) -> dict[str, Any]:
     return {name: {"price": cost.price} for name, cost in costs.items()}
 
 
-__all__ = ["cost_document", "engine_session", "merged_fields", "validate"]
+__all__ = ["cost_document", "merged_fields", "validate"]

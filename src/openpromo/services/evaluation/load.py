@@ -12,13 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from openpromo.engine import model
-from openpromo.engine.budgets import Scope, candidate_counters
-from openpromo.engine.coupons import coupon_limits
 from openpromo.engine.evaluate import Inputs
 from openpromo.engine.lookups import Achievement, Lookups
+from openpromo.engine.plan import Plan, plan
 from openpromo.services.codes import normalise_code
 from openpromo.services.data.records import (
     Consumables,
@@ -37,41 +35,75 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """One read of an evaluation's inputs; ``fingerprint`` is what other requests may have changed."""
+    """One read of an evaluation's inputs, and what it read that other requests change."""
 
     inputs: Inputs
     loyalty: LoyaltyState
     coupons: tuple[StoredCoupon, ...]
     referral: StoredReferral | None
-    fingerprint: tuple[Any, ...]
+    wanted: Consumables
+    consumed: Consumed
 
 
-def read(
-    data: SessionData, case: Case, new_id: Callable[[], str], *, lock: bool, again: bool = False
-) -> Reading:
-    """The engine's inputs for ``case``; ``again``: a close confirming under the writer lock what it read
-    before reads the coupons and the referral again too."""
-    snapshot, session = case.snapshot, case.session
-    coupons, referral = case.coupons, case.referral
-    by_code = _by_code(case, coupons)
-    campaigns = _campaigns(case, by_code, referral)
+def read(data: SessionData, case: Case, new_id: Callable[[], str], *, lock: bool) -> Reading:
+    """The engine's inputs for ``case``: its candidates, and what they consume (read only when one
+    consumes something, or the answer shows balances)."""
+    snapshot = case.snapshot
+    by_code = _by_code(case, case.coupons)
+    referral = referral_value(case.referral) if case.referral else None
+    planned = plan(
+        case.draft,
+        index=snapshot.index,
+        forced=snapshot.forced(set(case.only)) if case.only is not None else None,
+        audiences=case.audiences,
+        coupons=by_code,
+        referral=referral,
+        now=case.now,
+        timezone=snapshot.settings.timezone,
+    )
+    case.session, campaigns = planned.session, planned.campaigns
     wanted = Consumables(
-        counters=_counter_keys(case, campaigns, by_code, referral),
+        counters=planned.counters,
         achievements=[d.id for c in campaigns for d in snapshot.achievements.get(c.id, ())],
-        coupons=[c.id for c in coupons] if again else (),
-        referral=referral.id if again and referral is not None else None,
-        profile=session.profile_id,
+        profile=case.profile_id,
         balances=_balances(case, campaigns),
     )
     consumed = (
         data.consumables(snapshot.app["id"], wanted, case.now, lock=lock) if _needed(wanted) else Consumed()
     )
-    if again:
-        coupons, referral = _again(coupons, consumed.coupons), consumed.referral
-        by_code = _by_code(case, coupons)
     loyalty = loyalty_state(snapshot.loyalty_programs, wanted.balances, consumed.balances)
-    inputs = _inputs(case, campaigns, by_code, referral, consumed, loyalty, new_id)
-    return Reading(inputs, loyalty, coupons, referral, _fingerprint(inputs))
+    inputs = _inputs(case, planned, by_code, referral, consumed, loyalty, new_id)
+    return Reading(inputs, loyalty, case.coupons, case.referral, wanted, consumed)
+
+
+def confirm(data: SessionData, case: Case, reading: Reading, new_id: Callable[[], str]) -> Reading | None:
+    """Under the writer lock, after ``read`` without it (a close on SQLite): read again what the
+    evaluation consumes (its coupons and referral too); None when none of it changed, so the evaluation
+    stands as if it had run under the lock, else a whole new reading of what is there now."""
+    wanted = replace(
+        reading.wanted,
+        coupons=[c.id for c in reading.coupons],
+        referral=reading.referral.id if reading.referral is not None else None,
+    )
+    if not _needed(wanted):
+        return None
+    consumed = data.consumables(case.snapshot.app["id"], wanted, case.now, lock=True)
+    coupons = _again(reading.coupons, consumed.coupons)
+    before = reading.consumed
+    if (
+        coupons == reading.coupons
+        and consumed.referral == reading.referral
+        and _used(consumed.counters) == _used(before.counters)
+        and consumed.progress == before.progress
+        and consumed.balances == before.balances
+    ):
+        return None
+    return read(data, replace(case, coupons=coupons, referral=consumed.referral), new_id, lock=True)
+
+
+def _used(counters: dict[model.CounterKey, Decimal]) -> dict[model.CounterKey, Decimal]:
+    """The counters that hold something (a counter created under the lock holds 0)."""
+    return {key: amount for key, amount in counters.items() if amount}
 
 
 def _again(before: Sequence[StoredCoupon], now: Sequence[StoredCoupon]) -> tuple[StoredCoupon, ...]:
@@ -93,55 +125,11 @@ def _by_code(case: Case, coupons: Sequence[StoredCoupon]) -> dict[str, model.Cou
     by_lookup = {c.lookup_value: c for c in coupons}
     credits = case.coupon_credits or {}
     found = {}
-    for code in case.session.coupon_codes:
+    for code in case.draft.documents.coupon_codes:
         stored = by_lookup.get(normalise_code(code, case_mode))
         if stored is not None:
             found[code] = coupon_value(stored, credits.get(stored.id))
     return found
-
-
-def _campaigns(
-    case: Case, coupons: dict[str, model.Coupon], referral: StoredReferral | None
-) -> Sequence[model.Campaign]:
-    snapshot = case.snapshot
-    if case.only is not None:
-        return snapshot.forced(set(case.only))
-    named = {c.campaign_id for c in coupons.values()}
-    if referral is not None:
-        named.add(referral.campaign_id)
-    return snapshot.index.candidates(case.session, case.audiences, named)
-
-
-def _counter_keys(
-    case: Case,
-    campaigns: Sequence[model.Campaign],
-    coupons: dict[str, model.Coupon],
-    referral: StoredReferral | None,
-) -> list[model.CounterKey]:
-    session = case.session
-    zone = ZoneInfo(case.snapshot.settings.timezone)
-    keys: set[model.CounterKey] = set()
-    for campaign in campaigns:
-        limits = list(campaign.limits)
-        own: list[model.Coupon | None] = [c for c in coupons.values() if c.campaign_id == campaign.id]
-        for coupon in own:
-            limits += coupon_limits(coupon) if coupon else []
-        if not limits:
-            continue
-        referral_id = referral.id if referral and referral.campaign_id == campaign.id else None
-        scopes = [
-            Scope(
-                session.profile_id or None,
-                coupon.id if coupon else None,
-                referral_id,
-                session.identifiers,
-                session.store_integration_id,
-                session.integration_id,
-            )
-            for coupon in (own or [None])
-        ]
-        keys |= candidate_counters(campaign.id, limits, scopes, case.now, zone)
-    return sorted(keys)
 
 
 def _balances(case: Case, campaigns: Sequence[model.Campaign]) -> Any:
@@ -149,19 +137,20 @@ def _balances(case: Case, campaigns: Sequence[model.Campaign]) -> Any:
     if "loyalty" not in case.content and not any(c.reads_loyalty for c in campaigns):
         return None
     programs = case.snapshot.loyalty_programs
-    return balance_query(case.account_id, programs, case.session.profile_id, case.session.loyalty_cards)
+    cards = case.draft.documents.loyalty_cards
+    return balance_query(case.account_id, programs, case.profile_id, cards)
 
 
 def _inputs(
     case: Case,
-    campaigns: Sequence[model.Campaign],
+    planned: Plan,
     coupons: dict[str, model.Coupon],
-    referral: StoredReferral | None,
+    referral: model.Referral | None,
     consumed: Consumed,
     loyalty: LoyaltyState,
     new_id: Callable[[], str],
 ) -> Inputs:
-    snapshot, session = case.snapshot, case.session
+    snapshot, session, campaigns = case.snapshot, planned.session, planned.campaigns
     counters = {k: Decimal(str(v)) for k, v in consumed.counters.items()}
     for key, amount in (case.credits or {}).items():
         if key in counters:
@@ -173,7 +162,7 @@ def _inputs(
         profile=profile_value(case.profile, case.audiences) if case.profile else None,
         campaigns=campaigns,
         coupons=coupons,
-        referral=referral_value(referral) if referral else None,
+        referral=referral,
         counters=counters,
         now=case.now,
         new_id=new_id,
@@ -211,19 +200,6 @@ def _lookups(case: Case, campaigns: Sequence[model.Campaign], consumed: Consumed
         achievements=achievements,
         additional_cost_ids={name: row["id"] for name, row in snapshot.definitions.costs.items()},
         audiences=snapshot.audiences,
-    )
-
-
-def _fingerprint(inputs: Inputs) -> tuple[Any, ...]:
-    """What an evaluation read that other requests may change meanwhile (a close's confirmation)."""
-    return (
-        tuple(c.id for c in inputs.campaigns),
-        inputs.coupons,
-        inputs.referral,
-        {key: amount for key, amount in inputs.counters.items() if amount},  # a new row holds 0
-        inputs.loyalty,
-        inputs.loyalty_card_valid,
-        inputs.lookups.achievements,
     )
 
 
@@ -272,4 +248,4 @@ def profile_value(row: StoredProfile, audiences: frozenset[int]) -> model.Profil
     )
 
 
-__all__ = ["Reading", "coupon_value", "profile_value", "read", "referral_value"]
+__all__ = ["Reading", "confirm", "coupon_value", "profile_value", "read", "referral_value"]

@@ -83,8 +83,8 @@ class Pipeline:
         evaluation = self._engine(reading.inputs)
         if unlocked:
             uow.writing()  # SQLite's writer lock: confirm what the evaluation consumes
-            again = load.read(uow.sessions, case, self._new_id, lock=True, again=True)
-            if again.fingerprint != reading.fingerprint:
+            again = load.confirm(uow.sessions, case, reading, self._new_id)
+            if again is not None:
                 self._telemetry.close_reevaluated()
                 reading, evaluation = again, self._engine(again.inputs)
         return reading, evaluation
@@ -109,8 +109,8 @@ class Pipeline:
         now: datetime,
     ) -> None:
         """Commit what the evaluation produced (DOMAIN A1): created coupons and referrals, reservations,
-        attribute and audience changes, then budgets, redemptions, analytics and effects in force."""
-        uow.writing()
+        attribute and audience changes, then budgets, redemptions, analytics and effects in force. The
+        writer lock is held already (``_evaluate``)."""
         owner = subject.owner(uow, case, now)
         app = case.snapshot.app
         advocate = case.referral.advocate_profile_integration_id if case.referral else None

@@ -13,12 +13,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from openpromo.engine.plan import SessionDraft
 from openpromo.services.attributes import check_attributes
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.data.records import EventWrite, SessionFields, StoredProfile
 from openpromo.services.errors import ErrorDetail, raise_problems
 from openpromo.services.evaluation.case import Applied, Case, Commits, Owner, Written
-from openpromo.services.evaluation.inputs import engine_session
 from openpromo.services.evaluation.session import profile_key, stored_event
 from openpromo.services.models.profiles import CustomerProfileIntegrationRequestV2
 from openpromo.services.ports import Records, UnitOfWork
@@ -60,12 +60,12 @@ class ProfileUpdate:
         profile = self._saved(uow, found, attributes, now)
         if changes is not None and not self.dry:
             change_audiences(uow.records, account, self.integration_id, changes, now)
-        session = engine_session(0, "", "open", SessionFields(profile_integration_id=self.integration_id))
+        draft = SessionDraft(0, "", "open", SessionFields(profile_integration_id=self.integration_id))
         return Case(
             snapshot=snapshot,
             account_id=account,
             now=now,
-            session=session,
+            draft=draft,
             profile=profile,
             audiences=audiences,
             profile_has_sessions=has_sessions,

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from openpromo.engine.plan import SessionDraft
 from openpromo.engine.states import CLOSED, OPEN
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.errors import InvalidInput, NotFound
 from openpromo.services.evaluation.case import Applied, Case, Owner, Written
 from openpromo.services.evaluation.commit import rollback
-from openpromo.services.evaluation.inputs import engine_session
 from openpromo.services.evaluation.session import rewrite, session_event, session_key, stored_event
 from openpromo.services.ports import UnitOfWork
 from openpromo.services.snapshots.snapshot import Snapshot
@@ -35,8 +35,8 @@ class Reopen:
                 f"only a closed session can be reopened; this one is {stored.state}",
                 parameter="customerSessionId",
             )
-        session = engine_session(stored.id, stored.integration_id, stored.state, stored)
-        return Case(snapshot, self.principal.account_id, now, session, None, evaluates=False, stored=stored)
+        draft = SessionDraft(stored.id, stored.integration_id, stored.state, stored)
+        return Case(snapshot, self.principal.account_id, now, draft, None, evaluates=False, stored=stored)
 
     def owner(self, uow: UnitOfWork, case: Case, now: datetime) -> Owner:
         raise AssertionError("a reopen evaluates nothing")

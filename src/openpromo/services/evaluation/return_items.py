@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from openpromo.engine.plan import SessionDraft
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.data.records import Codes, Document
 from openpromo.services.errors import NotFound
 from openpromo.services.evaluation.case import Applied, Case, Commits, Owner, Written
-from openpromo.services.evaluation.inputs import engine_session
 from openpromo.services.evaluation.returns import (
     check_returned,
     committed_credits,
@@ -71,7 +71,7 @@ class ReturnItems:
         previous = uow.sessions.returns(stored.id) if "previousReturns" in self.content else []
         campaigns = reevaluated_campaigns(snapshot, stored) if self.run_rule_engine else frozenset()
         lines = returned_lines(stored, wanted)
-        session = engine_session(
+        draft = SessionDraft(
             stored.id, stored.integration_id, "partially_returned", replace(stored, cart_items=lines)
         )
         credits, coupon_credits = committed_credits(stored, campaigns)
@@ -80,7 +80,7 @@ class ReturnItems:
             snapshot=snapshot,
             account_id=self.principal.account_id,
             now=now,
-            session=session,
+            draft=draft,
             profile=opened.profile,
             audiences=opened.audiences,
             profile_has_sessions=opened.profile_has_sessions,

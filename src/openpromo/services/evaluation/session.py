@@ -13,7 +13,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from openpromo.engine.errors import InvalidTransition
-from openpromo.engine.states import EVENT_OF, check_update, commits, rolls_back
+from openpromo.engine.plan import SessionDraft
+from openpromo.engine.states import Transition, transition
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.data.records import (
     Codes,
@@ -30,7 +31,7 @@ from openpromo.services.data.records import (
 from openpromo.services.errors import InvalidInput
 from openpromo.services.evaluation.case import Applied, Case, Commits, Owner, Written
 from openpromo.services.evaluation.commit import rollback
-from openpromo.services.evaluation.inputs import engine_session, merged_fields, validate
+from openpromo.services.evaluation.inputs import merged_fields, validate
 from openpromo.services.evaluation.prices import fill_prices
 from openpromo.services.models.sessions import IntegrationRequest
 from openpromo.services.ports import UnitOfWork
@@ -85,22 +86,20 @@ class SessionUpdate:
             lock=payload.state == "closed" and not self.dry,
         )
         stored = opened.session
-        current = stored.state if stored else None
         try:
-            check_update(current, payload.state)
+            moves = transition(stored.state if stored else None, payload.state)
         except InvalidTransition as exc:
             raise InvalidInput(str(exc), pointer="/customerSession/state") from None
-        undo = rolls_back(current, payload.state)
-        if undo and not self.dry:
+        if moves.rolls_back and not self.dry:
             uow.writing()
         fields = merged_fields(stored, payload, payload_only=payload_only)
         validate(fields, snapshot.definitions)
         fill_prices(uow.sessions, snapshot, fields)
         opened = self._profile_of(uow, snapshot, opened, fields.profile_integration_id, now)
-        if undo:
+        if moves.rolls_back:
             assert stored is not None
             stored.effects, stored.committed = uow.sessions.history(stored.id)
-        return self._case(snapshot, opened, fields, current, now, undo)
+        return self._case(snapshot, opened, fields, moves, now)
 
     def _profile(self, payload_only: bool) -> str | None:
         if payload_only:
@@ -141,33 +140,27 @@ class SessionUpdate:
         return opened
 
     def _case(
-        self,
-        snapshot: Snapshot,
-        opened: Opened,
-        fields: SessionFields,
-        current: str | None,
-        now: datetime,
-        undo: bool,
+        self, snapshot: Snapshot, opened: Opened, fields: SessionFields, moves: Transition, now: datetime
     ) -> Case:
         payload = self.payload
         stored = opened.session
-        session = engine_session(stored.id if stored else 0, self.integration_id, payload.state, fields)
+        draft = SessionDraft(stored.id if stored else 0, self.integration_id, payload.state, fields)
         return Case(
             snapshot=snapshot,
             account_id=self.principal.account_id,
             now=now,
-            session=session,
+            draft=draft,
             profile=opened.profile,
             audiences=opened.audiences,
             profile_has_sessions=opened.profile_has_sessions,
             coupons=opened.coupons,
             referral=opened.referral,
-            commits=Commits.AT_CLOSE if commits(current, payload.state) else Commits.NEVER,
-            evaluates=not undo,
+            commits=Commits.AT_CLOSE if moves.commits else Commits.NEVER,
+            evaluates=not moves.rolls_back,
             only=payload.evaluable_campaign_ids if self.dry else None,
             content=self.content,
             stored=stored,
-            fields=_Update(fields, EVENT_OF[(current, payload.state)], undo),
+            fields=_Update(fields, moves.event, moves.rolls_back),
         )
 
     # -- persist ---------------------------------------------------------------------------------
@@ -175,6 +168,7 @@ class SessionUpdate:
     def owner(self, uow: UnitOfWork, case: Case, now: datetime) -> Owner:
         """A close's commit names the session: a new one is inserted first."""
         update: _Update = case.fields
+        assert case.session is not None  # a close is evaluated before it commits
         if case.stored is None:
             update.inserted = uow.sessions.create_session(self._write(case, None, Applied([]), now))
             case.session = replace(case.session, id=update.inserted)
@@ -185,25 +179,24 @@ class SessionUpdate:
         update: _Update = case.fields
         if update.rolls_back:
             return self._cancel(uow, case, applied, now)
-        returns = (
-            uow.sessions.returns(case.stored.id) if case.stored and "previousReturns" in self.content else []
-        )
+        # Only a closed session has returns, and an update can only cancel it (``_cancel``).
         if self.dry:
-            return Written(profile=case.profile, returns=returns)
+            return Written(profile=case.profile)
         stored = case.stored
         write = self._write(case, stored.id if stored else update.inserted, applied, now)
         after = _stored(write)
         totals, profile = _touched(case.profile, after, committed=write.write_committed, now=now)
         event = session_event(case.snapshot.app["id"], update.event, after, applied.effects, now)
-        uow.writing()  # an open update holds SQLite's writer lock for these writes only
+        if uow.writes_later:
+            uow.writing()  # an open update holds SQLite's writer lock for these writes only
         session_id, event_id = uow.sessions.finish(write, totals, event, now)
         after.id = session_id or 0
-        case.session = replace(case.session, id=after.id)
-        return Written(after, profile, stored_event(event, event_id), returns)
+        return Written(after, profile, stored_event(event, event_id))
 
     def _write(self, case: Case, session_id: int | None, applied: Applied, now: datetime) -> SessionWrite:
         update: _Update = case.fields
         stored, session = case.stored, case.session
+        assert session is not None  # an update that writes its session evaluated it
         fields = update.fields
         if applied.session_attributes is not None:
             fields = replace(fields, attributes=applied.session_attributes)

@@ -90,7 +90,7 @@ class SnapshotCache:
 
     def get(self, uow: UnitOfWork, application_id: int, account_id: int) -> Snapshot | None:
         """The application's snapshot as of this transaction (None: no such application)."""
-        version = uow.sessions.config_version()
+        version = uow.version if uow.version is not None else uow.sessions.config_version()
         found = self._items.get(application_id)
         if found is not None and found.version == version:
             return found

@@ -22,12 +22,17 @@ _REFERRAL = tuple(f.name for f in fields(StoredReferral) if f.name != "friends")
 _EVENT = tuple(f.name for f in fields(EventWrite))
 
 
+_SESSION = tuple(f.name for f in fields(StoredSession))
+_PROFILE = tuple(f.name for f in fields(StoredProfile))
+
+
 def stored_session(row: Mapping[str, Any]) -> StoredSession:
-    return StoredSession.of(row)
+    """A session from its row (without ``effects`` and ``committed`` where they were not read)."""
+    return StoredSession(**{name: row[name] for name in _SESSION if name in row})
 
 
 def stored_profile(row: Mapping[str, Any]) -> StoredProfile:
-    return StoredProfile.of(row)
+    return StoredProfile(**{name: row[name] for name in _PROFILE if name in row})
 
 
 def stored_coupon(row: Mapping[str, Any], *, reserved: bool = False, redemptions: int = 0) -> StoredCoupon:

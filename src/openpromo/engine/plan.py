@@ -1,0 +1,133 @@
+"""Plan: what an evaluation needs before it runs. The session is built from its documents, the
+campaigns that could apply to it are found (``engine.index``), and the budget counters those campaigns
+consume are named, so that the service layer reads exactly those (in one call) and then evaluates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from openpromo.engine.budgets import Scope, candidate_counters
+from openpromo.engine.coupons import coupon_limits
+from openpromo.engine.index import CampaignIndex
+from openpromo.engine.model import Campaign, CounterKey, Coupon, Limit, Referral, Session
+from openpromo.engine.sessions import session_of
+
+
+class Documents(Protocol):
+    """A session's fields as stored (cart items and costs as the API spells them)."""
+
+    @property
+    def profile_integration_id(self) -> str: ...
+    @property
+    def store_integration_id(self) -> str | None: ...
+    @property
+    def coupon_codes(self) -> Sequence[str]: ...
+    @property
+    def referral_code(self) -> str | None: ...
+    @property
+    def loyalty_cards(self) -> Sequence[str]: ...
+    @property
+    def identifiers(self) -> Sequence[str]: ...
+    @property
+    def attributes(self) -> Mapping[str, Any]: ...
+    @property
+    def cart_items(self) -> Sequence[Mapping[str, Any]]: ...
+    @property
+    def additional_costs(self) -> Mapping[str, Mapping[str, Any]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    session: Session
+    campaigns: Sequence[Campaign]
+    """The campaigns to evaluate, in evaluation order."""
+    counters: tuple[CounterKey, ...]
+    """The budget counters they may consume (sorted): what the evaluation must read first."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionDraft:
+    """Who a session is: its row id, integration id, state and documents."""
+
+    row_id: int
+    integration_id: str
+    state: str
+    documents: Documents
+
+
+def plan(
+    draft: SessionDraft,
+    *,
+    index: CampaignIndex,
+    forced: Sequence[Campaign] | None,
+    audiences: Iterable[int],
+    coupons: Mapping[str, Coupon],
+    referral: Referral | None,
+    now: datetime,
+    timezone: str,
+) -> Plan:
+    """``forced``: evaluate these (a dry run's ``evaluableCampaignIds``) instead of the index's
+    candidates; ``coupons``: the session's codes (as sent) → the coupon found for each."""
+    d = draft.documents
+    session = session_of(
+        draft.row_id,
+        draft.integration_id,
+        draft.state,
+        profile_id=d.profile_integration_id or "",
+        store_integration_id=d.store_integration_id,
+        coupon_codes=d.coupon_codes,
+        referral_code=d.referral_code,
+        loyalty_cards=d.loyalty_cards,
+        identifiers=d.identifiers,
+        attributes=d.attributes,
+        cart_items=d.cart_items,
+        additional_costs=d.additional_costs,
+    )
+    if forced is not None:
+        campaigns: Sequence[Campaign] = forced
+    else:
+        named = {c.campaign_id for c in coupons.values()}
+        if referral is not None:
+            named.add(referral.campaign_id)
+        campaigns = index.candidates(session, audiences, named)
+    counters = _counters(session, campaigns, coupons, referral, now, ZoneInfo(timezone))
+    return Plan(session, campaigns, counters)
+
+
+def _counters(
+    session: Session,
+    campaigns: Sequence[Campaign],
+    coupons: Mapping[str, Coupon],
+    referral: Referral | None,
+    now: datetime,
+    zone: ZoneInfo,
+) -> tuple[CounterKey, ...]:
+    keys: set[CounterKey] = set()
+    for campaign in campaigns:
+        own: list[Coupon | None] = [c for c in coupons.values() if c.campaign_id == campaign.id]
+        limits: list[Limit] = list(campaign.limits)
+        for coupon in own:
+            limits += coupon_limits(coupon) if coupon else []
+        if not limits:
+            continue
+        referral_id = referral.id if referral and referral.campaign_id == campaign.id else None
+        scopes = [
+            Scope(
+                session.profile_id or None,
+                coupon.id if coupon else None,
+                referral_id,
+                session.identifiers,
+                session.store_integration_id,
+                session.integration_id,
+            )
+            for coupon in (own or [None])
+        ]
+        keys |= candidate_counters(campaign.id, limits, scopes, now, zone)
+    return tuple(sorted(keys))
+
+
+__all__ = ["Documents", "Plan", "SessionDraft", "plan"]
