@@ -131,6 +131,10 @@ __all__ = [
     "PageSize",
     "Text255",
     "Text1000",
+    "Time",
+    "decode_hook",
+    "encode_hook",
     "replace",
+    "schema_hook",
     "utc_datetime",
 ]

@@ -133,6 +133,7 @@ class Import(Model, kw_only=True):
 __all__ = [
     "Coupon",
     "CouponPage",
+    "CouponTerms",
     "CouponValue",
     "Import",
     "IntegrationCoupon",

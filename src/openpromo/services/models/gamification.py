@@ -114,6 +114,7 @@ class Collection(Model, kw_only=True):
 
 __all__ = [
     "Achievement",
+    "AchievementFields",
     "Collection",
     "CollectionItem",
     "CreateAchievement",

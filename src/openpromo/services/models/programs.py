@@ -177,5 +177,6 @@ __all__ = [
     "NewGiveawaysPool",
     "NewLoyaltyProgram",
     "NewLoyaltyTier",
+    "ProgramSettings",
     "UpdateLoyaltyProgram",
 ]

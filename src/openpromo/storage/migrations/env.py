@@ -29,3 +29,6 @@ else:
     engine = sa.create_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.begin() as conn:
         _run(conn)
+
+
+__all__: list[str] = []

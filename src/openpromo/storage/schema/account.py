@@ -8,8 +8,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from openpromo.storage.schema.columns import Amount, Id, Json, UtcDateTime, created, pk
-from openpromo.storage.schema.core import account_id, application_id, metadata
+from openpromo.storage.schema.columns import (
+    Amount,
+    Id,
+    Json,
+    UtcDateTime,
+    account_id,
+    application_id,
+    created,
+    pk,
+)
+from openpromo.storage.schema.core import metadata
 
 loyalty_programs = sa.Table(
     "loyalty_programs",

@@ -68,8 +68,26 @@ def pk() -> sa.Column[int]:
     return sa.Column("id", Id, primary_key=True, autoincrement=True)
 
 
+def account_id() -> sa.Column[int]:
+    return sa.Column("account_id", Id, nullable=False)
+
+
+def application_id() -> sa.Column[int]:
+    return sa.Column("application_id", Id, nullable=False)
+
+
 def created() -> sa.Column[datetime]:
     return sa.Column("created", UtcDateTime(), nullable=False)
 
 
-__all__ = ["AMOUNT_SCALE", "Amount", "Id", "Json", "UtcDateTime", "created", "pk"]
+__all__ = [
+    "AMOUNT_SCALE",
+    "Amount",
+    "Id",
+    "Json",
+    "UtcDateTime",
+    "account_id",
+    "application_id",
+    "created",
+    "pk",
+]

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from openpromo.storage.schema.columns import Amount, Id, Json, UtcDateTime, created, pk
+from openpromo.storage.schema.columns import (
+    Amount,
+    Id,
+    Json,
+    UtcDateTime,
+    account_id,
+    application_id,
+    created,
+    pk,
+)
 
 metadata = sa.MetaData(
     naming_convention={
@@ -20,14 +29,6 @@ metadata = sa.MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
-
-
-def account_id() -> sa.Column[int]:
-    return sa.Column("account_id", Id, nullable=False)
-
-
-def application_id() -> sa.Column[int]:
-    return sa.Column("application_id", Id, nullable=False)
 
 
 accounts = sa.Table(

@@ -1,0 +1,3 @@
+"""Alembic revisions, applied in order by ``openpromo migrate``."""
+
+__all__: list[str] = []
