@@ -142,6 +142,38 @@ def build_snapshot(
         return None
     rows = _campaign_rows(records, application_id)
     stores = {row["id"]: row for row in records.find("stores", {"application_id": application_id}).rows}
+    campaigns, gates = _compiled(records, rulesets, rows, stores)
+    return Snapshot(
+        version=version,
+        app=app,
+        settings=settings_of(app),
+        definitions=load_definitions(records, account_id, ENTITIES),
+        campaigns=tuple(campaigns),
+        campaign_rows={row["id"]: row for row in rows},
+        index=CampaignIndex(campaigns, gates),
+        groups=_groups(records, application_id),
+        programs=_programs(uow, account_id),
+        loyalty_programs=tuple(load_programs(uow, account_id, application_id)),
+        pools=_names(records, "giveaway_pools", account_id=account_id),
+        audiences=_names(records, "audiences", account_id=account_id, deleted=False),
+        achievements=_achievements(records, rows),
+        stores={row["integration_id"]: row for row in stores.values()},
+        api_keys=frozenset(
+            row["id"]
+            for row in records.find("api_keys", {"application_id": application_id, "deleted": False}).rows
+        ),
+        catalog_ids=tuple(
+            c["id"]
+            for c in records.find("catalogs", {"account_id": account_id}).rows
+            if application_id in (c["subscribed_applications_ids"] or [])
+        ),
+    )
+
+
+def _compiled(
+    records: Records, rulesets: RulesetCache, rows: list[Row], stores: Mapping[int, Row]
+) -> tuple[list[model.Campaign], dict[int, Gates]]:
+    """The campaigns whose rulesets compile, and their gates (``engine.index``)."""
 
     def load(ids: list[int]) -> list[Row]:
         return [
@@ -158,52 +190,31 @@ def build_snapshot(
         if compiled is not None:
             campaigns.append(_campaign(row, compiled, stores))
             gates[row["id"]] = compiled.gates
-    achievements: dict[int, list[AchievementDefinition]] = {}
+    return campaigns, gates
+
+
+def _achievements(records: Records, rows: list[Row]) -> dict[int, tuple[AchievementDefinition, ...]]:
+    found: dict[int, list[AchievementDefinition]] = {}
     if rows:
         for a in records.find("achievements", {"campaign_id": [r["id"] for r in rows]}).rows:
             definition = AchievementDefinition(
                 a["id"], a["campaign_id"], a["name"], Decimal(a["target"] or 0)
             )
-            achievements.setdefault(a["campaign_id"], []).append(definition)
-    return Snapshot(
-        version=version,
-        app=app,
-        settings=settings_of(app),
-        definitions=load_definitions(records, account_id, ENTITIES),
-        campaigns=tuple(campaigns),
-        campaign_rows={row["id"]: row for row in rows},
-        index=CampaignIndex(campaigns, gates),
-        groups={
-            row["id"]: model.EvaluationGroup(
-                row["id"],
-                row["mode"],
-                row["position"],
-                row["evaluation_scope"] or "session",
-                row["parent_id"],
-            )
-            for row in records.find("campaign_evaluation_groups", {"application_id": application_id}).rows
-        },
-        programs=_programs(uow, account_id),
-        loyalty_programs=tuple(load_programs(uow, account_id, application_id)),
-        pools={
-            row["id"]: row["name"] for row in records.find("giveaway_pools", {"account_id": account_id}).rows
-        },
-        audiences={
-            row["id"]: row["name"]
-            for row in records.find("audiences", {"account_id": account_id, "deleted": False}).rows
-        },
-        achievements={k: tuple(v) for k, v in achievements.items()},
-        stores={row["integration_id"]: row for row in stores.values()},
-        api_keys=frozenset(
-            row["id"]
-            for row in records.find("api_keys", {"application_id": application_id, "deleted": False}).rows
-        ),
-        catalog_ids=tuple(
-            c["id"]
-            for c in records.find("catalogs", {"account_id": account_id}).rows
-            if application_id in (c["subscribed_applications_ids"] or [])
-        ),
-    )
+            found.setdefault(a["campaign_id"], []).append(definition)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _groups(records: Records, application_id: int) -> dict[int, model.EvaluationGroup]:
+    return {
+        row["id"]: model.EvaluationGroup(
+            row["id"], row["mode"], row["position"], row["evaluation_scope"] or "session", row["parent_id"]
+        )
+        for row in records.find("campaign_evaluation_groups", {"application_id": application_id}).rows
+    }
+
+
+def _names(records: Records, table: str, **where: object) -> dict[int, str]:
+    return {row["id"]: row["name"] for row in records.find(table, where).rows}
 
 
 def _campaign_rows(records: Records, application_id: int) -> list[Row]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,20 +18,17 @@ from sqlalchemy.engine import Connection
 
 from openpromo.engine.model import CounterKey
 from openpromo.services.data.records import (
-    Analytics,
     Commit,
     Consumables,
     Consumed,
-    EffectRow,
     ProfileTotals,
     Release,
 )
 from openpromo.storage.data import reads
+from openpromo.storage.data.recorded import add_analytics, insert_effects
 from openpromo.storage.data.statements import BIG, scaled, scaled_literal, statement, upsert
-from openpromo.storage.fast import prepared, write_rows
-from openpromo.storage.records import bound_values
+from openpromo.storage.fast import prepared
 from openpromo.storage.schema.core import (
-    campaign_analytics,
     coupons,
     customer_profiles,
     limit_counters,
@@ -145,9 +141,9 @@ class SqlConsumption:
                 return False
             if commit.profile and commit.session_id is not None:
                 self._add_friend(commit.application_id, referral_id, commit.profile, commit.session_id, now)
-        self._add_analytics(commit.application_id, commit.analytics)
+        add_analytics(self.conn, self._postgres, commit.application_id, commit.analytics)
         if commit.session_id is not None and commit.effects:
-            self._insert_effects(commit.application_id, commit.session_id, commit.effects, now)
+            insert_effects(self.conn, commit.application_id, commit.session_id, commit.effects, now)
         return True
 
     def _consume(
@@ -240,52 +236,6 @@ class SqlConsumption:
             .on_conflict_do_nothing()
         )
 
-    def _add_analytics(self, application_id: int, analytics: Analytics) -> None:
-        rows = [
-            {
-                "application_id": application_id,
-                "campaign_id": campaign_id,
-                "date": analytics.day,
-                **dict.fromkeys(_ANALYTICS, 0),
-                **values,
-            }
-            for campaign_id, values in analytics.by_campaign.items()
-            if values
-        ]
-        # One row per campaign: a multi-row upsert never meets the same (campaign, day) twice.
-        write_rows(self.conn, ("analytics",), partial(_analytics_upsert, self._postgres), rows)
-
-    def _insert_effects(
-        self, application_id: int, session_id: int, effects: Sequence[EffectRow], now: datetime
-    ) -> None:
-        rows = [
-            {
-                "application_id": application_id,
-                "session_id": session_id,
-                "campaign_id": e.campaign_id,
-                "ruleset_id": e.ruleset_id,
-                "rule_index": e.rule_index,
-                "rule_name": e.rule_name,
-                "effect_type": e.effect_type,
-                "props": e.props,
-                "triggered_by_coupon": e.triggered_by_coupon,
-                "amount": e.amount,
-                "cart_item_position": e.cart_item_position,
-                "cart_item_sub_position": e.cart_item_sub_position,
-                "created": now,
-            }
-            for e in effects
-        ]
-        names = tuple(rows[0])
-        write_rows(
-            self.conn,
-            ("insert-many", "session_effects", names),
-            lambda prefixes: session_effects.insert().values(
-                [bound_values(session_effects, names, prefix) for prefix in prefixes]
-            ),
-            rows,
-        )
-
     # -- release ---------------------------------------------------------------------------------
 
     def release(self, release: Release, now: datetime) -> None:
@@ -319,7 +269,7 @@ class SqlConsumption:
                 .values(rolled_back=True)
             )
         if release.analytics is not None:
-            self._add_analytics(release.application_id, release.analytics)
+            add_analytics(self.conn, self._postgres, release.application_id, release.analytics)
 
     def _release_counter(self, key: CounterKey, amount: Decimal, now: datetime) -> None:
         campaign_id, action, entity_key, period_key = key
@@ -376,26 +326,6 @@ def profile_totals_params(totals: ProfileTotals, now: datetime) -> dict[str, Any
         "p_scaled": scaled(totals.sales),
         "p_now": now,
     }
-
-
-_ANALYTICS = tuple(
-    c.name
-    for c in campaign_analytics.columns
-    if c.name not in ("id", "application_id", "campaign_id", "date")
-)
-
-
-def _analytics_upsert(postgres: bool, prefixes: list[str]) -> Any:
-    """``INSERT ... ON CONFLICT (campaign, day) DO UPDATE SET x = x + excluded.x`` for every figure, one
-    row per prefix (``fast.write_rows``)."""
-    columns = ("application_id", "campaign_id", "date", *_ANALYTICS)
-    insert = upsert(postgres)(campaign_analytics).values(
-        [bound_values(campaign_analytics, columns, prefix) for prefix in prefixes]
-    )
-    return insert.on_conflict_do_update(
-        index_elements=["campaign_id", "date"],
-        set_={name: campaign_analytics.c[name] + insert.excluded[name] for name in _ANALYTICS},
-    )
 
 
 __all__ = ["SqlConsumption", "profile_totals", "profile_totals_params"]
