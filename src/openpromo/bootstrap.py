@@ -15,26 +15,8 @@ from litestar import Litestar
 from openpromo.api.app import create_app
 from openpromo.config import Settings, default_threads
 from openpromo.metrics import PrometheusTelemetry
-from openpromo.services.auth import AuthService
 from openpromo.services.container import Services
 from openpromo.services.evaluation import Pipeline
-from openpromo.services.idempotency import IdempotencyService
-from openpromo.services.integration.profiles import ProfileService
-from openpromo.services.integration.sessions import SessionService
-from openpromo.services.management.achievements import AchievementService
-from openpromo.services.management.activity import ActivityService
-from openpromo.services.management.analytics import AnalyticsService
-from openpromo.services.management.applications import ApplicationService
-from openpromo.services.management.campaigns import CampaignService
-from openpromo.services.management.catalogs import CatalogService
-from openpromo.services.management.collections import CollectionService
-from openpromo.services.management.coupons import CouponService
-from openpromo.services.management.definitions import DefinitionService
-from openpromo.services.management.giveaways import GiveawayService
-from openpromo.services.management.groups import GroupService
-from openpromo.services.management.programs import ProgramService
-from openpromo.services.management.referrals import ReferralService
-from openpromo.services.management.stores import StoreService
 from openpromo.services.snapshots.rulesets import RulesetCache
 from openpromo.services.snapshots.snapshot import SnapshotCache
 from openpromo.storage.database import Database
@@ -59,31 +41,9 @@ def settle_memory() -> None:
 
 def build_services(database: Database) -> Services:
     uow = SqlUnitOfWorkFactory(database)
-    clock = SystemClock()
     snapshots = SnapshotCache(RulesetCache(), settle=settle_memory)
     pipeline = Pipeline(uow, snapshots, PrometheusTelemetry())
-    campaigns = CampaignService(uow, clock)
-    return Services(
-        auth=AuthService(uow, clock, snapshots.seen_version),
-        applications=ApplicationService(uow, clock),
-        sessions=SessionService(uow, clock, snapshots, pipeline),
-        idempotency=IdempotencyService(uow, clock),
-        profiles=ProfileService(uow, clock, snapshots, pipeline),
-        campaigns=campaigns,
-        groups=GroupService(uow, clock),
-        coupons=CouponService(uow, clock),
-        referrals=ReferralService(uow, clock),
-        definitions=DefinitionService(uow, clock),
-        stores=StoreService(uow, clock),
-        programs=ProgramService(uow, clock),
-        giveaways=GiveawayService(uow, clock),
-        catalogs=CatalogService(uow, clock),
-        achievements=AchievementService(uow, clock),
-        collections=CollectionService(uow, clock),
-        activity=ActivityService(uow),
-        analytics=AnalyticsService(uow, clock),
-        ping=database.ping,
-    )
+    return Services.build(uow, SystemClock(), snapshots, pipeline, database.ping)
 
 
 @dataclass(frozen=True, slots=True)

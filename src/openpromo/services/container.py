@@ -1,4 +1,5 @@
-"""The use cases the API serves, built once by ``openpromo.bootstrap``."""
+"""The use cases the API serves (``Services``), built once per worker from the ports the composition root
+(``openpromo.bootstrap``) hands over: a new service is a field here and a line of ``Services.build``."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from openpromo.services.auth import AuthService
+from openpromo.services.evaluation import Pipeline
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.integration.profiles import ProfileService
 from openpromo.services.integration.sessions import SessionService
@@ -23,6 +25,8 @@ from openpromo.services.management.groups import GroupService
 from openpromo.services.management.programs import ProgramService
 from openpromo.services.management.referrals import ReferralService
 from openpromo.services.management.stores import StoreService
+from openpromo.services.ports import Clock, UnitOfWorkFactory
+from openpromo.services.snapshots.snapshot import SnapshotCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +50,37 @@ class Services:
     activity: ActivityService
     analytics: AnalyticsService
     ping: Callable[[], None]
+
+    @classmethod
+    def build(
+        cls,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        snapshots: SnapshotCache,
+        pipeline: Pipeline,
+        ping: Callable[[], None],
+    ) -> Services:
+        return cls(
+            auth=AuthService(uow, clock, snapshots.seen_version),
+            applications=ApplicationService(uow, clock),
+            sessions=SessionService(uow, clock, snapshots, pipeline),
+            idempotency=IdempotencyService(uow, clock),
+            profiles=ProfileService(uow, clock, snapshots, pipeline),
+            campaigns=CampaignService(uow, clock),
+            groups=GroupService(uow, clock),
+            coupons=CouponService(uow, clock),
+            referrals=ReferralService(uow, clock),
+            definitions=DefinitionService(uow, clock),
+            stores=StoreService(uow, clock),
+            programs=ProgramService(uow, clock),
+            giveaways=GiveawayService(uow, clock),
+            catalogs=CatalogService(uow, clock),
+            achievements=AchievementService(uow, clock),
+            collections=CollectionService(uow, clock),
+            activity=ActivityService(uow),
+            analytics=AnalyticsService(uow, clock),
+            ping=ping,
+        )
 
 
 __all__ = ["Services"]
