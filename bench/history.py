@@ -25,19 +25,9 @@ from typing import Any
 import httpx
 
 from bench import procs
+from bench import workload as w
 
-CONTENT = [
-    "customerSession",
-    "customerProfile",
-    "coupons",
-    "triggeredCampaigns",
-    "referral",
-    "loyalty",
-    "event",
-    "awardedGiveaways",
-    "ruleFailureReasons",
-    "previousReturns",
-]
+CONTENT = w.RESPONSE_CONTENT
 CART = [{"sku": "mug", "quantity": 2, "price": 30}, {"sku": "tee", "quantity": 1, "price": 25}]
 TOTAL = [".", "Session", "Total"]
 

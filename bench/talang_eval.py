@@ -23,7 +23,7 @@ from openpromo import rules
 from openpromo.api.codec import decode
 from openpromo.engine import context as roots
 from openpromo.engine import model
-from openpromo.engine.sessions import session_of
+from openpromo.engine.sessions import session_from
 from openpromo.services.evaluation.inputs import merged_fields
 from openpromo.services.models.sessions import IntegrationRequest
 
@@ -34,20 +34,7 @@ AUDIENCE_IDS = list(range(1, w.N_AUDIENCES + 1))
 def _session_base(body: dict[str, Any]) -> tuple[model.Session, dict[str, Any], frozenset[int]]:
     payload = decode(json.dumps(body).encode(), IntegrationRequest).customer_session
     fields = merged_fields(None, payload, payload_only=False)
-    session = session_of(
-        0,
-        "talang-bench",
-        payload.state,
-        profile_id=fields.profile_integration_id,
-        store_integration_id=fields.store_integration_id,
-        coupon_codes=fields.coupon_codes,
-        referral_code=fields.referral_code,
-        loyalty_cards=fields.loyalty_cards,
-        identifiers=fields.identifiers,
-        attributes=fields.attributes,
-        cart_items=fields.cart_items,
-        additional_costs=fields.additional_costs,
-    )
+    session = session_from(0, "talang-bench", payload.state, fields)
     items = [roots.item_root(item, sub, item.price) for item, sub in roots.units(session)]
     p = int(session.profile_id.rsplit("-", 1)[1])
     a = w.audience_of(p)

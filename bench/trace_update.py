@@ -209,19 +209,7 @@ async def _seed(client: Any) -> tuple[str, list[str]]:
     return key, codes
 
 
-CONTENT = [
-    "customerSession",
-    "customerProfile",
-    "coupons",
-    "triggeredCampaigns",
-    "referral",
-    "loyalty",
-    "event",
-    "awardedGiveaways",
-    "ruleFailureReasons",
-    "previousReturns",
-]
-"""Every ``responseContent`` value: the answer's every part is built."""
+CONTENT = w.RESPONSE_CONTENT
 
 
 def _body(state: str, code: str | None, content: bool) -> dict[str, Any]:

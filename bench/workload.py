@@ -19,7 +19,9 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
+
+from openpromo.services.models.sessions import ResponseContent
 
 SEED = 20_240_601
 CATEGORIES_PER_100_CAMPAIGNS = 2_000
@@ -32,6 +34,9 @@ COUPONS_PER_CAMPAIGN = 3
 CART_LINES = 10
 COUPON_SHARE = 0.2
 CLOSE_SHARE = 0.3
+
+RESPONSE_CONTENT = list(get_args(ResponseContent))
+"""Every ``responseContent`` value: the answer's every part is built."""
 
 CART = [".", "Session", "CartItems"]
 TOTAL = [".", "Session", "Total"]
@@ -368,6 +373,7 @@ __all__ = [
     "N_AUDIENCES",
     "N_PROFILES",
     "N_STORES",
+    "RESPONSE_CONTENT",
     "CampaignSpec",
     "Catalog",
     "audience_of",

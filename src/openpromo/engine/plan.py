@@ -7,37 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from openpromo.engine.budgets import Scope, candidate_counters
 from openpromo.engine.coupons import coupon_limits
 from openpromo.engine.index import CampaignIndex
 from openpromo.engine.model import Campaign, CounterKey, Coupon, Limit, Referral, Session
-from openpromo.engine.sessions import session_of
-
-
-class Documents(Protocol):
-    """A session's fields as stored (cart items and costs as the API spells them)."""
-
-    @property
-    def profile_integration_id(self) -> str: ...
-    @property
-    def store_integration_id(self) -> str | None: ...
-    @property
-    def coupon_codes(self) -> Sequence[str]: ...
-    @property
-    def referral_code(self) -> str | None: ...
-    @property
-    def loyalty_cards(self) -> Sequence[str]: ...
-    @property
-    def identifiers(self) -> Sequence[str]: ...
-    @property
-    def attributes(self) -> Mapping[str, Any]: ...
-    @property
-    def cart_items(self) -> Sequence[Mapping[str, Any]]: ...
-    @property
-    def additional_costs(self) -> Mapping[str, Mapping[str, Any]]: ...
+from openpromo.engine.sessions import Documents, session_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +48,7 @@ def plan(
 ) -> Plan:
     """``forced``: evaluate these (a dry run's ``evaluableCampaignIds``) instead of the index's
     candidates; ``coupons``: the session's codes (as sent) → the coupon found for each."""
-    d = draft.documents
-    session = session_of(
-        draft.row_id,
-        draft.integration_id,
-        draft.state,
-        profile_id=d.profile_integration_id or "",
-        store_integration_id=d.store_integration_id,
-        coupon_codes=d.coupon_codes,
-        referral_code=d.referral_code,
-        loyalty_cards=d.loyalty_cards,
-        identifiers=d.identifiers,
-        attributes=d.attributes,
-        cart_items=d.cart_items,
-        additional_costs=d.additional_costs,
-    )
+    session = session_from(draft.row_id, draft.integration_id, draft.state, draft.documents)
     if forced is not None:
         campaigns: Sequence[Campaign] = forced
     else:
@@ -130,4 +92,4 @@ def _counters(
     return tuple(sorted(keys))
 
 
-__all__ = ["Documents", "Plan", "SessionDraft", "plan"]
+__all__ = ["Plan", "SessionDraft", "plan"]

@@ -5,9 +5,51 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from openpromo.engine import model
+
+
+class Documents(Protocol):
+    """A session's fields as stored (cart items and costs as the API spells them)."""
+
+    @property
+    def profile_integration_id(self) -> str: ...
+    @property
+    def store_integration_id(self) -> str | None: ...
+    @property
+    def coupon_codes(self) -> Sequence[str]: ...
+    @property
+    def referral_code(self) -> str | None: ...
+    @property
+    def loyalty_cards(self) -> Sequence[str]: ...
+    @property
+    def identifiers(self) -> Sequence[str]: ...
+    @property
+    def attributes(self) -> Mapping[str, Any]: ...
+    @property
+    def cart_items(self) -> Sequence[Mapping[str, Any]]: ...
+    @property
+    def additional_costs(self) -> Mapping[str, Mapping[str, Any]]: ...
+
+
+def session_from(row_id: int, integration_id: str, state: str, documents: Documents) -> model.Session:
+    """The session of these documents."""
+    d = documents
+    return session_of(
+        row_id,
+        integration_id,
+        state,
+        profile_id=d.profile_integration_id or "",
+        store_integration_id=d.store_integration_id,
+        coupon_codes=d.coupon_codes,
+        referral_code=d.referral_code,
+        loyalty_cards=d.loyalty_cards,
+        identifiers=d.identifiers,
+        attributes=d.attributes,
+        cart_items=d.cart_items,
+        additional_costs=d.additional_costs,
+    )
 
 
 def session_of(
@@ -83,4 +125,4 @@ def _numbers(value: Any) -> Any:
     return value
 
 
-__all__ = ["session_of"]
+__all__ = ["Documents", "session_from", "session_of"]

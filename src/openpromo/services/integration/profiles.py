@@ -16,8 +16,9 @@ from openpromo.services.attributes import Definitions, check_attributes
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.data.records import StoredProfile
 from openpromo.services.errors import ErrorDetail, InvalidInput, raise_problems
-from openpromo.services.evaluation import Pipeline, ProfileUpdate
+from openpromo.services.evaluation import ProfileUpdate
 from openpromo.services.evaluation.documents import profile_record
+from openpromo.services.integration.base import IntegrationService
 from openpromo.services.models.profiles import (
     CustomerProfileIntegrationRequestV2,
     CustomerProfileIntegrationResponseV2,
@@ -25,19 +26,10 @@ from openpromo.services.models.profiles import (
     MultipleCustomerProfileIntegrationRequest,
     MultipleCustomerProfileIntegrationResponseV2,
 )
-from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
-from openpromo.services.snapshots.snapshot import SnapshotCache
+from openpromo.services.ports import Records, Row
 
 
-class ProfileService:
-    def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, snapshots: SnapshotCache, pipeline: Pipeline
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._snapshots = snapshots
-        self._pipeline = pipeline
-
+class ProfileService(IntegrationService):
     def update(
         self,
         principal: IntegrationPrincipal,

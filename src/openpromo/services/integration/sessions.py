@@ -12,8 +12,9 @@ from datetime import datetime
 from openpromo.services.access import application_snapshot
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.errors import InvalidInput, NotFound
-from openpromo.services.evaluation import Pipeline, Reopen, ReturnItems, SessionUpdate
+from openpromo.services.evaluation import Reopen, ReturnItems, SessionUpdate
 from openpromo.services.evaluation.documents import session_record, wire_effects
+from openpromo.services.integration.base import IntegrationService
 from openpromo.services.models.sessions import (
     IntegrationCustomerSessionResponse,
     IntegrationRequest,
@@ -21,19 +22,9 @@ from openpromo.services.models.sessions import (
     ReopenSessionResponse,
     ReturnIntegrationRequest,
 )
-from openpromo.services.ports import Clock, UnitOfWorkFactory
-from openpromo.services.snapshots.snapshot import SnapshotCache
 
 
-class SessionService:
-    def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, snapshots: SnapshotCache, pipeline: Pipeline
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._snapshots = snapshots
-        self._pipeline = pipeline
-
+class SessionService(IntegrationService):
     def update(
         self,
         principal: IntegrationPrincipal,

@@ -283,12 +283,7 @@ class SqlSessionData(SqlConsumption):
                     )
                     returning.append(sa.select(written.c.id).scalar_subquery())
                 else:
-                    written = (
-                        customer_sessions.update()
-                        .where(customer_sessions.c.id == sa.bindparam("session_id"))
-                        .values(values)
-                        .cte("s")
-                    )
+                    written = _session_update(cols).cte("s")
                 ctes.append(written)
             if totals is not None:
                 ctes.append(profile_totals().cte("p"))
@@ -319,15 +314,7 @@ class SqlSessionData(SqlConsumption):
                 session_id = self._insert(customer_sessions, columns)
             else:
                 cols = tuple(columns)
-                update = prepared(
-                    self.conn,
-                    ("session-update", cols),
-                    lambda: (
-                        customer_sessions.update()
-                        .where(customer_sessions.c.id == sa.bindparam("session_id"))
-                        .values(bound_values(customer_sessions, cols, "s_"))
-                    ),
-                )
+                update = prepared(self.conn, ("session-update", cols), lambda: _session_update(cols))
                 update.execute(self.conn, {**bound_params(columns, "s_"), "session_id": known})
         if totals is not None:
             self.add_profile_totals(totals, now)
@@ -341,6 +328,15 @@ class SqlSessionData(SqlConsumption):
             lambda: bound_insert(table, cols).returning(table.c.id),
         )
         return int(insert.returned(self.conn, bound_params(values))[0])
+
+
+def _session_update(cols: tuple[str, ...]) -> Any:
+    """An update of a session's ``cols`` (values ``s_<column>``, the session ``session_id``)."""
+    return (
+        customer_sessions.update()
+        .where(customer_sessions.c.id == sa.bindparam("session_id"))
+        .values(bound_values(customer_sessions, cols, "s_"))
+    )
 
 
 def _has_sessions(p: Any) -> Any:
