@@ -252,7 +252,7 @@ def _item_field(node: rules.Checked, item: int) -> str | None:
 
 
 def _name(node: rules.Checked) -> str | None:
-    return rules.function(node)
+    return rules.function_of(node)
 
 
 def _root_path(node: rules.Checked) -> tuple[str, ...] | None:

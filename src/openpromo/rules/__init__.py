@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .analysis import CheckedBinding, CheckedRule, RulesetAnalysis, function, walk
+from .analysis import CheckedBinding, CheckedRule, RulesetAnalysis, function_of, walk
 from .ast import Apply, Block, Checked, Const, ReadRoot, ReadSlot
 from .builtins import REGISTRY
 from .effects import (
@@ -97,7 +97,7 @@ __all__ = [
     "UpdateAttributeValue",
     "compile",
     "compile_ruleset",
-    "function",
+    "function_of",
     "walk",
 ]
 

@@ -29,7 +29,7 @@ __all__ = [
     "RulesetAnalysis",
     "calls",
     "children",
-    "function",
+    "function_of",
     "reads_root",
     "walk",
     "with_bindings",
@@ -39,7 +39,7 @@ PATH_READ = "."
 """The name of the function a path read calls (``[".", root, key...]``)."""
 
 
-def function(node: Checked) -> str | None:
+def function_of(node: Checked) -> str | None:
     """The lower-cased name of the function a node calls (as the registry keys it): ``"."`` for a
     path read, None for a literal or a lambda."""
     if isinstance(node, Apply):

@@ -44,9 +44,9 @@ def test_rules_and_bindings_keep_their_checked_trees() -> None:
     assert (outer.name, inner.name, rule.index, rule.title) == ("kitchen", "n", 0, "ten off")
     assert isinstance(outer.expression, rules.Apply) and outer.expression.builtin.name == "filter"
     assert isinstance(rule.condition, rules.Apply) and rule.condition.builtin.name == "and"
-    assert [analysis.function(c) for c in rule.conditions] == ["couponvalid", ">"]
+    assert [analysis.function_of(c) for c in rule.conditions] == ["couponvalid", ">"]
     (effect,) = rule.effects
-    assert analysis.function(effect) == "setdiscount"
+    assert analysis.function_of(effect) == "setdiscount"
     # a read of a binding is a ReadSlot whose slot names the binding
     count = inner.expression
     assert isinstance(count, rules.Apply)
@@ -181,7 +181,7 @@ def test_with_bindings_walks_each_binding_once() -> None:
         ],
         rules=[{"title": "t", "condition": [">", [".", "twice"], 0], "effects": []}],
     )
-    reached = [analysis.function(n) for n in trees.with_bindings(trees.rules[0].condition)]
+    reached = [analysis.function_of(n) for n in trees.with_bindings(trees.rules[0].condition)]
     assert reached.count("filter") == 1
     assert reached.count("count") == 2
 

@@ -295,7 +295,7 @@ def test_compiled_rulesets_expose_their_checked_trees_for_analysis() -> None:
     assert isinstance(ok, rules.ReadSlot) and analysis.binding(ok.slot) is binding
     assert isinstance(more, rules.Apply) and isinstance(more.args[0], rules.ReadRoot)
     assert isinstance(more.args[1], rules.Const) and more.args[1].value == Decimal(5)
-    assert {rules.function(node) for node in rules.walk(more)} == {">", ".", None}
+    assert {rules.function_of(node) for node in rules.walk(more)} == {">", ".", None}
     # and the queries over them
     assert rule.condition_calls() == {"and", ".", "couponvalid", ">"}
     assert analysis.calls() == rule.calls() == {"and", ".", "couponvalid", ">", "setdiscount"}
