@@ -24,9 +24,14 @@ def rule_infos(ruleset: rules.CompiledRuleset) -> tuple[RuleInfo, ...]:
 
 
 def reads_loyalty(ruleset: rules.CompiledRuleset) -> bool:
-    """Whether any binding, condition or effect reads the ``Loyalty`` root or checks the loyalty card."""
-    analysis = ruleset.analysis
-    return "loyaltycardvalid" in analysis.calls() or analysis.reads_root("Loyalty")
+    """Whether any binding, condition or effect reads the ``Loyalty`` root or checks the loyalty card
+    (``analysis.calls()`` and ``reads_root("Loyalty")`` in one walk)."""
+    for node in rules.walk(*ruleset.analysis.trees()):
+        if isinstance(node, rules.ReadRoot) and node.root == "Loyalty":
+            return True
+        if isinstance(node, rules.Apply) and rules.function_of(node) == "loyaltycardvalid":
+            return True
+    return False
 
 
 __all__ = ["COUPON_CHECKS", "REFERRAL_CHECKS", "reads_loyalty", "rule_infos"]
