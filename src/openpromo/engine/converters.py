@@ -1,4 +1,8 @@
-"""Effect requests (what a rule asked for) → API effects, one converter per kind of request."""
+"""Effect requests (what a rule asked for) → API effects, one converter per kind of request.
+
+A converter spends from the run's budgets (``engine.spending.Spending``) and raises ``CannotApply`` when
+they or missing data keep the effect from being applied; the rule then fails whole (``engine.run``).
+"""
 
 from __future__ import annotations
 
@@ -9,90 +13,120 @@ from typing import Any
 
 from openpromo import rules
 from openpromo.engine.effects import Effect, Origin
-from openpromo.engine.run import CampaignRun, CannotApply
+from openpromo.engine.money import split_pro_rata
+from openpromo.engine.spending import ZERO, CannotApply, Spending
 from openpromo.rules.durations import parse_duration, shift
 
-Converter = Callable[[CampaignRun, Origin, Any], list[Effect]]
+Converter = Callable[[Spending, Origin, Any], list[Effect]]
 
 
-def convert(run: CampaignRun, origin: Origin, request: rules.EffectRequest) -> list[Effect]:
+def convert(run: Spending, origin: Origin, request: rules.EffectRequest) -> list[Effect]:
     converter = _CONVERTERS.get(type(request))
     if converter is None:
         raise CannotApply(f"the effect {request.effect_type} is not supported")
     return converter(run, origin, request)
 
 
-def _set_discount(run: CampaignRun, origin: Origin, r: rules.SetDiscount) -> list[Effect]:
+def convert_pro_rata(
+    run: Spending, origin: Origin, requests: list[rules.SetDiscountPerItemProRata]
+) -> list[Effect]:
+    """A rule's pro-rata requests, together: each total is split over its units by their shares."""
+    effects: list[Effect] = []
+    groups: dict[tuple[str, Decimal], list[rules.SetDiscountPerItemProRata]] = {}
+    for request in requests:
+        groups.setdefault((request.name, request.total_discount), []).append(request)
+    for (name, total), parts in groups.items():
+        asked = run.rounded(total)
+        shares = split_pro_rata(asked, [max(p.value, ZERO) for p in parts], run.settings.currency_digits)
+        for part, share in zip(parts, shares, strict=True):
+            unit = (part.position, part.sub_position)
+            room = run.remaining.unit_room(unit, "price")
+            value = run.money(share, room)
+            run.remaining.take_unit(unit, "price", value)
+            props = _discount_props(name, value, share)
+            props.update(position=part.position, subPosition=part.sub_position, totalDiscount=asked)
+            effects.append(Effect(origin, "setDiscountPerItem", props, amount=value, unit=unit))
+    return effects
+
+
+def _discount_props(name: str, value: Decimal, requested: Decimal) -> dict[str, Any]:
+    props: dict[str, Any] = {"name": name, "value": value}
+    if value != requested:
+        props["desiredValue"] = requested
+    return props
+
+
+def _set_discount(run: Spending, origin: Origin, r: rules.SetDiscount) -> list[Effect]:
     scope = r.scope or run.settings.default_discount_scope
-    asked = run._round(r.value)
-    value = run._money(asked, run.remaining.session_room(scope))
+    asked = run.rounded(r.value)
+    value = run.money(asked, run.remaining.session_room(scope))
     run.remaining.take_session(scope, value)
-    props = run._discount_props(r.name, value, asked)
+    props = _discount_props(r.name, value, asked)
     props["scope"] = scope
     return [Effect(origin, "setDiscount", props, amount=value)]
 
 
-def _per_item(run: CampaignRun, origin: Origin, r: rules.SetDiscountPerItem) -> list[Effect]:
+def _per_item(run: Spending, origin: Origin, r: rules.SetDiscountPerItem) -> list[Effect]:
     scope = r.scope or run.settings.default_item_scope
     unit = (r.position, r.sub_position)
-    asked = run._round(r.value)
-    value = run._money(asked, run.remaining.unit_room(unit, scope))
+    asked = run.rounded(r.value)
+    value = run.money(asked, run.remaining.unit_room(unit, scope))
     run.remaining.take_unit(unit, scope, value)
-    props = run._discount_props(r.name, value, asked)
+    props = _discount_props(r.name, value, asked)
     props.update(position=r.position, subPosition=r.sub_position, scope=scope)
     return [Effect(origin, "setDiscountPerItem", props, amount=value, unit=unit)]
 
 
-def _cost_props(run: CampaignRun, name: str, cost: str, value: Decimal, asked: Decimal) -> dict[str, Any]:
+def _cost_props(run: Spending, name: str, cost: str, value: Decimal, asked: Decimal) -> dict[str, Any]:
     cost_id = run.lookups.additional_cost_ids.get(cost)
     if cost_id is None:
         raise CannotApply(f"the additional cost {cost!r} is not defined")
-    props = run._discount_props(name, value, asked)
+    props = _discount_props(name, value, asked)
     props.update(additionalCostId=cost_id, additionalCost=cost)
     return props
 
 
-def _per_cost(run: CampaignRun, origin: Origin, r: rules.SetDiscountPerAdditionalCost) -> list[Effect]:
-    asked = run._round(r.value)
-    value = run._money(asked, run.remaining.cost_room(r.additional_cost, None))
+def _per_cost(run: Spending, origin: Origin, r: rules.SetDiscountPerAdditionalCost) -> list[Effect]:
+    asked = run.rounded(r.value)
+    value = run.money(asked, run.remaining.cost_room(r.additional_cost, None))
     props = _cost_props(run, r.name, r.additional_cost, value, asked)
     run.remaining.take_cost(r.additional_cost, None, value)
     return [Effect(origin, "setDiscountPerAdditionalCost", props, amount=value)]
 
 
 def _per_cost_item(
-    run: CampaignRun, origin: Origin, r: rules.SetDiscountPerAdditionalCostPerItem
+    run: Spending, origin: Origin, r: rules.SetDiscountPerAdditionalCostPerItem
 ) -> list[Effect]:
     unit = (r.position, r.sub_position)
-    asked = run._round(r.value)
-    value = run._money(asked, run.remaining.cost_room(r.additional_cost, unit))
+    asked = run.rounded(r.value)
+    value = run.money(asked, run.remaining.cost_room(r.additional_cost, unit))
     props = _cost_props(run, r.name, r.additional_cost, value, asked)
     props.update(position=r.position, subPosition=r.sub_position)
     run.remaining.take_cost(r.additional_cost, unit, value)
     return [Effect(origin, "setDiscountPerAdditionalCostPerItem", props, amount=value, unit=unit)]
 
 
-def _free_item(run: CampaignRun, origin: Origin, r: rules.AddFreeItem) -> list[Effect]:
-    run._take("addFreeItemEffect", Decimal(1))
+def _free_item(run: Spending, origin: Origin, r: rules.AddFreeItem) -> list[Effect]:
+    run.take("addFreeItemEffect", Decimal(1))
     return [Effect(origin, "addFreeItem", {"sku": r.sku, "name": r.name})]
 
 
-def _notification(run: CampaignRun, origin: Origin, r: rules.ShowNotification) -> list[Effect]:
+def _notification(run: Spending, origin: Origin, r: rules.ShowNotification) -> list[Effect]:
     props = {"notificationType": r.notification_type, "title": r.title, "body": r.body}
     return [Effect(origin, "showNotification", props)]
 
 
-def _update_attribute(run: CampaignRun, origin: Origin, r: rules.UpdateAttributeValue) -> list[Effect]:
+def _update_attribute(run: Spending, origin: Origin, r: rules.UpdateAttributeValue) -> list[Effect]:
     return [Effect(origin, "updateAttributeValue", {"path": r.path, "value": r.value})]
 
 
-def _custom(run: CampaignRun, origin: Origin, r: rules.CustomEffect) -> list[Effect]:
-    run._take("customEffect", Decimal(1))
+def _custom(run: Spending, origin: Origin, r: rules.CustomEffect) -> list[Effect]:
+    run.take("customEffect", Decimal(1))
     return [Effect(origin, "customEffect", {"effectId": 0, "name": r.name, "payload": dict(r.payload)})]
 
 
 def _audience(
-    run: CampaignRun, origin: Origin, r: rules.AddToAudience | rules.RemoveFromAudience
+    run: Spending, origin: Origin, r: rules.AddToAudience | rules.RemoveFromAudience
 ) -> list[Effect]:
     name = run.lookups.audiences.get(r.audience_id)
     if name is None:
@@ -102,7 +136,7 @@ def _audience(
     return [Effect(origin, kind, props)]
 
 
-def _program(run: CampaignRun, program_id: int, subledger: str | None) -> str:
+def _program(run: Spending, program_id: int, subledger: str | None) -> str:
     program = run.lookups.programs.get(program_id)
     if program is None:
         raise CannotApply(f"the loyalty program {program_id} does not exist")
@@ -115,7 +149,7 @@ def _points(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def _add_points(run: CampaignRun, origin: Origin, r: rules.AddLoyaltyPoints) -> list[Effect]:
+def _add_points(run: Spending, origin: Origin, r: rules.AddLoyaltyPoints) -> list[Effect]:
     program = run.lookups.programs.get(r.program_id)
     _program(run, r.program_id, r.subledger_id)
     assert program is not None
@@ -127,8 +161,8 @@ def _add_points(run: CampaignRun, origin: Origin, r: rules.AddLoyaltyPoints) -> 
     if not recipient and not r.card_identifier:
         raise CannotApply("loyalty points need a customer profile")
     value = _points(r.value)
-    run._take("createLoyaltyPointsEffect", Decimal(1))
-    run._take("createLoyaltyPoints", value)
+    run.take("createLoyaltyPointsEffect", Decimal(1))
+    run.take("createLoyaltyPoints", value)
     props: dict[str, Any] = {
         "name": r.name or origin.rule_name,
         "programId": r.program_id,
@@ -155,11 +189,11 @@ def _add_points(run: CampaignRun, origin: Origin, r: rules.AddLoyaltyPoints) -> 
     return [Effect(origin, "addLoyaltyPoints", props)]
 
 
-def _deduct_points(run: CampaignRun, origin: Origin, r: rules.DeductLoyaltyPoints) -> list[Effect]:
+def _deduct_points(run: Spending, origin: Origin, r: rules.DeductLoyaltyPoints) -> list[Effect]:
     name = _program(run, r.program_id, r.subledger_id)
     value = _points(r.value)
-    run._take("redeemLoyaltyPointsEffect", Decimal(1))
-    run._take("redeemLoyaltyPoints", value)
+    run.take("redeemLoyaltyPointsEffect", Decimal(1))
+    run.take("redeemLoyaltyPoints", value)
     props: dict[str, Any] = {
         "ruleTitle": origin.rule_name,
         "programId": r.program_id,
@@ -173,7 +207,7 @@ def _deduct_points(run: CampaignRun, origin: Origin, r: rules.DeductLoyaltyPoint
     return [Effect(origin, "deductLoyaltyPoints", props)]
 
 
-def _set_expiry(run: CampaignRun, origin: Origin, r: rules.SetLoyaltyPointsExpiryDate) -> list[Effect]:
+def _set_expiry(run: Spending, origin: Origin, r: rules.SetLoyaltyPointsExpiryDate) -> list[Effect]:
     _program(run, r.program_id, r.subledger_id)
     props = {
         "programId": r.program_id,
@@ -184,7 +218,7 @@ def _set_expiry(run: CampaignRun, origin: Origin, r: rules.SetLoyaltyPointsExpir
     return [Effect(origin, "setLoyaltyPointsExpiryDate", props)]
 
 
-def _extend_expiry(run: CampaignRun, origin: Origin, r: rules.ExtendLoyaltyPointsExpiryDate) -> list[Effect]:
+def _extend_expiry(run: Spending, origin: Origin, r: rules.ExtendLoyaltyPointsExpiryDate) -> list[Effect]:
     _program(run, r.program_id, r.subledger_id)
     props = {
         "programId": r.program_id,
@@ -195,18 +229,18 @@ def _extend_expiry(run: CampaignRun, origin: Origin, r: rules.ExtendLoyaltyPoint
     return [Effect(origin, "extendLoyaltyPointsExpiryDate", props)]
 
 
-def _giveaway(run: CampaignRun, origin: Origin, r: rules.AwardGiveaway) -> list[Effect]:
+def _giveaway(run: Spending, origin: Origin, r: rules.AwardGiveaway) -> list[Effect]:
     name = run.lookups.pools.get(r.pool_id)
     if name is None:
         raise CannotApply(f"the giveaway pool {r.pool_id} does not exist")
     if not run.profile:
         raise CannotApply("a giveaway needs a customer profile")
-    run._take("awardGiveaway", Decimal(1))
+    run.take("awardGiveaway", Decimal(1))
     props = {"poolId": r.pool_id, "poolName": name, "recipientIntegrationId": run.profile}
     return [Effect(origin, "willAwardGiveaway", props)]
 
 
-def _achievement(run: CampaignRun, origin: Origin, r: rules.IncreaseAchievementProgress) -> list[Effect]:
+def _achievement(run: Spending, origin: Origin, r: rules.IncreaseAchievementProgress) -> list[Effect]:
     achievement = run.lookups.achievements.get((run.campaign.id, r.achievement_name))
     if achievement is None:
         raise CannotApply(f"the achievement {r.achievement_name!r} does not exist in this campaign")
@@ -228,14 +262,14 @@ def _achievement(run: CampaignRun, origin: Origin, r: rules.IncreaseAchievementP
     return [Effect(origin, "increaseAchievementProgress", props)]
 
 
-def _deferred(run: CampaignRun, origin: Origin, r: rules.EffectRequest) -> list[Effect]:
+def _deferred(run: Spending, origin: Origin, r: rules.EffectRequest) -> list[Effect]:
     """Coupon and referral creation and reservations happen at close; nothing shows before."""
     action = {
         "createCoupon": "createCoupon",
         "createReferral": "createReferral",
         "reserveCoupon": "reserveCoupon",
     }
-    run._take(action[r.effect_type], Decimal(1))
+    run.take(action[r.effect_type], Decimal(1))
     run.deferred.append((origin, r))
     return []
 
@@ -269,4 +303,4 @@ _CONVERTERS: dict[type, Converter] = {
     rules.ReserveCoupon: _deferred,
 }
 
-__all__ = ["convert"]
+__all__ = ["convert", "convert_pro_rata"]

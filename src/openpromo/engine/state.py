@@ -166,53 +166,12 @@ def campaign_runs(
     inputs = state.inputs
     coupons: list[Coupon | None] = list(by_campaign.get(campaign.id, [])) or [None]
     referral = inputs.referral if inputs.referral and inputs.referral.campaign_id == campaign.id else None
-    profile = inputs.session.profile_id
     runs: list[CampaignRun] = []
     ledger, remaining = state.ledger.fork(), state.remaining.copy()
     for coupon in coupons:
-        scope = Scope(
-            profile or None,
-            coupon.id if coupon else None,
-            referral.id if referral else None,
-            inputs.session.identifiers,
-            inputs.session.store_integration_id,
-            inputs.session.integration_id,
-        )
-        run = CampaignRun(
-            campaign=campaign,
-            settings=inputs.settings,
-            now=inputs.now,
-            scope=scope,
-            ledger=ledger,
-            remaining=remaining,
-            lookups=inputs.lookups,
-            new_id=inputs.new_id,
-            profile=profile,
-            coupon=coupon,
-            referral=referral,
-            allowed_units=allowed_units,
-        )
-        if coupon is not None and coupon.id not in inputs.accepted_coupons:
-            run.coupon_reason = coupon_rejection(coupon, campaign, profile, scope, ledger, inputs.now)
-        if referral is not None and referral.id not in inputs.accepted_referrals:
-            run.referral_reason = referral_rejection(referral, campaign, profile, scope, ledger, inputs.now)
-        ctx_roots = dict(state.roots())
-        ctx_roots["Campaign"] = roots.attributes_root(campaign.attributes)
-        if coupon is not None:
-            ctx_roots["Coupon"] = roots.coupon_root(coupon)
-        if referral is not None:
-            ctx_roots["Referral"] = roots.referral_root(referral)
-        audiences = inputs.profile.audiences if inputs.profile else frozenset()
-        ctx = rules.EvaluationContext(
-            roots=ctx_roots,
-            now=inputs.now,
-            coupon_valid=coupon is not None and run.coupon_reason is None,
-            coupon_valid_no_redeem=coupon is not None and run.coupon_reason is None,
-            referral_valid=referral is not None and run.referral_reason is None,
-            loyalty_card_valid=inputs.loyalty_card_valid,
-            audiences=audiences,
-        )
-        run.apply(campaign.ruleset.evaluate(ctx))
+        run = _run(inputs, campaign, _scope(inputs, coupon, referral), ledger, remaining, coupon, referral)
+        run.allowed_units = allowed_units
+        run.apply(campaign.ruleset.evaluate(_context(state, run)))
         runs.append(run)
         if not isolated:
             state.accept(run)
@@ -220,6 +179,70 @@ def campaign_runs(
         else:
             ledger, remaining = run.ledger, run.remaining
     return [] if not isolated else runs
+
+
+def _scope(inputs: Inputs, coupon: Coupon | None, referral: Referral | None) -> Scope:
+    """Whose budgets a run spends: the profile's, the coupon's, the referral's, the session's ..."""
+    session = inputs.session
+    return Scope(
+        session.profile_id or None,
+        coupon.id if coupon else None,
+        referral.id if referral else None,
+        session.identifiers,
+        session.store_integration_id,
+        session.integration_id,
+    )
+
+
+def _run(
+    inputs: Inputs,
+    campaign: Campaign,
+    scope: Scope,
+    ledger: Ledger,
+    remaining: Remaining,
+    coupon: Coupon | None,
+    referral: Referral | None,
+) -> CampaignRun:
+    """A run of the campaign with this coupon and referral, and why they are not valid (if not)."""
+    profile = inputs.session.profile_id
+    run = CampaignRun(
+        campaign=campaign,
+        settings=inputs.settings,
+        now=inputs.now,
+        scope=scope,
+        ledger=ledger,
+        remaining=remaining,
+        lookups=inputs.lookups,
+        new_id=inputs.new_id,
+        profile=profile,
+        coupon=coupon,
+        referral=referral,
+    )
+    if coupon is not None and coupon.id not in inputs.accepted_coupons:
+        run.coupon_reason = coupon_rejection(coupon, campaign, profile, scope, ledger, inputs.now)
+    if referral is not None and referral.id not in inputs.accepted_referrals:
+        run.referral_reason = referral_rejection(referral, campaign, profile, scope, ledger, inputs.now)
+    return run
+
+
+def _context(state: State, run: CampaignRun) -> rules.EvaluationContext:
+    """What the campaign's rules see in this run: the state's roots and the run's campaign and codes."""
+    inputs, coupon, referral = state.inputs, run.coupon, run.referral
+    ctx_roots = dict(state.roots())
+    ctx_roots["Campaign"] = roots.attributes_root(run.campaign.attributes)
+    if coupon is not None:
+        ctx_roots["Coupon"] = roots.coupon_root(coupon)
+    if referral is not None:
+        ctx_roots["Referral"] = roots.referral_root(referral)
+    return rules.EvaluationContext(
+        roots=ctx_roots,
+        now=inputs.now,
+        coupon_valid=coupon is not None and run.coupon_reason is None,
+        coupon_valid_no_redeem=coupon is not None and run.coupon_reason is None,
+        referral_valid=referral is not None and run.referral_reason is None,
+        loyalty_card_valid=inputs.loyalty_card_valid,
+        audiences=inputs.profile.audiences if inputs.profile else frozenset(),
+    )
 
 
 def losing_effects(produced: list[Effect], *, excluded: bool, mode: str) -> list[Effect]:

@@ -5,12 +5,22 @@ Pipeline: ``parser`` (JSON -> syntax tree) -> ``check`` (names, arity, kinds, sl
 
     compiled = rules.compile_ruleset(ruleset_json)      # raises TalangSyntaxError / TalangTypeError
     result = compiled.evaluate(rules.EvaluationContext(roots=..., now=...))
+
+Static analysis (``analysis``) works on the checked trees a compiled ruleset keeps: the nodes
+``Const``, ``ReadRoot``, ``ReadSlot``, ``Apply`` and ``Block`` with every name resolved, per rule
+(``CheckedRule``) and per binding (``CheckedBinding``), with queries such as ``calls()`` and
+``reads_root(name)``:
+
+    compiled.analysis.rules[0].condition_calls()    # {"and", "couponvalid", ...}, through bindings
+    compiled.analysis.reads_root("Loyalty")
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .analysis import CheckedBinding, CheckedRule, RulesetAnalysis, function_of, walk
+from .ast import Apply, Block, Checked, Const, ReadRoot, ReadSlot
 from .builtins import REGISTRY
 from .effects import (
     AddFreeItem,
@@ -47,10 +57,16 @@ __all__ = [
     "AddFreeItem",
     "AddLoyaltyPoints",
     "AddToAudience",
+    "Apply",
     "AwardGiveaway",
+    "Block",
     "BudgetExceeded",
+    "Checked",
+    "CheckedBinding",
+    "CheckedRule",
     "CompiledExpression",
     "CompiledRuleset",
+    "Const",
     "CreateCoupon",
     "CreateReferral",
     "CustomEffect",
@@ -59,9 +75,12 @@ __all__ = [
     "EvaluationContext",
     "ExtendLoyaltyPointsExpiryDate",
     "IncreaseAchievementProgress",
+    "ReadRoot",
+    "ReadSlot",
     "RemoveFromAudience",
     "ReserveCoupon",
     "RuleOutcome",
+    "RulesetAnalysis",
     "RulesetResult",
     "SetDiscount",
     "SetDiscountPerAdditionalCost",
@@ -78,6 +97,8 @@ __all__ = [
     "UpdateAttributeValue",
     "compile",
     "compile_ruleset",
+    "function_of",
+    "walk",
 ]
 
 

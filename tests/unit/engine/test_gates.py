@@ -10,7 +10,7 @@ import pytest
 
 from openpromo import rules
 from openpromo.engine.coupons import campaign_running
-from openpromo.engine.gates import Gate, campaign_gates
+from openpromo.engine.gates import Gate, Gates, campaign_gates
 from openpromo.engine.index import CampaignIndex
 from openpromo.engine.model import Campaign, CartItem, EvaluationGroup
 from tests.unit.engine.test_evaluate import session
@@ -28,6 +28,10 @@ def by_category(name: str) -> list[Any]:
 
 def rule(condition: Any) -> dict[str, Any]:
     return {"title": "r", "condition": condition, "effects": []}
+
+
+def gates_of(rules_json: list[Any], bindings: list[Any]) -> Gates:
+    return campaign_gates(rules.compile_ruleset({"rules": rules_json, "bindings": bindings}))
 
 
 @pytest.mark.parametrize(
@@ -66,7 +70,7 @@ def rule(condition: Any) -> dict[str, Any]:
     ],
 )
 def test_conditions_that_gate_a_rule(condition: Any, gates: set[Gate]) -> None:
-    assert campaign_gates([rule(condition)], []) == frozenset(gates)
+    assert gates_of([rule(condition)], []) == frozenset(gates)
 
 
 @pytest.mark.parametrize(
@@ -84,11 +88,12 @@ def test_conditions_that_gate_a_rule(condition: Any, gates: set[Gate]) -> None:
         ["inAudience", [".", "Profile", "Attributes", "segment"]],
         ["exists", CART, [["Item"], ["or", ["=", [".", "Item", "Sku"], "A"], True]]],
         ["and", [">", [".", "Session", "Attributes", "x"], 1], ["couponValid"]],
-        ["and", [">", "a", [".", "Session", "Total"]], ["couponValid"]],
+        # a time compared with a number fails at run time ("a" would not compile: ">" takes numbers or times)
+        ["and", [">", "2024-01-01T00:00:00Z", [".", "Session", "Total"]], ["couponValid"]],
     ],
 )
 def test_conditions_that_do_not(condition: Any) -> None:
-    assert campaign_gates([rule(condition)], []) is None
+    assert gates_of([rule(condition)], []) is None
 
 
 def test_bindings_and_every_rule() -> None:
@@ -96,13 +101,13 @@ def test_bindings_and_every_rule() -> None:
     bindings = [{"name": "shoes", "type": "cartItemFilter", "expression": items(by_category("shoes"))}]
     first = rule([">", ["count", [".", "shoes"]], 0])
     second = rule(["and", ["couponValid"]])
-    assert campaign_gates([first, second], bindings) == {Gate("category", "shoes"), Gate("coupon")}
+    assert gates_of([first, second], bindings) == {Gate("category", "shoes"), Gate("coupon")}
     # a rule-level binding shadows the ruleset's
     shadow = {**first, "bindings": [{"name": "shoes", "expression": CART}]}
-    assert campaign_gates([shadow], bindings) is None
+    assert gates_of([shadow], bindings) is None
     # one rule without a gate opens the campaign to every session
-    assert campaign_gates([first, rule(True)], bindings) is None
-    assert campaign_gates([], []) == frozenset()
+    assert gates_of([first, rule(True)], bindings) is None
+    assert gates_of([], []) == frozenset()
 
 
 def test_gated_conditions_are_false_without_their_gate() -> None:
@@ -165,3 +170,47 @@ def test_a_campaign_linked_only_to_stores_that_are_gone_never_runs() -> None:
     assert not campaign_running(_campaign(2, frozenset()), now, "berlin")
     assert campaign_running(_campaign(3, frozenset({"berlin"})), now, "berlin")
     assert not campaign_running(_campaign(3, frozenset({"berlin"})), now, None)
+
+
+@pytest.mark.parametrize(
+    ("condition", "gates"),
+    [
+        # stored rulesets decode JSON fractions as Decimal: they are number literals like any other
+        (
+            [">", ["sum", items(by_category("hats")), [["Item"], [".", "Item", "Price"]]], Decimal("49.99")],
+            {Gate("category", "hats")},
+        ),
+        (["and", [">", [".", "Session", "Total"], Decimal("10.5")], ["couponValid"]], {Gate("coupon")}),
+        (["inAudience", Decimal("7.0")], {Gate("audience", 7)}),
+        (["and", Decimal("1.5"), ["inAudience", 7.0]], {Gate("audience", 7)}),
+        # a lambda parameter named like a root is the item
+        (["exists", CART, [["Session"], ["=", [".", "Session", "Sku"], "A"]]], {Gate("sku", "A")}),
+    ],
+)
+def test_number_literals_and_parameters_in_the_typed_trees(condition: Any, gates: set[Gate]) -> None:
+    assert gates_of([rule(condition)], []) == frozenset(gates)
+
+
+def test_names_are_resolved_as_the_checker_resolves_them() -> None:
+    shoes = {"name": "shoes", "expression": items(by_category("shoes"))}
+    # a binding named like a root is the binding, not the root: this is no cart
+    session = {"name": "Session", "expression": ["kv", "CartItems", ["list", 1]]}
+    assert gates_of([rule([">", ["count", CART], 0])], [session]) is None
+    assert gates_of([rule(["exists", CART, [["Item"], ["=", [".", "Item", "Sku"], "A"]]])], [session]) is None
+    # a rule binding that reads the ruleset binding it shadows is that binding's filter
+    alias = {
+        **rule([">", ["count", [".", "shoes"]], 0]),
+        "bindings": [{"name": "shoes", "expression": [".", "shoes"]}],
+    }
+    assert gates_of([alias], [shoes]) == {Gate("category", "shoes")}
+    # a list is followed through at most 8 bindings (b6 → ... → b0 → shoes)
+    chain = [shoes] + [
+        {"name": f"b{i}", "expression": [".", "shoes" if i == 0 else f"b{i - 1}"]} for i in range(9)
+    ]
+    assert gates_of([rule([">", ["count", [".", "b6"]], 0])], chain) == {Gate("category", "shoes")}
+    assert gates_of([rule([">", ["count", [".", "b7"]], 0])], chain) is None
+
+
+def test_strikethrough_rules_do_not_count() -> None:
+    compiled = rules.compile_ruleset({"rules": [rule(["couponValid"])], "strikethroughRules": [rule(True)]})
+    assert campaign_gates(compiled) == {Gate("coupon")}

@@ -268,3 +268,52 @@ def test_results_do_not_depend_on_the_callers_decimal_context() -> None:
         actual = [c.evaluate(_ctx()) for c in compiled]
     # then the results are the same
     assert actual == expected
+
+
+def test_compiled_rulesets_expose_their_checked_trees_for_analysis() -> None:
+    # given a ruleset with a rule binding
+    compiled = rules.compile_ruleset(
+        {
+            "rules": [
+                {
+                    "title": "t",
+                    "bindings": [{"name": "ok", "expression": ["couponValid"]}],
+                    "condition": ["and", [".", "ok"], [">", [".", "Session", "Total"], 5]],
+                    "effects": [["setDiscount", "x", 1]],
+                }
+            ]
+        }
+    )
+    # then its analysis has the checked trees, of the node types the facade exports
+    analysis = compiled.analysis
+    assert isinstance(analysis, rules.RulesetAnalysis)
+    (rule,) = analysis.rules
+    assert isinstance(rule, rules.CheckedRule)
+    (binding,) = rule.bindings
+    assert isinstance(binding, rules.CheckedBinding) and binding.name == "ok"
+    ok, more = rule.conditions
+    assert isinstance(ok, rules.ReadSlot) and analysis.binding(ok.slot) is binding
+    assert isinstance(more, rules.Apply) and isinstance(more.args[0], rules.ReadRoot)
+    assert isinstance(more.args[1], rules.Const) and more.args[1].value == Decimal(5)
+    assert {rules.function_of(node) for node in rules.walk(more)} == {">", ".", None}
+    # and the queries over them
+    assert rule.condition_calls() == {"and", ".", "couponvalid", ">"}
+    assert analysis.calls() == rule.calls() == {"and", ".", "couponvalid", ">", "setdiscount"}
+    assert analysis.reads_root("Session") and not analysis.reads_root("Loyalty")
+    # a lambda is a Block whose parameter has a slot of its own
+    block = (
+        rules.compile_ruleset(
+            {
+                "rules": [
+                    {
+                        "title": "t",
+                        "condition": ["exists", [".", "Session", "CartItems"], [["i"], True]],
+                        "effects": [],
+                    }
+                ]
+            }
+        )
+        .analysis.rules[0]
+        .condition
+    )
+    assert isinstance(block, rules.Apply) and isinstance(block.args[1], rules.Block)

@@ -2,8 +2,8 @@
 
 A ruleset never changes once saved (a new version is a new ruleset with a new id, and a campaign points
 at its active one), so the ruleset id alone is the cache key: a change to a campaign is visible to the
-next request on every worker because the configuration snapshot (``services/snapshots.py``), rebuilt when
-the configuration version moves, names the new ruleset.
+next request on every worker because the configuration snapshot (``services/snapshots/snapshot.py``),
+rebuilt when the configuration version moves, names the new ruleset.
 """
 
 from __future__ import annotations
@@ -13,17 +13,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from openpromo import rules
+from openpromo.engine.analysis import reads_loyalty, rule_infos
 from openpromo.engine.gates import Gates, campaign_gates
 from openpromo.engine.model import RuleInfo
 from openpromo.services.ports import Row
 
 log = logging.getLogger("openpromo.rules")
-
-_COUPON_CHECKS = frozenset({"couponvalid", "couponvalidnoredeem"})
-_REFERRAL_CHECKS = frozenset({"referralvalid"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,90 +33,16 @@ class CompiledCampaign:
     """Whether a rule reads ``Loyalty`` balances or checks the loyalty card (they are loaded only then)."""
 
 
-def calls(expression: Any) -> set[str]:
-    """Every function name called anywhere in an expression (lower case)."""
-    found: set[str] = set()
-    stack = [expression]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            if node and isinstance(node[0], str):
-                found.add(node[0].lower())
-                stack.extend(node[1:])
-            else:
-                stack.extend(node)
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-    return found
-
-
-def _condition_calls(condition: Any, bindings: dict[str, Any]) -> set[str]:
-    """The functions a condition calls, also through the bindings it reads (e.g. ``couponValid``)."""
-    found: set[str] = set()
-    pending: list[Any] = [condition]
-    seen: set[str] = set()
-    while pending:
-        expression = pending.pop()
-        found |= calls(expression)
-        for name in _reads(expression) - seen:
-            seen.add(name)
-            if name in bindings:
-                pending.append(bindings[name])
-    return found
-
-
-def _reads(expression: Any) -> set[str]:
-    """Names read with ``[".", name]``."""
-    names: set[str] = set()
-    stack = [expression]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            if len(node) == 2 and node[0] == "." and isinstance(node[1], str):
-                names.add(node[1])
-            stack.extend(node)
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-    return names
-
-
-def _named(raw: Any) -> dict[str, Any]:
-    return {b["name"]: b.get("expression") for b in raw or [] if isinstance(b, dict) and "name" in b}
-
-
 def compile_campaign(row: Row) -> CompiledCampaign:
     """Compile a stored ruleset row; raises ``rules.TalangError`` when it does not compile."""
     document = {"rules": row["rules"], "bindings": row["bindings"] or [], "strikethroughRules": []}
     compiled = rules.compile_ruleset(document)
-    outer = _named(row["bindings"])
-    infos = []
-    for rule in row["rules"]:
-        names = _condition_calls(rule.get("condition"), {**outer, **_named(rule.get("bindings"))})
-        infos.append(
-            RuleInfo(str(rule.get("title", "")), bool(names & _COUPON_CHECKS), bool(names & _REFERRAL_CHECKS))
-        )
-    document_calls = calls([row["rules"], row["bindings"] or []])
     return CompiledCampaign(
-        compiled,
-        tuple(infos),
-        campaign_gates(row["rules"], row["bindings"] or []),
-        reads_loyalty="loyaltycardvalid" in document_calls
-        or _reads_root([row["rules"], row["bindings"]], "Loyalty"),
+        compiled.without_analysis(),  # the cache keeps what was learnt from the trees, not the trees
+        rule_infos(compiled),
+        campaign_gates(compiled),
+        reads_loyalty(compiled),
     )
-
-
-def _reads_root(expression: Any, root: str) -> bool:
-    """Whether an expression reads ``[".", root, ...]`` anywhere."""
-    stack = [expression]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            if len(node) >= 2 and node[0] == "." and node[1] == root:
-                return True
-            stack.extend(node)
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-    return False
 
 
 class RulesetCache:
@@ -161,4 +84,4 @@ class RulesetCache:
             return None
 
 
-__all__ = ["CompiledCampaign", "RulesetCache", "calls", "compile_campaign"]
+__all__ = ["CompiledCampaign", "RulesetCache", "compile_campaign"]
