@@ -83,7 +83,10 @@ class CampaignRun(Spending):
         accept_coupon = checks_coupon and self.coupon is not None and not self.coupon_accepted
         accept_referral = checks_referral and self.referral is not None and not self.referral_accepted
         try:
-            produced = self._accept(origin, accept_coupon, accept_referral)
+            try:
+                produced = self._accept(origin, accept_coupon, accept_referral)
+            except CannotApply as exc:  # the codes' redemption budgets are used up
+                raise _RuleCannotApply(str(exc), None) from None
             produced.extend(self._convert(origin, outcome.effects))
         except _RuleCannotApply as exc:
             self.ledger, self.remaining = saved[0], saved[1]
@@ -117,18 +120,23 @@ class CampaignRun(Spending):
         """A fired rule's effect requests as effects; pro-rata discounts are split together, last."""
         produced: list[Effect] = []
         pro_rata: list[rules.SetDiscountPerItemProRata] = []
+        first_pro_rata: int | None = None
         for index, request in enumerate(requests):
             if not self._unit_allowed(request):
                 continue
             try:
                 if isinstance(request, rules.SetDiscountPerItemProRata):
                     pro_rata.append(request)
+                    first_pro_rata = index if first_pro_rata is None else first_pro_rata
                     continue
                 produced.extend(convert(self, origin, request))
             except CannotApply as exc:
                 raise _RuleCannotApply(str(exc), index) from None
         if pro_rata:
-            produced.extend(convert_pro_rata(self, origin, pro_rata))
+            try:
+                produced.extend(convert_pro_rata(self, origin, pro_rata))
+            except CannotApply as exc:  # the discount budget cannot cover the split
+                raise _RuleCannotApply(str(exc), first_pro_rata) from None
         return produced
 
     def _cannot_apply(self, origin: Origin, exc: _RuleCannotApply, coupon: bool, referral: bool) -> None:
@@ -217,7 +225,7 @@ def _miss(
 
 
 class _RuleCannotApply(Exception):
-    def __init__(self, details: str, effect_index: int) -> None:
+    def __init__(self, details: str, effect_index: int | None) -> None:
         super().__init__(details)
         self.details = details
         self.effect_index = effect_index

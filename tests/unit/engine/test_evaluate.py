@@ -97,3 +97,19 @@ def test_cascading_changes_what_later_rules_see() -> None:
         session("100"), campaign(1, [["setDiscount", "ten", 10]]), campaign(2, half), settings=cascading
     )
     assert found == [("ten", Decimal("10.00")), ("half", Decimal("45.00"))]
+
+
+def test_a_pro_rata_discount_the_budget_cannot_cover_fails_its_rule() -> None:
+    # given a campaign whose discount budget is used up
+    limit = (Limit("setDiscount", Decimal(5), None, ()),)
+    used = {(1, "setDiscount", "", ""): Decimal(5)}
+    pro_rata = campaign(
+        1, [["setDiscountPerItemProRata", "split", [".", "Session", "CartItems"], 10]], limits=limit
+    )
+    inputs = Inputs(SETTINGS, session("20", "30"), None, (pro_rata,), {}, None, used, NOW, lambda: "uuid")
+    # when it is evaluated
+    evaluation = evaluate(inputs)
+    # then the rule fails whole (a rule failure, not an exception), naming the pro-rata effect
+    assert evaluation.effects == []
+    [failure] = evaluation.failures
+    assert "budget" in failure.details and failure.effect_index == 0
