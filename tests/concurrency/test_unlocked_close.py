@@ -12,8 +12,8 @@ import pytest
 
 from openpromo.api.codec import decode
 from openpromo.bootstrap import build_services
-from openpromo.services.evaluation import load as evaluation_load
 from openpromo.services.container import Services
+from openpromo.services.evaluation import load as evaluation_load
 from openpromo.services.models.sessions import IntegrationRequest
 from openpromo.storage.database import Database
 from openpromo.storage.uow import SqlUnitOfWork
