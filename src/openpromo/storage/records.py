@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from openpromo.services.errors import Conflict
-from openpromo.services.ports import Row, Slice
+from openpromo.services.ports import Condition, Row, Slice
 from openpromo.storage.fast import write_rows
+from openpromo.storage.queries import FOLDED, folded_columns, run_elements, run_query
 from openpromo.storage.schema import metadata
 
 _INT64 = range(-(2**63), 2**63)
@@ -120,12 +121,18 @@ def _unique(table: str) -> Conflict:
     return Conflict(f"the {table.replace('_', ' ')} record conflicts with one that exists already")
 
 
+_DERIVING = frozenset(table for table, _ in FOLDED)
+"""Tables with folded copies of fields (``storage.queries.FOLDED``), written with the field."""
+
+
 class SqlRecords:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     def insert(self, table: str, values: Mapping[str, Any]) -> int:
         tbl = table_of(table)
+        if table in _DERIVING:
+            values = folded_columns(table, values)
         try:
             if "id" not in tbl.c:
                 self.conn.execute(_cached(("insert", table), tbl.insert), dict(values))
@@ -138,6 +145,8 @@ class SqlRecords:
     def insert_many(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
         # A multi-row insert needs one set of columns; rows that leave different columns to their
         # defaults go in one statement per set.
+        if table in _DERIVING:
+            rows = [folded_columns(table, row) for row in rows]
         groups: dict[frozenset[str], list[Mapping[str, Any]]] = {}
         for row in rows:
             groups.setdefault(frozenset(row), []).append(row)
@@ -197,6 +206,25 @@ class SqlRecords:
             total = self._count(tbl, table, shape, params)
         return Slice(rows=rows[:limit] if limit is not None else rows, has_more=has_more, total=total)
 
+    def query(
+        self,
+        table: str,
+        conditions: Sequence[Condition],
+        *,
+        order: str = "id",
+        skip: int = 0,
+        limit: int | None = None,
+        with_total: bool = False,
+    ) -> Slice:
+        return run_query(
+            self.conn, table, conditions, order=order, skip=skip, limit=limit, with_total=with_total
+        )
+
+    def elements(
+        self, table: str, column: str, where: Mapping[str, Any], *, skip: int = 0, limit: int | None = None
+    ) -> Slice:
+        return run_elements(self.conn, table, column, where, skip=skip, limit=limit)
+
     def count(self, table: str, **where: Any) -> int:
         return self._count(table_of(table), table, _shape(where), _params(where))
 
@@ -219,6 +247,8 @@ class SqlRecords:
 
     def update(self, table: str, ident: int, values: Mapping[str, Any], **scope: Any) -> bool:
         tbl = table_of(table)
+        if table in _DERIVING:
+            values = folded_columns(table, values)
         where = {"id": ident, **scope}
         if any(isinstance(v, sa.ClauseElement) for v in values.values()):
             query: Any = tbl.update().where(*_conditions(tbl, where)).values(**values)

@@ -202,6 +202,8 @@ coupons = sa.Table(
     created(),
     sa.Column("value", sa.String(1000), nullable=False),
     sa.Column("lookup_value", sa.String(1000), nullable=False),
+    # ``value`` casefolded without non-alphanumerics, for the list's ``value`` filter (storage.queries)
+    sa.Column("folded_value", sa.String(1000), nullable=False, server_default=""),
     sa.Column("usage_limit", sa.Integer(), nullable=False, server_default="0"),
     sa.Column("discount_limit", Amount(), nullable=True),
     sa.Column("reservation_limit", sa.Integer(), nullable=True),
@@ -247,6 +249,8 @@ referrals = sa.Table(
     created(),
     sa.Column("code", sa.String(100), nullable=False),
     sa.Column("lookup_code", sa.String(100), nullable=False),
+    # ``code`` casefolded without non-alphanumerics, for the list's ``code`` filter (storage.queries)
+    sa.Column("folded_code", sa.String(100), nullable=False, server_default=""),
     sa.Column("start_date", UtcDateTime(), nullable=True),
     sa.Column("expiry_date", UtcDateTime(), nullable=True),
     sa.Column("usage_limit", sa.Integer(), nullable=False, server_default="0"),
