@@ -255,7 +255,7 @@ def test_related_rows(records: SqlRecords) -> None:
                     "identifiers": [],
                     "attributes": {},
                     "cart_items": [],
-                    "additional_costs": [],
+                    "additional_costs": {},
                     "effects": [{"ruleName": f"Rule {ident}"}],
                 },
             )

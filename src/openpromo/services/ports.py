@@ -301,9 +301,6 @@ class SessionData(Protocol):
         """Add to the analytics of one day of each campaign (by id: columns of ``campaign_analytics``),
         atomically, in one statement."""
 
-    def application_profiles(self, application_id: int, account_id: int, skip: int, limit: int) -> list[Row]:
-        """Profiles with sessions in the application, newest first (ask ``limit`` + 1 to learn of more)."""
-
     def add_profile_totals(self, profile_id: int, sessions: int, sales: Any, now: datetime) -> None:
         """Add to the profile's closed sessions and total sales; its last activity is ``now``."""
 
