@@ -1,12 +1,14 @@
 """Lists are filtered, sorted and paged by the database, on both databases: with thousands of coupons,
 sessions, customers and collection items, a page is one statement whose WHERE holds the filter and whose
-LIMIT/OFFSET are the page's (a row more than the page, to learn whether more follow), and no statement
-reads the list whole. The use cases run in this process on the server's database, so the statements are
-seen through SQLAlchemy's events; the server answers the same pages over HTTP."""
+LIMIT/OFFSET are the page's (a row more than the page, to learn whether more follow), the driver hands
+over at most that many rows, and no statement reads the list whole. The use cases run in this process on
+the server's database, so every statement is seen (list queries run on the driver's cursor,
+``storage.fast.Prepared``; the rest through SQLAlchemy's events); the server answers the same pages
+over HTTP."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,6 +22,7 @@ from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.codes import fold_code
 from openpromo.services.container import Services
 from openpromo.services.paging import PageRequest
+from openpromo.storage import fast
 from openpromo.storage.database import Database
 from tests.api import factories
 from tests.api.factories import campaign
@@ -40,15 +43,22 @@ class Big:
 
 
 @dataclass
+class Sent:
+    sql: str
+    params: Any
+    rows: int | None  # rows the driver gave (prepared statements), None when not counted
+
+
+@dataclass
 class InProcess:
     services: Services
     principal: ManagementPrincipal
-    statements: list[tuple[str, Any]]
+    statements: list[Sent]
 
-    def sent(self, table: str) -> list[tuple[str, Any]]:
+    def sent(self, table: str) -> list[Sent]:
         """The SELECTs from ``table`` since the last call."""
         found = [
-            (s, p) for s, p in self.statements if s.lstrip().startswith("SELECT") and f"FROM {table}" in s
+            s for s in self.statements if s.sql.lstrip().startswith("SELECT") and f"FROM {table}" in s.sql
         ]
         self.statements.clear()
         return found
@@ -57,15 +67,26 @@ class InProcess:
 @pytest.fixture(scope="module")
 def local(server: Server) -> Iterator[InProcess]:
     database = Database(server.database_url, pool_size=2)
-    statements: list[tuple[str, Any]] = []
+    statements: list[Sent] = []
 
     def seen(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        statements.append((statement, params))
+        statements.append(Sent(statement, params, None))
+
+    rows = fast.Prepared.rows
+
+    def counted(self: fast.Prepared, conn: Any, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        found = rows(self, conn, params)
+        statements.append(Sent(self.sql, dict(params), len(found)))
+        return found
 
     sa.event.listen(database.engine, "before_cursor_execute", seen)
-    services = build_services(database)
-    yield InProcess(services, services.auth.management_key(server.root_key), statements)
-    database.dispose()
+    fast.Prepared.rows = counted  # type: ignore[method-assign]
+    try:
+        services = build_services(database)
+        yield InProcess(services, services.auth.management_key(server.root_key), statements)
+    finally:
+        fast.Prepared.rows = rows  # type: ignore[method-assign]
+        database.dispose()
 
 
 def _session(app_id: int, i: int) -> dict[str, Any]:
@@ -128,23 +149,17 @@ def big(server: Server, local: InProcess) -> Big:
     return Big(app, campaign_id, collection_id, rows)
 
 
-def _page_of(statement: str, params: Any) -> tuple[int, int]:
-    """The (LIMIT, OFFSET) a statement was sent with."""
-    assert "LIMIT" in statement and "OFFSET" in statement, statement
-    if isinstance(params, dict):  # psycopg's named parameters
-        return params["page_limit"], params["page_skip"]
-    return params[-2], params[-1]  # SQLite's positional ones: LIMIT ? OFFSET ? come last
-
-
 def _paged_once(local: InProcess, table: str, *where: str) -> None:
-    """Exactly one statement read ``table``'s rows, paged, with ``where`` in its WHERE; at most a count
-    beside it."""
+    """Exactly one statement read ``table``'s rows, paged, with ``where`` in its WHERE, and the driver gave
+    it at most a page and one row; at most a count beside it."""
     sent = local.sent(table)
-    rows = [(s, p) for s, p in sent if "count(*)" not in s]
+    rows = [s for s in sent if "count(*)" not in s.sql]
     assert len(rows) == 1, sent
-    statement, params = rows[0]
-    assert _page_of(statement, params) == (PAGE + 1, SKIP)
-    clause = statement.split("WHERE", 1)[1]
+    [statement] = rows
+    assert "LIMIT" in statement.sql and "OFFSET" in statement.sql, statement
+    assert (statement.params["page_limit"], statement.params["page_skip"]) == (PAGE + 1, SKIP)
+    assert statement.rows is not None and statement.rows <= PAGE + 1
+    clause = statement.sql.split("WHERE", 1)[1]
     for part in where:
         assert part in clause, (part, statement)
 
@@ -213,6 +228,8 @@ def test_session_customer_and_item_pages_are_cut_by_the_database(big: Big, local
     assert customers.total_result_size == N // 2 and len(customers.data) == PAGE and customers.has_more
 
     items = local.services.collections.items(local.principal, big.collection_id, request)
-    sent = [s for s, _ in local.sent("collections")]
-    assert any("json_each" in s or "jsonb_array_elements" in s for s in sent), sent
+    [paged] = [
+        s for s in local.sent("collections") if "json_each" in s.sql or "jsonb_array_elements" in s.sql
+    ]
+    assert paged.rows == PAGE + 1 and paged.params["page_limit"] == PAGE + 1
     assert [i.item for i in items.data] == [f"item-{i}" for i in range(SKIP, SKIP + PAGE)] and items.has_more

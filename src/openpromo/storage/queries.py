@@ -3,10 +3,11 @@ and a page, turned into one ``SELECT ... WHERE ... ORDER BY ... LIMIT ... OFFSET
 the total is asked for).
 
 A query is first reduced to its *shape*: the table, the tree of conditions with their fields and kinds
-but without their values, and the order. Each shape is built into a SQLAlchemy statement once per
-dialect (values, the page's ``LIMIT`` and ``OFFSET`` included, are bound parameters), as
-``storage.records`` does for its statements; the values of a call are collected while its shape is taken,
-in the order the builder names its parameters (``q0``, ``q1``, ...).
+but without their values, and the order. Each shape is built and compiled once per dialect and run on
+the driver's cursor (``storage.fast.prepared``, as the session hot path's statements are): values, the
+page's ``LIMIT`` and ``OFFSET`` included, are bound parameters, collected while the shape is taken in
+the order the builder names them (``q0``, ``q1``, ...). An IN list has one parameter per value, padded
+to the next power of two with its last value, so a few shapes serve every length.
 
 What each condition means in SQL, and where the two databases differ:
 
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,8 +41,9 @@ from sqlalchemy.engine import Connection
 
 from openpromo.services import ports as p
 from openpromo.services.codes import fold_code
-from openpromo.services.ports import Row, Slice
+from openpromo.services.ports import Slice
 from openpromo.storage.database import CASEFOLD
+from openpromo.storage.fast import prepared
 from openpromo.storage.schema import metadata
 
 _INT64 = range(-(2**63), 2**63)
@@ -98,6 +100,13 @@ class _Describe:
     def value(self, value: Any) -> None:
         self.params.append(value)
 
+    def values(self, values: Sequence[Any]) -> int:
+        """An IN list's values, padded to the next power of two with its last value (which changes
+        nothing), so that few shapes serve every length; returns how many were taken."""
+        size = 1 << (len(values) - 1).bit_length()
+        self.params.extend([*values, *[values[-1]] * (size - len(values))])
+        return size
+
     def all(self, table: str, conditions: Sequence[p.Condition], scope: str) -> Shape:
         return tuple(self.one(table, c, scope) for c in conditions)
 
@@ -109,8 +118,9 @@ class _Describe:
             as_text = self.postgres and self._in_json(c.field, scope)
             if _is_many(c.value):
                 kept = [v for v in c.value if _storable(v)]
-                self.value([_json_text(v) for v in kept] if as_text else kept)
-                return ("in", c.field)
+                if not kept:
+                    return ("never",)
+                return ("in", c.field, self.values([_json_text(v) for v in kept] if as_text else kept))
             if c.value is None:
                 return ("null", c.field)
             if not _storable(c.value):
@@ -140,11 +150,16 @@ class _Describe:
             return ("contains-folded", c.field)
         if isinstance(c, p.Caseless):
             prefilter = scope == "row" and (table, c.field) in FOLDED
-            if prefilter:  # equal when casefolded means equal when folded: the stored copy narrows first
-                self.value([fold_code(v) for v in c.values])
-            for v in c.values:
-                self.value(v if self.postgres else v.casefold())
-            return ("caseless", c.field, len(c.values), prefilter)
+            if not c.values:
+                return ("never",)
+            # equal when casefolded means equal when folded: the stored copy narrows first
+            narrowing = self.values([fold_code(v) for v in c.values]) if prefilter else 0
+            return (
+                "caseless",
+                c.field,
+                self.values([v if self.postgres else v.casefold() for v in c.values]),
+                narrowing,
+            )
         if isinstance(c, p.Folded):
             if scope != "row" or (table, c.field) not in FOLDED:
                 raise ValueError(f"{table}.{c.field} has no folded copy")
@@ -197,10 +212,13 @@ class _Build:
     postgres: bool
     count: int = 0
 
-    def param(self, *, expanding: bool = False, type_: Any = None) -> Any:
+    def param(self, *, type_: Any = None) -> Any:
         name = f"q{self.count}"
         self.count += 1
-        return sa.bindparam(name, expanding=expanding, type_=type_)
+        return sa.bindparam(name, type_=type_)
+
+    def params(self, count: int, *, type_: Any = None) -> list[Any]:
+        return [self.param(type_=type_) for _ in range(count)]
 
     def field(self, scope: _Scope, name: str) -> Any:
         """A column, a value inside a JSON column (``col.key``), or in element scope the element or a value
@@ -245,7 +263,7 @@ class _Build:
         if kind == "eq":
             return self.field(scope, shape[1]) == self.param()
         if kind == "in":
-            return self.field(scope, shape[1]).in_(self.param(expanding=True))
+            return self.field(scope, shape[1]).in_(self.params(shape[2]))
         if kind == "null":
             return self.field(scope, shape[1]).is_(None)
         if kind == "never":
@@ -264,15 +282,16 @@ class _Build:
         if kind == "contains-folded":
             return sa.func.instr(self._lower(self.field(scope, shape[1])), self.param(type_=sa.String())) > 0
         if kind == "caseless":
-            _, name, count, prefilter = shape
+            _, name, count, folded = shape
             text = self.field(scope, name)
             narrowed = []
-            if prefilter:
-                narrowed.append(scope.table.c[FOLDED[(scope.name, name)]].in_(self.param(expanding=True)))
-            values = [self.param(type_=sa.String()) for _ in range(count)]
+            if folded:
+                column = scope.table.c[FOLDED[(scope.name, name)]]
+                narrowed.append(column.in_(self.params(folded, type_=sa.String())))
+            values = self.params(count, type_=sa.String())
             if self.postgres:
                 values = [sa.func.lower(v) for v in values]
-            return sa.and_(*narrowed, self._lower(text).in_(values)) if values else sa.false()
+            return sa.and_(*narrowed, self._lower(text).in_(values))
         if kind == "folded":
             column = scope.table.c[shape[1]]
             find = sa.func.strpos if self.postgres else sa.func.instr
@@ -344,16 +363,6 @@ def _order_by(tbl: sa.Table, order: str, postgres: bool) -> list[Any]:
     return clauses
 
 
-_statements: dict[tuple[Any, ...], Any] = {}
-
-
-def _cached(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
-    statement = _statements.get(key)
-    if statement is None:
-        statement = _statements[key] = build()
-    return statement
-
-
 def _where(tbl: sa.Table, shape: Shape, postgres: bool) -> list[Any]:
     return _Build(postgres).all(_Scope(tbl.name, tbl), shape)
 
@@ -382,17 +391,21 @@ def run_query(
             query = query.limit(sa.bindparam("page_limit", type_=sa.Integer()))
         return query.offset(sa.bindparam("page_skip", type_=sa.Integer()))
 
-    statement = _cached(("query", conn.dialect.name, table, shape, order, paged), build)
     page = {"page_skip": skip, **({"page_limit": limit + 1} if limit is not None else {})}
-    rows: list[Row] = [dict(r._mapping) for r in conn.execute(statement, {**params, **page})]
+    rows = prepared(conn, ("list-query", table, shape, order, paged), build).rows(conn, {**params, **page})
     has_more = limit is not None and len(rows) > limit
     total = None
     if with_total:
-        counting = _cached(
-            ("count", conn.dialect.name, table, shape),
-            lambda: sa.select(sa.func.count()).select_from(tbl).where(*_where(tbl, shape, postgres)),
+        counting = prepared(
+            conn,
+            ("list-count", table, shape),
+            lambda: (
+                sa.select(sa.func.count().label("total"))
+                .select_from(tbl)
+                .where(*_where(tbl, shape, postgres))
+            ),
         )
-        total = int(conn.execute(counting, params).scalar_one())
+        total = int(counting.rows(conn, params)[0]["total"])
     return Slice(rows=rows[:limit] if limit is not None else rows, has_more=has_more, total=total)
 
 
@@ -424,10 +437,10 @@ def run_elements(
             position: Any = elements.c.position
         else:
             elements = sa.func.json_each(array).table_valued("fullkey", "key").alias()
-            value = sa.type_coerce(array.op("->")(elements.c.fullkey), array.type)  # the element's JSON
+            value = sa.type_coerce(array.op("->")(elements.c.fullkey), array.type).label("value")
             position = elements.c.key
         query = (
-            sa.select(value)
+            sa.select(value.label("value"))
             .select_from(tbl)
             .join(elements, sa.true())
             .where(*(tbl.c[n] == sa.bindparam(f"w_{n}") for n in names))
@@ -437,12 +450,12 @@ def run_elements(
             query = query.limit(sa.bindparam("page_limit", type_=sa.Integer()))
         return query.offset(sa.bindparam("page_skip", type_=sa.Integer()))
 
-    statement = _cached(("elements", conn.dialect.name, table, column, names, paged), build)
     params = {f"w_{n}": v for n, v in where.items()}
     params["page_skip"] = skip
     if limit is not None:
         params["page_limit"] = limit + 1
-    values = list(conn.execute(statement, params).scalars())
+    statement = prepared(conn, ("list-elements", table, column, names, paged), build)
+    values = [row["value"] for row in statement.rows(conn, params)]
     has_more = limit is not None and len(values) > limit
     kept = values[:limit] if limit is not None else values
     return Slice(rows=[{"value": v} for v in kept], has_more=has_more)
