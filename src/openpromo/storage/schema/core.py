@@ -249,6 +249,7 @@ coupons = sa.Table(
     sa.UniqueConstraint("application_id", "lookup_value"),
     sa.Index(None, "campaign_id", "id"),
     sa.Index(None, "application_id", "recipient_integration_id"),
+    sa.Index(None, "campaign_id", "created", "id"),  # the list sorted by created (never null)
     # the list sorted by expiryDate or by value (``storage.queries``: nulls first, text by code point)
     sqlite_only("campaign_id", "expiry_date", "id"),
     sqlite_only("campaign_id", "value", "id"),

@@ -1,5 +1,5 @@
 """indexes for the lists paged in SQL: an application's sessions and events and an account's customers
-newest first, a campaign's coupons by expiry date and by value
+newest first, a campaign's coupons by creation, expiry date and value
 
 Revision ID: 0007
 Revises: 0006
@@ -27,6 +27,10 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_events_application_id_events_id"), ["application_id", "id"])
+    with op.batch_alter_table("coupons", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_coupons_campaign_id_coupons_created_coupons_id"), ["campaign_id", "created", "id"]
+        )
     # nulls first and text by code point (storage.queries): SQLite's plain order, PostgreSQL's in words
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
@@ -55,6 +59,8 @@ def downgrade() -> None:
         with op.batch_alter_table("coupons", schema=None) as batch_op:
             batch_op.drop_index(batch_op.f("ix_coupons_campaign_id_coupons_value_coupons_id"))
             batch_op.drop_index(batch_op.f("ix_coupons_campaign_id_coupons_expiry_date_coupons_id"))
+    with op.batch_alter_table("coupons", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_coupons_campaign_id_coupons_created_coupons_id"))
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_events_application_id_events_id"))
     with op.batch_alter_table("customer_sessions", schema=None) as batch_op:
