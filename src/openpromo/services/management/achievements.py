@@ -106,7 +106,8 @@ class AchievementService:
         """``title``: a case-insensitive part of the title."""
         with self._uow(write=False) as uow:
             require_campaign(uow.records, principal, app_id, campaign_id)
-            where: dict[str, Any] = {"campaign_id": campaign_id}
+            # the distribution key first (docs/scaling.md), then the campaign
+            where: dict[str, Any] = {"application_id": app_id, "campaign_id": campaign_id}
             conditions = [Contains("title", title)] if title is not None else []
             return list_page(
                 uow.records, "achievements", where, page, achievement_record, conditions=conditions

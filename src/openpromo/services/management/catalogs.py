@@ -53,7 +53,8 @@ class CatalogService:
         with_total: bool = False,
     ) -> Page:
         """``filters``: ``skus`` and ``product_names`` (exact, any of them)."""
-        where: dict[str, Any] = {"catalog_id": catalog_id}
+        # the distribution key first (docs/scaling.md), then the catalog
+        where: dict[str, Any] = {"account_id": principal.account_id, "catalog_id": catalog_id}
         if filters.get("skus"):
             where["sku"] = list(filters["skus"])
         with self._uow(write=False) as uow:

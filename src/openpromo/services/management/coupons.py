@@ -232,7 +232,8 @@ class CouponService:
         build = (lambda r: CouponValue(value=r["value"])) if values_only else coupon_record
         with self._uow(write=False) as uow:
             app, _ = self._campaign(uow, principal, app_id, campaign_id)
-            where: dict[str, Any] = {"campaign_id": campaign_id}
+            # the distribution key first (docs/scaling.md), then the campaign
+            where: dict[str, Any] = {"application_id": app_id, "campaign_id": campaign_id}
             for key in ("recipient_integration_id", "batch_id", "referral_id"):
                 if filters.get(key) is not None:
                     where[key] = filters[key]

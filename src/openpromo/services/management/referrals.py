@@ -51,7 +51,8 @@ class ReferralService:
         filters: dict[str, Any],
     ) -> Page:
         """``filters``: ``advocate`` (exact), ``code`` (folded part), ``valid``, ``usable``, a window."""
-        where: dict[str, Any] = {"campaign_id": campaign_id}
+        # the distribution key first (docs/scaling.md), then the campaign
+        where: dict[str, Any] = {"application_id": app_id, "campaign_id": campaign_id}
         if filters.get("advocate"):
             where["advocate_profile_integration_id"] = filters["advocate"]
         conditions = referral_conditions(filters, self._clock.now())
