@@ -405,6 +405,7 @@ def run_db(db: str, workdir: Path, log: Callable[[str], None]) -> dict[str, Any]
             f"events {s['events_s']:.1f} s, customers {s['profiles_s']:.1f} s)"
         )
         server = procs.start_openpromo(url, 1, workdir / f"lists-{db}.log", root_key)
+        result["loadavg_before"] = os.getloadavg()  # the machine is shared: how busy it was
         try:
             auth = {"Authorization": f"ManagementKey-v1 {root_key}"}
             with httpx.Client(base_url=server.base_url, headers=auth, timeout=120) as client:
@@ -418,6 +419,7 @@ def run_db(db: str, workdir: Path, log: Callable[[str], None]) -> dict[str, Any]
                         f"max {figures['client_max_ms']:6.1f} ms, "
                         f"server {figures['server_mean_ms'] or 0:6.1f} ms"
                     )
+            result["loadavg_after"] = os.getloadavg()
             result["server_log_issues"] = [
                 line
                 for line in server.log_path.read_text(errors="replace").splitlines()
