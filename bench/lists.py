@@ -290,6 +290,7 @@ def cases(seeded: dict[str, Any], page_sizes: Sequence[int]) -> list[tuple[str, 
     customers = f"/v1/applications/{app}/customers"
     events = f"/v1/applications/{app}/events/no_total"
     day = (datetime.now(UTC) - timedelta(days=2)).isoformat()
+    deep = seeded["rows"] * 9 // 10  # 90% into the list
     found: list[tuple[str, str, str, dict[str, Any]]] = []
     for size in page_sizes:
         page = {"pageSize": size}
@@ -315,7 +316,7 @@ def cases(seeded: dict[str, Any], page_sizes: Sequence[int]) -> list[tuple[str, 
                 coupons,
                 {**page, "valid": "validNow", "sort": "-expiryDate"},
             ),
-            ("coupons", "skip=90000", coupons, {**page, "skip": 90_000}),
+            ("coupons", f"skip={deep:,}", coupons, {**page, "skip": deep}),
             ("sessions", "no filter", sessions, page),
             ("sessions", "profile (exact)", sessions, {**page, "profile": "lists-p-000042"}),
             ("sessions", "profile part", sessions, {**page, "profile": "p-0004", "partialMatch": "true"}),
