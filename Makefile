@@ -27,8 +27,9 @@ test: check
 	$(BIN)/python -m pytest
 
 # wrk (Debian package, 4.1) drives the load; installed here when missing and running as root.
+# BENCH_LISTS_ONLY=1 runs only the large-lists cell, which needs no wrk (docs/performance.md).
 bench: $(STAMP)
-	@command -v wrk >/dev/null 2>&1 || { \
+	@[ "$$BENCH_LISTS_ONLY" = 1 ] || command -v wrk >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; \
 	  else \

@@ -6,7 +6,10 @@ BENCH_CAMPAIGNS [10,100,1000,10000], BENCH_WORKERS [1,2], BENCH_DBS [sqlite,post
 BENCH_CONNECTIONS [32], BENCH_KNEE_CONNECTIONS_PER_WORKER [4], BENCH_THREADS [1], BENCH_RATE [300],
 BENCH_RATE_CONNECTIONS [16], BENCH_BODIES [400], BENCH_TALANG_SECONDS [3],
 BENCH_WRK_CPU [unset: wrk not pinned], BENCH_POSTGRES_URL [postgresql://postgres@127.0.0.1:5432/postgres],
-BENCH_OUTPUT [bench/results/latest.json].
+BENCH_OUTPUT [bench/results/latest.json]. After the session updates, the large-lists cell (``bench/lists.py``:
+pages of lists of 100,000 coupons, sessions, events and 50,000 customers); BENCH_LISTS_ONLY=1 runs only that
+cell (into bench/results/lists.json unless BENCH_OUTPUT says otherwise), BENCH_LISTS=0 skips it (and
+BENCH_QUICK does unless BENCH_LISTS=1).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from typing import Any
 
 import httpx
 
-from bench import loadgen, procs, report, seed, talang_eval
+from bench import lists, loadgen, procs, report, seed, talang_eval
 from bench import reference as ref
 from bench import workload as w
 
@@ -719,8 +722,32 @@ class Run:
         self.cfg.output.write_text(json.dumps(self.results, indent=2, default=str) + "\n")
 
 
+def lists_only(cfg: Config) -> int:
+    """``BENCH_LISTS_ONLY=1``: the large-lists cell alone."""
+    started = time.monotonic()
+    workdir = RESULTS / f"run-{datetime.now():%Y%m%d-%H%M%S}-lists"
+    workdir.mkdir(parents=True, exist_ok=True)
+    log(f"make bench, lists only: {cfg.dbs}; logs in {workdir}")
+    results = {
+        "started": datetime.now(UTC).isoformat(),
+        "machine": machine_info(),
+        "lists": lists.run(cfg.dbs, workdir, log),
+        "wall_seconds": 0.0,
+    }
+    results["wall_seconds"] = time.monotonic() - started
+    output = Path(os.environ.get("BENCH_OUTPUT", str(RESULTS / "lists.json")))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print()
+    print(lists.table(results["lists"]))
+    print(f"\nresults: {output} (wall time {results['wall_seconds'] / 60:.1f} min)")
+    return 0
+
+
 def main() -> int:
     cfg = Config.from_env()
+    if os.environ.get("BENCH_LISTS_ONLY") == "1":
+        return lists_only(cfg)
     ensure_wrk()
     started = time.monotonic()
     run = Run(cfg)
@@ -728,6 +755,8 @@ def main() -> int:
     run.talang()
     for db in cfg.dbs:
         run.run_db(db)
+    if os.environ.get("BENCH_LISTS", "0" if cfg.quick else "1") != "0":
+        run.results["lists"] = lists.run(cfg.dbs, run.workdir, log)
     run.results["wall_seconds"] = time.monotonic() - started
     run.save()
     print()
@@ -736,6 +765,9 @@ def main() -> int:
     print(report.talang_table(run.results))
     print()
     print(report.targets_text(run.results["targets"]))
+    if "lists" in run.results:
+        print()
+        print(lists.table(run.results["lists"]))
     for note in run.results["notes"]:
         print(f"note: {note}")
     if run.results["server_log_issues"]:

@@ -43,6 +43,11 @@ def unique_codes(
     return list(codes.values())
 
 
+def fold_code(text: str) -> str:
+    """A code as Talon.One compares it in list filters: case-insensitive, non-alphanumerics removed."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
 def normalise_code(code: str, case_sensitivity: str) -> str:
     if case_sensitivity == "insensitive-uppercase":
         return code.upper()
@@ -51,4 +56,4 @@ def normalise_code(code: str, case_sensitivity: str) -> str:
     return code
 
 
-__all__ = ["DEFAULT_CHARACTERS", "DEFAULT_PATTERN", "generate", "normalise_code", "unique_codes"]
+__all__ = ["DEFAULT_CHARACTERS", "DEFAULT_PATTERN", "fold_code", "generate", "normalise_code", "unique_codes"]

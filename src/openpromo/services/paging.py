@@ -1,15 +1,17 @@
 """Paging of list endpoints: ``pageSize`` and ``skip``, answered as ``{hasMore, data}`` or with
-``totalResultSize`` where the spec's response has it."""
+``totalResultSize`` where the spec's response has it. Lists are filtered, sorted and paged by the database
+(``Records.query``): a page reads the page's rows (and counts when the total is asked for), never the
+whole list."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from openpromo.services.errors import InvalidInput
 from openpromo.services.models.base import Page
-from openpromo.services.ports import Records, Row
+from openpromo.services.ports import Condition, Eq, Records, Row
 
 T = TypeVar("T")
 
@@ -48,17 +50,19 @@ def list_page(
     request: PageRequest,
     build: Callable[[Row], Any],
     *,
+    conditions: Sequence[Condition] = (),
     sortable: Mapping[str, str] | None = None,
     with_total: bool = False,
     also_total: bool = False,
     default_order: str = "id",
 ) -> Page:
-    """A page answered with ``hasMore``; ``with_total``: with ``totalResultSize`` instead (the spec's
-    lists that have no ``hasMore``); ``also_total``: with both (``withTotalResultSize=true``)."""
+    """A page of the rows matching ``where`` (column equality, as ``Records.find``) and ``conditions``,
+    answered with ``hasMore``; ``with_total``: with ``totalResultSize`` instead (the spec's lists that
+    have no ``hasMore``); ``also_total``: with both (``withTotalResultSize=true``)."""
     order = request.order(sortable or {"created": "created", "id": "id"}, default_order)
-    found = records.find(
+    found = records.query(
         table,
-        where,
+        [*(Eq(column, value) for column, value in where.items()), *conditions],
         skip=request.skip,
         limit=request.page_size,
         order=order,

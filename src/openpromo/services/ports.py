@@ -3,6 +3,14 @@
 Most of the Management API is create/read/update/delete of records, so one generic ``Records`` port
 serves it: a table name and snake_case column values, no SQL. Hot paths (session evaluation, limit
 counters, ledgers) get their own narrow ports so they can be served in few round trips.
+
+Lists are filtered, sorted and paged by the database: ``Records.query`` takes a table, conditions from
+the small vocabulary below (``Eq``, ``Contains``, ``Within``, ``Valid``, ``AnyOf``, ``HasElement``, ...)
+and an order, and answers one page. A condition names a *field*: a column (``"expiry_date"``), or a
+value inside a JSON column (``"product.name"``: the ``name`` of the ``product`` document). Inside
+``HasElement`` fields name parts of the JSON array's element instead (``""``: the element itself,
+``"props.value"``: a value inside it), and inside ``Related`` columns of the related table. Text
+values inside JSON are compared as text.
 """
 
 from __future__ import annotations
@@ -11,12 +19,147 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
 if TYPE_CHECKING:
     from openpromo.services.data.sessions import SessionData
 
 Row = dict[str, Any]
+
+# -- the conditions of list queries --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Eq:
+    """``field`` equals ``value``; a list, tuple or set means any of them (an empty one: no row), ``None``
+    means the field is null."""
+
+    field: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """``field <op> value`` (a null field never matches)."""
+
+    field: str
+    op: Literal["<", "<=", ">", ">="]
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Within:
+    """``field`` lies in the open window (``after``, ``before``); no bounds: every row; with a bound, a
+    null field never matches."""
+
+    field: str
+    before: datetime | None = None
+    after: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contains:
+    """``part`` occurs in ``field``, case-insensitively (a null field never matches)."""
+
+    field: str
+    part: str
+
+
+@dataclass(frozen=True, slots=True)
+class Caseless:
+    """``field`` equals one of ``values``, case-insensitively."""
+
+    field: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """``part`` occurs in ``field`` as Talon.One matches codes: case-insensitive, non-alphanumerics removed
+    from both (``"ab-1"`` finds ``"XAB1"``). For the fields storage keeps a folded copy of: a coupon's
+    ``value``, a referral's ``code``."""
+
+    field: str
+    part: str
+
+
+@dataclass(frozen=True, slots=True)
+class Valid:
+    """The spec's ``valid`` filter over a start and an expiry field: ``expired`` (expiry at or before
+    ``now``), ``validFuture`` (start after ``now``), ``validNow`` (neither; missing bounds are open)."""
+
+    start: str
+    expiry: str
+    wanted: Literal["expired", "validNow", "validFuture"]
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Usable:
+    """Uses left (``wanted=True``: ``counter < limit`` or a ``limit`` of 0, which is unlimited), or none
+    left (``wanted=False``)."""
+
+    counter: str
+    limit: str
+    wanted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """At least one of ``conditions`` holds (none given: no row matches)."""
+
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """Every one of ``conditions`` holds (for grouping inside ``AnyOf``)."""
+
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    condition: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class HasElement:
+    """Some element of the JSON array in ``field`` meets every one of ``where`` (fields there name parts
+    of the element: ``""`` the element itself)."""
+
+    field: str
+    where: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A row of ``table`` exists whose ``column`` equals this row's ``field`` and that meets every one of
+    ``where`` (fields there are ``table``'s)."""
+
+    table: str
+    column: str
+    field: str
+    where: tuple[Condition, ...]
+
+
+Condition = (
+    Eq
+    | Compare
+    | Within
+    | Contains
+    | Caseless
+    | Folded
+    | Valid
+    | Usable
+    | AnyOf
+    | AllOf
+    | Not
+    | HasElement
+    | Related
+)
+NOTHING = AnyOf(())
+"""A condition no row meets."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +195,27 @@ class Records(Protocol):
     ) -> Slice:
         """Rows matching ``where`` (column equality; a list or tuple value means IN), ordered by ``order``
         (a column name, ``-`` prefix for descending)."""
+
+    def query(
+        self,
+        table: str,
+        conditions: Sequence[Condition],
+        *,
+        order: str = "id",
+        skip: int = 0,
+        limit: int | None = None,
+        with_total: bool = False,
+    ) -> Slice:
+        """One page of the rows meeting every condition, in the database. ``order``: a column, ``-`` prefix
+        for descending; ascending puts nulls first, descending last, and ties go by id the same way
+        (text compares by code point). ``has_more`` says whether rows follow the page; ``with_total``
+        counts every matching row."""
+
+    def elements(
+        self, table: str, column: str, where: Mapping[str, Any], *, skip: int = 0, limit: int | None = None
+    ) -> Slice:
+        """A page of the elements of the JSON array in ``column`` of the row matching ``where`` (column
+        equality), in their order, as rows ``{"value": element}`` (none when no row matches)."""
 
     def count(self, table: str, **where: Any) -> int: ...
 
@@ -134,12 +298,27 @@ class Telemetry(Protocol):
 
 
 __all__ = [
+    "NOTHING",
+    "AllOf",
+    "AnyOf",
+    "Caseless",
     "Clock",
+    "Compare",
+    "Condition",
+    "Contains",
     "CounterKey",
+    "Eq",
+    "Folded",
+    "HasElement",
+    "Not",
     "Records",
+    "Related",
     "Row",
     "Slice",
     "Telemetry",
     "UnitOfWork",
     "UnitOfWorkFactory",
+    "Usable",
+    "Valid",
+    "Within",
 ]

@@ -233,9 +233,19 @@ def _note_config_change(conn: Connection, clause: Any, *_: Any) -> None:
         note_write(conn, clause.table)
 
 
+CASEFOLD = "openpromo_casefold"
+"""A SQL function on SQLite connections: Python's ``str.casefold`` (SQLite's own ``lower`` and ``LIKE``
+fold ASCII only), for the case-insensitive conditions of list queries (``storage.queries``)."""
+
+
+def _casefold(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Take transaction control away from the sqlite3 module so BEGIN IMMEDIATE is ours to emit.
     dbapi_connection.isolation_level = None
+    dbapi_connection.create_function(CASEFOLD, 1, _casefold, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -251,4 +261,12 @@ def _sqlite_on_begin(conn: Connection) -> None:
     )
 
 
-__all__ = ["CONFIG_CHANGED", "CONFIG_TABLES", "READING", "Database", "normalize_url", "note_write"]
+__all__ = [
+    "CASEFOLD",
+    "CONFIG_CHANGED",
+    "CONFIG_TABLES",
+    "READING",
+    "Database",
+    "normalize_url",
+    "note_write",
+]

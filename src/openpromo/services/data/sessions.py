@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Protocol
 
 from openpromo.services.data.records import (
     Codes,
@@ -68,11 +68,6 @@ class SessionData(Protocol):
     def consumables(self, application_id: int, wanted: Consumables, now: datetime, *, lock: bool) -> Consumed:
         """Budget counters (missing ones are zero; with ``lock`` they are created at zero first so that
         they can be locked), achievement progress, and coupons and the referral by id again."""
-
-    def application_profiles(
-        self, application_id: int, account_id: int, skip: int, limit: int
-    ) -> list[dict[str, Any]]:
-        """Profiles with sessions in the application, newest first (ask ``limit`` + 1 to learn of more)."""
 
     def catalog_prices(
         self, catalog_ids: Sequence[int], skus: Sequence[str]

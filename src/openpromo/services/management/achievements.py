@@ -12,7 +12,6 @@ from openpromo.rules.durations import parse_duration
 from openpromo.services.access import require_campaign
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import Conflict, ErrorDetail, NotFound, raise_problems
-from openpromo.services.management.filters import contains, window
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import fields_of, from_row, given_fields
 from openpromo.services.models.gamification import (
@@ -22,7 +21,7 @@ from openpromo.services.models.gamification import (
     UpdateAchievement,
 )
 from openpromo.services.paging import PageRequest, list_page
-from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
+from openpromo.services.ports import Clock, Contains, Row, UnitOfWork, UnitOfWorkFactory
 
 ACHIEVEMENT_PAGE_SIZE = 50
 _FIELDS = tuple(AchievementFields.__struct_fields__)
@@ -107,11 +106,12 @@ class AchievementService:
         """``title``: a case-insensitive part of the title."""
         with self._uow(write=False) as uow:
             require_campaign(uow.records, principal, app_id, campaign_id)
-            where: dict[str, Any] = {"campaign_id": campaign_id}
-            if title is None:
-                return list_page(uow.records, "achievements", where, page, achievement_record)
-            rows = [r for r in uow.records.find("achievements", where).rows if contains(r["title"], title)]
-        return window(rows, page, achievement_record)
+            # the distribution key first (docs/scaling.md), then the campaign
+            where: dict[str, Any] = {"application_id": app_id, "campaign_id": campaign_id}
+            conditions = [Contains("title", title)] if title is not None else []
+            return list_page(
+                uow.records, "achievements", where, page, achievement_record, conditions=conditions
+            )
 
     def get(self, principal: ManagementPrincipal, app_id: int, campaign_id: int, ident: int) -> Achievement:
         with self._uow(write=False) as uow:

@@ -1,12 +1,13 @@
 """Read-side use cases: an application's sessions, customers and events.
 
 An application's customers are the profiles that have sessions in it (profiles are account-level).
-Sessions and events are listed newest first. Filters beyond column equality are applied to the
-application's rows in memory (``openpromo.services.management.filters``).
+Sessions and events are listed newest first. Every list is filtered, sorted and paged by the database
+(``Records.query``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -14,12 +15,22 @@ from openpromo.services.access import require_application
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import NotFound
 from openpromo.services.evaluation.documents import session_record, wire_effects
-from openpromo.services.management.filters import contains, sort_rows, window, within
 from openpromo.services.models.activity import ApplicationCustomer, ApplicationEvent, ApplicationSession
 from openpromo.services.models.base import Page, replace
 from openpromo.services.models.convert import from_row
 from openpromo.services.paging import PageRequest, list_page
-from openpromo.services.ports import Records, Row, UnitOfWorkFactory
+from openpromo.services.ports import (
+    Condition,
+    Contains,
+    Eq,
+    HasElement,
+    Not,
+    Records,
+    Related,
+    Row,
+    UnitOfWorkFactory,
+    Within,
+)
 
 _DISCOUNTS = {
     "setDiscount",
@@ -99,70 +110,68 @@ def _with_sessions(records: Records, app_id: int, page: Page) -> Page:
     return replace(page, data=[application_event(r, session_ids) for r in rows])
 
 
-def _text_matches(value: str | None, wanted: str, partial: bool) -> bool:
+def _text(field: str, wanted: str, partial: bool) -> Condition:
     if partial and len(wanted) >= _PARTIAL_MIN:  # shorter terms fall back to exact matching (the spec)
-        return contains(value, wanted)
-    return value == wanted
+        return Contains(field, wanted)
+    return Eq(field, wanted)
 
 
-def session_matches(row: Row, filters: dict[str, Any]) -> bool:
+def session_conditions(filters: dict[str, Any]) -> list[Condition]:
+    """The session list's filters (``partial_match``: text filters match a part, case-insensitively)."""
+    if not any(v for k, v in filters.items() if k != "partial_match"):
+        return []
     partial = bool(filters.get("partial_match"))
+    conditions: list[Condition] = []
     for key, column in _SESSION_TEXT.items():
         wanted = filters.get(key)
-        if wanted is not None and not _text_matches(row[column], wanted, partial):
-            return False
+        if wanted is not None:
+            conditions.append(_text(column, wanted, partial))
     coupon = filters.get("coupon")
-    if coupon is not None and not any(_text_matches(c, coupon, partial) for c in row["coupon_codes"] or ()):
-        return False
-    if filters.get("state") is not None and row["state"] != filters["state"]:
-        return False
-    return within(row["created"], filters.get("created_before"), filters.get("created_after"))
+    if coupon is not None:
+        conditions.append(HasElement("coupon_codes", (_text("", coupon, partial),)))
+    if filters.get("state") is not None:
+        conditions.append(Eq("state", filters["state"]))
+    before, after = filters.get("created_before"), filters.get("created_after")
+    if before is not None or after is not None:
+        conditions.append(Within("created", before, after))
+    return conditions
 
 
-def event_matches(row: Row, filters: dict[str, Any], names: dict[str, dict[Any, str]]) -> bool:
-    """``names``: campaign names by id, and profile names and emails by integration id."""
-    types = filters.get("types")
-    if types is not None and row["type"] not in types:
-        return False
+def event_conditions(filters: dict[str, Any], app_id: int, account_id: int) -> list[Condition]:
+    """The event list's filters; the effect filters each look for one effect of the event, the customer
+    filters at the event's profile (its ``Name`` and ``Email`` attributes)."""
+    conditions: list[Condition] = []
+    if filters.get("types") is not None:
+        conditions.append(Eq("type", list(filters["types"])))
     for key, column in (("session", "session_integration_id"), ("profile", "profile_integration_id")):
-        if filters.get(key) is not None and row[column] != filters[key]:
-            return False
-    if not within(row["created"], filters.get("created_before"), filters.get("created_after")):
-        return False
-    effects = row["effects"] or []
-    checks = (
-        ("coupon_code", lambda e, v: e["effectType"] in _COUPON_EFFECTS and e["props"].get("value") == v),
-        ("referral_code", lambda e, v: e["effectType"] in _REFERRAL_EFFECTS and e["props"].get("value") == v),
-        ("effect_type", lambda e, v: e["effectType"] == v),
-        ("rule_query", lambda e, v: contains(e.get("ruleName"), v)),
-        ("campaign_query", lambda e, v: contains(names["campaigns"].get(e.get("campaignId")), v)),
-    )
-    for key, test in checks:
-        wanted = filters.get(key)
-        if wanted is not None and not any(test(e, wanted) for e in effects):
-            return False
-    for key in ("customer_name", "customer_email"):
-        wanted = filters.get(key)
-        if wanted is not None and not contains(names[key].get(row["profile_integration_id"]), wanted):
-            return False
-    return True
+        if filters.get(key) is not None:
+            conditions.append(Eq(column, filters[key]))
+    before, after = filters.get("created_before"), filters.get("created_after")
+    if before is not None or after is not None:
+        conditions.append(Within("created", before, after))
 
+    def named(v: str) -> tuple[Condition, ...]:
+        campaign = (Eq("application_id", app_id), Contains("name", v))
+        return (Related("campaigns", "id", "campaignId", campaign),)
 
-def _event_names(
-    records: Records, app_id: int, account_id: int, rows: list[Row]
-) -> dict[str, dict[Any, str]]:
-    campaigns = {c["id"]: c["name"] for c in records.find("campaigns", {"application_id": app_id}).rows}
-    ids = sorted({r["profile_integration_id"] for r in rows if r["profile_integration_id"]})
-    profiles = (
-        records.find("customer_profiles", {"account_id": account_id, "integration_id": ids}).rows
-        if ids
-        else []
-    )
-    return {
-        "campaigns": campaigns,
-        "customer_name": {p["integration_id"]: str(p["attributes"].get("Name", "")) for p in profiles},
-        "customer_email": {p["integration_id"]: str(p["attributes"].get("Email", "")) for p in profiles},
+    effects: dict[str, Callable[[str], tuple[Condition, ...]]] = {
+        "coupon_code": lambda v: (Eq("effectType", _COUPON_EFFECTS), Eq("props.value", v)),
+        "referral_code": lambda v: (Eq("effectType", _REFERRAL_EFFECTS), Eq("props.value", v)),
+        "effect_type": lambda v: (Eq("effectType", v),),
+        "rule_query": lambda v: (Contains("ruleName", v),),
+        "campaign_query": named,
     }
+    for key, where in effects.items():
+        if filters.get(key) is not None:
+            conditions.append(HasElement("effects", where(filters[key])))
+    for key, attribute in (("customer_name", "Name"), ("customer_email", "Email")):
+        wanted = filters.get(key)
+        if wanted is not None:
+            profile = (Eq("account_id", account_id), Contains(f"attributes.{attribute}", wanted))
+            conditions.append(
+                Related("customer_profiles", "integration_id", "profile_integration_id", profile)
+            )
+    return conditions
 
 
 class ActivityService:
@@ -172,23 +181,18 @@ class ActivityService:
     def sessions(
         self, principal: ManagementPrincipal, app_id: int, page: PageRequest, filters: dict[str, Any]
     ) -> Page:
-        order = page.order(_SESSION_SORT, "-id")
         with self._uow(write=False) as uow:
             require_application(uow.records, principal.account_id, app_id)
-            where = {"application_id": app_id}
-            if not any(v for k, v in filters.items() if k != "partial_match"):
-                return list_page(
-                    uow.records,
-                    "customer_sessions",
-                    where,
-                    page,
-                    application_session,
-                    sortable=_SESSION_SORT,
-                    default_order="-id",
-                )
-            rows = uow.records.find("customer_sessions", where).rows
-        kept = [r for r in sort_rows(rows, order) if session_matches(r, filters)]
-        return window(kept, page, application_session)
+            return list_page(
+                uow.records,
+                "customer_sessions",
+                {"application_id": app_id},
+                page,
+                application_session,
+                conditions=session_conditions(filters),
+                sortable=_SESSION_SORT,
+                default_order="-id",
+            )
 
     def session(self, principal: ManagementPrincipal, app_id: int, session_id: int) -> ApplicationSession:
         with self._uow(write=False) as uow:
@@ -207,19 +211,26 @@ class ActivityService:
         *,
         with_total: bool = False,
     ) -> Page:
+        # the application's customers: the account's profiles with sessions in it
+        sessions = (Eq("application_id", app_id),)
+        conditions: list[Condition] = [
+            Related("customer_sessions", "profile_integration_id", "integration_id", sessions),
+            Not(Eq("integration_id", "")),
+        ]
+        if integration_id is not None:
+            conditions.append(Eq("integration_id", integration_id))
         with self._uow(write=False) as uow:
             require_application(uow.records, principal.account_id, app_id)
-            if integration_id is not None or with_total:
-                rows = uow.sessions.application_profiles(app_id, principal.account_id, 0, 2**31)
-                kept = [r for r in rows if integration_id is None or r["integration_id"] == integration_id]
-                return window(kept, page, application_customer, also_total=with_total)
-            rows = uow.sessions.application_profiles(
-                app_id, principal.account_id, page.skip, page.page_size + 1
+            return list_page(
+                uow.records,
+                "customer_profiles",
+                {"account_id": principal.account_id},
+                page,
+                application_customer,
+                conditions=conditions,
+                default_order="-id",
+                also_total=with_total,
             )
-        return Page(
-            has_more=len(rows) > page.page_size,
-            data=[application_customer(r) for r in rows[: page.page_size]],
-        )
 
     def customer(self, principal: ManagementPrincipal, app_id: int, customer_id: int) -> ApplicationCustomer:
         with self._uow(write=False) as uow:
@@ -236,19 +247,18 @@ class ActivityService:
     def events(
         self, principal: ManagementPrincipal, app_id: int, page: PageRequest, filters: dict[str, Any]
     ) -> Page:
-        order = page.order(_EVENT_SORT, "-id")
         with self._uow(write=False) as uow:
             require_application(uow.records, principal.account_id, app_id)
-            where = {"application_id": app_id}
-            if not any(v is not None for v in filters.values()):
-                rows_page = list_page(
-                    uow.records, "events", where, page, lambda r: r, sortable=_EVENT_SORT, default_order="-id"
-                )
-            else:
-                rows = uow.records.find("events", where).rows
-                names = _event_names(uow.records, app_id, principal.account_id, rows)
-                kept = [r for r in sort_rows(rows, order) if event_matches(r, filters, names)]
-                rows_page = window(kept, page, lambda r: r)
+            rows_page = list_page(
+                uow.records,
+                "events",
+                {"application_id": app_id},
+                page,
+                lambda r: r,
+                conditions=event_conditions(filters, app_id, principal.account_id),
+                sortable=_EVENT_SORT,
+                default_order="-id",
+            )
             return _with_sessions(uow.records, app_id, rows_page)
 
 

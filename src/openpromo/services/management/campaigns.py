@@ -15,7 +15,6 @@ from openpromo import rules
 from openpromo.services.access import require_application, require_campaign
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import ErrorDetail, InvalidInput, NotFound, raise_problems
-from openpromo.services.management.filters import contains, window, within
 from openpromo.services.management.limits import check_limits
 from openpromo.services.models.base import Page
 from openpromo.services.models.campaigns import (
@@ -29,8 +28,23 @@ from openpromo.services.models.campaigns import (
 )
 from openpromo.services.models.convert import document, fields_of, from_row
 from openpromo.services.paging import PageRequest, list_page
-from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
-from openpromo.services.records import campaign_record, frontend_state
+from openpromo.services.ports import (
+    AllOf,
+    AnyOf,
+    Caseless,
+    Clock,
+    Condition,
+    Contains,
+    Eq,
+    HasElement,
+    Not,
+    Records,
+    Row,
+    UnitOfWorkFactory,
+    Valid,
+    Within,
+)
+from openpromo.services.records import campaign_record
 
 _SETTINGS = (
     "name",
@@ -58,29 +72,51 @@ _SORTABLE = {
 }
 
 
-def campaign_matches(row: Row, filters: dict[str, Any], now: datetime) -> bool:
+def _state_condition(state: str, now: datetime) -> Condition:
+    """The campaign's stored ``state``, or for an enabled one its ``frontendState`` (``scheduled``,
+    ``running``, ``expired``: from its start and end times, as ``services.records.frontend_state``)."""
+    by_time: dict[str, Condition] = {
+        "scheduled": Valid("start_time", "end_time", "validFuture", now),
+        "running": Valid("start_time", "end_time", "validNow", now),
+        "expired": AllOf(
+            (
+                Not(Valid("start_time", "end_time", "validFuture", now)),
+                Valid("start_time", "end_time", "expired", now),
+            )
+        ),
+    }
+    stored = Eq("state", state)
+    if state not in by_time:
+        return stored
+    return AnyOf((stored, AllOf((Eq("state", "enabled"), by_time[state]))))
+
+
+def campaign_conditions(filters: dict[str, Any], now: datetime) -> list[Condition]:
+    """The spec's campaign filters as list conditions."""
+    conditions: list[Condition] = []
     state = filters.get("campaign_state")
-    if state is not None and state != row["state"] and state != frontend_state(row, now):
-        return False
+    if state is not None:
+        conditions.append(_state_condition(state, now))
     name, tags = filters.get("name"), filters.get("tags")
     if name is not None or tags is not None:
-        # the spec: name and tags together match either
-        wanted = {t.casefold() for t in (tags or "").split(",") if t}
-        by_name = name is not None and contains(row["name"], name)
-        by_tag = bool(wanted & {t.casefold() for t in row["tags"] or ()})
-        if not (by_name or by_tag):
-            return False
+        # the spec: name and tags together match either; tags match case-insensitively
+        either: list[Condition] = []
+        if name is not None:
+            either.append(Contains("name", name))
+        wanted = tuple(dict.fromkeys(t for t in (tags or "").split(",") if t))
+        if wanted:
+            either.append(HasElement("tags", (Caseless("", wanted),)))
+        conditions.append(AnyOf(tuple(either)))
     for column, key in (("created", "created"), ("start_time", "start"), ("end_time", "end")):
-        if not within(row[column], filters.get(f"{key}_before"), filters.get(f"{key}_after")):
-            return False
-    group = filters.get("campaign_group_id")
-    if group is not None and group not in (row["campaign_groups"] or ()):
-        return False
-    store = filters.get("store_id")
-    if store is not None and store not in (row["linked_store_ids"] or ()):
-        return False
-    template = filters.get("template_id")
-    return template is None or row["template_id"] == template
+        before, after = filters.get(f"{key}_before"), filters.get(f"{key}_after")
+        if before is not None or after is not None:
+            conditions.append(Within(column, before, after))
+    for column, key in (("campaign_groups", "campaign_group_id"), ("linked_store_ids", "store_id")):
+        if filters.get(key) is not None:
+            conditions.append(HasElement(column, (Eq("", filters[key]),)))
+    if filters.get("template_id") is not None:
+        conditions.append(Eq("template_id", filters["template_id"]))
+    return conditions
 
 
 def ruleset_record(row: Row, active_id: int | None) -> Ruleset:
@@ -183,19 +219,16 @@ class CampaignService:
         where: dict[str, Any] = {"application_id": application_id, "deleted": False}
         with self._uow(write=False) as uow:
             require_application(uow.records, principal.account_id, application_id)
-            if not any(v is not None for v in filters.values()):
-                return list_page(
-                    uow.records,
-                    "campaigns",
-                    where,
-                    page,
-                    lambda row: campaign_record(row, now),
-                    sortable=_SORTABLE,
-                    with_total=True,
-                )
-            rows = uow.records.find("campaigns", where, order=page.order(_SORTABLE)).rows
-        kept = [row for row in rows if campaign_matches(row, filters, now)]
-        return window(kept, page, lambda row: campaign_record(row, now), with_total=True)
+            return list_page(
+                uow.records,
+                "campaigns",
+                where,
+                page,
+                lambda row: campaign_record(row, now),
+                conditions=campaign_conditions(filters, now),
+                sortable=_SORTABLE,
+                with_total=True,
+            )
 
     def update(
         self, principal: ManagementPrincipal, application_id: int, campaign_id: int, data: UpdateCampaign

@@ -7,13 +7,12 @@ from typing import Any
 
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import NotFound
-from openpromo.services.management.filters import window
 from openpromo.services.management.subscriptions import require_applications
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.models.programs import Catalog, CatalogItem, NewCatalog
 from openpromo.services.paging import PageRequest, list_page
-from openpromo.services.ports import Clock, Row, UnitOfWorkFactory
+from openpromo.services.ports import Clock, Eq, Row, UnitOfWorkFactory
 
 
 def catalog_item_record(row: Row) -> CatalogItem:
@@ -54,22 +53,22 @@ class CatalogService:
         with_total: bool = False,
     ) -> Page:
         """``filters``: ``skus`` and ``product_names`` (exact, any of them)."""
-        where: dict[str, Any] = {"catalog_id": catalog_id}
+        # the distribution key first (docs/scaling.md), then the catalog
+        where: dict[str, Any] = {"account_id": principal.account_id, "catalog_id": catalog_id}
         if filters.get("skus"):
             where["sku"] = list(filters["skus"])
         with self._uow(write=False) as uow:
             if uow.records.get("catalogs", catalog_id, account_id=principal.account_id) is None:
                 raise NotFound("catalog", catalog_id)
             names = filters.get("product_names")
-            if names:
-                rows = [
-                    r
-                    for r in uow.records.find("catalog_items", where).rows
-                    if (r["product"] or {}).get("name") in names
-                ]
-                return window(rows, page, catalog_item_record, also_total=with_total)
             return list_page(
-                uow.records, "catalog_items", where, page, catalog_item_record, also_total=with_total
+                uow.records,
+                "catalog_items",
+                where,
+                page,
+                catalog_item_record,
+                conditions=[Eq("product.name", list(names))] if names else [],
+                also_total=with_total,
             )
 
 

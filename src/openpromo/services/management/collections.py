@@ -3,6 +3,13 @@
 A collection's items are strings, replaced whole by a CSV import with one ``item`` column (duplicates
 dropped). Names are unique among the account's collections, and among a campaign's (409).
 ``scope`` is ``(application id, campaign id)`` for a campaign's collections, ``None`` for the account's.
+
+The items stay a JSON list inside the collection's row, not a table of their own: they are only ever
+replaced whole (an import is one ``UPDATE``), read whole (a rule's lookup would read them so) or paged,
+and the database pages a JSON array itself (``Records.elements``: ``json_each`` /
+``jsonb_array_elements ... WITH ORDINALITY`` with ``LIMIT``/``OFFSET``), so a page sends the page's items,
+not the list. A table (``collection_items``, distributed by ``account_id`` with its collection) becomes
+worth it once items are added or removed one by one, or filtered.
 """
 
 from __future__ import annotations
@@ -12,7 +19,6 @@ from typing import Any
 from openpromo.services.access import require_campaign
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import Conflict, InvalidInput, NotFound
-from openpromo.services.management.filters import window
 from openpromo.services.management.subscriptions import require_applications
 from openpromo.services.management.uploads import csv_rows, record_import
 from openpromo.services.models.base import Page
@@ -158,11 +164,12 @@ class CollectionService:
 
     def items(self, principal: ManagementPrincipal, ident: int, page: PageRequest) -> Page:
         """The items of any collection of the account (the spec's one route for both kinds)."""
+        where = {"id": ident, "account_id": principal.account_id}
         with self._uow(write=False) as uow:
-            row = uow.records.get("collections", ident, account_id=principal.account_id)
-        if row is None:
-            raise NotFound("collection", ident)
-        return window(row["items"] or [], page, lambda item: CollectionItem(item=item))
+            if not uow.records.count("collections", **where):
+                raise NotFound("collection", ident)
+            found = uow.records.elements("collections", "items", where, skip=page.skip, limit=page.page_size)
+        return Page(has_more=found.has_more, data=[CollectionItem(item=r["value"]) for r in found.rows])
 
 
 def parse_items(content: bytes) -> list[str]:

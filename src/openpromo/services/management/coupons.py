@@ -17,7 +17,6 @@ from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.codes import DEFAULT_CHARACTERS, DEFAULT_PATTERN, normalise_code, unique_codes
 from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound, raise_problems
 from openpromo.services.management.coupon_csv import MAX_CODE, MIN_CODE, parse_coupon_csv
-from openpromo.services.management.filters import fold, sort_rows, usable, validity, window, within
 from openpromo.services.management.limits import check_limits
 from openpromo.services.management.uploads import record_import
 from openpromo.services.models.base import Page, replace
@@ -33,7 +32,20 @@ from openpromo.services.models.coupons import (
     UpdateCoupon,
 )
 from openpromo.services.paging import PageRequest, list_page
-from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
+from openpromo.services.ports import (
+    Caseless,
+    Clock,
+    Compare,
+    Condition,
+    Eq,
+    Folded,
+    Row,
+    UnitOfWork,
+    UnitOfWorkFactory,
+    Usable,
+    Valid,
+    Within,
+)
 
 MAX_COUPONS_PER_REQUEST = 20_000
 _TERMS = ("usage_limit", "discount_limit", "reservation_limit", "start_date", "expiry_date", "attributes")
@@ -45,17 +57,6 @@ _SORTABLE = {
     "startDate": "start_date",
     "usageCounter": "usage_counter",
 }
-_SCANNED = (
-    "created_before",
-    "created_after",
-    "starts_before",
-    "starts_after",
-    "expires_before",
-    "expires_after",
-    "valid",
-    "usable",
-    "redeemed",
-)
 
 
 def coupon_record(row: Row) -> Coupon:
@@ -80,31 +81,36 @@ def _pattern(data: CouponTerms, prefix: str | None, settings: dict[str, Any] | N
     return full, list(characters)
 
 
-def coupon_matches(row: Row, filters: dict[str, Any], now: datetime) -> bool:
-    """The spec's coupon filters that are not column equality."""
+def coupon_conditions(filters: dict[str, Any], case_sensitivity: str, now: datetime) -> list[Condition]:
+    """The spec's coupon filters beyond column equality, as list conditions."""
+    conditions: list[Condition] = []
     value = filters.get("value")
     if value is not None:
-        if filters.get("exact_match"):
-            if value.casefold() != row["value"].casefold():
-                return False
-        elif fold(value) not in fold(row["value"]):
-            return False
+        if not filters.get("exact_match"):
+            conditions.append(Folded("value", value))
+        elif case_sensitivity != "sensitive":
+            # exact matches are case-insensitive: the stored form answers that unless codes keep case
+            conditions.append(Eq("lookup_value", normalise_code(str(value), case_sensitivity)))
+        else:
+            conditions.append(Caseless("value", (value,)))
     windows = (
         ("created", "created_before", "created_after"),
         ("start_date", "starts_before", "starts_after"),
         ("expiry_date", "expires_before", "expires_after"),
     )
     for column, before, after in windows:
-        if not within(row[column], filters.get(before), filters.get(after)):
-            return False
+        if filters.get(before) is not None or filters.get(after) is not None:
+            conditions.append(Within(column, filters.get(before), filters.get(after)))
     valid = filters.get("valid")
-    if valid is not None and not validity(row["start_date"], row["expiry_date"], valid, now):
-        return False
-    wanted = filters.get("usable")
-    if wanted is not None and (wanted == "true") != usable(row["usage_counter"], row["usage_limit"]):
-        return False
+    if valid is not None:
+        conditions.append(Valid("start_date", "expiry_date", valid, now))
+    usable = filters.get("usable")
+    if usable is not None:
+        conditions.append(Usable("usage_counter", "usage_limit", usable == "true"))
     redeemed = filters.get("redeemed")
-    return redeemed is None or (redeemed == "true") == (row["usage_counter"] > 0)
+    if redeemed is not None:
+        conditions.append(Compare("usage_counter", ">" if redeemed == "true" else "<=", 0))
+    return conditions
 
 
 class CouponService:
@@ -226,24 +232,15 @@ class CouponService:
         build = (lambda r: CouponValue(value=r["value"])) if values_only else coupon_record
         with self._uow(write=False) as uow:
             app, _ = self._campaign(uow, principal, app_id, campaign_id)
-            where: dict[str, Any] = {"campaign_id": campaign_id}
+            # the distribution key first (docs/scaling.md), then the campaign
+            where: dict[str, Any] = {"application_id": app_id, "campaign_id": campaign_id}
             for key in ("recipient_integration_id", "batch_id", "referral_id"):
                 if filters.get(key) is not None:
                     where[key] = filters[key]
-            value = filters.get("value")
-            # exact matches are case-insensitive: the stored form answers that unless codes keep case
-            by_column = (
-                value is not None and filters.get("exact_match") and app["case_sensitivity"] != "sensitive"
+            conditions = coupon_conditions(filters, app["case_sensitivity"], self._clock.now())
+            return list_page(
+                uow.records, "coupons", where, page, build, conditions=conditions, sortable=_SORTABLE
             )
-            if by_column:
-                where["lookup_value"] = normalise_code(str(value), app["case_sensitivity"])
-            scan = any(filters.get(k) is not None for k in _SCANNED) or (value is not None and not by_column)
-            if not scan:
-                return list_page(uow.records, "coupons", where, page, build, sortable=_SORTABLE)
-            rows = uow.records.find("coupons", where).rows
-        now = self._clock.now()
-        kept = [r for r in sort_rows(rows, page.order(_SORTABLE)) if coupon_matches(r, filters, now)]
-        return window(kept, page, build)
 
     def update(
         self,

@@ -10,7 +10,6 @@ from typing import Any
 
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound, raise_problems
-from openpromo.services.management.filters import contains, sort_rows, window
 from openpromo.services.management.subscriptions import (
     require_applications,
     unknown_applications,
@@ -27,7 +26,18 @@ from openpromo.services.models.definitions import (
     NewEventType,
 )
 from openpromo.services.paging import PageRequest, list_page
-from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
+from openpromo.services.ports import (
+    NOTHING,
+    AnyOf,
+    Clock,
+    Condition,
+    Contains,
+    Eq,
+    HasElement,
+    Records,
+    Row,
+    UnitOfWorkFactory,
+)
 
 _ATTRIBUTE = tuple(NewAttribute.__struct_fields__)
 _COST = tuple(NewAdditionalCost.__struct_fields__)
@@ -40,18 +50,21 @@ def attribute_record(row: Row) -> Attribute:
     return from_row(Attribute, row)
 
 
-def attribute_matches(row: Row, filters: dict[str, Any]) -> bool:
+def attribute_conditions(filters: dict[str, Any]) -> list[Condition]:
     """``applicationIds`` (any of them subscribed), ``type``, ``kind`` and ``search`` (name, description
-    or type contains it); every attribute defined here is ``custom``."""
+    or type contains it), as list conditions; every attribute defined here is ``custom``."""
+    conditions: list[Condition] = []
     wanted = filters.get("application_ids")
-    if wanted is not None and not set(wanted) & set(row["subscribed_applications_ids"] or ()):
-        return False
-    if filters.get("type") is not None and row["type"] != filters["type"]:
-        return False
+    if wanted is not None:
+        conditions.append(HasElement("subscribed_applications_ids", (Eq("", list(wanted)),)))
+    if filters.get("type") is not None:
+        conditions.append(Eq("type", filters["type"]))
     if filters.get("kind") == "builtin":
-        return False
+        conditions.append(NOTHING)
     search = filters.get("search")
-    return search is None or any(contains(row[c], search) for c in ("name", "description", "type"))
+    if search is not None:
+        conditions.append(AnyOf(tuple(Contains(c, search) for c in ("name", "description", "type"))))
+    return conditions
 
 
 class DefinitionService:
@@ -109,22 +122,17 @@ class DefinitionService:
         where: dict[str, Any] = {"account_id": principal.account_id}
         if filters.get("entity"):
             where["entity"] = filters["entity"]
-        scanned = {k: v for k, v in filters.items() if k != "entity" and v is not None}
-        order = page.order(_ATTRIBUTE_SORT)
         with self._uow(write=False) as uow:
-            if not scanned:
-                return list_page(
-                    uow.records,
-                    "attributes",
-                    where,
-                    page,
-                    attribute_record,
-                    with_total=True,
-                    sortable=_ATTRIBUTE_SORT,
-                )
-            rows = uow.records.find("attributes", where).rows
-        kept = [row for row in sort_rows(rows, order) if attribute_matches(row, scanned)]
-        return window(kept, page, attribute_record, with_total=True)
+            return list_page(
+                uow.records,
+                "attributes",
+                where,
+                page,
+                attribute_record,
+                conditions=attribute_conditions(filters),
+                with_total=True,
+                sortable=_ATTRIBUTE_SORT,
+            )
 
     def get_attribute(self, principal: ManagementPrincipal, ident: int) -> Attribute:
         with self._uow(write=False) as uow:

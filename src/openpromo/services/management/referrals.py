@@ -3,17 +3,17 @@ API lists, updates and deletes them."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from openpromo.services.access import require_campaign
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import NotFound
-from openpromo.services.management.filters import fold, sort_rows, usable, validity, window, within
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import from_row, given_fields
 from openpromo.services.models.coupons import Referral, UpdateReferral
 from openpromo.services.paging import PageRequest, list_page
-from openpromo.services.ports import Clock, Row, UnitOfWorkFactory
+from openpromo.services.ports import Clock, Condition, Folded, Row, UnitOfWorkFactory, Usable, Valid, Within
 
 _SORTABLE = {"id": "id", "created": "created", "code": "code", "expiryDate": "expiry_date"}
 
@@ -22,17 +22,19 @@ def referral_record(row: Row) -> Referral:
     return from_row(Referral, row)
 
 
-def referral_matches(row: Row, filters: dict[str, Any], now: Any) -> bool:
-    code = filters.get("code")
-    if code is not None and fold(code) not in fold(row["code"]):
-        return False
-    if not within(row["created"], filters.get("created_before"), filters.get("created_after")):
-        return False
-    valid = filters.get("valid")
-    if valid is not None and not validity(row["start_date"], row["expiry_date"], valid, now):
-        return False
-    wanted = filters.get("usable")
-    return wanted is None or (wanted == "true") == usable(row["usage_counter"], row["usage_limit"])
+def referral_conditions(filters: dict[str, Any], now: datetime) -> list[Condition]:
+    """``code`` (a folded part), ``valid``, ``usable`` and the creation window, as list conditions."""
+    conditions: list[Condition] = []
+    if filters.get("code") is not None:
+        conditions.append(Folded("code", filters["code"]))
+    before, after = filters.get("created_before"), filters.get("created_after")
+    if before is not None or after is not None:
+        conditions.append(Within("created", before, after))
+    if filters.get("valid") is not None:
+        conditions.append(Valid("start_date", "expiry_date", filters["valid"], now))
+    if filters.get("usable") is not None:
+        conditions.append(Usable("usage_counter", "usage_limit", filters["usable"] == "true"))
+    return conditions
 
 
 class ReferralService:
@@ -49,19 +51,22 @@ class ReferralService:
         filters: dict[str, Any],
     ) -> Page:
         """``filters``: ``advocate`` (exact), ``code`` (folded part), ``valid``, ``usable``, a window."""
-        where: dict[str, Any] = {"campaign_id": campaign_id}
+        # the distribution key first (docs/scaling.md), then the campaign
+        where: dict[str, Any] = {"application_id": app_id, "campaign_id": campaign_id}
         if filters.get("advocate"):
             where["advocate_profile_integration_id"] = filters["advocate"]
-        scanned = {k: v for k, v in filters.items() if k != "advocate" and v is not None}
-        order = page.order(_SORTABLE)
+        conditions = referral_conditions(filters, self._clock.now())
         with self._uow(write=False) as uow:
             require_campaign(uow.records, principal, app_id, campaign_id)
-            if not scanned:
-                return list_page(uow.records, "referrals", where, page, referral_record, sortable=_SORTABLE)
-            rows = uow.records.find("referrals", where).rows
-        now = self._clock.now()
-        kept = [row for row in sort_rows(rows, order) if referral_matches(row, scanned, now)]
-        return window(kept, page, referral_record)
+            return list_page(
+                uow.records,
+                "referrals",
+                where,
+                page,
+                referral_record,
+                conditions=conditions,
+                sortable=_SORTABLE,
+            )
 
     def update(
         self,

@@ -13,12 +13,11 @@ from typing import Any
 from openpromo.services.access import require_application
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.errors import Conflict, InvalidInput, NotFound
-from openpromo.services.management.filters import contains, sort_rows, window
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.models.definitions import NewStore, Store
-from openpromo.services.paging import PageRequest
-from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
+from openpromo.services.paging import PageRequest, list_page
+from openpromo.services.ports import AnyOf, Clock, Condition, Contains, Eq, Records, Row, UnitOfWorkFactory
 
 _SORT = {
     "created": "created",
@@ -42,16 +41,20 @@ def store_record(row: Row, links: dict[int, list[int]]) -> Store:
     return from_row(Store, row, linked_campaign_ids=links.get(row["id"]) or None)
 
 
-def store_matches(row: Row, filters: dict[str, Any], links: dict[int, list[int]]) -> bool:
-    if filters.get("name") is not None and row["name"] != filters["name"]:
-        return False
-    if filters.get("integration_id") is not None and row["integration_id"] != filters["integration_id"]:
-        return False
+def store_conditions(filters: dict[str, Any], links: dict[int, list[int]]) -> list[Condition]:
+    """``name``, ``integration_id`` (exact), ``campaign_id`` (linked by that live campaign), ``query`` (a
+    part of the name or integration id), as list conditions."""
+    conditions: list[Condition] = []
+    for key in ("name", "integration_id"):
+        if filters.get(key) is not None:
+            conditions.append(Eq(key, filters[key]))
     campaign = filters.get("campaign_id")
-    if campaign is not None and campaign not in links.get(row["id"], ()):
-        return False
+    if campaign is not None:
+        conditions.append(Eq("id", sorted(store for store, ids in links.items() if campaign in ids)))
     query = filters.get("query")
-    return query is None or contains(row["name"], query) or contains(row["integration_id"], query)
+    if query is not None:
+        conditions.append(AnyOf((Contains("name", query), Contains("integration_id", query))))
+    return conditions
 
 
 class StoreService:
@@ -93,13 +96,19 @@ class StoreService:
     ) -> Page:
         """``filters``: ``name``, ``integration_id`` (exact), ``campaign_id`` (linked), ``query`` (a part of
         the name or integration id)."""
-        order = page.order(_SORT)
         with self._uow(write=False) as uow:
             require_application(uow.records, principal.account_id, app_id)
-            rows = uow.records.find("stores", {"application_id": app_id}).rows
             links = _links(uow.records, app_id)
-        kept = [row for row in sort_rows(rows, order) if store_matches(row, filters, links)]
-        return window(kept, page, lambda row: store_record(row, links), also_total=with_total)
+            return list_page(
+                uow.records,
+                "stores",
+                {"application_id": app_id},
+                page,
+                lambda row: store_record(row, links),
+                conditions=store_conditions(filters, links),
+                sortable=_SORT,
+                also_total=with_total,
+            )
 
     def _require(self, records: Records, principal: ManagementPrincipal, app_id: int, ident: int) -> Row:
         require_application(records, principal.account_id, app_id)

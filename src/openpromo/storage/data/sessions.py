@@ -182,30 +182,6 @@ class SqlSessionData(SqlConsumption):
     def returns(self, session_id: int) -> list[Document]:
         return reads.returns(self.conn, session_id)
 
-    def application_profiles(
-        self, application_id: int, account_id: int, skip: int, limit: int
-    ) -> list[dict[str, Any]]:
-        sessions = (
-            sa.select(customer_sessions.c.profile_integration_id)
-            .where(
-                customer_sessions.c.application_id == application_id,
-                customer_sessions.c.profile_integration_id != "",
-            )
-            .distinct()
-            .subquery()
-        )
-        query = (
-            sa.select(customer_profiles)
-            .where(
-                customer_profiles.c.account_id == account_id,
-                customer_profiles.c.integration_id.in_(sa.select(sessions.c.profile_integration_id)),
-            )
-            .order_by(customer_profiles.c.id.desc())
-            .offset(skip)
-            .limit(limit)
-        )
-        return [dict(r._mapping) for r in self.conn.execute(query)]
-
     def catalog_prices(
         self, catalog_ids: Sequence[int], skus: Sequence[str]
     ) -> dict[str, tuple[int, Decimal | None]]:

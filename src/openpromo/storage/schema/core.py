@@ -31,6 +31,30 @@ metadata = sa.MetaData(
 )
 
 
+ONE_DATABASE = "dialect"
+"""``Index.info`` key of an index for one database only (``sqlite_only``)."""
+
+
+def sqlite_only(*columns: str) -> sa.Index:
+    """An index SQLite has and PostgreSQL has in its own words (``POSTGRES_INDEXES``): the list queries
+    sort nulls first and text by code point, which SQLite's plain indexes give, and PostgreSQL's only
+    with ``NULLS FIRST`` and ``COLLATE "C"``, which SQLite's ``CREATE INDEX`` does not take."""
+    return sa.Index(None, *columns, info={ONE_DATABASE: "sqlite"}).ddl_if(dialect="sqlite")
+
+
+POSTGRES_INDEXES: dict[str, tuple[str, str]] = {}
+"""PostgreSQL's own indexes by name: (table, the ``CREATE INDEX`` statement). Created by the table's
+``after_create`` here and by their migration; the migrations test leaves them out of its comparison
+(``migrations/env.py``), as Alembic reflects no index collation."""
+
+
+def postgres_index(table: sa.Table, name: str, columns: str) -> None:
+    statement = f"CREATE INDEX {name} ON {table.name} ({columns})"
+    POSTGRES_INDEXES[name] = (table.name, statement)
+    ddl = sa.DDL(statement)  # type: ignore[no-untyped-call]
+    sa.event.listen(table, "after_create", ddl.execute_if(dialect="postgresql"))
+
+
 accounts = sa.Table(
     "accounts",
     metadata,
@@ -203,6 +227,8 @@ coupons = sa.Table(
     created(),
     sa.Column("value", sa.String(1000), nullable=False),
     sa.Column("lookup_value", sa.String(1000), nullable=False),
+    # ``value`` casefolded without non-alphanumerics, for the list's ``value`` filter (storage.queries)
+    sa.Column("folded_value", sa.String(1000), nullable=False, server_default=""),
     sa.Column("usage_limit", sa.Integer(), nullable=False, server_default="0"),
     sa.Column("discount_limit", Amount(), nullable=True),
     sa.Column("reservation_limit", sa.Integer(), nullable=True),
@@ -224,7 +250,13 @@ coupons = sa.Table(
     sa.UniqueConstraint("application_id", "lookup_value"),
     sa.Index(None, "campaign_id", "id"),
     sa.Index(None, "application_id", "recipient_integration_id"),
+    sa.Index(None, "campaign_id", "created", "id"),  # the list sorted by created (never null)
+    # the list sorted by expiryDate or by value (``storage.queries``: nulls first, text by code point)
+    sqlite_only("campaign_id", "expiry_date", "id"),
+    sqlite_only("campaign_id", "value", "id"),
 )
+postgres_index(coupons, "ix_coupons_campaign_id_expiry_date_pg", "campaign_id, expiry_date NULLS FIRST, id")
+postgres_index(coupons, "ix_coupons_campaign_id_value_pg", 'campaign_id, value COLLATE "C", id')
 
 coupon_reservations = sa.Table(
     "coupon_reservations",
@@ -260,6 +292,8 @@ referrals = sa.Table(
     created(),
     sa.Column("code", sa.String(100), nullable=False),
     sa.Column("lookup_code", sa.String(100), nullable=False),
+    # ``code`` casefolded without non-alphanumerics, for the list's ``code`` filter (storage.queries)
+    sa.Column("folded_code", sa.String(100), nullable=False, server_default=""),
     sa.Column("start_date", UtcDateTime(), nullable=True),
     sa.Column("expiry_date", UtcDateTime(), nullable=True),
     sa.Column("usage_limit", sa.Integer(), nullable=False, server_default="0"),
@@ -299,6 +333,7 @@ customer_profiles = sa.Table(
     sa.Column("sandbox", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column("modified", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("account_id", "integration_id"),
+    sa.Index(None, "account_id", "id"),  # an application's customers, newest first
 )
 
 customer_sessions = sa.Table(
@@ -334,6 +369,7 @@ customer_sessions = sa.Table(
     sa.UniqueConstraint("application_id", "integration_id"),
     sa.Index(None, "application_id", "profile_integration_id"),
     sa.Index(None, "application_id", "created"),
+    sa.Index(None, "application_id", "id"),  # the application's sessions, newest first
 )
 
 cart_items = sa.Table(
@@ -413,6 +449,7 @@ events = sa.Table(
     sa.Index(None, "application_id", "created"),
     sa.Index(None, "application_id", "session_integration_id"),
     sa.Index(None, "application_id", "profile_integration_id"),
+    sa.Index(None, "application_id", "id"),  # the application's events, newest first
 )
 
 event_types = sa.Table(
@@ -514,6 +551,8 @@ stores = sa.Table(
 )
 
 __all__ = [
+    "ONE_DATABASE",
+    "POSTGRES_INDEXES",
     "accounts",
     "api_keys",
     "applications",
