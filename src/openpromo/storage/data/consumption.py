@@ -28,15 +28,14 @@ from openpromo.storage.data import reads
 from openpromo.storage.data.recorded import add_analytics, insert_effects
 from openpromo.storage.data.statements import BIG, scaled, scaled_literal, statement, upsert
 from openpromo.storage.fast import prepared
-from openpromo.storage.schema.core import (
+from openpromo.storage.schema.campaigns import (
     coupons,
-    customer_profiles,
     limit_counters,
     profile_coupon_redemptions,
     referral_friends,
     referrals,
-    session_effects,
 )
+from openpromo.storage.schema.sessions import customer_profiles, session_effects
 
 
 class SqlConsumption:

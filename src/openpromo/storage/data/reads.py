@@ -29,18 +29,14 @@ from openpromo.storage.schema.account import (
     loyalty_cards,
     loyalty_ledgers,
 )
-from openpromo.storage.schema.core import (
+from openpromo.storage.schema.campaigns import (
     coupon_reservations,
     profile_coupon_redemptions,
     referral_friends,
     referrals,
 )
-from openpromo.storage.schema.core import (
-    coupons as coupon_table,
-)
-from openpromo.storage.schema.core import (
-    returns as returns_table,
-)
+from openpromo.storage.schema.campaigns import coupons as coupon_table
+from openpromo.storage.schema.sessions import returns as returns_table
 
 _PREPARED_IN = 8
 """Up to this many values in an ``IN``, a statement per count is prepared (a session sends few codes)."""

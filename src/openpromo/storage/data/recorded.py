@@ -13,7 +13,8 @@ from openpromo.services.data.records import Analytics, EffectRow
 from openpromo.storage.data.statements import upsert
 from openpromo.storage.fast import write_rows
 from openpromo.storage.records import bound_values
-from openpromo.storage.schema.core import campaign_analytics, session_effects
+from openpromo.storage.schema.campaigns import campaign_analytics
+from openpromo.storage.schema.sessions import session_effects
 
 
 def add_analytics(conn: Connection, postgres: bool, application_id: int, analytics: Analytics) -> None:

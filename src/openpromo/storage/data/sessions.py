@@ -38,7 +38,8 @@ from openpromo.storage.fast import prepared
 from openpromo.storage.key_locks import CONFIG_VERSION
 from openpromo.storage.records import bound_insert, bound_params, bound_values
 from openpromo.storage.schema.account import audience_memberships
-from openpromo.storage.schema.core import config_state, customer_profiles, customer_sessions, events
+from openpromo.storage.schema.core import config_state
+from openpromo.storage.schema.sessions import customer_profiles, customer_sessions, events
 
 _HISTORY = ("effects", "committed")
 
