@@ -291,41 +291,52 @@ class CouponService:
                 application_id=app_id,
             )
             record = record_import(uow, principal, "Coupon", 0, now, app_id)
-            seen: set[str] = set()
-            rows = []
-            problems = []
-            for line, values in parsed:
-                lookup = normalise_code(values["value"], case)
-                if lookup in existing or lookup in seen:
-                    if not skip_duplicates:
-                        problems.append(
-                            ErrorDetail(
-                                "Conflict",
-                                f"line {line}: the code {values['value']!r} exists already",
-                                f"/upFile/{line}/value",
-                            )
-                        )
-                    continue
-                seen.add(lookup)
-                rows.append(
-                    {
-                        **values,
-                        "value": lookup if case != "sensitive" else values["value"],
-                        "lookup_value": lookup,
-                        "application_id": app_id,
-                        "campaign_id": campaign_id,
-                        "created": now,
-                        "import_id": record.id,
-                    }
-                )
-            if problems:
-                conflict = Conflict(problems[0].details, pointer=problems[0].pointer)
-                conflict.details = problems
-                raise conflict
+            base = {
+                "application_id": app_id,
+                "campaign_id": campaign_id,
+                "created": now,
+                "import_id": record.id,
+            }
+            rows = _imported_rows(parsed, existing, case, base, skip_duplicates=skip_duplicates)
             uow.records.insert_many("coupons", rows)
             uow.records.update("imports", record.id, {"amount": len(rows)})
             uow.commit()
         return replace(record, amount=len(rows))
+
+
+def _imported_rows(
+    parsed: list[tuple[int, dict[str, Any]]],
+    existing: set[Any],
+    case: str,
+    base: dict[str, Any],
+    *,
+    skip_duplicates: bool,
+) -> list[dict[str, Any]]:
+    """The coupon rows of an import's lines; a code that exists already (or twice in the file) is left
+    out with ``skip_duplicates``, else a 409 naming every such line."""
+    seen: set[str] = set()
+    rows = []
+    problems = []
+    for line, values in parsed:
+        lookup = normalise_code(values["value"], case)
+        if lookup in existing or lookup in seen:
+            if not skip_duplicates:
+                problems.append(
+                    ErrorDetail(
+                        "Conflict",
+                        f"line {line}: the code {values['value']!r} exists already",
+                        f"/upFile/{line}/value",
+                    )
+                )
+            continue
+        seen.add(lookup)
+        value = lookup if case != "sensitive" else values["value"]
+        rows.append({**values, **base, "value": value, "lookup_value": lookup})
+    if problems:
+        conflict = Conflict(problems[0].details, pointer=problems[0].pointer)
+        conflict.details = problems
+        raise conflict
+    return rows
 
 
 __all__ = ["MAX_COUPONS_PER_REQUEST", "CouponService", "coupon_record"]
