@@ -9,7 +9,9 @@ BENCH_WRK_CPU [unset: wrk not pinned], BENCH_POSTGRES_URL [postgresql://postgres
 BENCH_OUTPUT [bench/results/latest.json]. After the session updates, the large-lists cell (``bench/lists.py``:
 pages of lists of 100,000 coupons, sessions, events and 50,000 customers); BENCH_LISTS_ONLY=1 runs only that
 cell (into bench/results/lists.json unless BENCH_OUTPUT says otherwise), BENCH_LISTS=0 skips it (and
-BENCH_QUICK does unless BENCH_LISTS=1).
+BENCH_QUICK does unless BENCH_LISTS=1). Then the history cell (``bench/history.py``: an update of a profile
+with 10,000 closed sessions against a fresh profile's); BENCH_HISTORY=0 skips it (BENCH_QUICK does unless
+BENCH_HISTORY=1).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from typing import Any
 
 import httpx
 
-from bench import lists, loadgen, procs, report, seed, talang_eval
+from bench import history, lists, loadgen, procs, report, seed, talang_eval
 from bench import reference as ref
 from bench import workload as w
 
@@ -757,6 +759,9 @@ def main() -> int:
         run.run_db(db)
     if os.environ.get("BENCH_LISTS", "0" if cfg.quick else "1") != "0":
         run.results["lists"] = lists.run(cfg.dbs, run.workdir, log)
+    if os.environ.get("BENCH_HISTORY", "0" if cfg.quick else "1") != "0":
+        log("history cell: a profile with a long history against a fresh one")
+        run.results["history"] = history.run(cfg.dbs, run.workdir)
     run.results["wall_seconds"] = time.monotonic() - started
     run.save()
     print()
@@ -768,6 +773,9 @@ def main() -> int:
     if "lists" in run.results:
         print()
         print(lists.table(run.results["lists"]))
+    if "history" in run.results:
+        print()
+        print(history.table(run.results["history"]))
     for note in run.results["notes"]:
         print(f"note: {note}")
     if run.results["server_log_issues"]:

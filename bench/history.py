@@ -9,7 +9,8 @@ the median latencies, loyal / fresh; the target is at most 1.1 (nothing the upda
 profile's history).
 
 ``python -m bench.history`` runs it alone (``BENCH_DBS``, ``BENCH_HISTORY_SESSIONS`` [10000],
-``BENCH_HISTORY_REQUESTS`` [400 per profile]); ``make bench`` runs it after the throughput cells.
+``BENCH_HISTORY_REQUESTS`` [400 per profile]); ``make bench`` runs it after the throughput and list cells
+(``BENCH_HISTORY=0`` skips it).
 """
 
 from __future__ import annotations
@@ -242,12 +243,30 @@ def run(dbs: list[str], log_dir: Path) -> dict[str, Any]:
     return results
 
 
+def table(results: dict[str, Any]) -> str:
+    """The cell's figures as a text table."""
+    lines = [
+        "History (one request at a time, every answer part; loyal: 10,000 closed sessions):",
+        "db       | loyal p50 ms | loyal p90 ms | fresh p50 ms | fresh p90 ms | loyal / fresh (p50) | target",
+        "---------+--------------+--------------+--------------+--------------+---------------------+-------",
+    ]
+    for kind, r in results.items():
+        if "skipped" in r:
+            lines.append(f"{kind:<8} | skipped: {r['skipped']}")
+            continue
+        met = "met" if r["ratio_p50"] <= 1.1 else "NOT met"
+        lines.append(
+            f"{kind:<8} | {r['loyal_ms']['p50']:>12.2f} | {r['loyal_ms']['p90']:>12.2f} | "
+            f"{r['fresh_ms']['p50']:>12.2f} | {r['fresh_ms']['p90']:>12.2f} | {r['ratio_p50']:>19.2f} | {met}"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     dbs = os.environ.get("BENCH_DBS", "sqlite,postgres").split(",")
     folder = procs.ROOT / "bench" / "results" / f"history-{datetime.now():%Y%m%d-%H%M%S}"
     folder.mkdir(parents=True, exist_ok=True)
-    for kind, result in run(dbs, folder).items():
-        print(kind, result)
+    print(table(run(dbs, folder)))
 
 
 if __name__ == "__main__":
