@@ -25,9 +25,6 @@ from openpromo.storage.schema.account import (
     achievement_progress,
     catalog_items,
     giveaway_codes,
-    loyalty_card_profiles,
-    loyalty_cards,
-    loyalty_ledgers,
 )
 from openpromo.storage.schema.campaigns import (
     coupon_reservations,
@@ -36,6 +33,7 @@ from openpromo.storage.schema.campaigns import (
     referrals,
 )
 from openpromo.storage.schema.campaigns import coupons as coupon_table
+from openpromo.storage.schema.loyalty import loyalty_card_profiles, loyalty_cards, loyalty_ledgers
 from openpromo.storage.schema.sessions import returns as returns_table
 
 _PREPARED_IN = 8

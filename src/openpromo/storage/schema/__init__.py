@@ -4,6 +4,7 @@ from openpromo.storage.schema.account import *  # noqa: F403
 from openpromo.storage.schema.campaigns import *  # noqa: F403
 from openpromo.storage.schema.core import *  # noqa: F403
 from openpromo.storage.schema.core import metadata
+from openpromo.storage.schema.loyalty import *  # noqa: F403
 from openpromo.storage.schema.sessions import *  # noqa: F403
 
 __all__ = ["metadata"]
