@@ -22,6 +22,7 @@ from openpromo.engine.plan import SessionDraft
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.data.records import (
     Document,
+    Opened,
     SessionFields,
     StoredCoupon,
     StoredEvent,
@@ -77,6 +78,31 @@ class Case:
     """What the subject keeps for its own writes (a session's merged fields, a return's units)."""
     session: model.Session | None = None
     """The engine's session, once the evaluation planned it (``load.read``)."""
+
+    @classmethod
+    def of(
+        cls,
+        snapshot: Snapshot,
+        account_id: int,
+        now: datetime,
+        draft: SessionDraft,
+        opened: Opened,
+        **more: Any,
+    ) -> Case:
+        """The case of a subject that read itself with ``SessionData.open``: the profile, its audiences,
+        and the coupons and referral the request named, from ``opened``."""
+        return cls(
+            snapshot=snapshot,
+            account_id=account_id,
+            now=now,
+            draft=draft,
+            profile=opened.profile,
+            audiences=opened.audiences,
+            profile_has_sessions=opened.profile_has_sessions,
+            coupons=opened.coupons,
+            referral=opened.referral,
+            **more,
+        )
 
     @property
     def profile_id(self) -> str:

@@ -76,16 +76,12 @@ class ReturnItems:
         )
         credits, coupon_credits = committed_credits(stored, campaigns)
         committed = stored.committed or {}
-        return Case(
-            snapshot=snapshot,
-            account_id=self.principal.account_id,
-            now=now,
-            draft=draft,
-            profile=opened.profile,
-            audiences=opened.audiences,
-            profile_has_sessions=opened.profile_has_sessions,
-            coupons=opened.coupons,
-            referral=opened.referral,
+        return Case.of(
+            snapshot,
+            self.principal.account_id,
+            now,
+            draft,
+            opened,
             commits=Commits.NEVER,
             evaluates=bool(campaigns),
             only=sorted(campaigns),

@@ -145,16 +145,12 @@ class SessionUpdate:
         payload = self.payload
         stored = opened.session
         draft = SessionDraft(stored.id if stored else 0, self.integration_id, payload.state, fields)
-        return Case(
-            snapshot=snapshot,
-            account_id=self.principal.account_id,
-            now=now,
-            draft=draft,
-            profile=opened.profile,
-            audiences=opened.audiences,
-            profile_has_sessions=opened.profile_has_sessions,
-            coupons=opened.coupons,
-            referral=opened.referral,
+        return Case.of(
+            snapshot,
+            self.principal.account_id,
+            now,
+            draft,
+            opened,
             commits=Commits.AT_CLOSE if moves.commits else Commits.NEVER,
             evaluates=not moves.rolls_back,
             only=payload.evaluable_campaign_ids if self.dry else None,
