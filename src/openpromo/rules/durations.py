@@ -4,7 +4,8 @@ Grammar (DOMAIN B §6.5): ``<int><unit>`` with units ``s m h D W M Y``; the suff
 only) rounds the result down to the start of its day, ``_U`` (``D W M Y``) rounds it up to the end
 of its day, week (Sunday), month or year.  ``immediate`` is a zero duration; ``unlimited`` is only
 an expiry policy and cannot be added to a time.  Calendar units clamp the day of month
-(Jan 31 + 1M = Feb 28/29).  All arithmetic happens in UTC.
+(Jan 31 + 1M = Feb 28/29).  Seconds to weeks are exact durations; months, years and rounding follow
+the wall clock of a time zone (a loyalty program's), UTC unless one is given.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import calendar
 import decimal
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from .errors import Fault
@@ -57,16 +58,21 @@ def parse_duration(text: str) -> Duration | None:
     return Duration(int(match["amount"]), unit, rounding)
 
 
-def shift(moment: datetime, duration: Duration, sign: int = 1) -> datetime:
-    """``moment`` moved by ``duration`` (backwards when ``sign`` is -1), then rounded."""
-    moment = moment.astimezone(UTC)
+def shift(moment: datetime, duration: Duration, sign: int = 1, zone: tzinfo | None = None) -> datetime:
+    """``moment`` moved by ``duration`` (backwards when ``sign`` is -1), then rounded; months, years and
+    the rounding to a day, week, month or year follow the wall clock of ``zone`` (default UTC). The
+    answer is in UTC."""
+    zone = zone or UTC
     try:
         if duration.unit in _SECONDS:
-            moment += timedelta(seconds=sign * duration.amount * _SECONDS[duration.unit])
+            moved = moment.astimezone(UTC) + timedelta(
+                seconds=sign * duration.amount * _SECONDS[duration.unit]
+            )
+            local = moved.astimezone(zone)
         else:
             months = duration.amount * (12 if duration.unit == "Y" else 1)
-            moment = _add_months(moment, sign * months)
-        return _round(moment, duration)
+            local = _add_months(moment.astimezone(zone), sign * months)
+        return _round(local, duration).astimezone(UTC)
     except (OverflowError, ValueError):
         raise Fault("time out of range") from None
 
