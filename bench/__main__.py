@@ -11,7 +11,9 @@ pages of lists of 100,000 coupons, sessions, events and 50,000 customers); BENCH
 cell (into bench/results/lists.json unless BENCH_OUTPUT says otherwise), BENCH_LISTS=0 skips it (and
 BENCH_QUICK does unless BENCH_LISTS=1). Then the history cell (``bench/history.py``: an update of a profile
 with 10,000 closed sessions against a fresh profile's); BENCH_HISTORY=0 skips it (BENCH_QUICK does unless
-BENCH_HISTORY=1).
+BENCH_HISTORY=1). Last the loyalty cell (``bench/loyalty.py``: a profile whose ledgers hold 10,000 entries
+against a fresh one, and getLoyaltyBalances); BENCH_LOYALTY=0 skips it (BENCH_QUICK does unless
+BENCH_LOYALTY=1).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from typing import Any
 
 import httpx
 
-from bench import history, lists, loadgen, procs, report, seed, talang_eval
+from bench import history, lists, loadgen, loyalty, procs, report, seed, talang_eval
 from bench import reference as ref
 from bench import workload as w
 
@@ -746,6 +748,12 @@ def lists_only(cfg: Config) -> int:
     return 0
 
 
+CELLS = (
+    ("history", history, "a profile with a long history against a fresh one"),
+    ("loyalty", loyalty, "a profile with 10,000 ledger entries against a fresh one"),
+)
+
+
 def main() -> int:
     cfg = Config.from_env()
     if os.environ.get("BENCH_LISTS_ONLY") == "1":
@@ -759,9 +767,10 @@ def main() -> int:
         run.run_db(db)
     if os.environ.get("BENCH_LISTS", "0" if cfg.quick else "1") != "0":
         run.results["lists"] = lists.run(cfg.dbs, run.workdir, log)
-    if os.environ.get("BENCH_HISTORY", "0" if cfg.quick else "1") != "0":
-        log("history cell: a profile with a long history against a fresh one")
-        run.results["history"] = history.run(cfg.dbs, run.workdir)
+    for name, cell, what in CELLS:
+        if os.environ.get(f"BENCH_{name.upper()}", "0" if cfg.quick else "1") != "0":
+            log(f"{name} cell: {what}")
+            run.results[name] = cell.run(cfg.dbs, run.workdir)
     run.results["wall_seconds"] = time.monotonic() - started
     run.save()
     print()
@@ -773,9 +782,10 @@ def main() -> int:
     if "lists" in run.results:
         print()
         print(lists.table(run.results["lists"]))
-    if "history" in run.results:
-        print()
-        print(history.table(run.results["history"]))
+    for name, cell, _ in CELLS:
+        if name in run.results:
+            print()
+            print(cell.table(run.results[name]))
     for note in run.results["notes"]:
         print(f"note: {note}")
     if run.results["server_log_issues"]:

@@ -27,26 +27,21 @@ import httpx
 
 from bench import procs
 from bench import workload as w
+from bench.measure import ok, summary
 
 CONTENT = w.RESPONSE_CONTENT
 CART = [{"sku": "mug", "quantity": 2, "price": 30}, {"sku": "tee", "quantity": 1, "price": 25}]
 TOTAL = [".", "Session", "Total"]
 
 
-def _ok(response: httpx.Response, status: int = 200) -> Any:
-    if response.status_code != status:
-        raise RuntimeError(f"{response.request.url}: HTTP {response.status_code} {response.text[:500]}")
-    return response.json() if response.content else None
-
-
 def _shop(base_url: str, root_key: str) -> tuple[int, str, str]:
     """An application, its key and a reusable coupon code."""
     with httpx.Client(base_url=base_url, headers={"Authorization": f"ManagementKey-v1 {root_key}"}) as mgmt:
-        app = _ok(
+        app = ok(
             mgmt.post("/v1/applications", json={"name": "history", "currency": "EUR", "timezone": "UTC"}), 201
         )
         base = f"/v1/applications/{app['id']}"
-        key = _ok(mgmt.post(f"{base}/api_keys", json={"title": "h", "expires": "2099-01-01T00:00:00Z"}), 201)
+        key = ok(mgmt.post(f"{base}/api_keys", json={"title": "h", "expires": "2099-01-01T00:00:00Z"}), 201)
         rules = {
             "coupon": {
                 "title": "5 off",
@@ -62,11 +57,11 @@ def _shop(base_url: str, root_key: str) -> tuple[int, str, str]:
         campaign_ids = {}
         for name, rule in rules.items():
             body = {"name": name, "state": "enabled", "tags": [], "features": ["coupons"], "limits": []}
-            created = _ok(mgmt.post(f"{base}/campaigns", json=body), 201)
+            created = ok(mgmt.post(f"{base}/campaigns", json=body), 201)
             ruleset = {"rules": [rule], "bindings": [], "activate": True}
-            _ok(mgmt.post(f"{base}/campaigns/{created['id']}/rulesets", json=ruleset), 201)
+            ok(mgmt.post(f"{base}/campaigns/{created['id']}/rulesets", json=ruleset), 201)
             campaign_ids[name] = created["id"]
-        page = _ok(
+        page = ok(
             mgmt.post(
                 f"{base}/campaigns/{campaign_ids['coupon']}/coupons",
                 params={"silent": "no"},
@@ -176,7 +171,7 @@ def _timed(client: httpx.Client, profile: str, i: int, code: str) -> float:
         "responseContent": CONTENT,
     }
     started = time.perf_counter()
-    _ok(client.put(f"/v2/customer_sessions/timed-{profile}-{i}", json=body))
+    ok(client.put(f"/v2/customer_sessions/timed-{profile}-{i}", json=body))
     return (time.perf_counter() - started) * 1000
 
 
@@ -209,18 +204,9 @@ def measure(database_url: str, log_dir: Path, sessions: int, requests: int) -> d
         "history_sessions": sessions,
         "requests_per_profile": requests,
         "seed_seconds": round(seconds, 1),
-        "loyal_ms": _summary(loyal),
-        "fresh_ms": _summary(fresh),
+        "loyal_ms": summary(loyal),
+        "fresh_ms": summary(fresh),
         "ratio_p50": round(statistics.median(loyal) / statistics.median(fresh), 3),
-    }
-
-
-def _summary(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    return {
-        "p50": round(statistics.median(ordered), 3),
-        "p90": round(ordered[int(len(ordered) * 0.9)], 3),
-        "mean": round(statistics.fmean(ordered), 3),
     }
 
 

@@ -31,6 +31,7 @@ import httpx
 import sqlalchemy as sa
 
 from bench import procs
+from bench.measure import server_seconds
 from openpromo.services.codes import fold_code
 from openpromo.storage.database import Database
 from openpromo.storage.fast import prepared
@@ -343,27 +344,12 @@ _OPERATIONS = {
 }
 
 
-def _server_seconds(base: str, operation: str) -> tuple[float, float]:
-    """(sum, count) of ``openpromo_request_seconds`` for one operation."""
-    text = httpx.get(base + "/metrics", timeout=30).text
-    total = count = 0.0
-    for line in text.splitlines():
-        if not line.startswith("openpromo_request_seconds_") or f'operation="{operation}"' not in line:
-            continue
-        name, _, value = line.rpartition(" ")
-        if name.startswith("openpromo_request_seconds_sum"):
-            total += float(value)
-        elif name.startswith("openpromo_request_seconds_count"):
-            count += float(value)
-    return total, count
-
-
 def measure_case(
     client: httpx.Client, base: str, name: str, path: str, query: dict[str, Any], repeat: int
 ) -> dict[str, Any]:
     for _ in range(2):
         _check(client.get(path, params=query), f"{name} {query}")
-    before = _server_seconds(base, _OPERATIONS[name])
+    before = server_seconds(base, _OPERATIONS[name])
     latencies = []
     returned = 0
     for _ in range(repeat):
@@ -371,7 +357,7 @@ def measure_case(
         response = client.get(path, params=query)
         latencies.append((time.perf_counter() - started) * 1000)
         returned = len(_check(response, f"{name} {query}")["data"])
-    after = _server_seconds(base, _OPERATIONS[name])
+    after = server_seconds(base, _OPERATIONS[name])
     count = after[1] - before[1]
     return {
         "returned": returned,
