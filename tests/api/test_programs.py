@@ -67,6 +67,13 @@ def test_loyalty_program_lifecycle(mgmt: httpx.Client, app: AppContext) -> None:
         body2["title"] == "Stars" and body2["returnPolicy"] == "within_balance" and len(body2["tiers"]) == 2
     )
     assert body2["description"] == "our points"
+    gold = next(t for t in body2["tiers"] if t["name"] == "gold")
+    moved = mgmt.put(
+        f"/v1/loyalty_programs/{found['id']}",
+        json={"tiers": [{"name": "gold", "minPoints": 700}, {"name": "bronze", "minPoints": 10}]},
+    ).json()
+    assert [(t["name"], t["minPoints"]) for t in moved["tiers"]] == [("bronze", 10), ("gold", 700)]
+    assert next(t["id"] for t in moved["tiers"] if t["name"] == "gold") == gold["id"]  # ledgers name it by id
     retiered = mgmt.put(
         f"/v1/loyalty_programs/{found['id']}", json={"tiers": [{"name": "only", "minPoints": 1}]}
     ).json()

@@ -129,20 +129,30 @@ class ProgramService:
         self._clock = clock
 
     def _write_tiers(self, uow: UnitOfWork, account_id: int, program_id: int, data: ProgramSettings) -> None:
+        """The program's tiers as ``data`` lists them. A tier keeps its id while its name stays (the ledgers
+        in it name it by id); a renamed or dropped tier is deleted, and ledgers in it have no tier."""
         if data.tiers is None:
             return
-        uow.records.delete_where("loyalty_tiers", program_id=program_id)
+        existing = {t["name"]: t for t in uow.records.find("loyalty_tiers", {"program_id": program_id}).rows}
+        wanted = {t.name: t for t in data.tiers}
+        for name, row in existing.items():
+            if name not in wanted:
+                uow.records.delete_where("loyalty_tiers", id=row["id"])
+            elif row["min_points"] != wanted[name].min_points:
+                uow.records.update("loyalty_tiers", row["id"], {"min_points": wanted[name].min_points})
+        created = self._clock.now()
         uow.records.insert_many(
             "loyalty_tiers",
             [
                 {
                     "account_id": account_id,
                     "program_id": program_id,
-                    "created": self._clock.now(),
+                    "created": created,
                     "name": t.name,
                     "min_points": t.min_points,
                 }
                 for t in data.tiers
+                if t.name not in existing
             ],
         )
 
