@@ -27,7 +27,7 @@ def create_app(
         on_startup=[lambda: run_use_cases(threads)],
         route_handlers=[*system.ROUTES, *management.ROUTES, *integration.ROUTES, *extra],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[system.keepalive_limit(keepalive_requests), system.metrics_middleware],
+        middleware=[system.keepalive_limit(keepalive_requests), system.metrics_middleware, system.refuse_nul],
         response_class=JSONResponse,
         state=State({"services": services}),
         openapi_config=OpenAPIConfig(title="OpenPromo", version=__version__, path="/schema"),

@@ -54,7 +54,7 @@ def decode(body: bytes, model: type[T]) -> T:
     if not body.strip():
         raise InvalidInput("the request body is empty", pointer="/", title="Invalid JSON")
     try:
-        return _decoder(model).decode(body)  # type: ignore[arg-type, no-any-return]
+        decoded: T = _decoder(model).decode(body)  # type: ignore[arg-type]
     except msgspec.ValidationError as exc:
         raise validation_error(exc) from None
     except msgspec.DecodeError as exc:
@@ -63,6 +63,26 @@ def decode(body: bytes, model: type[T]) -> T:
         raise InvalidInput(
             "the JSON document is nested too deeply", pointer="/", title="Invalid JSON"
         ) from None
+    if b"\\u0000" in body:
+        _refuse_nul(msgspec.json.decode(body), "")
+    return decoded
+
+
+def _refuse_nul(value: Any, pointer: str) -> None:
+    """No text may hold a NUL character: PostgreSQL cannot store one, and SQLite would store what
+    PostgreSQL refuses (both databases answer the same 400)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise InvalidInput(
+            "text may not contain a NUL character", pointer=pointer or "/", title="Invalid value"
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            escaped = key.replace("~", "~0").replace("/", "~1")
+            _refuse_nul(key, f"{pointer}/{escaped}")
+            _refuse_nul(item, f"{pointer}/{escaped}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{pointer}/{index}")
 
 
 def convert(value: Any, model: type[T], *, pointer: str = "") -> T:

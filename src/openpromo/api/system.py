@@ -6,14 +6,26 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 import msgspec
 from litestar import MediaType, Request, Response, get
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
 
 from openpromo.api.auth import services
+from openpromo.api.codec import encoder
+from openpromo.api.errors import error_body
 from openpromo.metrics import REQUEST_SECONDS, REQUESTS, exposition
+from openpromo.services.errors import ErrorDetail
 
 
 @get("/healthz", include_in_schema=False, sync_to_thread=True)
@@ -69,6 +81,48 @@ def metrics_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+def refuse_nul(app: ASGIApp) -> ASGIApp:
+    """A NUL character in the path or a query parameter is a 400 before any route runs: PostgreSQL cannot
+    store one (bodies are checked by ``codec.decode``)."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == ScopeType.HTTP:
+            parameter = _nul_parameter(scope)
+            if parameter is not None:
+                detail = ErrorDetail(
+                    "Invalid value", "text may not contain a NUL character", parameter=parameter
+                )
+                body = encoder.encode(error_body(400, "Invalid input", [detail]))
+                headers = [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ]
+                start: HTTPResponseStartEvent = {
+                    "type": "http.response.start",
+                    "status": 400,
+                    "headers": headers,
+                }
+                await send(start)
+                end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+                await send(end)
+                return
+        await app(scope, receive, send)
+
+    return middleware
+
+
+def _nul_parameter(scope: Scope) -> str | None:
+    if "\x00" in scope["path"]:
+        return "path"
+    query = scope.get("query_string", b"")
+    if b"%00" not in query and b"\x00" not in query:
+        return None
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if "\x00" in name or "\x00" in value:
+            return name.replace("\x00", "") or "query"
+    return "query"
+
+
 def keepalive_limit(every: int) -> Callable[[ASGIApp], ASGIApp]:
     """Close a keep-alive connection after ``every`` responses (``Connection: close`` on the last), as
     nginx's ``keepalive_requests`` does; 0 never closes.
@@ -119,4 +173,4 @@ _TRACKED_CONNECTIONS = 10_000
 
 ROUTES = [healthz, metrics, openapi_json]
 
-__all__ = ["ROUTES", "keepalive_limit", "metrics_middleware"]
+__all__ = ["ROUTES", "keepalive_limit", "metrics_middleware", "refuse_nul"]

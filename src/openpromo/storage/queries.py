@@ -104,7 +104,7 @@ def run_query(
         query = sa.select(tbl).where(*where).order_by(*_order_by(tbl, order, postgres))
         if paged:
             query = query.limit(sa.bindparam("page_limit", type_=sa.Integer()))
-        return query.offset(sa.bindparam("page_skip", type_=sa.Integer()))
+        return query.offset(sa.bindparam("page_skip", type_=sa.BigInteger()))
 
     page = {"page_skip": skip, **({"page_limit": limit + 1} if limit is not None else {})}
     rows = prepared(conn, ("list-query", table, shape, order, paged), build).rows(conn, {**params, **page})
@@ -163,7 +163,7 @@ def run_elements(
         )
         if paged:
             query = query.limit(sa.bindparam("page_limit", type_=sa.Integer()))
-        return query.offset(sa.bindparam("page_skip", type_=sa.Integer()))
+        return query.offset(sa.bindparam("page_skip", type_=sa.BigInteger()))
 
     params = {f"w_{n}": v for n, v in where.items()}
     params["page_skip"] = skip
