@@ -111,6 +111,8 @@ BAD_APPLICATIONS = [
     (new_application(currency="euro"), "/currency"),
     ({"name": "x", "timezone": "UTC"}, "/currency"),
     (new_application(timezone="Mars/Base"), "/timezone"),
+    (new_application(timezone="America"), "/timezone"),  # a folder of the zone database
+    (new_application(timezone="Europe/" + "x" * 300), "/timezone"),
     (new_application(caseSensitivity="no"), "/caseSensitivity"),
     (new_application(defaultDiscountScope="everything"), "/defaultDiscountScope"),
     (

@@ -98,6 +98,7 @@ BAD_PROGRAMS = [
     (program(defaultPending="later"), "/defaultPending"),
     (program(tiersExpireIn="soon"), "/tiersExpireIn"),
     (program(timezone="Nowhere/City"), "/timezone"),
+    (program(timezone="America"), "/timezone"),
     (program(subscribedApplications=[999999]), "/subscribedApplications/0"),
     (program(subscribedApplications=[HUGE]), "/subscribedApplications/0"),
     (program(returnPolicy="never"), "/returnPolicy"),
