@@ -34,3 +34,32 @@ def test_a_skip_past_any_table_is_an_empty_page(mgmt: httpx.Client) -> None:
     found = mgmt.get("/v1/applications", params={"skip": 4294967296, "pageSize": 53})
     assert found.status_code == 200, found.text
     assert found.json()["data"] == []
+
+
+def test_numbers_outside_what_storage_holds_exactly_are_a_400(server: Server, app: AppContext) -> None:
+    with server.client(f"ApiKey-v1 {app.key}") as integration:
+        for price in ("1e23", "1e308", "1e400", "9223372036854.775808", '"NaN"', '"12"', "-1e23"):
+            body = '{"customerSession": {"cartItems": [{"sku": "a", "quantity": 1, "price": PRICE}]}}'
+            body = body.replace("PRICE", price)
+            answer = integration.put(
+                "/v2/customer_sessions/big-price", content=body, headers={"content-type": "application/json"}
+            )
+            assert_error(answer, 400, pointer="/customerSession/cartItems/0/price")
+        weight = {"customerSession": {"cartItems": [{"sku": "a", "quantity": 1, "price": 1, "weight": 1e30}]}}
+        assert_error(
+            integration.put("/v2/customer_sessions/w", json=weight),
+            400,
+            pointer="/customerSession/cartItems/0/weight",
+        )
+        cost = {"customerSession": {"additionalCosts": {"shipping": {"price": 1e30}}}}
+        assert_error(
+            integration.put("/v2/customer_sessions/c", json=cost),
+            400,
+            pointer="/customerSession/additionalCosts/shipping/price",
+        )
+        edge = {
+            "customerSession": {"cartItems": [{"sku": "a", "quantity": 1, "price": 9223372036854.775807}]}
+        }
+        assert integration.put("/v2/customer_sessions/edge", json=edge).status_code == 200
+        negative = {"customerSession": {"cartItems": [{"sku": "a", "quantity": 1, "price": -5}]}}
+        assert integration.put("/v2/customer_sessions/negative", json=negative).status_code == 200

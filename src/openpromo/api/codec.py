@@ -37,11 +37,12 @@ def json_pointer(path: str) -> str:
     return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def validation_error(exc: msgspec.ValidationError) -> InvalidInput:
+def validation_error(exc: msgspec.ValidationError, path: str | None = None) -> InvalidInput:
+    """``path``: the error's path with the keys of maps filled in (msgspec writes ``[...]`` for them)."""
     text = str(exc)
     match = _PATH_RE.search(text)
     message = text[: match.start()] if match else text
-    pointer = json_pointer(match.group("path")) if match else ""
+    pointer = json_pointer(path if path is not None else match.group("path")) if match else ""
     missing = _MISSING_RE.match(message)
     if missing:
         pointer += "/" + missing.group("field")
@@ -56,7 +57,7 @@ def decode(body: bytes, model: type[T]) -> T:
     try:
         decoded: T = _decoder(model).decode(body)  # type: ignore[arg-type]
     except msgspec.ValidationError as exc:
-        raise validation_error(exc) from None
+        raise validation_error(exc, _keyed(body, model, str(exc))) from None
     except msgspec.DecodeError as exc:
         raise InvalidInput(str(exc), pointer="/", title="Invalid JSON") from None
     except RecursionError:
@@ -83,6 +84,57 @@ def _refuse_nul(value: Any, pointer: str) -> None:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _refuse_nul(item, f"{pointer}/{index}")
+
+
+def _keyed(body: bytes, model: Any, text: str) -> str | None:
+    """The error's path with the key of each map in it: the first key whose entry alone gives the same
+    error (only on this error path: the document is decoded again once per key tried)."""
+    match = _PATH_RE.search(text)
+    if match is None or "[...]" not in match.group("path"):
+        return None
+    path = match.group("path")
+    document = msgspec.json.decode(body)
+    while "[...]" in path:
+        head, _, rest = path.partition("[...]")
+        holder = _at(document, head)
+        if not isinstance(holder, dict):
+            return None
+        for key in list(holder):
+            trial = {key: holder[key]}
+            if _fails_the_same(document, head, trial, model, text):
+                path = f"{head}.{key}{rest}"
+                break
+        else:
+            return None
+    return path
+
+
+def _at(document: Any, path: str) -> Any:
+    for name, index in _PART_RE.findall(path):
+        document = (
+            document[int(index)] if index else document.get(name) if isinstance(document, dict) else None
+        )
+    return document
+
+
+def _fails_the_same(document: Any, head: str, trial: dict[str, Any], model: Any, text: str) -> bool:
+    parts = _PART_RE.findall(head)
+    copy = msgspec.json.decode(msgspec.json.encode(document))
+    holder = copy
+    for name, index in parts[:-1]:
+        holder = holder[int(index)] if index else holder[name]
+    last_name, last_index = parts[-1] if parts else ("", "")
+    if not parts:
+        copy = trial
+    elif last_index:
+        holder[int(last_index)] = trial
+    else:
+        holder[last_name] = trial
+    try:
+        _decoder(model).decode(msgspec.json.encode(copy))
+    except msgspec.ValidationError as exc:
+        return str(exc) == text
+    return False
 
 
 def convert(value: Any, model: type[T], *, pointer: str = "") -> T:

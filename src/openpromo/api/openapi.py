@@ -15,7 +15,7 @@ import msgspec
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from openpromo.services.models.base import schema_hook
+from openpromo.services.models.base import Model, schema_hook
 
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorResponseWithStatus"}
 _ERRORS = {
@@ -68,7 +68,8 @@ def build_document(app: Litestar) -> dict[str, Any]:
     bodies, answers, guarded = _handlers(app)
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     body_models = sorted({m for _, _, m in bodies}, key=lambda m: m.__name__)
-    models = sorted(set(body_models) | answers, key=lambda m: m.__name__)
+    described = {m for m in _records() if m.__name__ in schemas}  # every record Litestar described
+    models = sorted(set(body_models) | answers | described, key=lambda m: m.__name__)
     refs, components = msgspec.json.schema_components(
         models, ref_template="#/components/schemas/{name}", schema_hook=schema_hook
     )
@@ -113,6 +114,18 @@ def _handlers(app: Litestar) -> tuple[list[tuple[str, str, type[Any]]], set[type
             if model is not None:
                 bodies.extend((route.path_format, m, model) for m in methods)
     return bodies, answers, guarded
+
+
+def _records() -> set[type[Any]]:
+    """Every record of the API (the subclasses of ``models.base.Model``), the nested ones included."""
+    found: set[type[Any]] = set()
+    pending: list[type[Any]] = [Model]
+    while pending:
+        for sub in pending.pop().__subclasses__():
+            if sub not in found:
+                found.add(sub)
+                pending.append(sub)
+    return found
 
 
 def _numbers(schema: Any) -> Any:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
-from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -12,7 +11,7 @@ import msgspec
 from openpromo.engine.effects import Effect as EngineEffect
 from openpromo.engine.effects import RuleFailure
 from openpromo.services.data.records import StoredCoupon, StoredProfile, StoredReferral, StoredSession
-from openpromo.services.models.base import decode_hook
+from openpromo.services.models.base import Number, decode_hook
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.coupons import IntegrationCoupon, InventoryReferral
 from openpromo.services.models.sessions import (
@@ -131,7 +130,7 @@ def _convert_item(document: Mapping[str, Any]) -> CartItem:
 
 
 def _costs(costs: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: AdditionalCost(price=Decimal(str(c["price"]))) for name, c in costs.items()}
+    return {name: AdditionalCost(price=Number(str(c["price"]))) for name, c in costs.items()}
 
 
 def integration_coupon(coupon: StoredCoupon) -> IntegrationCoupon:

@@ -44,6 +44,13 @@ class Amount(Decimal):
     maximum = MAX_AMOUNT
 
 
+class Number(Decimal):
+    """A decimal in a request (a price, a weight) that storage can hold exactly:
+    -``MAX_AMOUNT`` ≤ x ≤ ``MAX_AMOUNT``; never NaN or infinite, never a string."""
+
+    maximum = MAX_AMOUNT
+
+
 class Time(datetime):
     """A point in time in a request: RFC 3339, the ``+0000`` offset the official clients send, or a
     bare date (meaning ``T00:00:00Z``). Decoded values are aware and in UTC."""
@@ -72,6 +79,12 @@ def decode_hook(kind: type[Any], value: Any) -> Any:
         if not 0 <= value <= MAX_AMOUNT:
             raise ValueError(f"Expected `number` from 0 to {MAX_AMOUNT}")
         return Amount(value)
+    if kind is Number:
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            raise TypeError(f"Expected `number`, got `{type(value).__name__}`")
+        if not (isinstance(value, int) or value.is_finite()) or not -MAX_AMOUNT <= value <= MAX_AMOUNT:
+            raise ValueError(f"Expected `number` from -{MAX_AMOUNT} to {MAX_AMOUNT}")
+        return Number(value)
     raise NotImplementedError(kind)
 
 
@@ -89,6 +102,8 @@ def schema_hook(kind: type) -> dict[str, Any]:
         return {"type": "string", "format": "date-time"}
     if kind is Amount:
         return {"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT)}
+    if kind is Number:
+        return {"type": "number", "minimum": -float(MAX_AMOUNT), "maximum": float(MAX_AMOUNT)}
     raise NotImplementedError(kind)
 
 
@@ -127,6 +142,7 @@ __all__ = [
     "Name",
     "Name255",
     "NonEmpty",
+    "Number",
     "Page",
     "PageSize",
     "Text255",

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from openpromo.services.models.base import Attributes, Model
+from openpromo.services.models.base import Attributes, Model, Number
 
 SessionState = Literal["open", "closed", "partially_returned", "cancelled"]
 ResponseContent = Literal[
@@ -28,7 +28,7 @@ IntegrationId = Annotated[str, msgspec.Meta(max_length=1000)]
 
 
 class AdditionalCost(Model, kw_only=True):
-    price: Decimal
+    price: Number
 
 
 class Product(Model, kw_only=True):
@@ -41,13 +41,13 @@ class CartItemInput(Model, kw_only=True):
     name: str | None = None
     sku: Annotated[str, msgspec.Meta(min_length=1)]
     quantity: Annotated[int, msgspec.Meta(ge=1)]
-    price: Decimal | None = None
+    price: Number | None = None
     category: str | None = None
     product: Product | None = None
-    weight: Decimal | None = None
-    height: Decimal | None = None
-    width: Decimal | None = None
-    length: Decimal | None = None
+    weight: Number | None = None
+    height: Number | None = None
+    width: Number | None = None
+    length: Number | None = None
     attributes: Attributes | None = None
     additional_costs: dict[str, AdditionalCost] | None = None
 
@@ -78,13 +78,13 @@ class CartItem(Model, kw_only=True):
     quantity: int
     returned_quantity: int | None = None
     remaining_quantity: int | None = None
-    price: Decimal | None = None
+    price: Number | None = None
     category: str | None = None
     product: Product | None = None
-    weight: Decimal | None = None
-    height: Decimal | None = None
-    width: Decimal | None = None
-    length: Decimal | None = None
+    weight: Number | None = None
+    height: Number | None = None
+    width: Number | None = None
+    length: Number | None = None
     position: int | None = None
     attributes: Attributes | None = None
     additional_costs: dict[str, AdditionalCost] | None = None
