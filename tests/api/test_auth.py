@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -105,9 +106,16 @@ def test_expired_and_deleted_integration_keys_are_refused(
 ) -> None:
     keys = mgmt.get(f"/v1/applications/{app.id}/api_keys").json()["data"]
     assert mgmt.delete(f"/v1/applications/{app.id}/api_keys/{keys[0]['id']}").status_code == 204
-    expired = mgmt.post(
-        f"/v1/applications/{app.id}/api_keys", json={"title": "old", "expires": "2001-01-01T00:00:00Z"}
-    ).json()["key"]
+    assert_error(
+        mgmt.post(f"/v1/applications/{app.id}/api_keys", json={"title": "old", "expires": "2001-01-01"}),
+        400,
+        pointer="/expires",
+    )  # a key is never created expired
+    soon = (datetime.now(UTC) + timedelta(seconds=1.5)).isoformat()
+    expired = mgmt.post(f"/v1/applications/{app.id}/api_keys", json={"title": "old", "expires": soon}).json()[
+        "key"
+    ]
+    time.sleep(1.6)
     fresh = mgmt.post(
         f"/v1/applications/{app.id}/api_keys", json={"title": "new", "expires": "2099-01-01"}
     ).json()

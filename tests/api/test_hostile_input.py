@@ -63,3 +63,26 @@ def test_numbers_outside_what_storage_holds_exactly_are_a_400(server: Server, ap
         assert integration.put("/v2/customer_sessions/edge", json=edge).status_code == 200
         negative = {"customerSession": {"cartItems": [{"sku": "a", "quantity": 1, "price": -5}]}}
         assert integration.put("/v2/customer_sessions/negative", json=negative).status_code == 200
+
+
+def test_codes_and_skus_have_a_length_limit(server: Server, app: AppContext) -> None:
+    with server.client(f"ApiKey-v1 {app.key}") as integration:
+        codes = {"customerSession": {"couponCodes": ["ok", "c" * 101]}}
+        assert_error(
+            integration.put("/v2/customer_sessions/long-1", json=codes),
+            400,
+            pointer="/customerSession/couponCodes/1",
+        )
+        sku = {"customerSession": {"cartItems": [{"sku": "s" * 1001, "quantity": 1, "price": 1}]}}
+        assert_error(
+            integration.put("/v2/customer_sessions/long-2", json=sku),
+            400,
+            pointer="/customerSession/cartItems/0/sku",
+        )
+        fits = {
+            "customerSession": {
+                "couponCodes": ["c" * 100],
+                "cartItems": [{"sku": "s" * 1000, "quantity": 1, "price": 1}],
+            }
+        }
+        assert integration.put("/v2/customer_sessions/long-3", json=fits).status_code == 200

@@ -174,6 +174,8 @@ class ApplicationService:
         self, principal: ManagementPrincipal, application_id: int, data: CreateApplicationAPIKey
     ) -> NewApplicationAPIKey:
         now = self._clock.now()
+        if data.expires <= now:
+            raise InvalidInput("a key must expire in the future", pointer="/expires")
         key = new_key()
         with self._uow() as uow:
             require_application(uow.records, principal.account_id, application_id)

@@ -39,7 +39,7 @@ class CartItemInput(Model, kw_only=True):
     """A cart line as sent; server-computed fields (position, returnedQuantity, ...) are ignored on input."""
 
     name: str | None = None
-    sku: Annotated[str, msgspec.Meta(min_length=1)]
+    sku: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
     quantity: Annotated[int, msgspec.Meta(ge=1)]
     price: Number | None = None
     category: str | None = None
@@ -56,7 +56,7 @@ class NewCustomerSessionV2(Model, kw_only=True):
     profile_id: IntegrationId | None = None
     store_integration_id: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)] | None = None
     evaluable_campaign_ids: list[int] | None = None
-    coupon_codes: list[str] | None = None
+    coupon_codes: list[Annotated[str, msgspec.Meta(max_length=100)]] | None = None
     referral_code: Annotated[str, msgspec.Meta(max_length=100)] | None = None
     loyalty_cards: Annotated[list[str], msgspec.Meta(max_length=1)] | None = None
     state: SessionState = "open"
