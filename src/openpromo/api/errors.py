@@ -100,7 +100,8 @@ def http_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Respo
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    # The path as a Python literal: a %0A in an id cannot start a forged line of the log.
+    log.exception("unhandled error on %s %r", request.method, request.url.path, exc_info=exc)
     return error_response(500, "Internal server error", [ErrorDetail("Internal server error")])
 
 

@@ -97,6 +97,7 @@ class Database:
                 connect_args={"check_same_thread": False, "timeout": 30},
                 json_serializer=_json_serializer,
                 json_deserializer=_json_deserializer,
+                hide_parameters=True,  # errors never log customers' ids or attribute values
                 **pool,
             )
             self._writer_lock = _WriterLock(None if memory else os.path.abspath(database) + ".lock")
@@ -112,6 +113,7 @@ class Database:
                 max_overflow=pool_size,
                 json_serializer=_json_serializer,
                 json_deserializer=_json_deserializer,
+                hide_parameters=True,
             )
 
         self._instrument()
