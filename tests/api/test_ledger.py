@@ -294,7 +294,7 @@ def test_unknown_program_profile_and_card_are_404_and_a_bad_time_is_400(
     points = program(mgmt, app)
     pid = points["id"]
     assert integration.get(f"/v1/loyalty_programs/{pid}/profile/nobody/balances").status_code == 404
-    assert integration.get(f"/v1/loyalty_programs/999999/profile/nobody/balances").status_code == 404
+    assert integration.get("/v1/loyalty_programs/999999/profile/nobody/balances").status_code == 404
     assert integration.get(f"/v1/loyalty_programs/{pid}/cards/nocard/balances").status_code == 404
     bad = integration.get(f"/v1/loyalty_programs/{pid}/profile/nobody/balances", params={"endDate": "x"})
     assert bad.status_code == 400 and bad.json()["errors"][0]["source"]["parameter"] == "endDate"
