@@ -298,3 +298,40 @@ def test_unknown_program_profile_and_card_are_404_and_a_bad_time_is_400(
     assert integration.get(f"/v1/loyalty_programs/{pid}/cards/nocard/balances").status_code == 404
     bad = integration.get(f"/v1/loyalty_programs/{pid}/profile/nobody/balances", params={"endDate": "x"})
     assert bad.status_code == 400 and bad.json()["errors"][0]["source"]["parameter"] == "endDate"
+
+
+def test_a_partial_return_rolls_back_points_in_proportion(
+    server: Server, mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    points = program(mgmt, app, returnPolicy="within_balance")
+    pid, profile = points["id"], random_id("gus")
+    earn_and_spend(server, app, pid)
+    items = [{"sku": "x", "quantity": 2, "price": EARN / 2}]
+    session_id, _ = close(integration, profile, EARN, cartItems=items)
+    assert main(integration, pid, profile) == (30, 0, 0, 0, 0)
+    # when one of the two units is returned: half the points go back
+    body = {"return": {"returnedCartItems": [{"position": 0, "quantity": 1}]}}
+    response = integration.post(f"/v2/customer_sessions/{session_id}/returns", json=body)
+    assert response.status_code == 200, response.text
+    [rollback] = [e for e in response.json()["effects"] if e["effectType"] == "rollbackAddedLoyaltyPoints"]
+    assert rollback["props"]["value"] == 15
+    assert main(integration, pid, profile) == (15, 0, 0, 0, 0)
+    # and cancelling the session afterwards takes back the rest only
+    [rest] = [e for e in cancel(integration, session_id) if e["effectType"] == "rollbackAddedLoyaltyPoints"]
+    assert rest["props"]["value"] == 15
+    assert main(integration, pid, profile) == (0, 0, 0, 0, 0)
+
+
+def test_a_profile_update_that_runs_the_rules_writes_its_points_at_once(
+    server: Server, mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    points = program(mgmt, app)
+    pid, profile = points["id"], random_id("hal")
+    rule = {"title": "welcome", "condition": ["and", True], "effects": [["addLoyaltyPoints", pid, 5]]}
+    campaign(server, app, [rule], features=["loyalty"])
+    response = integration.put(
+        f"/v2/customer_profiles/{profile}", params={"runRuleEngine": "true"}, json={"attributes": {}}
+    )
+    assert response.status_code == 200, response.text
+    assert [e["effectType"] for e in response.json()["effects"]] == ["addLoyaltyPoints"]
+    assert main(integration, pid, profile) == (5, 0, 0, 0, 0)
