@@ -9,6 +9,7 @@ their new validity window (``as_of`` = now, ``valid_until`` = the next start or 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -32,6 +33,7 @@ from openpromo.services.data.ledgers import (
     LedgerData,
     LedgerOwner,
     NewEntry,
+    OpenLedger,
     StoredEntry,
 )
 
@@ -77,20 +79,20 @@ class Book:
     data: LedgerData
     owner: LedgerOwner
     now: datetime
-    ledger: Any = None
+    ledger: OpenLedger
     written: list[int] = field(default_factory=list)
     """The ids of the entries written."""
 
     @classmethod
     def open(cls, data: LedgerData, owner: LedgerOwner, now: datetime) -> Book:
-        book = cls(data, owner, now)
-        book.ledger = data.open(owner, now)
+        """The owner's ledger, locked (created when new), rolled forward to ``now``."""
+        book = cls(data, owner, now, data.open(owner, now))
         book._roll_forward()
         return book
 
     @property
     def id(self) -> int:
-        return int(self.ledger.id)
+        return self.ledger.id
 
     def _roll_forward(self) -> None:
         ledger = self.ledger
@@ -257,7 +259,7 @@ class Book:
             figures.pending -= entry.remaining
             figures.add(Lot(entry.id, entry.remaining, self.now, expiry).state(self.now), entry.remaining)
 
-    def change_expiry(self, expiry_of: Any) -> list[str]:
+    def change_expiry(self, expiry_of: Callable[[StoredEntry], datetime | None]) -> list[str]:
         """Give every open lot the expiry ``expiry_of(lot)``; the affected transactions' UUIDs."""
         affected: list[str] = []
         figures = self.ledger.figures
