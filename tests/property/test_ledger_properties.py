@@ -113,5 +113,37 @@ def test_balances_are_the_entries_and_the_policy_holds(
             figures = book.ledger.figures
             assert uow.ledgers.derive(book.id, now) == figures
             assert min(figures.active, figures.pending, figures.negative, figures.expired) >= 0
-            assert figures.negative == 0 or policy is ReturnPolicy.UNLIMITED
+            assert figures.negative == 0 or (policy is ReturnPolicy.UNLIMITED and figures.active == 0)
             assert _sum(uow) == figures.active + figures.pending - figures.negative
+
+
+def test_a_lot_that_starts_or_is_activated_pays_a_negative_balance_first(database: Database) -> None:
+    meta = Meta(name="x", transaction_uuid="t", customer_session_id="s")
+    with SqlUnitOfWork(database) as uow:
+        # given 10 points spent, then their addition rolled back under unlimited: 10 owed
+        book = Book.open(uow.ledgers, OWNER, START)
+        book.add(Decimal(10), meta, start=START, expiry=None)
+        assert book.deduct(Decimal(10), meta)
+        [addition] = _entries(uow, "addition")
+        assert book.roll_back_addition(addition, Decimal(10), ReturnPolicy.UNLIMITED, meta) == 10
+        # and 6 points that start in an hour, 8 that await activation
+        book.add(Decimal(6), meta, start=START + timedelta(hours=1), expiry=None)
+        book.add(Decimal(8), meta, start=None, expiry=None)
+        book.close()
+        assert book.ledger.figures.negative == 10 and book.ledger.figures.pending == 14
+        # when the hour has passed: the 6 points paid what is owed (as read, and as written)
+        later = START + timedelta(hours=2)
+        ledger = uow.ledgers.find(OWNER)
+        assert ledger is not None
+        predicted = figures_at(uow.ledgers, ledger, later)
+        assert (predicted.active, predicted.negative, predicted.pending) == (0, 4, 8)
+        book = Book.open(uow.ledgers, OWNER, later)
+        assert book.ledger.figures == predicted
+        # and activating the 8 pays the remaining 4
+        waiting = [e for e in _entries(uow, "addition") if e.pending_action]
+        book.activate(waiting[0], None)
+        book.close()
+        figures = book.ledger.figures
+        assert (figures.active, figures.negative, figures.pending) == (4, 0, 0)
+        assert uow.ledgers.derive(book.id, later) == figures
+        assert _sum(uow) == 4

@@ -143,6 +143,12 @@ class LedgerData(Protocol):
     def append(self, entries: Sequence[NewEntry]) -> list[int]:
         """Insert the entries and their allocations; their ids, in order."""
 
+    def settle(
+        self, ledger_id: int, account_id: int, settled: Sequence[tuple[int, Decimal, datetime]]
+    ) -> None:
+        """Lots that paid a negative balance: (lot id, amount, when), as allocations on the lots' own
+        additions (from the lot, and a negative owed one)."""
+
     def set_remaining(self, remaining: dict[int, Decimal]) -> None:
         """What is left of these lots, by entry id."""
 

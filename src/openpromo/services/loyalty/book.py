@@ -21,7 +21,7 @@ from openpromo.engine.ledger import (
     ReturnPolicy,
     State,
     Taken,
-    roll_forward,
+    roll_forward_settling,
     take_fifo,
     take_rollback,
 )
@@ -100,7 +100,8 @@ class Book:
             return
         since = ledger.as_of or self.now
         changing = self.data.changing(ledger.id, ledger.as_of, self.now)
-        ledger.figures = roll_forward(ledger.figures, changing, since, self.now)
+        ledger.figures, settled = roll_forward_settling(ledger.figures, changing, since, self.now)
+        self._settled(changing, settled)
         expired = [lot for lot in changing if lot.remaining > 0 and lot.state(self.now) is State.EXPIRED]
         for lot in sorted(expired, key=lambda x: (x.expiry, x.id)):
             assert lot.expiry is not None
@@ -112,6 +113,16 @@ class Book:
                 )
             )
         self.data.set_remaining({lot.id: ZERO for lot in expired})
+
+    def _settled(self, lots: list[Lot], settled: list[tuple[int, Decimal, datetime]]) -> None:
+        """What the lots that became active paid of a negative balance leaves them."""
+        if not settled:
+            return
+        paid = {lot: amount for lot, amount, _ in settled}
+        for lot in lots:
+            lot.remaining -= paid.get(lot.id, ZERO)
+        self.data.settle(self.id, self.owner.account_id, settled)
+        self.data.set_remaining({lot.id: lot.remaining for lot in lots if lot.id in paid})
 
     def _base(self, kind: str, amount: Decimal, created: datetime) -> dict[str, Any]:
         return {
@@ -256,8 +267,13 @@ class Book:
         self.data.set_dates(entry.id, self.now, expiry, self.now)
         if entry.remaining > 0:
             figures = self.ledger.figures
+            lot = Lot(entry.id, entry.remaining, self.now, expiry)
+            paid = min(figures.negative, lot.remaining) if lot.state(self.now) is State.ACTIVE else ZERO
             figures.pending -= entry.remaining
-            figures.add(Lot(entry.id, entry.remaining, self.now, expiry).state(self.now), entry.remaining)
+            figures.negative -= paid
+            figures.add(lot.state(self.now), entry.remaining - paid)
+            if paid:
+                self._settled([lot], [(entry.id, paid, self.now)])
 
     def change_expiry(self, expiry_of: Callable[[StoredEntry], datetime | None]) -> list[str]:
         """Give every open lot the expiry ``expiry_of(lot)``; the affected transactions' UUIDs."""

@@ -198,6 +198,24 @@ class SqlLedgerData:
             self.conn.execute(loyalty_ledger_allocations.insert(), allocations)
         return ids
 
+    def settle(
+        self, ledger_id: int, account_id: int, settled: Sequence[tuple[int, Decimal, datetime]]
+    ) -> None:
+        rows = [
+            {
+                "account_id": account_id,
+                "ledger_id": ledger_id,
+                "entry_id": lot,
+                "lot_id": owed,
+                "amount": a,
+                "at": at,
+            }
+            for lot, amount, at in settled
+            for owed, a in ((lot, amount), (None, -amount))
+        ]
+        if rows:
+            self.conn.execute(loyalty_ledger_allocations.insert(), rows)
+
     def set_remaining(self, remaining: dict[int, Decimal]) -> None:
         if remaining:
             statement = (
