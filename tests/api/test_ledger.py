@@ -335,3 +335,39 @@ def test_a_profile_update_that_runs_the_rules_writes_its_points_at_once(
     assert response.status_code == 200, response.text
     assert [e["effectType"] for e in response.json()["effects"]] == ["addLoyaltyPoints"]
     assert main(integration, pid, profile) == (5, 0, 0, 0, 0)
+
+
+def test_expiry_changes_move_the_open_lots(
+    server: Server, mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    points = program(mgmt, app, defaultValidity="10D")
+    pid, profile = points["id"], random_id("ivy")
+    earn_and_spend(server, app, pid)
+    soon = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    rules = [
+        {
+            "title": "extend",
+            "condition": ["=", [".", "Session", "Total"], 30],
+            "effects": [["extendLoyaltyPointsExpiryDate", pid, "5D"]],
+        },
+        {
+            "title": "cut",
+            "condition": ["=", [".", "Session", "Total"], 40],
+            "effects": [["setLoyaltyPointsExpiryDate", pid, ["parseTime", soon]]],
+        },
+    ]
+    campaign(server, app, rules, name="expiry", features=["loyalty"])
+    _, earned = close(integration, profile, EARN)
+    [added] = loyalty_effects(earned)
+    at = lambda d: (datetime.now(UTC) + timedelta(days=d)).isoformat()  # noqa: E731
+    assert main(integration, pid, profile, endDate=at(12))[3] == 30  # expired after 10 days
+    # when a close extends the points by 5 days
+    _, extended = close(integration, profile, 30)
+    [extension] = loyalty_effects(extended)
+    assert extension["props"]["affectedTransactions"] == [added["props"]["transactionUUID"]]
+    assert main(integration, pid, profile, endDate=at(12))[0] == 30
+    assert main(integration, pid, profile, endDate=at(16))[3] == 30
+    # and another sets their expiry to tomorrow
+    close(integration, profile, 40)
+    assert main(integration, pid, profile) == (30, 0, 0, 0, 0)
+    assert main(integration, pid, profile, endDate=at(2)) == (0, 0, 0, 30, 0)
