@@ -371,3 +371,27 @@ def test_expiry_changes_move_the_open_lots(
     close(integration, profile, 40)
     assert main(integration, pid, profile) == (30, 0, 0, 0, 0)
     assert main(integration, pid, profile, endDate=at(2)) == (0, 0, 0, 30, 0)
+
+
+def test_deductions_of_one_evaluation_add_up_and_a_failed_rule_gives_its_points_back(
+    server: Server, mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    points = program(mgmt, app)
+    pid, profile = points["id"], random_id("jo")
+    earn_and_spend(server, app, pid)
+    at_50 = ["=", [".", "Session", "Total"], 50]
+    rules = [
+        {
+            "title": "too much",
+            "condition": at_50,
+            "effects": [["deductLoyaltyPoints", pid, 10], ["deductLoyaltyPoints", pid, 100]],
+        },
+        {"title": "first", "condition": at_50, "effects": [["deductLoyaltyPoints", pid, 25]]},
+        {"title": "second", "condition": at_50, "effects": [["deductLoyaltyPoints", pid, 10]]},
+    ]
+    campaign(server, app, rules, name="spender", features=["loyalty"])
+    close(integration, profile, EARN)
+    _, state = close(integration, profile, 50)
+    assert [e["ruleName"] for e in loyalty_effects(state)] == ["first"]
+    assert [f["ruleName"] for f in state["ruleFailureReasons"]] == ["too much", "second"]
+    assert main(integration, pid, profile) == (5, 0, 25, 0, 0)
