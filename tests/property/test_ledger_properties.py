@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import openpromo.storage.schema  # noqa: F401  (every table on the metadata)
-from openpromo.engine.ledger import ZERO, ReturnPolicy
+from openpromo.engine.ledger import ZERO, Figures, ReturnPolicy
 from openpromo.services.data.ledgers import LedgerOwner, StoredEntry
 from openpromo.services.loyalty import Book, Meta, figures_at
 from openpromo.storage.database import Database
@@ -98,6 +98,8 @@ def test_balances_are_the_entries_and_the_policy_holds(
     database: Database, steps: list[tuple[object, ...]], policy: ReturnPolicy
 ) -> None:
     now = START
+    history: dict[datetime, Figures] = {}
+    """The balances after the last write at each moment (the past a later ``derive`` must give)."""
     with SqlUnitOfWork(database) as uow:  # never committed: every example starts empty
         for step in steps:
             if step[0] == "wait":
@@ -115,6 +117,10 @@ def test_balances_are_the_entries_and_the_policy_holds(
             assert min(figures.active, figures.pending, figures.negative, figures.expired) >= 0
             assert figures.negative == 0 or (policy is ReturnPolicy.UNLIMITED and figures.active == 0)
             assert _sum(uow) == figures.active + figures.pending - figures.negative
+            history[now] = figures.copy()
+        ledger = uow.ledgers.find(OWNER)
+        for moment, past in history.items():
+            assert ledger is not None and uow.ledgers.derive(ledger.id, moment) == past
 
 
 def test_a_lot_that_starts_or_is_activated_pays_a_negative_balance_first(database: Database) -> None:
