@@ -395,3 +395,42 @@ def test_deductions_of_one_evaluation_add_up_and_a_failed_rule_gives_its_points_
     assert [e["ruleName"] for e in loyalty_effects(state)] == ["first"]
     assert [f["ruleName"] for f in state["ruleFailureReasons"]] == ["too much", "second"]
     assert main(integration, pid, profile) == (5, 0, 25, 0, 0)
+
+
+def test_points_for_a_card_named_by_the_rule(
+    server: Server, mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    cards = program(mgmt, app, cardBased=True, tiers=[])
+    pid, now = cards["id"], datetime.now(UTC)
+    mine, gift = random_id("card"), random_id("card")
+    for identifier in (mine, gift):
+        factories.define_row(
+            server, "loyalty_cards", program_id=pid, identifier=identifier, status="active", modified=now
+        )
+    at = lambda total: ["=", [".", "Session", "Total"], total]  # noqa: E731
+    rules = [
+        {
+            "title": "gift",
+            "condition": at(60),
+            "effects": [["addLoyaltyPoints", pid, 7, {"cardIdentifier": gift}]],
+        },
+        {
+            "title": "lost",
+            "condition": at(70),
+            "effects": [["addLoyaltyPoints", pid, 7, {"cardIdentifier": "nope-card"}]],
+        },
+        {
+            "title": "take",
+            "condition": at(80),
+            "effects": [["deductLoyaltyPoints", pid, 1, {"cardIdentifier": gift}]],
+        },
+    ]
+    campaign(server, app, rules, features=["loyalty"])
+    _, given = close(integration, random_id("p"), 60, loyaltyCards=[mine])
+    assert len(loyalty_effects(given)) == 1
+    _, lost = close(integration, random_id("p"), 70, loyaltyCards=[mine])
+    assert loyalty_effects(lost) == []  # an unknown card earns nothing: the effect is dropped
+    _, taken = close(integration, random_id("p"), 80, loyaltyCards=[mine])
+    assert loyalty_effects(taken) == [] and "is not known here" in taken["ruleFailureReasons"][0]["details"]
+    balance = integration.get(f"/v1/loyalty_programs/{pid}/cards/{gift}/balances").json()["balance"]
+    assert balance["activePoints"] == 7

@@ -1,8 +1,10 @@
 """``LedgerData`` on SQL: a ledger row under its row lock, its open lots by the partial indexes on
 ``remaining > 0``, entries and allocations appended in batches.
 
-The ledger row is created with ``INSERT ... ON CONFLICT DO NOTHING`` and read back ``FOR UPDATE`` on
-PostgreSQL, so parallel writers of one ledger queue on its row; SQLite has one writer.
+The ledger row is created with ``INSERT ... ON CONFLICT DO NOTHING`` and read back ``FOR UPDATE NOWAIT``
+on PostgreSQL: a close has usually locked its ledgers already when it read the balances (in the order of
+their ids); a ledger another request holds (a card named by ``cardIdentifier``) is a 409 at once rather
+than a wait that two requests could make in opposite orders. SQLite has one writer.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from openpromo.services.data.ledgers import (
     OpenLedger,
     StoredEntry,
 )
+from openpromo.services.errors import Conflict
 from openpromo.storage.schema.loyalty import (
     loyalty_card_profiles,
     loyalty_cards,
@@ -38,6 +41,8 @@ from openpromo.storage.schema.loyalty import (
 L = loyalty_ledgers.c
 E = loyalty_ledger_entries.c
 A = loyalty_ledger_allocations.c
+LOCK_NOT_AVAILABLE = "55P03"
+BUSY = "the loyalty ledger is being written by a parallel request; retry the request"
 OPEN = sa.text("loyalty_ledger_entries.remaining > 0")
 """As the partial indexes say it (a bound 0 would not match their predicate)."""
 
@@ -103,8 +108,14 @@ class SqlLedgerData:
             ).on_conflict_do_nothing()
         )
         query = self._where(owner)
-        row = self.conn.execute(query.with_for_update() if self._postgres else query).one()
-        return _ledger(row)
+        if not self._postgres:
+            return _ledger(self.conn.execute(query).one())
+        try:  # a row another request holds: 409 at once, never a wait that could deadlock
+            return _ledger(self.conn.execute(query.with_for_update(nowait=True)).one())
+        except sa.exc.OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+                raise Conflict(BUSY) from None
+            raise
 
     def find(self, owner: LedgerOwner) -> OpenLedger | None:
         row = self.conn.execute(self._where(owner)).first()
