@@ -257,7 +257,7 @@ class Book:
             back = min(part, left)
             left -= back
             expiry = sources[lot_id].expiry_date if lot_id in sources else None
-            self.add(back, replace(meta), start=self.now, expiry=expiry, rollback=True)
+            self.add(back, meta, start=self.now, expiry=expiry, rollback=True)
             self.ledger.figures.spent -= back
             given.append(Given(back, expiry))
         return given

@@ -22,7 +22,7 @@ from typing import Any
 
 from openpromo.engine.lookups import Program
 from openpromo.rules.durations import parse_duration, shift
-from openpromo.services.data.ledgers import LedgerData, LedgerOwner
+from openpromo.services.data.ledgers import LedgerData, LedgerOwner, StoredEntry
 from openpromo.services.errors import Conflict
 from openpromo.services.loyalty.book import Book, Meta
 
@@ -162,7 +162,7 @@ def _write(book: Book, kind: str, effect: dict[str, Any], context: Context) -> l
         if duration is None:  # not a duration: nothing to extend by
             return None
 
-        def extended(entry: Any) -> datetime | None:
+        def extended(entry: StoredEntry) -> datetime | None:
             return shift(entry.expiry_date, duration) if entry.expiry_date is not None else None
 
         props["affectedTransactions"] = book.change_expiry(extended)
