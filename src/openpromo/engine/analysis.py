@@ -12,6 +12,9 @@ from openpromo.engine.model import RuleInfo
 
 COUPON_CHECKS = frozenset({"couponvalid", "couponvalidnoredeem"})
 REFERRAL_CHECKS = frozenset({"referralvalid"})
+_LOYALTY_CALLS = frozenset({"loyaltycardvalid", "addloyaltypoints", "deductloyaltypoints"})
+"""Adding and deducting points need the balances too: a deduction is refused when the active balance
+cannot cover it, and neither applies to an inactive card."""
 
 
 def rule_infos(ruleset: rules.CompiledRuleset) -> tuple[RuleInfo, ...]:
@@ -24,12 +27,12 @@ def rule_infos(ruleset: rules.CompiledRuleset) -> tuple[RuleInfo, ...]:
 
 
 def reads_loyalty(ruleset: rules.CompiledRuleset) -> bool:
-    """Whether any binding, condition or effect reads the ``Loyalty`` root or checks the loyalty card
-    (``analysis.calls()`` and ``reads_root("Loyalty")`` in one walk)."""
+    """Whether any binding, condition or effect reads the ``Loyalty`` root, checks the loyalty card or
+    adds or deducts points (``analysis.calls()`` and ``reads_root("Loyalty")`` in one walk)."""
     for node in rules.walk(*ruleset.analysis.trees()):
         if isinstance(node, rules.ReadRoot) and node.root == "Loyalty":
             return True
-        if isinstance(node, rules.Apply) and rules.function_of(node) == "loyaltycardvalid":
+        if isinstance(node, rules.Apply) and rules.function_of(node) in _LOYALTY_CALLS:
             return True
     return False
 

@@ -74,6 +74,9 @@ class Ledger:
     now: datetime
     pending: dict[CounterKey, Decimal] = field(default_factory=dict)
     limits: dict[CounterKey, Decimal] = field(default_factory=dict)
+    points: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+    """Loyalty points this evaluation deducted so far, by (program id, subledger id): a failed rule
+    gives its deductions back with the rest of the fork."""
 
     def counters(self, campaign_id: int, limit: Limit, scope: Scope) -> list[CounterKey] | None:
         entity_keys = scope.entity_keys(limit.entities)
@@ -108,7 +111,9 @@ class Ledger:
                 self.limits[key] = limit.limit
 
     def fork(self) -> Ledger:
-        return Ledger(self.stored, self.timezone, self.now, dict(self.pending), dict(self.limits))
+        return Ledger(
+            self.stored, self.timezone, self.now, dict(self.pending), dict(self.limits), dict(self.points)
+        )
 
 
 def candidate_counters(

@@ -158,7 +158,9 @@ def _add_points(run: Spending, origin: Origin, r: rules.AddLoyaltyPoints) -> lis
         if run.referral is None:
             raise CannotApply("no referral in context: there is no advocate to reward")
         recipient = run.referral.advocate_integration_id
-    if not recipient and not r.card_identifier:
+    if program.card_based:
+        _card(run, r.card_identifier)
+    elif not recipient:
         raise CannotApply("loyalty points need a customer profile")
     value = _points(r.value)
     run.take("createLoyaltyPointsEffect", Decimal(1))
@@ -189,9 +191,41 @@ def _add_points(run: Spending, origin: Origin, r: rules.AddLoyaltyPoints) -> lis
     return [Effect(origin, "addLoyaltyPoints", props)]
 
 
+def _card(run: Spending, identifier: str | None) -> bool:
+    """In a card-based program: whether the points go to the session's card (which must be valid); a
+    card named by ``cardIdentifier`` is checked when the points are written."""
+    if identifier and identifier != run.card:
+        return False
+    if run.card is None:
+        raise CannotApply("no loyalty card in the session")
+    if not run.card_valid:
+        raise CannotApply(f"the loyalty card {run.card} is not valid (unknown or inactive)")
+    return True
+
+
+def _spend(run: Spending, r: rules.DeductLoyaltyPoints, value: Decimal) -> None:
+    """Refuse a deduction that the active balance (less this evaluation's earlier deductions) cannot
+    cover: deductions never make a balance negative."""
+    program = run.lookups.programs[r.program_id]
+    if program.card_based and not _card(run, r.card_identifier):
+        raise CannotApply(f"the balance of the loyalty card {r.card_identifier} is not known here")
+    if not program.card_based and not run.profile:
+        raise CannotApply("loyalty points need a customer profile")
+    key = (r.program_id, r.subledger_id or "")
+    entry = run.loyalty.get(str(r.program_id)) or {}
+    if key[1]:
+        entry = (entry.get("Subledgers") or {}).get(key[1]) or {}
+    taken = run.ledger.points.get(key, ZERO)
+    available = Decimal(str(entry.get("ActivePoints", 0))) - taken
+    if available < value:
+        raise CannotApply(f"the active balance ({available}) cannot cover a deduction of {value} points")
+    run.ledger.points[key] = taken + value
+
+
 def _deduct_points(run: Spending, origin: Origin, r: rules.DeductLoyaltyPoints) -> list[Effect]:
     name = _program(run, r.program_id, r.subledger_id)
     value = _points(r.value)
+    _spend(run, r, value)
     run.take("redeemLoyaltyPointsEffect", Decimal(1))
     run.take("redeemLoyaltyPoints", value)
     props: dict[str, Any] = {

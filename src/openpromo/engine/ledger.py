@@ -16,6 +16,10 @@ below zero); a negative allocation without a lot pays it back. So for any moment
 * spent is the sum of the deductions up to ``t``, negative the sum of what is owed up to ``t``;
 * and additions - subtractions - expire entries = active + pending + (expired, not yet recorded) - negative.
 
+A lot that is active pays a negative balance first: when it is added active, when it starts, and when it is
+activated (an allocation from the lot and a negative owed one, on the addition itself). So a negative
+balance always means no active points.
+
 Everything here is pure: it works on the lots a storage adapter hands it and says what to write.
 """
 
@@ -116,16 +120,37 @@ def figures_of(
     return result
 
 
-def roll_forward(figures: Figures, changing: Iterable[Lot], since: datetime, until: datetime) -> Figures:
+Settlement = tuple[int, Decimal, datetime]
+"""(lot id, amount, when): a lot that became active paid that much of a negative balance."""
+
+
+def roll_forward_settling(
+    figures: Figures, changing: Iterable[Lot], since: datetime, until: datetime
+) -> tuple[Figures, list[Settlement]]:
     """The balances at ``until`` from those at ``since`` and the open lots whose start or expiry falls in
-    ``(since, until]`` (no other lot changes state in between)."""
+    ``(since, until]`` (no other lot changes state in between), and what the lots that became active paid
+    of a negative balance, in the order they started (an active lot pays what is owed first)."""
     result = figures.copy()
-    for lot in changing:
+    settled: list[Settlement] = []
+    for lot in sorted(changing, key=lambda x: (x.start or EPOCH, x.id)):
         before, after = lot.state(since), lot.state(until)
-        if before is not after and lot.remaining:
-            result.add(before, -lot.remaining)
-            result.add(after, lot.remaining)
-    return result
+        if before is after or not lot.remaining:
+            continue
+        rest = lot.remaining
+        if before is State.PENDING and lot.start is not None and result.negative > 0:
+            paid = min(result.negative, rest)
+            result.negative -= paid
+            result.pending -= paid
+            rest -= paid
+            settled.append((lot.id, paid, lot.start))
+        result.add(before, -rest)
+        result.add(after, rest)
+    return result, settled
+
+
+def roll_forward(figures: Figures, changing: Iterable[Lot], since: datetime, until: datetime) -> Figures:
+    """The balances at ``until`` (``roll_forward_settling`` without the settlements)."""
+    return roll_forward_settling(figures, changing, since, until)[0]
 
 
 def next_change(lots: Iterable[Lot], after: datetime) -> datetime | None:
@@ -217,12 +242,14 @@ __all__ = [
     "Figures",
     "Lot",
     "ReturnPolicy",
+    "Settlement",
     "State",
     "Taken",
     "figures_of",
     "next_change",
     "points",
     "roll_forward",
+    "roll_forward_settling",
     "settle",
     "spending_order",
     "take_fifo",

@@ -19,6 +19,7 @@ class Program:
     default_pending: str
     default_validity: str
     allow_subledger: bool
+    return_policy: str = "only_pending"
 
 
 @dataclass(frozen=True, slots=True)

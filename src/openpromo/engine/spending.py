@@ -6,10 +6,11 @@ through this class only, so the modules import one way (run → converters → s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from openpromo import rules
 from openpromo.engine.budgets import Ledger, Scope
@@ -43,6 +44,11 @@ class Spending:
     deferred: list[tuple[Origin, rules.EffectRequest]] = field(default_factory=list)
     achievement_progress: dict[int, Decimal] = field(default_factory=dict)
     """Progress after this run's increases, by achievement id (several rules may increase one)."""
+    loyalty: Mapping[str, Any] = field(default_factory=dict)
+    """The ``Loyalty`` root (balances of the session's profile and card, by program id as text)."""
+    card: str | None = None
+    """The session's loyalty card identifier."""
+    card_valid: bool = False
 
     @property
     def limits(self) -> tuple[Limit, ...]:

@@ -217,6 +217,9 @@ def _run(
         profile=profile,
         coupon=coupon,
         referral=referral,
+        loyalty=inputs.loyalty,
+        card=inputs.session.loyalty_cards[0] if inputs.session.loyalty_cards else None,
+        card_valid=inputs.loyalty_card_valid,
     )
     if coupon is not None and coupon.id not in inputs.accepted_coupons:
         run.coupon_reason = coupon_rejection(coupon, campaign, profile, scope, ledger, inputs.now)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from openpromo.services.auth import AuthService
 from openpromo.services.evaluation import Pipeline
 from openpromo.services.idempotency import IdempotencyService
+from openpromo.services.integration.loyalty import LoyaltyService
 from openpromo.services.integration.profiles import ProfileService
 from openpromo.services.integration.sessions import SessionService
 from openpromo.services.management.achievements import AchievementService
@@ -36,6 +37,7 @@ class Services:
     sessions: SessionService
     idempotency: IdempotencyService
     profiles: ProfileService
+    loyalty: LoyaltyService
     campaigns: CampaignService
     groups: GroupService
     coupons: CouponService
@@ -66,6 +68,7 @@ class Services:
             sessions=SessionService(uow, clock, snapshots, pipeline),
             idempotency=IdempotencyService(uow, clock),
             profiles=ProfileService(uow, clock, snapshots, pipeline),
+            loyalty=LoyaltyService(uow, clock, snapshots, pipeline),
             campaigns=CampaignService(uow, clock),
             groups=GroupService(uow, clock),
             coupons=CouponService(uow, clock),

@@ -3,8 +3,8 @@
 
 Balances are read from ``loyalty_ledgers`` (one row per program, owner and subledger; the main ledger
 is subledger ``""``). Owners are keyed ``profile:<integrationId>`` in profile-based programs and
-``card:<card id>`` in card-based ones. Writing ledgers belongs to the loyalty capability; here they are
-only read.
+``card:<card id>`` in card-based ones. The rows' balances are as of now (``storage.data.reads.balances``
+rolls them forward in memory past their ``valid_until``); ``services.loyalty`` writes them.
 
 Our choices (DOMAIN open question 14): every program the application subscribes to appears, with zero
 balances when the owner has no ledger yet; ``Loyalty.<programId>.Tier`` is the current tier's name and

@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
 if TYPE_CHECKING:
+    from openpromo.services.data.ledgers import LedgerData
     from openpromo.services.data.sessions import SessionData
 
 Row = dict[str, Any]
@@ -242,6 +243,10 @@ class UnitOfWork(Protocol):
     @property
     def sessions(self) -> SessionData:
         """The session aggregate's narrow port (``services.data.sessions``)."""
+
+    @property
+    def ledgers(self) -> LedgerData:
+        """The loyalty ledgers' narrow port (``services.data.ledgers``)."""
 
     def __enter__(self) -> Self: ...
 

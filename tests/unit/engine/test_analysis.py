@@ -49,11 +49,14 @@ def test_rules_that_check_the_coupon_or_the_referral() -> None:
             True,
         ),
         ({"condition": [".", "b"], "effects": []}, [{"name": "b", "expression": [".", "Loyalty"]}], True),
+        # adding or deducting points needs the balances (refusals, the card's validity)
         (
             {"condition": [">", [".", "Session", "Total"], 1], "effects": [["addLoyaltyPoints", 1, 5]]},
             [],
-            False,
+            True,
         ),
+        ({"condition": True, "effects": [["deductLoyaltyPoints", 1, 5]]}, [], True),
+        ({"condition": [">", [".", "Session", "Total"], 1], "effects": [["setDiscount", "x", 5]]}, [], False),
         # a binding named Loyalty is not the root
         ({"condition": [".", "Loyalty"], "effects": []}, [{"name": "Loyalty", "expression": True}], False),
     ],

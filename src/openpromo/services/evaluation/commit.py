@@ -12,7 +12,7 @@ Everything here is pure: it builds the ``Commit`` and ``Release`` values the sto
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -31,6 +31,7 @@ from openpromo.services.data.records import (
     StoredSession,
 )
 from openpromo.services.evaluation.case import Case, Owner
+from openpromo.services.loyalty import Context
 from openpromo.services.timezones import zone
 
 RACE = "a limit was used up by a parallel request; retry the request"
@@ -77,6 +78,30 @@ def close_commit(
         "profileId": case.profile.id if case.profile else None,
     }
     return commit, committed
+
+
+def loyalty_context(case: Case, owner: Owner) -> Context:
+    """Whose ledgers the effects of ``case`` write."""
+    return Context(
+        account_id=case.account_id,
+        application_id=case.snapshot.app["id"],
+        profile=owner.profile,
+        cards=tuple(case.draft.documents.loyalty_cards or ()),
+        session_id=owner.session_id,
+        session_integration_id=case.draft.integration_id if owner.session_id else None,
+    )
+
+
+def stored_context(account_id: int, app: Document, stored: StoredSession) -> Context:
+    """Whose ledgers a stored session's close wrote."""
+    return Context(
+        account_id=account_id,
+        application_id=app["id"],
+        profile=stored.profile_integration_id or "",
+        cards=tuple(stored.loyalty_cards or ()),
+        session_id=stored.id,
+        session_integration_id=stored.integration_id,
+    )
 
 
 def immediate_commit(case: Case, evaluation: Evaluation, effects: list[Document], now: datetime) -> Commit:
@@ -154,13 +179,16 @@ def effect_row(effect: Document) -> EffectRow:
     )
 
 
-def rollback(app: Document, stored: StoredSession, now: datetime) -> tuple[Release | None, list[Document]]:
+def rollback(
+    app: Document, stored: StoredSession, now: datetime, loyalty: Mapping[str, Document] | None = None
+) -> tuple[Release | None, list[Document]]:
     """What giving back a session's close releases, and the rollback effects, in the order of the
-    originals (None: the session committed nothing)."""
+    originals (None: the session committed nothing). ``loyalty``: the rollbacks of its ledger entries by
+    transaction UUID (``services.loyalty.roll_back_loyalty`` wrote them)."""
     committed = stored.committed
     if not committed:
         return None, []
-    effects = [r for r in (_rollback_of(e) for e in committed["effects"]) if r is not None]
+    effects = [r for r in (_rollback_of(e, loyalty or {}) for e in committed["effects"]) if r is not None]
     profile_id = committed.get("profileId")
     total = Decimal(committed["total"])
     release = Release(
@@ -176,8 +204,10 @@ def rollback(app: Document, stored: StoredSession, now: datetime) -> tuple[Relea
     return release, effects
 
 
-def _rollback_of(effect: Document) -> Document | None:
+def _rollback_of(effect: Document, loyalty: Mapping[str, Document]) -> Document | None:
     kind, props = effect["effectType"], effect["props"]
+    if kind in ("addLoyaltyPoints", "deductLoyaltyPoints"):
+        return loyalty.get(props.get("transactionUUID", ""))
     if kind in DISCOUNT_TYPES:
         return discount_rollback(effect, props["value"])
     if kind == "acceptCoupon":
@@ -193,6 +223,8 @@ __all__ = [
     "close_commit",
     "effect_row",
     "immediate_commit",
+    "loyalty_context",
     "redemptions",
     "rollback",
+    "stored_context",
 ]

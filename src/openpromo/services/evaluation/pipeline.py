@@ -30,9 +30,10 @@ from openpromo.services.errors import Conflict
 from openpromo.services.evaluation import load
 from openpromo.services.evaluation.answer import Answer, build
 from openpromo.services.evaluation.case import Applied, Case, Commits, Subject
-from openpromo.services.evaluation.commit import RACE, close_commit, immediate_commit
+from openpromo.services.evaluation.commit import RACE, close_commit, immediate_commit, loyalty_context
 from openpromo.services.evaluation.documents import coupon_document, effect_document, referral_document
 from openpromo.services.evaluation.writes import CloseWrites, apply_audience_changes, attribute_updates
+from openpromo.services.loyalty import commit_loyalty
 from openpromo.services.ports import Telemetry, UnitOfWork, UnitOfWorkFactory
 from openpromo.services.snapshots.snapshot import SnapshotCache
 
@@ -108,9 +109,9 @@ class Pipeline:
         applied: Applied,
         now: datetime,
     ) -> None:
-        """Commit what the evaluation produced (DOMAIN A1): created coupons and referrals, reservations,
-        attribute and audience changes, then budgets, redemptions, analytics and effects in force. The
-        writer lock is held already (``_evaluate``)."""
+        """Commit what the evaluation produced: created coupons and referrals, reservations, attribute and
+        audience changes, ledger entries (``services.loyalty``), then budgets, redemptions, analytics and
+        effects in force. The writer lock is held already (``_evaluate``)."""
         owner = subject.owner(uow, case, now)
         app = case.snapshot.app
         advocate = case.referral.advocate_profile_integration_id if case.referral else None
@@ -124,8 +125,12 @@ class Pipeline:
             case.profile.modified = now
             uow.sessions.set_profile_attributes(case.profile.id, case.profile.attributes, now)
         apply_audience_changes(uow, case.account_id, owner.profile, applied.effects, now)
+        applied.effects, loyalty = commit_loyalty(
+            uow.ledgers, case.snapshot.programs, applied.effects, loyalty_context(case, owner), now
+        )
         if case.commits is Commits.AT_CLOSE:
             commit, applied.committed = close_commit(case, owner, evaluation, applied.effects, now)
+            applied.committed["loyalty"] = loyalty
         else:
             commit = immediate_commit(case, evaluation, applied.effects, now)
         if not uow.sessions.commit(commit, now):

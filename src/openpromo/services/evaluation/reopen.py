@@ -11,7 +11,7 @@ from openpromo.engine.states import CLOSED, OPEN
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.errors import InvalidInput, NotFound
 from openpromo.services.evaluation.case import Applied, Case, Owner, Written
-from openpromo.services.evaluation.commit import rollback
+from openpromo.services.evaluation.give_back import give_back
 from openpromo.services.evaluation.session import rewrite, session_event, session_key, stored_event
 from openpromo.services.ports import UnitOfWork
 from openpromo.services.snapshots.snapshot import Snapshot
@@ -44,7 +44,7 @@ class Reopen:
     def finish(self, uow: UnitOfWork, case: Case, applied: Applied, now: datetime) -> Written:
         stored = case.stored
         assert stored is not None
-        release, applied.effects = rollback(case.snapshot.app, stored, now)
+        release, applied.effects = give_back(uow, case, stored, now)
         if release is not None:
             uow.sessions.release(release, now)
         after = replace(stored, state=OPEN, effects=[], committed=None, closed_at=None, updated=now)

@@ -16,7 +16,9 @@ from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.data.records import Codes, Document
 from openpromo.services.errors import NotFound
 from openpromo.services.evaluation.case import Applied, Case, Commits, Owner, Written
+from openpromo.services.evaluation.commit import stored_context
 from openpromo.services.evaluation.returns import (
+    Returned,
     check_returned,
     committed_credits,
     reevaluated_campaigns,
@@ -25,6 +27,7 @@ from openpromo.services.evaluation.returns import (
     revalued_discounts,
 )
 from openpromo.services.evaluation.session import rewrite, session_event, session_key, stored_event
+from openpromo.services.loyalty import roll_back_loyalty
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.sessions import Return, ReturnIntegrationRequest
 from openpromo.services.ports import UnitOfWork
@@ -111,6 +114,8 @@ class ReturnItems:
             return Written(preview, case.profile, returns=detail.previous)
         if result.release is not None:
             uow.sessions.release(result.release, now)
+        result = _roll_back_points(uow, case, result, now)
+        applied.effects = result.effects
         event = session_event(
             stored.application_id, "talon_session_partially_returned", result.session, result.effects, now
         )
@@ -144,6 +149,27 @@ class ReturnItems:
         }
         return_id = uow.records.insert("returns", values)
         return from_row(Return, {**values, "id": return_id})
+
+
+def _roll_back_points(uow: UnitOfWork, case: Case, result: Returned, now: datetime) -> Returned:
+    """The ledger entries of the close rolled back by the returned share (``services.loyalty``)."""
+    stored = case.stored
+    committed = (stored.committed if stored else None) or {}
+    if stored is None or not committed.get("loyalty") or result.share <= 0:
+        return result
+    context = stored_context(case.account_id, case.snapshot.app, stored)
+    rolled, left = roll_back_loyalty(
+        uow.ledgers,
+        case.snapshot.programs,
+        committed["loyalty"],
+        committed["effects"],
+        context,
+        now,
+        share=result.share,
+    )
+    session = result.session
+    session = replace(session, committed={**(session.committed or {}), "loyalty": left})
+    return replace(result, effects=[*result.effects, *rolled.values()], session=session)
 
 
 __all__ = ["ReturnItems"]

@@ -126,6 +126,8 @@ class Returned:
     value: Decimal
     release: Release | None
     session: StoredSession
+    share: Decimal = Decimal(0)
+    """The returned units' share of what was left of the cart (ledger entries roll back by it)."""
 
 
 def returned(
@@ -176,7 +178,7 @@ def returned(
         effects=result.remaining,
         updated=now,
     )
-    return Returned(result.rollbacks, value, release, after)
+    return Returned(result.rollbacks, value, release, after, share)
 
 
 def _counters_left(

@@ -30,7 +30,7 @@ from openpromo.services.data.records import (
 )
 from openpromo.services.errors import InvalidInput
 from openpromo.services.evaluation.case import Applied, Case, Commits, Owner, Written
-from openpromo.services.evaluation.commit import rollback
+from openpromo.services.evaluation.give_back import give_back
 from openpromo.services.evaluation.inputs import merged_fields, validate
 from openpromo.services.evaluation.prices import fill_prices
 from openpromo.services.models.sessions import IntegrationRequest
@@ -221,7 +221,7 @@ class SessionUpdate:
         """Cancel a closed session: give back what its close took, answer the rollback effects."""
         stored = case.stored
         assert stored is not None
-        release, applied.effects = rollback(case.snapshot.app, stored, now)
+        release, applied.effects = give_back(uow, case, stored, now)
         if release is not None:
             uow.sessions.release(release, now)
         after = replace(

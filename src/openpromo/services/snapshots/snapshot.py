@@ -253,6 +253,7 @@ def _programs(uow: UnitOfWork, account_id: int) -> dict[int, Program]:
             row["default_pending"] or "immediate",
             row["default_validity"] or "unlimited",
             bool(row["allow_subledger"]),
+            row["return_policy"] or "only_pending",
         )
         for row in uow.records.find("loyalty_programs", {"account_id": account_id}).rows
     }

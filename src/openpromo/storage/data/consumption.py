@@ -63,7 +63,11 @@ class SqlConsumption:
             progress=reads.achievement_progress_of(self.conn, wanted.achievements, wanted.profile),
             coupons=found_coupons,
             referral=referral,
-            balances=reads.balances(self.conn, wanted.balances) if wanted.balances is not None else None,
+            balances=(
+                reads.balances(self.conn, wanted.balances, now, lock=locking)
+                if wanted.balances is not None
+                else None
+            ),
         )
 
     def _counters(

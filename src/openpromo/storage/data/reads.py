@@ -4,12 +4,14 @@ referrals (with their friends), returns, catalog prices, achievement progress, l
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from openpromo.engine.ledger import Figures, roll_forward
 from openpromo.services.data.records import (
     BalanceQuery,
     BalancesFound,
@@ -18,6 +20,7 @@ from openpromo.services.data.records import (
     StoredCoupon,
     StoredReferral,
 )
+from openpromo.storage.data.ledgers import SqlLedgerData
 from openpromo.storage.data.rows import progress, stored_coupon, stored_referral
 from openpromo.storage.data.statements import statement
 from openpromo.storage.fast import prepared
@@ -237,9 +240,11 @@ def achievement_progress_of(
     return tuple(progress(dict(r._mapping)) for r in found)
 
 
-def balances(conn: Connection, query: BalanceQuery) -> BalancesFound:
-    """The card (when the session names one of a card-based program), the owners' ledgers, and the
-    card's profiles."""
+def balances(conn: Connection, query: BalanceQuery, now: datetime, *, lock: bool = False) -> BalancesFound:
+    """The card (when the session names one of a card-based program), the owners' ledgers (locked for a
+    close on PostgreSQL), and the card's profiles. A ledger's stored figures hold until its
+    ``valid_until``; past it they are rolled forward here, in memory, from the few lots that changed
+    state since (nothing is written: the next write of the ledger records the expirations)."""
     card = None
     if query.card_identifier is not None and query.card_programs:
         card = _first(
@@ -257,7 +262,7 @@ def balances(conn: Connection, query: BalanceQuery) -> BalancesFound:
         owners[card["program_id"]] = f"card:{card['id']}"
     ledgers: list[Document] = []
     if owners:
-        found = conn.execute(
+        select = (
             sa.select(loyalty_ledgers)
             .where(
                 loyalty_ledgers.c.program_id.in_(sorted(owners)),
@@ -265,7 +270,8 @@ def balances(conn: Connection, query: BalanceQuery) -> BalancesFound:
             )
             .order_by(loyalty_ledgers.c.id)
         )
-        ledgers = [dict(r._mapping) for r in found]
+        found = conn.execute(select.with_for_update() if lock else select)
+        ledgers = [_current(conn, dict(r._mapping), now) for r in found]
     profiles: list[Document] = []
     if card is not None:
         found = conn.execute(
@@ -275,6 +281,28 @@ def balances(conn: Connection, query: BalanceQuery) -> BalancesFound:
         )
         profiles = [dict(r._mapping) for r in found]
     return BalancesFound(tuple(ledgers), card, tuple(profiles))
+
+
+def _current(conn: Connection, row: Document, now: datetime) -> Document:
+    """The ledger row with its figures at ``now``."""
+    until, since = row.get("valid_until"), row.get("as_of")
+    if until is None or now < until:
+        return row
+    changing = SqlLedgerData(conn).changing(row["id"], since, now)
+    figures = Figures(
+        row["active_points"],
+        row["pending_points"],
+        row["spent_points"],
+        row["expired_points"],
+        row["negative_points"],
+    )
+    after = roll_forward(figures, changing, since or now, now)
+    return {
+        **row,
+        "active_points": after.active,
+        "pending_points": after.pending,
+        "expired_points": after.expired,
+    }
 
 
 def _first(conn: Connection, query: Any) -> Document | None:

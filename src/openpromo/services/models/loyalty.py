@@ -1,0 +1,110 @@
+"""Records of the loyalty Integration operations: balances (of a profile, of a card), activation of
+points and deletion of transactions, with the spec's names."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+import msgspec
+
+from openpromo.services.models.base import Model
+
+Uuid = Annotated[str, msgspec.Meta(min_length=1, max_length=36)]
+
+
+class LoyaltyBalance(Model, kw_only=True):
+    active_points: Decimal
+    pending_points: Decimal
+    spent_points: Decimal
+    expired_points: Decimal
+    negative_points: Decimal
+
+
+class Tier(Model, kw_only=True):
+    id: int
+    name: str
+    start_date: datetime | None = None
+    expiry_date: datetime | None = None
+
+
+class ProjectedTier(Model, kw_only=True):
+    projected_active_points: Decimal
+    stay_in_tier_points: Decimal | None = None
+    projected_tier_name: str | None = None
+
+
+class LoyaltyBalanceWithTier(LoyaltyBalance, kw_only=True):
+    current_tier: Tier | None = None
+    projected_tier: ProjectedTier | None = None
+    points_to_next_tier: Decimal | None = None
+    next_tier_name: str | None = None
+
+
+class LoyaltyBalancesWithTiers(Model, kw_only=True):
+    balance: LoyaltyBalanceWithTier
+    subledger_balances: dict[str, LoyaltyBalanceWithTier]
+
+
+class LoyaltyCardProfileRegistration(Model, kw_only=True):
+    integration_id: str
+    timestamp: datetime
+
+
+class LoyaltyCardBalances(Model, kw_only=True):
+    balance: LoyaltyBalance
+    subledger_balances: dict[str, LoyaltyBalance]
+    profiles: list[LoyaltyCardProfileRegistration]
+
+
+class ActivateLoyaltyPoints(Model, kw_only=True):
+    transaction_uuids: Annotated[list[Uuid], msgspec.Meta(min_length=1, max_length=50)] | None = (
+        msgspec.field(default=None, name="transactionUUIDs")
+    )
+    session_id: str | None = None
+
+
+class LoyaltyLedgerEntryFlags(Model, kw_only=True):
+    creates_negative_balance: bool | None = None
+
+
+class LoyaltyLedgerEntry(Model, kw_only=True):
+    created: datetime
+    program_id: int = msgspec.field(name="programID")
+    customer_profile_id: str | None = msgspec.field(default=None, name="customerProfileID")
+    card_id: int | None = msgspec.field(default=None, name="cardID")
+    customer_session_id: str | None = msgspec.field(default=None, name="customerSessionID")
+    type: str
+    amount: Decimal
+    start_date: datetime | None = None
+    expiry_date: datetime | None = None
+    name: str
+    sub_ledger_id: str = msgspec.field(name="subLedgerID")
+    flags: LoyaltyLedgerEntryFlags | None = None
+    validity_duration: str | None = None
+
+
+class ActivateLoyaltyPointsResponse(Model, kw_only=True):
+    ledger_entries: list[LoyaltyLedgerEntry]
+
+
+class DeleteLoyaltyTransactionsRequest(Model, kw_only=True):
+    scope: Literal["AllSubledgers", "SelectedSubledgers"]
+    subledger_ids: list[Annotated[str, msgspec.Meta(max_length=64)]] | None = None
+
+
+__all__ = [
+    "ActivateLoyaltyPoints",
+    "ActivateLoyaltyPointsResponse",
+    "DeleteLoyaltyTransactionsRequest",
+    "LoyaltyBalance",
+    "LoyaltyBalanceWithTier",
+    "LoyaltyBalancesWithTiers",
+    "LoyaltyCardBalances",
+    "LoyaltyCardProfileRegistration",
+    "LoyaltyLedgerEntry",
+    "LoyaltyLedgerEntryFlags",
+    "ProjectedTier",
+    "Tier",
+]
