@@ -112,6 +112,9 @@ BODIES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         }
     ),
     "updateLoyaltyProgram": _json({}),
+    "updateLoyaltyCard": _json({"status": "inactive", "blockReason": "matrix"}),
+    "transferLoyaltyCard": _json({"newCardIdentifier": "MATRIX-NEW"}),
+    "createBatchLoyaltyCards": _json({"numberOfCards": 1}),
     "createGiveawaysPool": _json({"name": "p", "sandbox": False}),
     "importPoolGiveaways": _csv("code\nMATRIX\n"),
     "createCatalog": _json({"name": "c", "description": ""}),
@@ -168,6 +171,7 @@ def build_world(server: Server) -> World:
         ).json()["id"]
         program = {**BODIES["createLoyaltyProgram"]({})["json"], "name": name}
         ids["program_id"] = mgmt.post("/v1/loyalty_programs", json=program).json()["id"]
+        ids["loyalty_program_id"], ids["loyalty_card_id"] = _cards(mgmt, program, name)
         ids["pool_id"] = mgmt.post("/v1/giveaways/pools", json={"name": "p", "sandbox": False}).json()["id"]
         ids["catalog_id"] = mgmt.post("/v1/catalogs", json={"name": "c", "description": ""}).json()["id"]
     session = random_id("s")
@@ -179,6 +183,19 @@ def build_world(server: Server) -> World:
         ids["session_id"] = mgmt.get(f"/v1/applications/{a.id}/sessions").json()["data"][0]["id"]
         ids["customer_id"] = mgmt.get(f"/v1/applications/{a.id}/customers").json()["data"][0]["id"]
     return World(a, b, ids, session)
+
+
+def _cards(mgmt: httpx.Client, program: dict[str, Any], name: str) -> tuple[int, str]:
+    """A card-based program with two cards: its id and a card's identifier."""
+    codes = {"validCharacters": ["A", "B", "1"], "couponPattern": "W-######"}
+    body = {**program, "name": "cards" + name, "cardBased": True, "cardCodeSettings": codes}
+    program_id = mgmt.post("/v1/loyalty_programs", json=body).json()["id"]
+    assert (
+        mgmt.post(f"/v1/loyalty_programs/{program_id}/cards/batch", json={"numberOfCards": 2}).status_code
+        == 200
+    )
+    card = mgmt.get(f"/v1/loyalty_programs/{program_id}/cards").json()["data"][0]["identifier"]
+    return program_id, card
 
 
 def send(client: httpx.Client, route: Route, ids: dict[str, Any], **kwargs: Any) -> httpx.Response:

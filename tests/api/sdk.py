@@ -1,13 +1,17 @@
 """Talon.One's own models (``talon-one-sdk`` 26.2, pydantic v2, strict types) as the check of our
 response shapes: a missing required field or a wrong type fails ``from_dict``.
 
-Two quirks of the SDK are worked around here, nowhere else:
+The SDK's quirks are worked around here, nowhere else:
 - ``Collection.name``'s pattern uses POSIX classes (``[:cntrl:]``) that Python's ``re`` reads as plain
   characters, so no real name passes it; the name is checked against the spec's pattern here instead.
 - ``Rule.condition``/``effects`` and ``Binding.expression`` are typed as lists of objects, but Talang
   expressions are JSON arrays of anything (``["and", true]``); they are checked to be lists here and
   handed to the SDK as lists of empty objects.
 - The spec's ``Import`` is ``ModelImport`` in the SDK.
+- ``LoyaltyCard.identifier`` (and the transfer's old and new identifiers, and the card transactions'
+  ``cardIdentifier``) take
+  ``^[A-Za-z0-9._%+@-]+$`` in the spec, 4 to 108 characters, but ``^[A-Za-z0-9_-]*$`` in the SDK: they
+  are checked against the spec's pattern here and handed to the SDK as a plain identifier.
 """
 
 from __future__ import annotations
@@ -20,6 +24,11 @@ import talon_one.models as sdk
 _RENAMED = {"Import": "ModelImport"}
 _COLLECTION_NAME = re.compile(r"^[^\x00-\x1f\x7f\s][^\x00-\x1f\x7f]*$")
 _COLLECTIONS = {"Collection", "CollectionWithoutPayload"}
+_CARD_IDENTIFIER = re.compile(r"^[A-Za-z0-9._%+@-]{4,108}$")
+_CARD_IDENTIFIERS = {
+    "LoyaltyCard": ("identifier", "oldCardIdentifier", "newCardIdentifier"),
+    "CardLedgerTransactionLogEntryIntegrationAPI": ("cardIdentifier",),
+}
 
 
 def _talang(value: Any) -> list[dict[str, Any]]:
@@ -55,6 +64,10 @@ def check(model: str, body: Any) -> Any:
         document["name"] = "x ]x"  # matches the SDK's misread pattern
     if model == "Ruleset":
         document = _ruleset(document)
+    for name in _CARD_IDENTIFIERS.get(model, ()):
+        if name in document:
+            assert _CARD_IDENTIFIER.match(document[name]), document[name]
+            document[name] = "card-identifier"
     parsed = getattr(sdk, _RENAMED.get(model, model)).from_dict(document)
     assert parsed is not None
     return body

@@ -1,6 +1,7 @@
 """Paging of every Management API list: ``pageSize`` (default 1000, at most 1000; the achievements list
 50 and 50, as the spec says) and ``skip``, answered with ``hasMore`` or ``totalResultSize`` as the spec's
-response for that operation has it."""
+response for that operation has it. (The Integration API's lists page in their own tests:
+``test_loyalty_lists.py``.)"""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ LISTS: dict[str, tuple[str, int]] = {
     "getEventTypes": ("totalResultSize", 1000),
     "listStores": ("hasMore", 1000),
     "getLoyaltyPrograms": ("totalResultSize", 1000),
+    "getLoyaltyCards": ("hasMore", 1000),
     "listCatalogItems": ("hasMore", 1000),
     "listAchievements": ("hasMore", 50),
     "listAccountCollections": ("hasMore", 1000),
@@ -51,6 +53,8 @@ def _lists(server: Server) -> list[Any]:
     document = httpx.get(f"{server.base_url}/openapi.json").json()
     paged = []
     for route in routes(server):
+        if route.kind != "management":
+            continue
         operation = document["paths"][route.path][route.method]
         schema = (
             operation["responses"]

@@ -9,14 +9,17 @@ from dataclasses import dataclass
 from openpromo.services.auth import AuthService
 from openpromo.services.evaluation import Pipeline
 from openpromo.services.idempotency import IdempotencyService
+from openpromo.services.integration.cards import CardService
 from openpromo.services.integration.loyalty import LoyaltyService
 from openpromo.services.integration.profiles import ProfileService
 from openpromo.services.integration.sessions import SessionService
+from openpromo.services.integration.transactions import LedgerListService
 from openpromo.services.management.achievements import AchievementService
 from openpromo.services.management.activity import ActivityService
 from openpromo.services.management.analytics import AnalyticsService
 from openpromo.services.management.applications import ApplicationService
 from openpromo.services.management.campaigns import CampaignService
+from openpromo.services.management.cards import LoyaltyCardService
 from openpromo.services.management.catalogs import CatalogService
 from openpromo.services.management.collections import CollectionService
 from openpromo.services.management.coupons import CouponService
@@ -38,6 +41,8 @@ class Services:
     idempotency: IdempotencyService
     profiles: ProfileService
     loyalty: LoyaltyService
+    cards: CardService
+    ledger_lists: LedgerListService
     campaigns: CampaignService
     groups: GroupService
     coupons: CouponService
@@ -45,6 +50,7 @@ class Services:
     definitions: DefinitionService
     stores: StoreService
     programs: ProgramService
+    loyalty_cards: LoyaltyCardService
     giveaways: GiveawayService
     catalogs: CatalogService
     achievements: AchievementService
@@ -69,6 +75,8 @@ class Services:
             idempotency=IdempotencyService(uow, clock),
             profiles=ProfileService(uow, clock, snapshots, pipeline),
             loyalty=LoyaltyService(uow, clock, snapshots, pipeline),
+            cards=CardService(uow, clock, snapshots, pipeline),
+            ledger_lists=LedgerListService(uow, clock, snapshots, pipeline),
             campaigns=CampaignService(uow, clock),
             groups=GroupService(uow, clock),
             coupons=CouponService(uow, clock),
@@ -76,6 +84,7 @@ class Services:
             definitions=DefinitionService(uow, clock),
             stores=StoreService(uow, clock),
             programs=ProgramService(uow, clock),
+            loyalty_cards=LoyaltyCardService(uow, clock),
             giveaways=GiveawayService(uow, clock),
             catalogs=CatalogService(uow, clock),
             achievements=AchievementService(uow, clock),

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
 if TYPE_CHECKING:
     from openpromo.services.data.ledgers import LedgerData
+    from openpromo.services.data.loyalty import LoyaltyData
     from openpromo.services.data.sessions import SessionData
 
 Row = dict[str, Any]
@@ -247,6 +248,10 @@ class UnitOfWork(Protocol):
     @property
     def ledgers(self) -> LedgerData:
         """The loyalty ledgers' narrow port (``services.data.ledgers``)."""
+
+    @property
+    def loyalty(self) -> LoyaltyData:
+        """Loyalty cards and the ledger lists (``services.data.loyalty``)."""
 
     def __enter__(self) -> Self: ...
 

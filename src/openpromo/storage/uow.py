@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from openpromo.services.errors import Conflict
 from openpromo.services.locking import PARALLEL
 from openpromo.storage.data.ledgers import SqlLedgerData
+from openpromo.storage.data.loyalty import SqlLoyaltyData
 from openpromo.storage.data.sessions import SqlSessionData
 from openpromo.storage.database import CONFIG_CHANGED, READING, Database
 from openpromo.storage.fast import prepared
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
         self.records: SqlRecords
         self.sessions: SqlSessionData
         self.ledgers: SqlLedgerData
+        self.loyalty: SqlLoyaltyData
         self.writes_later = False
         """True while it reads without the database's writer lock (``late_write`` on SQLite)."""
         self.version: int | None = None
@@ -85,6 +87,7 @@ class SqlUnitOfWork:
         self.records = SqlRecords(self.conn)
         self.sessions = SqlSessionData(self.conn)
         self.ledgers = SqlLedgerData(self.conn)
+        self.loyalty = SqlLoyaltyData(self.conn)
         self.writes_later = self._late
         self.version = self.conn.info.get(CONFIG_VERSION)
         if self.version is None and self._locks:

@@ -4,6 +4,7 @@ from openpromo.api.management import (
     activity,
     applications,
     campaigns,
+    cards,
     coupons,
     definitions,
     gamification,
@@ -18,6 +19,7 @@ ROUTES = [
     *coupons.ROUTES,
     *definitions.ROUTES,
     *programs.ROUTES,
+    *cards.ROUTES,
     *gamification.ROUTES,
     *activity.ROUTES,
 ]

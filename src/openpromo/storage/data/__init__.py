@@ -1,5 +1,6 @@
 """Adapters of the narrow ports of ``openpromo.services.data``: one per hot aggregate."""
 
+from openpromo.storage.data.loyalty import SqlLoyaltyData
 from openpromo.storage.data.sessions import SqlSessionData
 
-__all__ = ["SqlSessionData"]
+__all__ = ["SqlLoyaltyData", "SqlSessionData"]
