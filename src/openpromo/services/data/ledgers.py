@@ -72,6 +72,7 @@ class NewEntry:
     campaign_id: int | None = None
     ruleset_id: int | None = None
     rule_name: str | None = None
+    user_id: int | None = None
     validity_duration: str | None = None
     source_entry_id: int | None = None
     flags: dict[str, Any] | None = None

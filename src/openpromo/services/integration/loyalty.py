@@ -20,6 +20,7 @@ from openpromo.services.integration.base import IntegrationService
 from openpromo.services.integration.loyalty_writes import activate, delete_transactions
 from openpromo.services.ledgers import ProgramInfo, card_owner, profile_owner
 from openpromo.services.loyalty import figures_at
+from openpromo.services.loyalty.lists import require_profile
 from openpromo.services.models.loyalty import (
     ActivateLoyaltyPoints,
     ActivateLoyaltyPointsResponse,
@@ -32,7 +33,6 @@ from openpromo.services.models.loyalty import (
     ProjectedTier,
     Tier,
 )
-from openpromo.services.ports import UnitOfWork
 from openpromo.services.snapshots.snapshot import Snapshot
 
 ZERO = Decimal(0)
@@ -44,15 +44,6 @@ def subscribed(snapshot: Snapshot, program_id: int, *, card_based: bool) -> Prog
     if program is None or program.card_based != card_based:
         raise NotFound("loyalty program", program_id)
     return program
-
-
-def require_profile(uow: UnitOfWork, account_id: int, program_id: int, integration_id: str) -> None:
-    """A profile is known when it exists or has a ledger in the program."""
-    where = {"account_id": account_id, "integration_id": integration_id}
-    if uow.records.find("customer_profiles", where, limit=1).rows:
-        return
-    if not uow.ledgers.ledgers_of(program_id, profile_owner(integration_id)):
-        raise NotFound("customer profile", integration_id)
 
 
 def _figures(data: LedgerData, ledgers: Sequence[tuple[str, OpenLedger]], at: datetime) -> dict[str, Figures]:
@@ -184,4 +175,4 @@ class LoyaltyService(IntegrationService):
             uow.commit()
 
 
-__all__ = ["LoyaltyService", "require_profile", "subscribed", "with_tier"]
+__all__ = ["LoyaltyService", "subscribed", "with_tier"]

@@ -51,6 +51,8 @@ class Meta:
     campaign_id: int | None = None
     ruleset_id: int | None = None
     rule_name: str | None = None
+    user_id: int | None = None
+    """Who made a manual change (the Management API's user; None for a key without one)."""
 
     def fields(self) -> dict[str, Any]:
         return {
@@ -63,6 +65,7 @@ class Meta:
             "campaign_id": self.campaign_id,
             "ruleset_id": self.ruleset_id,
             "rule_name": self.rule_name,
+            "user_id": self.user_id,
         }
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from openpromo.services.models.base import Model
+from openpromo.services.models.base import Amount, Int64, Model, Time
 
 Uuid = Annotated[str, msgspec.Meta(min_length=1, max_length=36)]
 
@@ -94,9 +94,60 @@ class DeleteLoyaltyTransactionsRequest(Model, kw_only=True):
     subledger_ids: list[Annotated[str, msgspec.Meta(max_length=64)]] | None = None
 
 
+Subledger = Annotated[str, msgspec.Meta(max_length=64)]
+PointsName = Annotated[str, msgspec.Meta(max_length=1000)]
+Duration = Annotated[str, msgspec.Meta(max_length=32)]
+
+
+class AddLoyaltyPoints(Model, kw_only=True):
+    """Points a program manager adds to a profile or a card (Management API)."""
+
+    points: Amount
+    name: PointsName = ""
+    validity_duration: Duration | None = None
+    valid_until: Time | None = None
+    pending_duration: Duration | None = None
+    pending_until: Time | None = None
+    subledger_id: Subledger = ""
+    application_id: Int64 | None = None
+
+
+class DeductLoyaltyPoints(Model, kw_only=True):
+    points: Amount
+    name: PointsName = ""
+    subledger_id: Subledger = ""
+    application_id: Int64 | None = None
+
+
+class LoyaltyProgramTransaction(Model, kw_only=True):
+    id: int
+    transaction_uuid: str = msgspec.field(name="transactionUUID")
+    program_id: int
+    campaign_id: int | None = None
+    created: datetime
+    type: Literal["addition", "subtraction"]
+    amount: Decimal
+    name: str
+    start_date: str
+    expiry_date: str
+    customer_profile_id: str | None = None
+    card_identifier: str | None = None
+    subledger_id: str
+    customer_session_id: str | None = None
+    import_id: int | None = None
+    user_id: int | None = None
+    user_email: str | None = None
+    ruleset_id: int | None = None
+    rule_name: str | None = None
+    flags: LoyaltyLedgerEntryFlags | None = None
+    validity_duration: str | None = None
+
+
 __all__ = [
     "ActivateLoyaltyPoints",
     "ActivateLoyaltyPointsResponse",
+    "AddLoyaltyPoints",
+    "DeductLoyaltyPoints",
     "DeleteLoyaltyTransactionsRequest",
     "LoyaltyBalance",
     "LoyaltyBalanceWithTier",
@@ -105,6 +156,7 @@ __all__ = [
     "LoyaltyCardProfileRegistration",
     "LoyaltyLedgerEntry",
     "LoyaltyLedgerEntryFlags",
+    "LoyaltyProgramTransaction",
     "ProjectedTier",
     "Tier",
 ]

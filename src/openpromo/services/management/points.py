@@ -1,0 +1,278 @@
+"""Points a program manager adds or deducts by hand (Management API), and the program's transactions
+(docs/loyalty.md "Points by hand").
+
+A manual change is written through the same book as a session's effects: the ledger is locked and
+rolled forward first, an addition is a lot and a deduction spends the active lots FIFO. Its entries have
+the source ``manual`` (the ``loyaltyTransactionType`` filters see them as such), a new transaction UUID
+and the user who made it.
+
+Our choices:
+- an unknown program (or another account's) is a 404, and so is a profile that neither exists nor has a
+  ledger in the program, or an unknown card; a card-based program's profile operations, or a
+  profile-based program's card operations, are a 400 naming ``loyaltyProgramId``;
+- ``points`` is more than 0 and at most 999,999,999,999.99, rounded to 2 places;
+- ``validUntil`` and ``validityDuration`` exclude each other, and so do ``pendingUntil`` and
+  ``pendingDuration``; without them the program's ``defaultValidity`` and ``defaultPending`` apply;
+  durations count from now (or from the start for the validity) in the program's time zone;
+  ``on_action`` awaits activation, the validity then counting from the activation;
+- a ``subledgerId`` needs a program that allows subledgers (400 ``/subledgerId``); an ``applicationId``
+  must be one the program is subscribed to (400 ``/applicationId``);
+- a deduction the active balance cannot cover is a 400 naming ``/points`` and writes nothing; an
+  inactive (blocked) card neither earns nor spends (400 naming ``loyaltyCardId``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openpromo.rules.durations import parse_duration, shift
+from openpromo.services.auth import ManagementPrincipal
+from openpromo.services.cards import require_card
+from openpromo.services.data.ledgers import LedgerOwner
+from openpromo.services.data.loyalty import StoredProgram
+from openpromo.services.errors import InvalidInput, NotFound
+from openpromo.services.ledgers import card_owner, profile_owner
+from openpromo.services.loyalty.book import Book, Meta
+from openpromo.services.loyalty.lists import LedgerFilters, require_profile, transaction_fields
+from openpromo.services.models.base import Page
+from openpromo.services.models.loyalty import AddLoyaltyPoints, DeductLoyaltyPoints, LoyaltyProgramTransaction
+from openpromo.services.paging import PageRequest
+from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
+
+MAX_POINTS = Decimal("999999999999.99")
+CENT = Decimal("0.01")
+
+
+def _points(value: Decimal) -> Decimal:
+    if not 0 < value <= MAX_POINTS:
+        raise InvalidInput(f"points is more than 0 and at most {MAX_POINTS}", pointer="/points")
+    return value.quantize(CENT)
+
+
+def _program_row(uow: UnitOfWork, principal: ManagementPrincipal, program_id: int) -> Row:
+    row = uow.records.find_one("loyalty_programs", id=program_id, account_id=principal.account_id)
+    if row is None:
+        raise NotFound("loyalty program", program_id)
+    return row
+
+
+def _program(uow: UnitOfWork, principal: ManagementPrincipal, program_id: int, *, cards: bool) -> Row:
+    row = _program_row(uow, principal, program_id)
+    if bool(row["card_based"]) != cards:
+        kind = "not card-based" if cards else "card-based"
+        raise InvalidInput(f"the loyalty program is {kind}", parameter="loyaltyProgramId")
+    return row
+
+
+def _check_scope(program: Row, subledger_id: str, application_id: int | None) -> None:
+    if subledger_id and not program["allow_subledger"]:
+        raise InvalidInput("the loyalty program has no subledgers", pointer="/subledgerId")
+    if application_id is not None and application_id not in (program["subscribed_applications"] or []):
+        raise InvalidInput(
+            "the loyalty program is not subscribed to this application", pointer="/applicationId"
+        )
+
+
+def _duration(text: str, pointer: str) -> Any:
+    parsed = parse_duration(text)
+    if parsed is None:
+        raise InvalidInput(f"{text!r} is not a duration", pointer=pointer)
+    return parsed
+
+
+def _window(
+    program: Row, request: AddLoyaltyPoints, now: datetime
+) -> tuple[datetime | None, datetime | None, str | None]:
+    """(start: None awaits activation, expiry, the validity counted from the activation)."""
+    if request.pending_until is not None and request.pending_duration is not None:
+        raise InvalidInput("send pendingUntil or pendingDuration, not both", pointer="/pendingUntil")
+    if request.valid_until is not None and request.validity_duration is not None:
+        raise InvalidInput("send validUntil or validityDuration, not both", pointer="/validUntil")
+    zone = ZoneInfo(program["timezone"] or "UTC")
+    start: datetime | None = now
+    if request.pending_until is not None:
+        start = max(request.pending_until, now)
+    else:
+        pending = request.pending_duration or program["default_pending"] or "immediate"
+        if pending == "on_action":
+            start = None
+        elif pending != "immediate":
+            start = shift(now, _duration(pending, "/pendingDuration"), zone=zone)
+    if request.valid_until is not None:
+        if request.valid_until <= (start or now):
+            raise InvalidInput("validUntil is after the points become active", pointer="/validUntil")
+        return start, request.valid_until, None
+    validity = request.validity_duration or program["default_validity"] or "unlimited"
+    if validity == "unlimited":
+        return start, None, None
+    duration = _duration(validity, "/validityDuration")
+    if start is None:
+        return None, None, validity
+    return start, shift(start, duration, zone=zone), None
+
+
+def _meta(principal: ManagementPrincipal, name: str, application_id: int | None) -> Meta:
+    return Meta(
+        name=name,
+        transaction_uuid=str(uuid.uuid4()),
+        source="manual",
+        application_id=application_id,
+        user_id=principal.user_id,
+    )
+
+
+class PointsService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def _profile(
+        self,
+        uow: UnitOfWork,
+        principal: ManagementPrincipal,
+        program_id: int,
+        integration_id: str,
+        subledger: str,
+    ) -> tuple[Row, LedgerOwner]:
+        program = _program(uow, principal, program_id, cards=False)
+        require_profile(uow, principal.account_id, program_id, integration_id)
+        owner = LedgerOwner(
+            principal.account_id,
+            program_id,
+            profile_owner(integration_id),
+            subledger,
+            profile_integration_id=integration_id,
+        )
+        return program, owner
+
+    def _card(
+        self,
+        uow: UnitOfWork,
+        principal: ManagementPrincipal,
+        program_id: int,
+        identifier: str,
+        subledger: str,
+    ) -> tuple[Row, LedgerOwner]:
+        program = _program(uow, principal, program_id, cards=True)
+        stored = uow.loyalty.program(principal.account_id, program_id)
+        assert isinstance(stored, StoredProgram)
+        card = require_card(uow, stored, identifier, lock=True)
+        if card.status != "active":
+            raise InvalidInput(
+                "the loyalty card is inactive: it neither earns nor spends", parameter="loyaltyCardId"
+            )
+        owner = LedgerOwner(principal.account_id, program_id, card_owner(card.id), subledger, card_id=card.id)
+        return program, owner
+
+    def _add(
+        self,
+        uow: UnitOfWork,
+        program: Row,
+        owner: LedgerOwner,
+        principal: ManagementPrincipal,
+        request: AddLoyaltyPoints,
+        now: datetime,
+    ) -> None:
+        amount = _points(request.points)
+        _check_scope(program, request.subledger_id, request.application_id)
+        start, expiry, validity = _window(program, request, now)
+        book = Book.open(uow.ledgers, owner, now)
+        book.add(
+            amount,
+            _meta(principal, request.name, request.application_id),
+            start=start,
+            expiry=expiry,
+            validity_duration=validity,
+        )
+        book.close()
+
+    def _deduct(
+        self,
+        uow: UnitOfWork,
+        program: Row,
+        owner: LedgerOwner,
+        principal: ManagementPrincipal,
+        request: DeductLoyaltyPoints,
+        now: datetime,
+    ) -> None:
+        amount = _points(request.points)
+        _check_scope(program, request.subledger_id, request.application_id)
+        book = Book.open(uow.ledgers, owner, now)
+        if not book.deduct(amount, _meta(principal, request.name, request.application_id)):
+            raise InvalidInput("the active balance does not cover these points", pointer="/points")
+        book.close()
+
+    def add_to_profile(
+        self, principal: ManagementPrincipal, program_id: int, integration_id: str, request: AddLoyaltyPoints
+    ) -> None:
+        now = self._clock.now()
+        with self._uow() as uow:
+            program, owner = self._profile(uow, principal, program_id, integration_id, request.subledger_id)
+            self._add(uow, program, owner, principal, request, now)
+            uow.commit()
+
+    def deduct_from_profile(
+        self,
+        principal: ManagementPrincipal,
+        program_id: int,
+        integration_id: str,
+        request: DeductLoyaltyPoints,
+    ) -> None:
+        now = self._clock.now()
+        with self._uow() as uow:
+            program, owner = self._profile(uow, principal, program_id, integration_id, request.subledger_id)
+            self._deduct(uow, program, owner, principal, request, now)
+            uow.commit()
+
+    def add_to_card(
+        self, principal: ManagementPrincipal, program_id: int, identifier: str, request: AddLoyaltyPoints
+    ) -> None:
+        now = self._clock.now()
+        with self._uow() as uow:
+            program, owner = self._card(uow, principal, program_id, identifier, request.subledger_id)
+            self._add(uow, program, owner, principal, request, now)
+            uow.commit()
+
+    def deduct_from_card(
+        self, principal: ManagementPrincipal, program_id: int, identifier: str, request: DeductLoyaltyPoints
+    ) -> None:
+        now = self._clock.now()
+        with self._uow() as uow:
+            program, owner = self._card(uow, principal, program_id, identifier, request.subledger_id)
+            self._deduct(uow, program, owner, principal, request, now)
+            uow.commit()
+
+    def program_transactions(
+        self, principal: ManagementPrincipal, program_id: int, filters: LedgerFilters, page: PageRequest
+    ) -> Page:
+        where = filters.entry_filter()
+        with self._uow(write=False) as uow:
+            _program_row(uow, principal, program_id)
+            found = uow.loyalty.program_transactions(
+                principal.account_id,
+                program_id,
+                where,
+                now=self._clock.now(),
+                skip=page.skip,
+                limit=page.page_size + 1,
+            )
+        rows = [
+            LoyaltyProgramTransaction(
+                **transaction_fields(item.entry),
+                campaign_id=item.campaign_id,
+                customer_profile_id=item.profile_integration_id,
+                card_identifier=item.card_identifier,
+                import_id=item.import_id,
+                user_id=item.user_id,
+                user_email=item.user_email,
+            )
+            for item in found
+        ]
+        return Page(has_more=len(rows) > page.page_size, data=rows[: page.page_size])
+
+
+__all__ = ["PointsService"]
