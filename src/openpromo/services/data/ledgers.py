@@ -45,6 +45,9 @@ class OpenLedger:
     as_of: datetime | None
     valid_until: datetime | None
     tier_id: int | None = None
+    tier_entered_at: datetime | None = None
+    tier_expires_at: datetime | None = None
+    joined_at: datetime | None = None
 
 
 @dataclass(slots=True)

@@ -29,15 +29,17 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from openpromo.engine.tiers import Policy
 from openpromo.rules.durations import parse_duration, shift
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.cards import require_card
 from openpromo.services.data.ledgers import LedgerOwner
 from openpromo.services.data.loyalty import StoredProgram
 from openpromo.services.errors import InvalidInput, NotFound
-from openpromo.services.ledgers import card_owner, profile_owner
+from openpromo.services.ledgers import card_owner, profile_owner, program_tiers
 from openpromo.services.loyalty.book import Book, Meta
 from openpromo.services.loyalty.lists import LedgerFilters, require_profile, transaction_fields
+from openpromo.services.loyalty.tiers import policy_of
 from openpromo.services.models.base import Page
 from openpromo.services.models.loyalty import AddLoyaltyPoints, DeductLoyaltyPoints, LoyaltyProgramTransaction
 from openpromo.services.paging import PageRequest
@@ -115,6 +117,10 @@ def _window(
     return start, shift(start, duration, zone=zone), None
 
 
+def _policy(uow: UnitOfWork, program: Row) -> Policy | None:
+    return policy_of(program, program_tiers(uow, [program["id"]]).get(program["id"], ()))
+
+
 def _meta(principal: ManagementPrincipal, name: str, application_id: int | None) -> Meta:
     return Meta(
         name=name,
@@ -180,7 +186,7 @@ class PointsService:
         amount = _points(request.points)
         _check_scope(program, request.subledger_id, request.application_id)
         start, expiry, validity = _window(program, request, now)
-        book = Book.open(uow.ledgers, owner, now)
+        book = Book.open(uow.ledgers, owner, now, _policy(uow, program))
         book.add(
             amount,
             _meta(principal, request.name, request.application_id),
@@ -201,7 +207,7 @@ class PointsService:
     ) -> None:
         amount = _points(request.points)
         _check_scope(program, request.subledger_id, request.application_id)
-        book = Book.open(uow.ledgers, owner, now)
+        book = Book.open(uow.ledgers, owner, now, _policy(uow, program))
         if not book.deduct(amount, _meta(principal, request.name, request.application_id)):
             raise InvalidInput("the active balance does not cover these points", pointer="/points")
         book.close()

@@ -27,6 +27,7 @@ class Tier(Model, kw_only=True):
     name: str
     start_date: datetime | None = None
     expiry_date: datetime | None = None
+    downgrade_policy: Literal["one_down", "balance_based"] | None = None
 
 
 class ProjectedTier(Model, kw_only=True):
