@@ -187,3 +187,48 @@ def test_bad_requests_name_the_field(mgmt: httpx.Client, app: AppContext, integr
     assert_error(mgmt.get(listing, params={"startDate": "yesterday"}), 400, parameter="startDate")
     assert_error(mgmt.get(f"{PROGRAM.format(987654321)}/transactions"), 404)
     assert _transactions(mgmt, pid) == []
+
+
+def test_a_profiles_ledger_with_its_totals_and_lots(
+    mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    # given a profile with active, pending, spent and subledger points, in a tiered program
+    tiers = [{"name": "silver", "minPoints": 50}]
+    program = factories.loyalty_program(mgmt, app, allowSubledger=True, tiers=tiers)
+    pid, profile = program["id"], _profile(integration)
+    url = f"{PROGRAM.format(pid)}/profile/{profile}"
+    for body in (
+        {"points": 80, "validityDuration": "10D"},
+        {"points": 20},
+        {"points": 15, "pendingDuration": "3D"},
+        {"points": 5, "subLedgerID": "shoes"},  # the older generation's spelling
+    ):
+        assert mgmt.put(f"{url}/add_points", json=body).status_code == 204
+    assert mgmt.put(f"{url}/deduct_points", json={"points": 30}).status_code == 204
+    # when its ledger is read
+    found = mgmt.get(url)
+    assert found.status_code == 200, found.text
+    ledger = check("LoyaltyLedger", found.json())
+    main, shoes = ledger["ledger"], ledger["subLedgers"]["shoes"]
+    # then the totals are the balances, and the lots what is left of each
+    assert (main["totalActivePoints"], main["totalPendingPoints"], main["totalSpentPoints"]) == (
+        70.0,
+        15.0,
+        30.0,
+    )
+    assert main["total"] == 70.0 and main["totalExpiredPoints"] == 0.0 and main["totalNegativePoints"] == 0.0
+    assert [(e["type"], e["amount"]) for e in main["transactions"]] == [
+        ("subtraction", 30.0),
+        ("addition", 15.0),
+        ("addition", 20.0),
+        ("addition", 80.0),
+    ]
+    assert [e["amount"] for e in main["activePoints"]] == [20.0, 50.0]  # FIFO took 30 of the expiring 80
+    assert [e["amount"] for e in main["expiringPoints"]] == [50.0]
+    assert [e["amount"] for e in main["pendingPoints"]] == [15.0] and main["expiredPoints"] == []
+    assert main["currentTier"]["name"] == "silver"
+    assert shoes["totalActivePoints"] == 5.0 and shoes["transactions"][0]["subLedgerID"] == "shoes"
+    assert {e["customerProfileID"] for e in main["transactions"]} == {profile}
+    # unknown profile, program
+    assert_error(mgmt.get(f"{PROGRAM.format(pid)}/profile/nobody-{profile}"), 404)
+    assert_error(mgmt.get(f"{PROGRAM.format(987654321)}/profile/{profile}"), 404)

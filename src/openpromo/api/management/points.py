@@ -1,5 +1,5 @@
-"""Management API: points added or deducted by hand for a profile or a card, and a program's
-transactions (docs/loyalty.md "Points by hand"). Card identifiers in paths are URL-encoded."""
+"""Management API: points added or deducted by hand for a profile or a card, a profile's ledger, and a
+program's transactions (docs/loyalty.md "Points by hand"). Card identifiers in paths are URL-encoded."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from openpromo.api.ledger_params import (
 )
 from openpromo.api.routing import MANAGEMENT, PageSize, Skip, body, page
 from openpromo.services.models.base import Page
-from openpromo.services.models.loyalty import AddLoyaltyPoints, DeductLoyaltyPoints
+from openpromo.services.models.loyalty import AddLoyaltyPoints, DeductLoyaltyPoints, LoyaltyLedger
 
 Req = Request[Any, Any, Any]
 PROGRAM = "/v1/loyalty_programs/{loyalty_program_id:int}"
@@ -75,6 +75,14 @@ async def deduct_loyalty_card_points(
     )
 
 
+@get(PROFILE, operation_id="getLoyaltyPoints", **MANAGEMENT)
+async def get_loyalty_points(request: Req, loyalty_program_id: int, integration_id: str) -> LoyaltyLedger:
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.points.profile_ledger(principal, loyalty_program_id, integration_id),
+    )
+
+
 @get(PROGRAM + "/transactions", operation_id="getLoyaltyProgramTransactions", **MANAGEMENT)
 async def get_loyalty_program_transactions(
     request: Req,
@@ -109,6 +117,7 @@ async def get_loyalty_program_transactions(
 
 
 ROUTES = [
+    get_loyalty_points,
     add_loyalty_points,
     remove_loyalty_points,
     add_loyalty_card_points,

@@ -29,19 +29,30 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from openpromo.engine.ledger import Figures, points
 from openpromo.engine.tiers import Policy
 from openpromo.rules.durations import parse_duration, shift
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.cards import require_card
-from openpromo.services.data.ledgers import LedgerOwner
-from openpromo.services.data.loyalty import StoredProgram
+from openpromo.services.data.ledgers import LedgerOwner, OpenLedger
+from openpromo.services.data.loyalty import EntryFilter, PointsQuery, PointsStatus, StoredEntry, StoredProgram
 from openpromo.services.errors import InvalidInput, NotFound
 from openpromo.services.ledgers import card_owner, profile_owner, program_tiers
+from openpromo.services.loyalty.balances import figures_at
 from openpromo.services.loyalty.book import Book, Meta
 from openpromo.services.loyalty.lists import LedgerFilters, require_profile, transaction_fields
-from openpromo.services.loyalty.tiers import policy_of
+from openpromo.services.loyalty.tiers import policy_of, standing_at
 from openpromo.services.models.base import Page
-from openpromo.services.models.loyalty import AddLoyaltyPoints, DeductLoyaltyPoints, LoyaltyProgramTransaction
+from openpromo.services.models.loyalty import (
+    AddLoyaltyPoints,
+    DeductLoyaltyPoints,
+    LoyaltyLedger,
+    LoyaltyLedgerEntry,
+    LoyaltyLedgerEntryFlags,
+    LoyaltyProgramTransaction,
+    LoyaltySubLedger,
+    Tier,
+)
 from openpromo.services.paging import PageRequest
 from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
 
@@ -131,6 +142,77 @@ def _meta(principal: ManagementPrincipal, name: str, application_id: int | None)
     )
 
 
+LEDGER_ROWS = 1000
+"""How many entries of each kind a profile's ledger answers (the paged lists give the rest)."""
+
+
+def _ledger_entry(entry: StoredEntry, integration_id: str) -> LoyaltyLedgerEntry:
+    return LoyaltyLedgerEntry(
+        created=entry.created,
+        program_id=entry.program_id,
+        customer_profile_id=integration_id,
+        customer_session_id=entry.customer_session_id or None,
+        type=entry.type,
+        amount=points(entry.amount),
+        start_date=entry.start_date or entry.activated_at,
+        expiry_date=entry.expiry_date,
+        name=entry.name,
+        sub_ledger_id=entry.subledger_id,
+        flags=LoyaltyLedgerEntryFlags(creates_negative_balance=True)
+        if (entry.flags or {}).get("createsNegativeBalance")
+        else None,
+        validity_duration=entry.validity_duration or None,
+    )
+
+
+def _sub_ledger(
+    uow: UnitOfWork,
+    account_id: int,
+    program_id: int,
+    owner: str,
+    integration_id: str,
+    subledger: str,
+    ledger: OpenLedger | None,
+    policy: Policy | None,
+    now: datetime,
+) -> LoyaltySubLedger:
+    figures = figures_at(uow.ledgers, ledger, now) if ledger is not None else Figures()
+    where = EntryFilter(subledger_ids=(subledger,))
+
+    def lots(status: PointsStatus, order: str | None = None) -> list[LoyaltyLedgerEntry]:
+        found = uow.loyalty.points(
+            account_id, program_id, owner, where, PointsQuery(status, now, order), skip=0, limit=LEDGER_ROWS
+        )
+        return [_ledger_entry(e, integration_id) for e in found]
+
+    transactions = uow.loyalty.transactions(
+        account_id, program_id, owner, where, now=now, skip=0, limit=LEDGER_ROWS
+    )
+    active = lots("active", "expiry_date")
+    tier = None
+    if policy is not None:
+        standing = standing_at(uow.ledgers, policy, ledger, now)
+        level = policy.level(standing.tier_id)
+        if level is not None:
+            tier = Tier(
+                id=level.id, name=level.name, start_date=standing.entered, expiry_date=standing.expires
+            )
+    return LoyaltySubLedger(
+        total=points(figures.active),
+        total_active_points=points(figures.active),
+        total_pending_points=points(figures.pending),
+        total_spent_points=points(figures.spent),
+        total_expired_points=points(figures.expired),
+        total_negative_points=points(figures.negative),
+        transactions=[_ledger_entry(e, integration_id) for e in transactions],
+        expiring_points=[e for e in active if e.expiry_date is not None],
+        active_points=active,
+        pending_points=lots("pending", "start_date"),
+        expired_points=lots("expired", "-expiry_date"),
+        current_tier=tier,
+    )
+
+
 class PointsService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
@@ -184,7 +266,7 @@ class PointsService:
         now: datetime,
     ) -> None:
         amount = _points(request.points)
-        _check_scope(program, request.subledger_id, request.application_id)
+        _check_scope(program, request.subledger, request.application_id)
         start, expiry, validity = _window(program, request, now)
         book = Book.open(uow.ledgers, owner, now, _policy(uow, program))
         book.add(
@@ -206,7 +288,7 @@ class PointsService:
         now: datetime,
     ) -> None:
         amount = _points(request.points)
-        _check_scope(program, request.subledger_id, request.application_id)
+        _check_scope(program, request.subledger, request.application_id)
         book = Book.open(uow.ledgers, owner, now, _policy(uow, program))
         if not book.deduct(amount, _meta(principal, request.name, request.application_id)):
             raise InvalidInput("the active balance does not cover these points", pointer="/points")
@@ -217,7 +299,7 @@ class PointsService:
     ) -> None:
         now = self._clock.now()
         with self._uow() as uow:
-            program, owner = self._profile(uow, principal, program_id, integration_id, request.subledger_id)
+            program, owner = self._profile(uow, principal, program_id, integration_id, request.subledger)
             self._add(uow, program, owner, principal, request, now)
             uow.commit()
 
@@ -230,7 +312,7 @@ class PointsService:
     ) -> None:
         now = self._clock.now()
         with self._uow() as uow:
-            program, owner = self._profile(uow, principal, program_id, integration_id, request.subledger_id)
+            program, owner = self._profile(uow, principal, program_id, integration_id, request.subledger)
             self._deduct(uow, program, owner, principal, request, now)
             uow.commit()
 
@@ -239,7 +321,7 @@ class PointsService:
     ) -> None:
         now = self._clock.now()
         with self._uow() as uow:
-            program, owner = self._card(uow, principal, program_id, identifier, request.subledger_id)
+            program, owner = self._card(uow, principal, program_id, identifier, request.subledger)
             self._add(uow, program, owner, principal, request, now)
             uow.commit()
 
@@ -248,9 +330,38 @@ class PointsService:
     ) -> None:
         now = self._clock.now()
         with self._uow() as uow:
-            program, owner = self._card(uow, principal, program_id, identifier, request.subledger_id)
+            program, owner = self._card(uow, principal, program_id, identifier, request.subledger)
             self._deduct(uow, program, owner, principal, request, now)
             uow.commit()
+
+    def profile_ledger(
+        self, principal: ManagementPrincipal, program_id: int, integration_id: str
+    ) -> LoyaltyLedger:
+        """The profile's ledgers now: totals, the newest ``LEDGER_ROWS`` entries and the lots by state."""
+        now = self._clock.now()
+        with self._uow(write=False) as uow:
+            program = _program(uow, principal, program_id, cards=False)
+            require_profile(uow, principal.account_id, program_id, integration_id)
+            policy = _policy(uow, program)
+            owner = profile_owner(integration_id)
+            ledgers = dict(uow.ledgers.ledgers_of(program_id, owner))
+
+            def sub(subledger: str) -> LoyaltySubLedger:
+                return _sub_ledger(
+                    uow,
+                    principal.account_id,
+                    program_id,
+                    owner,
+                    integration_id,
+                    subledger,
+                    ledgers.get(subledger),
+                    policy,
+                    now,
+                )
+
+            return LoyaltyLedger(
+                ledger=sub(""), sub_ledgers={name: sub(name) for name in sorted(ledgers) if name} or None
+            )
 
     def program_transactions(
         self, principal: ManagementPrincipal, program_id: int, filters: LedgerFilters, page: PageRequest

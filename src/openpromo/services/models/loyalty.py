@@ -86,6 +86,28 @@ class LoyaltyLedgerEntry(Model, kw_only=True):
     validity_duration: str | None = None
 
 
+class LoyaltySubLedger(Model, kw_only=True):
+    """A ledger as the Management API's ``LoyaltyLedger`` answers it: totals and the entries behind them."""
+
+    total: Decimal
+    total_active_points: Decimal
+    total_pending_points: Decimal
+    total_spent_points: Decimal
+    total_expired_points: Decimal
+    total_negative_points: Decimal
+    transactions: list[LoyaltyLedgerEntry]
+    expiring_points: list[LoyaltyLedgerEntry]
+    active_points: list[LoyaltyLedgerEntry]
+    pending_points: list[LoyaltyLedgerEntry]
+    expired_points: list[LoyaltyLedgerEntry]
+    current_tier: Tier | None = None
+
+
+class LoyaltyLedger(Model, kw_only=True):
+    ledger: LoyaltySubLedger
+    sub_ledgers: dict[str, LoyaltySubLedger] | None = None
+
+
 class ActivateLoyaltyPointsResponse(Model, kw_only=True):
     ledger_entries: list[LoyaltyLedgerEntry]
 
@@ -110,14 +132,25 @@ class AddLoyaltyPoints(Model, kw_only=True):
     pending_duration: Duration | None = None
     pending_until: Time | None = None
     subledger_id: Subledger = ""
+    sub_ledger_id: Subledger | None = msgspec.field(default=None, name="subLedgerID")
+    """The older API generation's spelling of ``subledgerId`` (its ``LoyaltyPoints``)."""
     application_id: Int64 | None = None
+
+    @property
+    def subledger(self) -> str:
+        return self.subledger_id or self.sub_ledger_id or ""
 
 
 class DeductLoyaltyPoints(Model, kw_only=True):
     points: Amount
     name: PointsName = ""
     subledger_id: Subledger = ""
+    sub_ledger_id: Subledger | None = msgspec.field(default=None, name="subLedgerID")
     application_id: Int64 | None = None
+
+    @property
+    def subledger(self) -> str:
+        return self.subledger_id or self.sub_ledger_id or ""
 
 
 class LoyaltyProgramTransaction(Model, kw_only=True):
@@ -155,9 +188,11 @@ __all__ = [
     "LoyaltyBalancesWithTiers",
     "LoyaltyCardBalances",
     "LoyaltyCardProfileRegistration",
+    "LoyaltyLedger",
     "LoyaltyLedgerEntry",
     "LoyaltyLedgerEntryFlags",
     "LoyaltyProgramTransaction",
+    "LoyaltySubLedger",
     "ProjectedTier",
     "Tier",
 ]
