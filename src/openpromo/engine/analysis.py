@@ -37,4 +37,10 @@ def reads_loyalty(ruleset: rules.CompiledRuleset) -> bool:
     return False
 
 
-__all__ = ["COUPON_CHECKS", "REFERRAL_CHECKS", "reads_loyalty", "rule_infos"]
+def reads_event(ruleset: rules.CompiledRuleset) -> bool:
+    """Whether any binding, condition or effect reads the ``Event`` root: only such a campaign is
+    evaluated for an event (``engine.index``)."""
+    return ruleset.analysis.reads_root("Event")
+
+
+__all__ = ["COUPON_CHECKS", "REFERRAL_CHECKS", "reads_event", "reads_loyalty", "rule_infos"]

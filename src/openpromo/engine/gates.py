@@ -49,7 +49,7 @@ _MAX_DEPTH = 8
 @dataclass(frozen=True, slots=True)
 class Gate:
     """One thing a session can have: ``coupon``/``referral`` (of the campaign), ``card``, ``audience``
-    (an id), ``sku`` or ``category`` (a cart item's)."""
+    (an id), ``sku`` or ``category`` (a cart item's); or an ``event`` of a type (events only)."""
 
     kind: str
     value: str | int | None = None
@@ -157,8 +157,21 @@ def _comparison(analysis: _Analysis, node: rules.Apply) -> Found:
     return None
 
 
+def _event_type(_analysis: _Analysis, node: rules.Apply) -> Found:
+    """``Event.Type = "literal"`` (either way round): only an event of that type meets it; a session,
+    which has no event, never does."""
+    if len(node.args) != 2:
+        return None
+    for path, value in (node.args, node.args[::-1]):
+        text = _text(value)
+        if _root_path(path) == ("Event", "Type") and text is not None:
+            return {Gate("event", text)}
+    return None
+
+
 _CONDITIONS: dict[str, Callable[[_Analysis, rules.Apply], Found]] = {
     "and": _and,
+    "=": _event_type,
     "couponvalid": _gate(Gate("coupon")),
     "couponvalidnoredeem": _gate(Gate("coupon")),
     "referralvalid": _gate(Gate("referral")),

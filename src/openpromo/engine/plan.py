@@ -45,12 +45,16 @@ def plan(
     referral: Referral | None,
     now: datetime,
     timezone: str,
+    event_type: str | None = None,
 ) -> Plan:
     """``forced``: evaluate these (a dry run's ``evaluableCampaignIds``) instead of the index's
-    candidates; ``coupons``: the session's codes (as sent) → the coupon found for each."""
+    candidates; ``coupons``: the session's codes (as sent) → the coupon found for each; ``event_type``:
+    an event is evaluated (only the campaigns that read it are candidates)."""
     session = session_from(draft.row_id, draft.integration_id, draft.state, draft.documents)
     if forced is not None:
         campaigns: Sequence[Campaign] = forced
+    elif event_type is not None:
+        campaigns = index.event_candidates(event_type, session, audiences)
     else:
         named = {c.campaign_id for c in coupons.values()}
         if referral is not None:

@@ -57,6 +57,8 @@ class Inputs:
     accepted_referrals: frozenset[int] = frozenset()
     groups: Mapping[int, EvaluationGroup] = field(default_factory=dict)
     """Every evaluation group of the application, for the tree (groups without campaigns too)."""
+    event: tuple[str, Mapping[str, Any]] | None = None
+    """The event evaluated for (its type and attributes): the ``Event`` root; None in a session."""
 
 
 @dataclass
@@ -105,6 +107,9 @@ class State:
             "Application": roots.attributes_root(inputs.settings.attributes),
             "Loyalty": dict(inputs.loyalty),
         }
+        if inputs.event is not None:
+            kind, attributes = inputs.event
+            base["Event"] = {"Type": kind, **roots.attributes_root(attributes)}
         if session.store_integration_id:
             store = {"IntegrationId": session.store_integration_id}
             store.update(roots.attributes_root(inputs.store_attributes or {}))

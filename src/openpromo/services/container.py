@@ -10,6 +10,7 @@ from openpromo.services.auth import AuthService
 from openpromo.services.evaluation import Pipeline
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.integration.cards import CardService
+from openpromo.services.integration.events import EventService
 from openpromo.services.integration.loyalty import LoyaltyService
 from openpromo.services.integration.profiles import ProfileService
 from openpromo.services.integration.sessions import SessionService
@@ -43,6 +44,7 @@ class Services:
     profiles: ProfileService
     loyalty: LoyaltyService
     cards: CardService
+    events: EventService
     ledger_lists: LedgerListService
     campaigns: CampaignService
     groups: GroupService
@@ -78,6 +80,7 @@ class Services:
             profiles=ProfileService(uow, clock, snapshots, pipeline),
             loyalty=LoyaltyService(uow, clock, snapshots, pipeline),
             cards=CardService(uow, clock, snapshots, pipeline),
+            events=EventService(uow, clock, snapshots, pipeline),
             ledger_lists=LedgerListService(uow, clock, snapshots, pipeline),
             campaigns=CampaignService(uow, clock),
             groups=GroupService(uow, clock),

@@ -23,7 +23,7 @@ Dry = Annotated[bool, QueryParameter(name="dry", required=False)]
 Silent = Annotated[str, QueryParameter(name="silent", required=False)]
 
 
-def _silent(value: str) -> bool:
+def silent_flag(value: str) -> bool:
     """``silent=yes`` (answer 204) or ``no``; checked before the key, as a query parameter is."""
     if value not in ("yes", "no"):
         raise InvalidInput("silent is yes or no", parameter="silent")
@@ -67,10 +67,10 @@ async def update_customer_profiles(
         lambda use, principal: use.profiles.update_many(
             principal, endpoint.decoded(body, MultipleCustomerProfileIntegrationRequest)
         ),
-        silent=_silent(silent),
+        silent=silent_flag(silent),
     )
 
 
 ROUTES = [update_customer_profile, update_customer_profiles]
 
-__all__ = ["ROUTES"]
+__all__ = ["ROUTES", "Dry", "Silent", "silent_flag"]

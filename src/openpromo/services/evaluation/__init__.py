@@ -2,6 +2,7 @@
 
 from openpromo.services.evaluation.answer import Answer
 from openpromo.services.evaluation.case import Applied, Case, Commits, Owner, Subject, Written
+from openpromo.services.evaluation.event import EventTrack
 from openpromo.services.evaluation.pipeline import Pipeline
 from openpromo.services.evaluation.profile import ProfileUpdate
 from openpromo.services.evaluation.reopen import Reopen
@@ -13,6 +14,7 @@ __all__ = [
     "Applied",
     "Case",
     "Commits",
+    "EventTrack",
     "Owner",
     "Pipeline",
     "ProfileUpdate",

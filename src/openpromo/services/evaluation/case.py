@@ -78,6 +78,10 @@ class Case:
     """What the subject keeps for its own writes (a session's merged fields, a return's units)."""
     session: model.Session | None = None
     """The engine's session, once the evaluation planned it (``load.read``)."""
+    event: tuple[str, dict[str, Any]] | None = None
+    """An event's type and attributes (the ``Event`` root), when an event is evaluated."""
+    complete: bool = False
+    """Every candidate applies, whatever its evaluation group's mode (``forceCompleteEvaluation``)."""
 
     @classmethod
     def of(

@@ -60,6 +60,7 @@ def read(data: SessionData, case: Case, new_id: Callable[[], str], *, lock: bool
         referral=referral,
         now=case.now,
         timezone=snapshot.settings.timezone,
+        event_type=case.event[0] if case.event is not None else None,
     )
     case.session, campaigns = planned.session, planned.campaigns
     wanted = Consumables(
@@ -151,6 +152,10 @@ def _inputs(
     new_id: Callable[[], str],
 ) -> Inputs:
     snapshot, session, campaigns = case.snapshot, planned.session, planned.campaigns
+    groups = snapshot.groups
+    if case.complete:  # every group stacks: each candidate applies
+        groups = {i: replace(g, mode="stackable") for i, g in groups.items()}
+        campaigns = [replace(c, group=replace(c.group, mode="stackable")) for c in campaigns]
     counters = {k: Decimal(str(v)) for k, v in consumed.counters.items()}
     for key, amount in (case.credits or {}).items():
         if key in counters:
@@ -172,7 +177,8 @@ def _inputs(
         loyalty_card_valid=loyalty.card_valid,
         accepted_coupons=case.accepted_coupons,
         accepted_referrals=case.accepted_referrals,
-        groups=snapshot.groups,
+        groups=groups,
+        event=case.event,
     )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from openpromo import rules
-from openpromo.engine.analysis import reads_loyalty, rule_infos
+from openpromo.engine.analysis import reads_event, reads_loyalty, rule_infos
 from openpromo.engine.gates import Gates, campaign_gates
 from openpromo.engine.model import RuleInfo
 from openpromo.services.ports import Row
@@ -31,6 +31,8 @@ class CompiledCampaign:
     """What a session must have for the rules to do anything (``engine.gates``)."""
     reads_loyalty: bool = False
     """Whether a rule reads ``Loyalty`` balances or checks the loyalty card (they are loaded only then)."""
+    reads_event: bool = False
+    """Whether a rule reads the ``Event`` root (only such campaigns are evaluated for events)."""
 
 
 def compile_campaign(row: Row) -> CompiledCampaign:
@@ -42,6 +44,7 @@ def compile_campaign(row: Row) -> CompiledCampaign:
         rule_infos(compiled),
         campaign_gates(compiled),
         reads_loyalty(compiled),
+        reads_event(compiled),
     )
 
 

@@ -29,7 +29,7 @@ from openpromo.services.loyalty.tiers import policy_of
 from openpromo.services.ports import Records, Row, UnitOfWork
 from openpromo.services.snapshots.rulesets import CompiledCampaign, RulesetCache
 
-ENTITIES = ("CustomerSession", "CartItem", "CustomerProfile")
+ENTITIES = ("CustomerSession", "CartItem", "CustomerProfile", "Event")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,8 @@ class Snapshot:
     """Catalogs the application subscribes to (prices of items sent without one)."""
     api_keys: frozenset[int] = frozenset()
     """The application's Integration API keys that are not deleted (expiry is checked by time)."""
+    event_types: frozenset[str] = frozenset()
+    """The custom event types the account defined (``POST /v1/event_types``)."""
 
     def forced(self, ids: set[int]) -> tuple[model.Campaign, ...]:
         """These campaigns only, enabled whatever their state (dry runs with ``evaluableCampaignIds``)."""
@@ -143,7 +145,7 @@ def build_snapshot(
         return None
     rows = _campaign_rows(records, application_id)
     stores = {row["id"]: row for row in records.find("stores", {"application_id": application_id}).rows}
-    campaigns, gates = _compiled(records, rulesets, rows, stores)
+    campaigns, gates, events = _compiled(records, rulesets, rows, stores)
     return Snapshot(
         version=version,
         app=app,
@@ -151,12 +153,13 @@ def build_snapshot(
         definitions=load_definitions(records, account_id, ENTITIES),
         campaigns=tuple(campaigns),
         campaign_rows={row["id"]: row for row in rows},
-        index=CampaignIndex(campaigns, gates),
+        index=CampaignIndex(campaigns, gates, events),
         groups=_groups(records, application_id),
         programs=_programs(uow, account_id),
         loyalty_programs=tuple(load_programs(uow, account_id, application_id)),
         pools=_names(records, "giveaway_pools", account_id=account_id),
         audiences=_names(records, "audiences", account_id=account_id, deleted=False),
+        event_types=frozenset(_names(records, "event_types", account_id=account_id).values()),
         achievements=_achievements(records, rows),
         stores={row["integration_id"]: row for row in stores.values()},
         api_keys=frozenset(
@@ -173,8 +176,9 @@ def build_snapshot(
 
 def _compiled(
     records: Records, rulesets: RulesetCache, rows: list[Row], stores: Mapping[int, Row]
-) -> tuple[list[model.Campaign], dict[int, Gates]]:
-    """The campaigns whose rulesets compile, and their gates (``engine.index``)."""
+) -> tuple[list[model.Campaign], dict[int, Gates], frozenset[int]]:
+    """The campaigns whose rulesets compile, their gates, and those that read the event
+    (``engine.index``)."""
 
     def load(ids: list[int]) -> list[Row]:
         return [
@@ -186,12 +190,15 @@ def _compiled(
     compiled_by_id = rulesets.get_many([row["active_ruleset_id"] for row in rows], load)
     campaigns = []
     gates: dict[int, Gates] = {}
+    events: set[int] = set()
     for row in rows:
         compiled = compiled_by_id[row["active_ruleset_id"]]
         if compiled is not None:
             campaigns.append(_campaign(row, compiled, stores))
             gates[row["id"]] = compiled.gates
-    return campaigns, gates
+            if compiled.reads_event:
+                events.add(row["id"])
+    return campaigns, gates, frozenset(events)
 
 
 def _achievements(records: Records, rows: list[Row]) -> dict[int, tuple[AchievementDefinition, ...]]:
