@@ -11,9 +11,11 @@ pages of lists of 100,000 coupons, sessions, events and 50,000 customers); BENCH
 cell (into bench/results/lists.json unless BENCH_OUTPUT says otherwise), BENCH_LISTS=0 skips it (and
 BENCH_QUICK does unless BENCH_LISTS=1). Then the history cell (``bench/history.py``: an update of a profile
 with 10,000 closed sessions against a fresh profile's); BENCH_HISTORY=0 skips it (BENCH_QUICK does unless
-BENCH_HISTORY=1). Last the loyalty cell (``bench/loyalty.py``: a profile whose ledgers hold 10,000 entries
+BENCH_HISTORY=1). Then the loyalty cell (``bench/loyalty.py``: a profile whose ledgers hold 10,000 entries
 against a fresh one, and getLoyaltyBalances); BENCH_LOYALTY=0 skips it (BENCH_QUICK does unless
-BENCH_LOYALTY=1).
+BENCH_LOYALTY=1). Last the events cell (``bench/events.py``: trackEventV2 against a close with as many
+applicable campaigns, at 100 and 10,000 session campaigns); BENCH_EVENTS=0 skips it (BENCH_QUICK does
+unless BENCH_EVENTS=1).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from typing import Any
 
 import httpx
 
-from bench import history, lists, loadgen, loyalty, procs, report, seed, talang_eval
+from bench import events, history, lists, loadgen, loyalty, procs, report, seed, talang_eval
 from bench import reference as ref
 from bench import workload as w
 
@@ -751,6 +753,7 @@ def lists_only(cfg: Config) -> int:
 CELLS = (
     ("history", history, "a profile with a long history against a fresh one"),
     ("loyalty", loyalty, "a profile with 10,000 ledger entries against a fresh one"),
+    ("events", events, "trackEventV2 against a close with as many applicable campaigns"),
 )
 
 

@@ -159,3 +159,35 @@ def test_bad_events_name_the_field(integration: httpx.Client, review: dict[str, 
     # nothing of it was written: the profile does not exist
     pid = review["program"]
     assert integration.get(f"/v1/loyalty_programs/{pid}/profile/{profile}/balances").status_code == 404
+
+
+def test_the_older_generations_event_answers_its_integration_state(
+    integration: httpx.Client, review: dict[str, Any]
+) -> None:
+    # given a closed session of a profile
+    profile, pid = random_id("older"), review["program"]
+    session = {"customerSession": {"profileId": profile, "state": "closed", "cartItems": []}}
+    assert integration.put(f"/v2/customer_sessions/{profile}-s", json=session).status_code == 200
+    # when the older API tracks a review in that session, and one in a session it does not have
+    body = {
+        "profileId": profile,
+        "type": review["type"],
+        "attributes": {"stars": 5},
+        "sessionId": f"{profile}-s",
+    }
+    found = integration.post("/v1/events", json=body)
+    unknown = integration.post("/v1/events", json={**body, "sessionId": "never-sent"})
+    # then each answers 201 with the session, the profile and the stored event; the rewards are committed
+    for response in (found, unknown):
+        assert response.status_code == 201, response.text
+        check("IntegrationState", response.json())
+    state = found.json()
+    assert state["session"]["integrationId"] == f"{profile}-s" and state["session"]["state"] == "closed"
+    assert state["profile"]["integrationId"] == profile
+    assert state["event"]["type"] == review["type"] and state["event"]["sessionId"] == f"{profile}-s"
+    assert len(state["event"]["effects"]) == 2
+    other = unknown.json()["session"]
+    assert other["integrationId"] == "never-sent" and other["state"] == "open" and other["cartItems"] == []
+    assert balances(integration, pid, profile)["balance"]["activePoints"] == 22.0
+    # the older body needs its fields
+    assert_error(integration.post("/v1/events", json={"type": review["type"], "attributes": {}}), 400)

@@ -1,4 +1,4 @@
-"""Integration API: custom events (``trackEventV2``; docs/events.md)."""
+"""Integration API: custom events (``trackEventV2``, and the older ``trackEvent``; docs/events.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ from litestar.params import QueryParameter
 from openpromo.api import endpoint
 from openpromo.api.integration.profiles import Dry, Silent, silent_flag
 from openpromo.api.routing import INTEGRATION, body
-from openpromo.services.models.events import IntegrationEventV2Request, IntegrationEventV2Response
+from openpromo.services.models.events import (
+    IntegrationEventV2Request,
+    IntegrationEventV2Response,
+    IntegrationState,
+    NewEvent,
+)
 
 Req = Request[Any, Any, Any]
 ForceComplete = Annotated[bool, QueryParameter(name="forceCompleteEvaluation", required=False)]
@@ -43,6 +48,17 @@ async def track_event_v2(
     )
 
 
-ROUTES = [track_event_v2]
+@post("/v1/events", operation_id="trackEvent", status_code=201, **INTEGRATION, **body(NewEvent))
+async def track_event(request: Req, body: bytes, dry: Dry = False) -> Response[IntegrationState]:
+    """The older generation's event: answers 201 with its ``IntegrationState``."""
+    return await endpoint.integration_write(
+        request,
+        body,
+        lambda use, principal: use.events.track_v1(principal, endpoint.decoded(body, NewEvent), dry=dry),
+        status_code=201,
+    )
+
+
+ROUTES = [track_event_v2, track_event]
 
 __all__ = ["ROUTES"]

@@ -4,12 +4,24 @@ same and answers the older ``IntegrationState``."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
+
+from openpromo.services.access import application_snapshot
 from openpromo.services.auth import IntegrationPrincipal
+from openpromo.services.data.records import StoredSession
 from openpromo.services.errors import InvalidInput
 from openpromo.services.evaluation import EventTrack
 from openpromo.services.evaluation.answer import Answer
+from openpromo.services.evaluation.documents import session_record
 from openpromo.services.integration.base import IntegrationService
-from openpromo.services.models.events import IntegrationEventV2Request, IntegrationEventV2Response, NewEvent
+from openpromo.services.models.events import (
+    CustomerSession,
+    IntegrationEventV2Request,
+    IntegrationEventV2Response,
+    IntegrationState,
+    NewEvent,
+)
 from openpromo.services.models.sessions import IntegrationStateV2
 
 
@@ -49,8 +61,14 @@ class EventService(IntegrationService):
             event=state.event,
         )
 
-    def track_v1(self, principal: IntegrationPrincipal, request: NewEvent) -> IntegrationStateV2:
-        """The older ``POST /v1/events``: the same evaluation; the answer has the profile and the event."""
+    def track_v1(
+        self, principal: IntegrationPrincipal, request: NewEvent, *, dry: bool = False
+    ) -> IntegrationState:
+        """The older ``POST /v1/events``: the same evaluation, for the session the event names (an empty
+        open one when the application has none of that id); the answer has the session, the profile and
+        the event."""
+        if not request.profile_id:
+            raise InvalidInput("the older events need a profileId", pointer="/profileId")
         subject = EventTrack(
             principal,
             request.type,
@@ -60,14 +78,75 @@ class EventService(IntegrationService):
             cards=[],
             content=frozenset({"customerProfile", "event", "loyalty"}),
             only=None,
-            dry=False,
+            dry=dry,
             session=request.session_id or None,
         )
-        return self._run(subject)
+        now = self._clock.now()
+        state = self._pipeline.run(subject, now).state()
+        with self._uow(write=False) as uow:
+            snapshot = application_snapshot(self._snapshots, uow, principal)
+            stored = (
+                uow.sessions.session(snapshot.app["id"], request.session_id) if request.session_id else None
+            )
+        assert state.customer_profile is not None and state.event is not None
+        return IntegrationState(
+            session=older_session(stored, request, snapshot.app["id"], now),
+            profile=state.customer_profile,
+            event=state.event,
+            loyalty=state.loyalty,
+        )
 
     def _run(self, subject: EventTrack) -> IntegrationStateV2:
         answer: Answer = self._pipeline.run(subject, self._clock.now())
         return answer.state()
 
 
-__all__ = ["EventService"]
+def older_session(
+    stored: StoredSession | None, request: NewEvent, app_id: int, now: datetime
+) -> CustomerSession:
+    """The older generation's session: the stored one (its first coupon and its discounts by name), or
+    an empty open session of the event's id and profile when the application has none."""
+    if stored is None:
+        return CustomerSession(
+            integration_id=request.session_id,
+            created=now,
+            application_id=app_id,
+            profile_id=request.profile_id or "",
+            coupon="",
+            referral="",
+            state="open",
+            cart_items=[],
+            identifiers=[],
+            total=Decimal(0),
+            attributes={},
+            first_session=True,
+            discounts={},
+            update_count=0,
+            updated=now,
+        )
+    current = session_record(stored)
+    discounts: dict[str, Decimal] = {}
+    for effect in stored.effects or []:
+        if effect.get("effectType") == "setDiscount":
+            name = str(effect["props"].get("name", ""))
+            discounts[name] = discounts.get(name, Decimal(0)) + Decimal(str(effect["props"].get("value", 0)))
+    return CustomerSession(
+        integration_id=current.integration_id,
+        created=current.created,
+        application_id=current.application_id,
+        profile_id=current.profile_id,
+        coupon=(current.coupon_codes or [""])[0],
+        referral=current.referral_code or "",
+        state=current.state,
+        cart_items=current.cart_items,
+        identifiers=current.identifiers or [],
+        total=current.total,
+        attributes=current.attributes,
+        first_session=current.first_session,
+        discounts=discounts,
+        update_count=current.update_count,
+        updated=current.updated,
+    )
+
+
+__all__ = ["EventService", "older_session"]

@@ -3,12 +3,20 @@ generation's NewEvent)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import msgspec
 
 from openpromo.services.models.base import Attributes, Model
-from openpromo.services.models.sessions import CustomerProfile, Effect, IntegrationId, RuleFailureReason
+from openpromo.services.models.sessions import (
+    CartItem,
+    CustomerProfile,
+    Effect,
+    IntegrationId,
+    RuleFailureReason,
+)
 
 EventResponseContent = Literal[
     "customerProfile", "triggeredCampaigns", "loyalty", "event", "awardedGiveaways", "ruleFailureReasons"
@@ -49,4 +57,39 @@ class NewEvent(Model, kw_only=True):
     session_id: Annotated[str, msgspec.Meta(max_length=1000)]
 
 
-__all__ = ["IntegrationEventV2Request", "IntegrationEventV2Response", "NewEvent"]
+class CustomerSession(Model, kw_only=True):
+    """The older generation's session, as its ``IntegrationState`` answers it."""
+
+    integration_id: str
+    created: datetime
+    application_id: int
+    profile_id: str
+    coupon: str
+    referral: str
+    state: str
+    cart_items: list[CartItem]
+    identifiers: list[str]
+    total: Decimal
+    attributes: Attributes
+    first_session: bool
+    discounts: dict[str, Decimal]
+    update_count: int
+    updated: datetime
+
+
+class IntegrationState(Model, kw_only=True):
+    """The older generation's answer to an event (``POST /v1/events``)."""
+
+    session: CustomerSession
+    profile: CustomerProfile
+    event: dict[str, Any]
+    loyalty: dict[str, Any] | None = None
+
+
+__all__ = [
+    "CustomerSession",
+    "IntegrationEventV2Request",
+    "IntegrationEventV2Response",
+    "IntegrationState",
+    "NewEvent",
+]
