@@ -78,6 +78,12 @@ class SessionData(Protocol):
         self, account_id: int, integration_id: str, now: datetime, attributes: Document | None = None
     ) -> StoredProfile: ...
 
+    def save_profiles(
+        self, account_id: int, profiles: Sequence[tuple[str, Document]], now: datetime
+    ) -> list[StoredProfile]:
+        """Create or update many profiles with these attributes (merged by the caller) in one statement;
+        their last activity is now. The profiles in the order given."""
+
     def create_session(self, session: SessionWrite) -> int:
         """Insert a session (a close that needs its id before its last write); its id."""
 

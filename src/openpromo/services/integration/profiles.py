@@ -7,14 +7,9 @@ account-level: every application of the account sees the same profile.
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
-from typing import Any
-
 from openpromo.services.access import application_snapshot
 from openpromo.services.attributes import Definitions, check_attributes
 from openpromo.services.auth import IntegrationPrincipal
-from openpromo.services.data.records import StoredProfile
 from openpromo.services.errors import ErrorDetail, InvalidInput, raise_problems
 from openpromo.services.evaluation import ProfileUpdate
 from openpromo.services.evaluation.documents import profile_record
@@ -26,7 +21,6 @@ from openpromo.services.models.profiles import (
     MultipleCustomerProfileIntegrationRequest,
     MultipleCustomerProfileIntegrationResponseV2,
 )
-from openpromo.services.ports import Records, Row
 
 
 class ProfileService(IntegrationService):
@@ -74,14 +68,20 @@ class ProfileService(IntegrationService):
                     "customer_profiles", {"account_id": principal.account_id, "integration_id": wanted}
                 ).rows
             }
-            states = []
-            for item in request.customer_profiles:
-                row = stored.get(item.integration_id)
-                attributes = {**(row["attributes"] if row else {}), **(item.attributes or {})}
-                profile = _upsert(
-                    uow.records, principal.account_id, row, item.integration_id, attributes, now
+            merged = [
+                (
+                    item.integration_id,
+                    {
+                        **(
+                            stored[item.integration_id]["attributes"] if item.integration_id in stored else {}
+                        ),
+                        **(item.attributes or {}),
+                    },
                 )
-                states.append(CustomerProfileUpdateV2Response(customer_profile=profile_record(profile)))
+                for item in request.customer_profiles
+            ]
+            profiles = uow.sessions.save_profiles(principal.account_id, merged, now)
+            states = [CustomerProfileUpdateV2Response(customer_profile=profile_record(p)) for p in profiles]
             uow.commit()
         return MultipleCustomerProfileIntegrationResponseV2(integration_states=states)
 
@@ -102,30 +102,6 @@ def _problems(
             item.attributes or {}, "CustomerProfile", f"{pointer}/attributes", definitions
         )
     return problems
-
-
-def _upsert(
-    records: Records,
-    account_id: int,
-    row: Row | None,
-    integration_id: str,
-    attributes: dict[str, Any],
-    now: datetime,
-) -> StoredProfile:
-    if row is None:
-        values = {
-            "account_id": account_id,
-            "created": now,
-            "modified": now,
-            "integration_id": integration_id,
-            "attributes": attributes,
-            "last_activity": now,
-        }
-        profile_id = records.insert("customer_profiles", values)
-        return StoredProfile.of({**values, "id": profile_id, "closed_sessions": 0, "total_sales": Decimal(0)})
-    changes = {"attributes": attributes, "modified": now, "last_activity": now}
-    records.update("customer_profiles", row["id"], changes)
-    return StoredProfile.of({**row, **changes})
 
 
 __all__ = ["ProfileService"]

@@ -33,7 +33,7 @@ from openpromo.services.data.records import (
 from openpromo.storage.data import reads
 from openpromo.storage.data.consumption import SqlConsumption, profile_totals, profile_totals_params
 from openpromo.storage.data.rows import event_columns, session_columns, stored_profile, stored_session
-from openpromo.storage.data.statements import listed_ids, parsed_ids
+from openpromo.storage.data.statements import listed_ids, parsed_ids, upsert
 from openpromo.storage.fast import prepared
 from openpromo.storage.key_locks import CONFIG_VERSION
 from openpromo.storage.records import bound_insert, bound_params, bound_values
@@ -203,6 +203,34 @@ class SqlSessionData(SqlConsumption):
         }
         profile_id = self._insert(customer_profiles, values)
         return stored_profile({**values, "id": profile_id, "closed_sessions": 0, "total_sales": Decimal(0)})
+
+    def save_profiles(
+        self, account_id: int, profiles: Sequence[tuple[str, Document]], now: datetime
+    ) -> list[StoredProfile]:
+        if not profiles:
+            return []
+        rows = [
+            {
+                "account_id": account_id,
+                "created": now,
+                "modified": now,
+                "integration_id": integration_id,
+                "attributes": attributes,
+                "last_activity": now,
+            }
+            for integration_id, attributes in profiles
+        ]
+        insert = upsert(self._postgres)(customer_profiles).values(rows)
+        statement = insert.on_conflict_do_update(
+            index_elements=[customer_profiles.c.account_id, customer_profiles.c.integration_id],
+            set_={
+                "attributes": insert.excluded.attributes,
+                "modified": insert.excluded.modified,
+                "last_activity": insert.excluded.last_activity,
+            },
+        ).returning(*customer_profiles.c)
+        saved = {row.integration_id: stored_profile(row._asdict()) for row in self.conn.execute(statement)}
+        return [saved[integration_id] for integration_id, _ in profiles]
 
     def set_profile_attributes(
         self, profile_id: int, attributes: Document, now: datetime, *, active: bool = False
