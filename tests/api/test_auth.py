@@ -7,6 +7,7 @@ without touching this file.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 import time
@@ -210,3 +211,24 @@ def test_keys_are_stored_hashed(server: Server, app: AppContext) -> None:
     assert stored and app.key not in stored and all(len(h) == 64 for h in stored)
     assert stored == [hash_key(app.key)]
     assert roots and server.root_key not in roots and roots == [hash_key(server.root_key)]
+
+
+def test_passwords_are_stored_with_argon2id_and_scrypt_ones_upgraded_at_login(
+    server: Server, user: str
+) -> None:
+    # a user made now has an Argon2id hash with its parameters, never the password
+    with factories.database(server)(write=False) as uow:
+        stored = uow.records.find_one("users", email=user)
+    assert stored is not None and stored["password_hash"].startswith("$argon2id$v=19$m=")
+    assert PASSWORD not in stored["password_hash"]
+    # a password an earlier version stored with scrypt still logs in, and is stored with Argon2id after
+    salt = bytes(range(16))
+    digest = hashlib.scrypt(PASSWORD.encode(), salt=salt, n=2**14, r=8, p=1)
+    with factories.database(server)() as uow:
+        uow.records.update("users", stored["id"], {"password_hash": f"scrypt${salt.hex()}${digest.hex()}"})
+        uow.commit()
+    _login(server, user)
+    with factories.database(server)(write=False) as uow:
+        upgraded = uow.records.find_one("users", email=user)
+    assert upgraded is not None and upgraded["password_hash"].startswith("$argon2id$")
+    _login(server, user)

@@ -1,7 +1,9 @@
 """Credentials: Integration API keys, management keys, users and their login tokens.
 
-Keys are 256-bit random tokens, so a SHA-256 digest is a safe stored form; passwords get scrypt.
-Lookups go by digest, then the digests are compared with ``hmac.compare_digest``.
+Keys are 256-bit random tokens, so a SHA-256 digest is a safe stored form; passwords get Argon2id
+(``argon2-cffi``, its parameters stored in the hash). A password stored with scrypt by an earlier version
+is verified as it was and upgraded to Argon2id at the next successful login. Lookups go by digest, then
+the digests are compared with ``hmac.compare_digest``.
 
 An Integration API key, once verified, is remembered by the worker with the configuration version it
 was verified at (key writes are configuration: they bump ``config_state``). Every Integration use case
@@ -19,6 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
 from openpromo.services.errors import Conflict, InvalidInput, Unauthorized
 from openpromo.services.ports import Clock, UnitOfWorkFactory
 
@@ -34,18 +39,35 @@ def new_key() -> str:
     return secrets.token_hex(32)
 
 
-def hash_password(password: str, salt: bytes | None = None) -> str:
-    salt = salt or secrets.token_bytes(16)
+PASSWORDS = PasswordHasher()
+"""Argon2id with argon2-cffi's default parameters (RFC 9106's low-memory choice)."""
+
+
+def hash_password(password: str) -> str:
+    return PASSWORDS.hash(password)
+
+
+def _scrypt(password: str, salt: bytes) -> str:
     digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
     return f"scrypt${salt.hex()}${digest.hex()}"
 
 
 def verify_password(password: str, stored: str) -> bool:
+    if stored.startswith("scrypt$"):
+        try:
+            _scheme, salt_hex, _digest = stored.split("$")
+            return hmac.compare_digest(_scrypt(password, bytes.fromhex(salt_hex)), stored)
+        except ValueError:
+            return False
     try:
-        _scheme, salt_hex, _digest = stored.split("$")
-    except ValueError:
+        return PASSWORDS.verify(stored, password)
+    except (VerificationError, InvalidHashError):
         return False
-    return hmac.compare_digest(hash_password(password, bytes.fromhex(salt_hex)), stored)
+
+
+def needs_rehash(stored: str) -> bool:
+    """Whether a verified password's hash should be written again (scrypt, or older Argon2 parameters)."""
+    return stored.startswith("scrypt$") or PASSWORDS.check_needs_rehash(stored)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +172,8 @@ class AuthService:
                 or not verify_password(password, user["password_hash"])
             ):
                 raise Unauthorized("Invalid email or password")
+            if needs_rehash(user["password_hash"]):
+                uow.records.update("users", user["id"], {"password_hash": hash_password(password)})
             token = new_key()
             uow.records.insert(
                 "auth_tokens",
@@ -230,6 +254,7 @@ __all__ = [
     "ManagementPrincipal",
     "hash_key",
     "hash_password",
+    "needs_rehash",
     "new_key",
     "verify_password",
 ]
