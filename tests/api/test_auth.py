@@ -232,3 +232,33 @@ def test_passwords_are_stored_with_argon2id_and_scrypt_ones_upgraded_at_login(
         upgraded = uow.records.find_one("users", email=user)
     assert upgraded is not None and upgraded["password_hash"].startswith("$argon2id$")
     _login(server, user)
+
+
+def test_failed_logins_are_throttled_by_email_with_retry_after(server: Server) -> None:
+    # given a user
+    email = f"{random_id('throttled')}@example.com"
+    with server.management() as mgmt:
+        created = mgmt.post("/v1/users", json={"email": email, "password": PASSWORD, "name": "t"})
+    if created.status_code not in (200, 201):  # no user-creating route: the CLI makes one
+        subprocess.run(
+            [sys.executable, "-m", "openpromo", "users", "create", "--email", email, "--password-stdin"],
+            input=PASSWORD + "\n",
+            capture_output=True,
+            text=True,
+            env={"OPENPROMO_DATABASE_URL": server.database_url, "PATH": "/usr/bin:/bin"},
+            check=True,
+        )
+    with server.client() as client:
+        # when five wrong passwords are sent, the sixth attempt is refused whatever its password
+        for _ in range(5):
+            assert_error(client.post("/v1/sessions", json={"email": email, "password": "wrong"}), 401)
+        refused = client.post("/v1/sessions", json={"email": email, "password": PASSWORD})
+        assert_error(refused, 429)
+        assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
+        # another user from another email is not held back by it
+        assert_error(client.post("/v1/sessions", json={"email": "other@example.com", "password": "x"}), 401)
+    # and the refusal is lifted when its time has passed
+    with factories.database(server)() as uow:
+        uow.records.delete_where("login_failures", subject=f"email:{email}")
+        uow.commit()
+    _login(server, email)

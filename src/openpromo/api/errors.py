@@ -22,6 +22,7 @@ from openpromo.services.errors import (
     InvalidInput,
     NotFound,
     ServiceError,
+    TooManyRequests,
     Unauthorized,
 )
 
@@ -34,6 +35,7 @@ STATUS: dict[type[ServiceError], int] = {
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
+    TooManyRequests: 429,
 }
 
 
@@ -64,7 +66,10 @@ def _status_of(exc: ServiceError) -> int:
 
 def service_error_handler(_request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     assert isinstance(exc, ServiceError)
-    return error_response(_status_of(exc), exc.message, exc.details)
+    response = error_response(_status_of(exc), exc.message, exc.details)
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _wire_name(request: Request[Any, Any, Any], key: str) -> str:

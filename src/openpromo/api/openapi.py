@@ -60,7 +60,13 @@ _SECURITY = {
         "description": "The token of a Campaign Manager user (`POST /v1/sessions`): `Bearer <token>`.",
     },
 }
-_REASONS = {"400": "Bad request", "401": "Unauthorized", "404": "Not found", "409": "Conflict"}
+_REASONS = {
+    "400": "Bad request",
+    "401": "Unauthorized",
+    "404": "Not found",
+    "409": "Conflict",
+    "429": "Too many requests (logging in: too many failed attempts; see Retry-After)",
+}
 
 
 def build_document(app: Litestar) -> dict[str, Any]:
@@ -148,7 +154,11 @@ def _declare(path: str, method: str, operation: dict[str, Any], guarded: bool) -
         )
     else:
         operation["security"] = []
-    statuses = {"400", "401"}  # 401: a missing or wrong key, or (logging in) a wrong password
+    statuses = {"400", "401"}
+    if not guarded and method == "post":
+        statuses.add(
+            "429"
+        )  # logging in is throttled  # 401: a missing or wrong key, or (logging in) a wrong password
     if "{" in path:
         statuses.add("404")
     if method in ("post", "put", "patch", "delete"):

@@ -16,16 +16,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import math
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from openpromo.services.errors import Conflict, InvalidInput, Unauthorized
-from openpromo.services.ports import Clock, UnitOfWorkFactory
+from openpromo.services.errors import Conflict, InvalidInput, TooManyRequests, Unauthorized
+from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
+
+log = logging.getLogger("openpromo.auth")
 
 ACCOUNT_ID = 1
 TOKEN_LIFETIME = timedelta(hours=12)
@@ -68,6 +72,59 @@ def verify_password(password: str, stored: str) -> bool:
 def needs_rehash(stored: str) -> bool:
     """Whether a verified password's hash should be written again (scrypt, or older Argon2 parameters)."""
     return stored.startswith("scrypt$") or PASSWORDS.check_needs_rehash(stored)
+
+
+LIMITS = {"email": 5, "client": 20}
+"""Failed logins a subject may make in ``WINDOW`` before it is refused for ``BLOCK``."""
+WINDOW = timedelta(minutes=15)
+BLOCK = timedelta(minutes=15)
+
+
+class Throttle:
+    """Failed logins by subject (``email:<address>``, ``client:<address>``) in ``login_failures``.
+
+    Counts are kept per account in the database, so every worker and node sees them. Two failures at
+    the same moment may count once (the row is read, then written): the block then comes one attempt
+    later, never sooner."""
+
+    def __init__(self, records: Records, now: datetime) -> None:
+        self._records = records
+        self._now = now
+
+    def _row(self, subject: str) -> Row | None:
+        return self._records.find_one("login_failures", account_id=ACCOUNT_ID, subject=subject)
+
+    def blocked(self, subjects: Sequence[str]) -> int | None:
+        """Seconds until the longest block of ``subjects`` ends; None when none is blocked."""
+        waits = [
+            math.ceil((row["blocked_until"] - self._now).total_seconds())
+            for row in (self._row(s) for s in subjects)
+            if row is not None and row["blocked_until"] is not None and row["blocked_until"] > self._now
+        ]
+        return max(waits) if waits else None
+
+    def failed(self, subjects: Sequence[str]) -> None:
+        for subject in subjects:
+            row = self._row(subject)
+            if row is None or row["window_start"] <= self._now - WINDOW:
+                failures, start = 1, self._now
+            else:
+                failures, start = row["failures"] + 1, row["window_start"]
+            over = failures >= LIMITS[subject.partition(":")[0]]
+            self._records.delete_where("login_failures", account_id=ACCOUNT_ID, subject=subject)
+            self._records.insert(
+                "login_failures",
+                {
+                    "account_id": ACCOUNT_ID,
+                    "subject": subject,
+                    "failures": 0 if over else failures,
+                    "window_start": self._now if over else start,
+                    "blocked_until": self._now + BLOCK if over else None,
+                },
+            )
+
+    def succeeded(self, subject: str) -> None:
+        self._records.delete_where("login_failures", account_id=ACCOUNT_ID, subject=subject)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,16 +219,29 @@ class AuthService:
             raise Unauthorized("Token expired")
         return ManagementPrincipal(row["account_id"], row["user_id"], None, bool(user["is_admin"]))
 
-    def login(self, email: str, password: str) -> LoginResult:
+    def login(self, email: str, password: str, client: str = "") -> LoginResult:
+        """A token for the user; failed attempts are counted by email and by client (``Throttle``), and
+        a subject over its limit is refused with 429 before its password is looked at."""
         now = self._clock.now()
+        email = email.strip().lower()
+        subjects = [f"email:{email[:300]}", *([f"client:{client[:90]}"] if client else [])]
         with self._uow() as uow:
-            user = uow.records.find_one("users", email=email.strip().lower())
+            throttle = Throttle(uow.records, now)
+            wait = throttle.blocked(subjects)
+            if wait is not None:
+                log.warning("login throttled for %r from %r", email, client)
+                raise TooManyRequests("too many failed logins; try again later", wait)
+            user = uow.records.find_one("users", email=email)
             if (
                 user is None
                 or user["state"] != "active"
                 or not verify_password(password, user["password_hash"])
             ):
+                throttle.failed(subjects)
+                uow.commit()
+                log.info("failed login for %r from %r", email, client)
                 raise Unauthorized("Invalid email or password")
+            throttle.succeeded(subjects[0])
             if needs_rehash(user["password_hash"]):
                 uow.records.update("users", user["id"], {"password_hash": hash_password(password)})
             token = new_key()
@@ -252,6 +322,7 @@ __all__ = [
     "IntegrationPrincipal",
     "LoginResult",
     "ManagementPrincipal",
+    "Throttle",
     "hash_key",
     "hash_password",
     "needs_rehash",

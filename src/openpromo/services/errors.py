@@ -67,6 +67,14 @@ class Conflict(ServiceError):
         super().__init__(message, [ErrorDetail("Conflict", message, pointer)])
 
 
+class TooManyRequests(ServiceError):
+    """Refused for now: the caller may try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, [ErrorDetail("Too many requests", message)])
+        self.retry_after = retry_after
+
+
 def raise_problems(problems: Sequence[ErrorDetail]) -> None:
     if problems:
         error = InvalidInput(problems[0].details, pointer=problems[0].pointer, title=problems[0].title)
@@ -81,6 +89,7 @@ __all__ = [
     "InvalidInput",
     "NotFound",
     "ServiceError",
+    "TooManyRequests",
     "Unauthorized",
     "raise_problems",
 ]

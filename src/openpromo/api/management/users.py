@@ -14,8 +14,8 @@ from openpromo.services.models.users import LoginParams, LoginSession
 Req = Request[Any, Any, Any]
 
 
-def _login(auth: AuthService, params: LoginParams) -> LoginSession:
-    result = auth.login(params.email, params.password)
+def _login(auth: AuthService, params: LoginParams, client: str) -> LoginSession:
+    result = auth.login(params.email, params.password, client)
     return LoginSession(user_id=result.user_id, token=result.token, created=result.created)
 
 
@@ -27,7 +27,10 @@ def _logout(auth: AuthService, principal: ManagementPrincipal, header: str) -> N
 
 @post("/v1/sessions", operation_id="createSession", status_code=201, **PUBLIC_MANAGEMENT, **body(LoginParams))
 async def create_session(request: Req, body: bytes) -> LoginSession:
-    return await endpoint.public(request, lambda use: _login(use.auth, endpoint.decoded(body, LoginParams)))
+    client = request.client.host if request.client else ""
+    return await endpoint.public(
+        request, lambda use: _login(use.auth, endpoint.decoded(body, LoginParams), client)
+    )
 
 
 @delete("/v1/sessions", operation_id="destroySession", **MANAGEMENT)

@@ -87,6 +87,18 @@ auth_tokens = sa.Table(
     sa.Column("expires", UtcDateTime(), nullable=False),
 )
 
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    account_id(),
+    sa.Column("subject", sa.String(400), nullable=False),
+    sa.Column("failures", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("window_start", UtcDateTime(), nullable=False),
+    sa.Column("blocked_until", UtcDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint("account_id", "subject"),
+)
+"""Failed logins by email (``email:<address>``) and by client (``client:<address>``): the throttle."""
+
 management_keys = sa.Table(
     "management_keys",
     metadata,
@@ -210,6 +222,7 @@ __all__ = [
     "config_state",
     "idempotency_keys",
     "imports",
+    "login_failures",
     "management_keys",
     "metadata",
     "postgres_index",
