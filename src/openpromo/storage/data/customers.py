@@ -204,7 +204,7 @@ class SqlCustomerData:
         self._conn.execute(
             coupons.update()
             .where(coupons.c.application_id.in_(apps), coupons.c.recipient_integration_id == integration_id)
-            .values(attributes=None)
+            .values(attributes={})
         )
         self._conn.execute(
             referrals.update()
@@ -212,7 +212,7 @@ class SqlCustomerData:
                 referrals.c.application_id.in_(apps),
                 referrals.c.advocate_profile_integration_id == integration_id,
             )
-            .values(attributes=None)
+            .values(attributes={})
         )
 
 
