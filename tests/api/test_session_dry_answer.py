@@ -64,3 +64,17 @@ def test_a_dry_update_of_a_new_session_answers_it_with_no_id(integration: httpx.
     assert session["id"] == 0 and session["integrationId"] == session_id and session["total"] == 40
     assert session["state"] == "open" and session["updateCount"] == 1
     assert_error(integration.get(f"/v2/customer_sessions/{session_id}"), 404)
+
+
+def test_a_dry_cancel_of_a_closed_session_answers_it_cancelled_and_writes_nothing(
+    integration: httpx.Client,
+) -> None:
+    session_id, profile = random_id("s"), random_id("p")
+    put(integration, session_id, profileId=profile, cartItems=CART, state="closed")
+    dry = put(integration, session_id, dry=True, state="cancelled")
+    assert dry["customerSession"]["state"] == "cancelled"
+    assert dry["customerProfile"]["closedSessions"] == 0 and dry["customerProfile"]["totalSales"] == 0
+    got = integration.get(f"/v2/customer_sessions/{session_id}").json()["customerSession"]
+    assert got["state"] == "closed"
+    again = put(integration, random_id("s"), profileId=profile)
+    assert again["customerProfile"]["closedSessions"] == 1 and again["customerProfile"]["totalSales"] == 40
