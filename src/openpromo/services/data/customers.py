@@ -55,8 +55,14 @@ class HeldAchievement:
 class HeldGiveaway:
     """A giveaway code awarded to the customer, with the applications its pool serves."""
 
-    code: dict[str, Any]
-    """The ``giveaway_codes`` row."""
+    id: int
+    created: datetime
+    code: str
+    pool_id: int
+    start_date: datetime | None
+    end_date: datetime | None
+    attributes: dict[str, Any] | None
+    import_id: int | None
     pool_applications: tuple[int, ...]
 
 

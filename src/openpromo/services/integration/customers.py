@@ -25,7 +25,7 @@ from decimal import Decimal
 from openpromo.engine.ledger import Figures, points
 from openpromo.services.access import application_snapshot
 from openpromo.services.auth import IntegrationPrincipal
-from openpromo.services.data.customers import CustomerData, HeldAchievement, HeldCoupon
+from openpromo.services.data.customers import CustomerData, HeldAchievement, HeldCoupon, HeldGiveaway
 from openpromo.services.data.ledgers import LedgerData, OpenLedger
 from openpromo.services.data.loyalty import StoredCard
 from openpromo.services.data.records import StoredProfile
@@ -36,7 +36,6 @@ from openpromo.services.integration.base import IntegrationService
 from openpromo.services.ledgers import ProgramInfo, card_owner, profile_owner
 from openpromo.services.loyalty import figures_at
 from openpromo.services.models.cards import LedgerInfo, LoyaltyCard, LoyaltyCardProfileRegistration, Tier
-from openpromo.services.models.convert import from_row
 from openpromo.services.models.customers import (
     AchievementProgressWithDefinition,
     CouponState,
@@ -85,7 +84,7 @@ class CustomerService(IntegrationService):
                 inventory.loyalty = _loyalty(uow, snapshot, account_id, integration_id, now)
             if giveaways:
                 inventory.giveaways = [
-                    from_row(Giveaway, held.code, used=True, profile_id=stored.id)
+                    _giveaway(held, stored)
                     for held in data.giveaways(account_id, integration_id)
                     if app_id in held.pool_applications
                 ]
@@ -215,6 +214,22 @@ def _card(data: LedgerData, program: ProgramInfo, card: StoredCard, now: datetim
         old_card_identifier=card.old_card_identifier,
         new_card_identifier=card.new_card_identifier,
         batch_id=card.batch_id,
+    )
+
+
+def _giveaway(held: HeldGiveaway, profile: StoredProfile) -> Giveaway:
+    return Giveaway(
+        id=held.id,
+        created=held.created,
+        code=held.code,
+        pool_id=held.pool_id,
+        start_date=held.start_date,
+        end_date=held.end_date,
+        attributes=held.attributes,
+        used=True,
+        import_id=held.import_id,
+        profile_integration_id=profile.integration_id,
+        profile_id=profile.id,
     )
 
 

@@ -129,11 +129,20 @@ class SqlCustomerData:
             )
             .order_by(giveaway_codes.c.id)
         )
-        found = []
-        for row in self._conn.execute(query).mappings():
-            code = {k: v for k, v in row.items() if k != "pool_applications"}
-            found.append(HeldGiveaway(code, tuple(row["pool_applications"] or ())))
-        return found
+        return [
+            HeldGiveaway(
+                id=row.id,
+                created=row.created,
+                code=row.code,
+                pool_id=row.pool_id,
+                start_date=row.start_date,
+                end_date=row.end_date,
+                attributes=row.attributes,
+                import_id=row.import_id,
+                pool_applications=tuple(row.pool_applications or ()),
+            )
+            for row in self._conn.execute(query)
+        ]
 
     def achievements(self, application_id: int, integration_id: str) -> list[HeldAchievement]:
         a, p = achievements, achievement_progress
