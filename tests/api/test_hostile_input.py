@@ -36,6 +36,17 @@ def test_a_skip_past_any_table_is_an_empty_page(mgmt: httpx.Client) -> None:
     assert found.json()["data"] == []
 
 
+def test_an_id_in_the_path_outside_64_bits_is_a_404(
+    mgmt: httpx.Client, server: Server, app: AppContext
+) -> None:
+    huge = -42114808426583605248
+    assert_error(mgmt.get(f"/v1/loyalty_programs/{huge}/cards/x"), 404, parameter="loyaltyProgramId")
+    assert_error(mgmt.get(f"/v1/applications/{2**63}"), 404, parameter="applicationId")
+    with server.client(f"ApiKey-v1 {app.key}") as integration:
+        found = integration.get(f"/v1/loyalty_programs/{2**64}/profile/p/balances")
+        assert_error(found, 404, parameter="loyaltyProgramId")
+
+
 def test_numbers_outside_what_storage_holds_exactly_are_a_400(server: Server, app: AppContext) -> None:
     with server.client(f"ApiKey-v1 {app.key}") as integration:
         for price in ("1e23", "1e308", "1e400", "9223372036854.775808", '"NaN"', '"12"', "-1e23"):

@@ -28,6 +28,7 @@ LISTS: dict[str, tuple[str, int]] = {
     "listStores": ("hasMore", 1000),
     "getLoyaltyPrograms": ("totalResultSize", 1000),
     "getLoyaltyCards": ("hasMore", 1000),
+    "getLoyaltyProgramTransactions": ("hasMore", 1000),
     "listCatalogItems": ("hasMore", 1000),
     "listAchievements": ("hasMore", 50),
     "listAccountCollections": ("hasMore", 1000),

@@ -89,3 +89,35 @@ def test_fifty_parallel_closes_never_overspend(busy_server: Server, owner: str) 
     with factories.database(busy_server)(write=False) as uow:
         [(_, ledger)] = uow.ledgers.ledgers_of(pid, owner_key)
     assert ledger.figures.active == 100 - 15 * len(deducted) and ledger.figures.spent == 15 * len(deducted)
+
+
+def test_fifty_parallel_deductions_by_hand_never_overspend(busy_server: Server) -> None:
+    # given a profile holding 100 points added by hand
+    profile = random_id("hand")
+    with busy_server.management() as mgmt:
+        app = create_application(mgmt)
+        pid = factories.loyalty_program(mgmt, app)["id"]
+    with busy_server.client(f"ApiKey-v1 {app.key}") as client:
+        assert client.put(f"/v2/customer_profiles/{profile}", json={"attributes": {}}).status_code == 200
+    url = f"/v1/loyalty_programs/{pid}/profile/{profile}"
+    with busy_server.management() as mgmt:
+        assert mgmt.put(f"{url}/add_points", json={"points": 100}).status_code == 204
+    barrier = threading.Barrier(CLIENTS)
+
+    def deduct(_: int) -> httpx.Response:
+        with busy_server.management() as mgmt:
+            barrier.wait()
+            return mgmt.put(f"{url}/deduct_points", json={"points": 15})
+
+    # when fifty managers deduct 15 each at the same moment
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        responses = list(pool.map(deduct, range(CLIENTS)))
+    # then each was taken, refused for the balance, or refused as a parallel write; at most 6 went through
+    statuses = [r.status_code for r in responses]
+    assert set(statuses) <= {204, 400, 409}, [r.text for r in responses if r.status_code >= 500]
+    taken = statuses.count(204)
+    assert 1 <= taken <= 6
+    assert entries_sum(busy_server, pid, f"profile:{profile}") == Decimal(100 - 15 * taken)
+    with factories.database(busy_server)(write=False) as uow:
+        [(_, ledger)] = uow.ledgers.ledgers_of(pid, f"profile:{profile}")
+    assert ledger.figures.active == 100 - 15 * taken

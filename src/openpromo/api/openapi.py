@@ -166,13 +166,13 @@ def _declare(path: str, method: str, operation: dict[str, Any], guarded: bool) -
 _PARAMETER = re.compile(r"\{([a-z0-9_]+)\}")
 
 
-def _camel(name: str) -> str:
+def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _camel_path(path: str) -> str:
-    return _PARAMETER.sub(lambda m: "{" + _camel(m.group(1)) + "}", path)
+    return _PARAMETER.sub(lambda m: "{" + camel(m.group(1)) + "}", path)
 
 
 def _camel_parameters(item: dict[str, Any]) -> dict[str, Any]:
@@ -180,8 +180,8 @@ def _camel_parameters(item: dict[str, Any]) -> dict[str, Any]:
         if isinstance(operation, dict):
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "path":
-                    parameter["name"] = _camel(parameter["name"])
+                    parameter["name"] = camel(parameter["name"])
     return item
 
 
-__all__ = ["build_document"]
+__all__ = ["build_document", "camel"]

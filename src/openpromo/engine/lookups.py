@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from openpromo.engine.tiers import Policy
+
 
 @dataclass(frozen=True, slots=True)
 class Program:
@@ -20,6 +22,8 @@ class Program:
     default_validity: str
     allow_subledger: bool
     return_policy: str = "only_pending"
+    tiers: Policy | None = None
+    """The program's tier policy (None: no tiers)."""
 
 
 @dataclass(frozen=True, slots=True)

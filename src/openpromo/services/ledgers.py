@@ -20,7 +20,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from openpromo.engine.tiers import Policy
 from openpromo.services.data.records import BalanceQuery, BalancesFound
+from openpromo.services.loyalty.tiers import policy_of
 from openpromo.services.ports import Row, UnitOfWork
 
 ZERO = Decimal(0)
@@ -42,6 +44,8 @@ class ProgramInfo:
     card_based: bool
     tiers: tuple[tuple[Decimal, int, str], ...] = ()
     """(minPoints, tier id, name), lowest first."""
+    policy: Policy | None = None
+    """The tier policy (None: no tiers)."""
 
 
 @dataclass(slots=True)
@@ -113,21 +117,30 @@ def load_programs(uow: UnitOfWork, account_id: int, application_id: int) -> list
     ]
     if not rows:
         return []
-    tiers: dict[int, list[tuple[Decimal, int, str]]] = {}
-    for tier in uow.records.find("loyalty_tiers", {"program_id": [r["id"] for r in rows]}).rows:
-        tiers.setdefault(tier["program_id"], []).append(
-            (Decimal(tier["min_points"]), tier["id"], tier["name"])
-        )
+    tiers = program_tiers(uow, [r["id"] for r in rows])
     return [
         ProgramInfo(
             row["id"],
             row["name"],
             row["title"],
             bool(row["card_based"]),
-            tuple(sorted(tiers.get(row["id"], []))),
+            tiers.get(row["id"], ()),
+            policy_of(row, tiers.get(row["id"], ())),
         )
         for row in rows
     ]
+
+
+def program_tiers(
+    uow: UnitOfWork, program_ids: Sequence[int]
+) -> dict[int, tuple[tuple[Decimal, int, str], ...]]:
+    """The programs' tiers as (minPoints, tier id, name), lowest first."""
+    tiers: dict[int, list[tuple[Decimal, int, str]]] = {}
+    for tier in uow.records.find("loyalty_tiers", {"program_id": list(program_ids)}).rows:
+        tiers.setdefault(tier["program_id"], []).append(
+            (Decimal(tier["min_points"]), tier["id"], tier["name"])
+        )
+    return {program: tuple(sorted(found)) for program, found in tiers.items()}
 
 
 def balance_query(
@@ -310,4 +323,5 @@ __all__ = [
     "loyalty_answer",
     "loyalty_state",
     "profile_owner",
+    "program_tiers",
 ]

@@ -3,59 +3,33 @@ or a card (transactions, unused points). Card identifiers in paths are URL-encod
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, Response, get, post
-from litestar.params import QueryParameter
 
 from openpromo.api import endpoint
-from openpromo.api.routing import INTEGRATION, PageSize, Skip, Sort, body, page, time_parameter
-from openpromo.services.integration.transactions import LedgerFilters
+from openpromo.api.ledger_params import (
+    AwaitsActivation,
+    EndDate,
+    SessionIds,
+    StartDate,
+    Status,
+    Subledger,
+    Subledgers,
+    TransactionType,
+    TransactionUuids,
+    ledger_filters,
+)
+from openpromo.api.routing import INTEGRATION, PageSize, Skip, Sort, body, page
 from openpromo.services.models.base import Page
 from openpromo.services.models.cards import GenerateLoyaltyCard, LoyaltyCard, LoyaltyCardRegistration
 
 Req = Request[Any, Any, Any]
 
 
-def _query(name: str) -> Any:
-    return QueryParameter(name=name, required=False)
-
-
-SessionIds = Annotated[list[str] | None, _query("customerSessionIDs")]
-TransactionUuids = Annotated[list[str] | None, _query("transactionUUIDs")]
-Subledger = Annotated[str | None, _query("subledgerId")]
-Subledgers = Annotated[list[str] | None, _query("subledgerId")]
-TransactionType = Annotated[str | None, _query("loyaltyTransactionType")]
-StartDate = Annotated[str | None, _query("startDate")]
-EndDate = Annotated[str | None, _query("endDate")]
-AwaitsActivation = Annotated[bool | None, _query("awaitsActivation")]
-Status = Annotated[str | None, _query("status")]
-
 CARDS = "/v1/loyalty_programs/{loyalty_program_id:int}/cards"
 CARD = CARDS + "/{loyalty_card_id:str}"
 PROFILE = "/v1/loyalty_programs/{loyalty_program_id:int}/profile/{integration_id:str}"
-
-
-def _filters(
-    sessions: list[str] | None,
-    uuids: list[str] | None,
-    subledgers: list[str] | None,
-    kind: str | None = None,
-    start: str | None = None,
-    end: str | None = None,
-    awaits: bool | None = None,
-    status: str | None = None,
-) -> LedgerFilters:
-    return LedgerFilters(
-        customer_session_ids=sessions,
-        transaction_uuids=uuids,
-        subledger_ids=subledgers,
-        transaction_type=kind,
-        start_date=time_parameter("startDate", start),
-        end_date=time_parameter("endDate", end),
-        awaits_activation=awaits,
-        status=status,
-    )
 
 
 def _one(subledger: str | None) -> list[str] | None:
@@ -132,7 +106,7 @@ async def get_loyalty_program_profile_transactions(
             principal,
             loyalty_program_id,
             integration_id,
-            _filters(
+            ledger_filters(
                 customer_session_ids,
                 transaction_uuids,
                 _one(subledger_id),
@@ -167,7 +141,7 @@ async def get_loyalty_card_transactions(
             principal,
             loyalty_program_id,
             loyalty_card_id,
-            _filters(
+            ledger_filters(
                 customer_session_ids,
                 transaction_uuids,
                 subledger_id,
@@ -200,7 +174,7 @@ async def get_loyalty_program_profile_points(
             principal,
             loyalty_program_id,
             integration_id,
-            _filters(customer_session_ids, transaction_uuids, _one(subledger_id), status=status),
+            ledger_filters(customer_session_ids, transaction_uuids, _one(subledger_id), status=status),
             page(page_size, skip, sort, integration=True),
         ),
     )
@@ -225,7 +199,7 @@ async def get_loyalty_card_points(
             principal,
             loyalty_program_id,
             loyalty_card_id,
-            _filters(customer_session_ids, transaction_uuids, subledger_id, status=status),
+            ledger_filters(customer_session_ids, transaction_uuids, subledger_id, status=status),
             page(page_size, skip, sort, integration=True),
         ),
     )

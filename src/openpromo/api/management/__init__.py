@@ -8,6 +8,7 @@ from openpromo.api.management import (
     coupons,
     definitions,
     gamification,
+    points,
     programs,
     users,
 )
@@ -20,6 +21,7 @@ ROUTES = [
     *definitions.ROUTES,
     *programs.ROUTES,
     *cards.ROUTES,
+    *points.ROUTES,
     *gamification.ROUTES,
     *activity.ROUTES,
 ]

@@ -45,6 +45,9 @@ class OpenLedger:
     as_of: datetime | None
     valid_until: datetime | None
     tier_id: int | None = None
+    tier_entered_at: datetime | None = None
+    tier_expires_at: datetime | None = None
+    joined_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -72,6 +75,7 @@ class NewEntry:
     campaign_id: int | None = None
     ruleset_id: int | None = None
     rule_name: str | None = None
+    user_id: int | None = None
     validity_duration: str | None = None
     source_entry_id: int | None = None
     flags: dict[str, Any] | None = None

@@ -133,6 +133,19 @@ class StoredEntry:
     flags: dict[str, Any] | None
 
 
+@dataclass(frozen=True, slots=True)
+class ProgramEntry:
+    """A transaction in the program's list: the entry and who and what it belongs to."""
+
+    entry: StoredEntry
+    profile_integration_id: str | None
+    card_identifier: str | None
+    campaign_id: int | None
+    import_id: int | None
+    user_id: int | None
+    user_email: str | None
+
+
 class LoyaltyData(Protocol):
     def program(self, account_id: int, program_id: int) -> StoredProgram | None: ...
 
@@ -194,6 +207,11 @@ class LoyaltyData(Protocol):
         """The owner's addition, subtraction and expire entries, newest first (``awaits_activation``:
         the additions awaiting activation that have not expired at ``now``)."""
 
+    def program_transactions(
+        self, account_id: int, program_id: int, where: EntryFilter, *, now: datetime, skip: int, limit: int
+    ) -> list[ProgramEntry]:
+        """Every addition, subtraction and expire entry of the program, newest first, with its owner."""
+
     def points(
         self,
         account_id: int,
@@ -217,6 +235,7 @@ __all__ = [
     "NewCard",
     "PointsQuery",
     "PointsStatus",
+    "ProgramEntry",
     "StoredCard",
     "StoredEntry",
     "StoredProgram",

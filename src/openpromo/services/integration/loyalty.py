@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from openpromo.engine.ledger import Figures
+from openpromo.engine.tiers import Policy, next_tier, projection
 from openpromo.services.access import application_snapshot
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.data.ledgers import LedgerData, OpenLedger
@@ -20,6 +22,8 @@ from openpromo.services.integration.base import IntegrationService
 from openpromo.services.integration.loyalty_writes import activate, delete_transactions
 from openpromo.services.ledgers import ProgramInfo, card_owner, profile_owner
 from openpromo.services.loyalty import figures_at
+from openpromo.services.loyalty.lists import require_profile
+from openpromo.services.loyalty.tiers import standing_at
 from openpromo.services.models.loyalty import (
     ActivateLoyaltyPoints,
     ActivateLoyaltyPointsResponse,
@@ -32,7 +36,6 @@ from openpromo.services.models.loyalty import (
     ProjectedTier,
     Tier,
 )
-from openpromo.services.ports import UnitOfWork
 from openpromo.services.snapshots.snapshot import Snapshot
 
 ZERO = Decimal(0)
@@ -44,15 +47,6 @@ def subscribed(snapshot: Snapshot, program_id: int, *, card_based: bool) -> Prog
     if program is None or program.card_based != card_based:
         raise NotFound("loyalty program", program_id)
     return program
-
-
-def require_profile(uow: UnitOfWork, account_id: int, program_id: int, integration_id: str) -> None:
-    """A profile is known when it exists or has a ledger in the program."""
-    where = {"account_id": account_id, "integration_id": integration_id}
-    if uow.records.find("customer_profiles", where, limit=1).rows:
-        return
-    if not uow.ledgers.ledgers_of(program_id, profile_owner(integration_id)):
-        raise NotFound("customer profile", integration_id)
 
 
 def _figures(data: LedgerData, ledgers: Sequence[tuple[str, OpenLedger]], at: datetime) -> dict[str, Figures]:
@@ -71,27 +65,57 @@ def _balance(figures: Figures | None) -> LoyaltyBalance:
 
 
 def with_tier(
-    program: ProgramInfo, figures: Figures | None, ledger: OpenLedger | None, *, tiers: bool, projected: bool
+    data: LedgerData,
+    program: ProgramInfo,
+    figures: Figures | None,
+    ledger: OpenLedger | None,
+    at: datetime,
+    *,
+    tiers: bool,
+    projected: bool,
 ) -> LoyaltyBalanceWithTier:
-    """The balance and, when asked, the stored tier, the points to the next tier, and the tier the active
-    balance at the moment asked would place the owner in (``projectedTier``)."""
+    """The balance at ``at`` and, when asked, the tier then (its stored standing rolled through the
+    expiries up to ``at``), the points to the next tier, and what the tier's next expiry is projected to
+    give (``projectedTier``; without a tier that expires: the active points at ``at`` and the tier they
+    reach)."""
     plain = _balance(figures)
     balance = LoyaltyBalanceWithTier(**{f: getattr(plain, f) for f in plain.__struct_fields__})
+    policy = program.policy
+    if policy is None or not (tiers or projected):
+        return balance
     active = plain.active_points
+    standing = standing_at(data, policy, ledger, at)
     if tiers:
-        current = next((t for t in program.tiers if ledger and t[1] == ledger.tier_id), None)
+        current = policy.level(standing.tier_id)
         if current is not None:
-            balance.current_tier = Tier(id=current[1], name=current[2])
-        following = [t for t in program.tiers if current is None or t[0] > current[0]]
-        if following:
-            balance.next_tier_name = following[0][2]
-            balance.points_to_next_tier = max(following[0][0] - active, ZERO)
-    if projected and program.tiers:
-        reached = [t for t in program.tiers if t[0] <= active]
-        balance.projected_tier = ProjectedTier(
-            projected_active_points=active, projected_tier_name=reached[-1][2] if reached else None
-        )
+            balance.current_tier = Tier(
+                id=current.id,
+                name=current.name,
+                start_date=standing.entered,
+                expiry_date=standing.expires,
+                downgrade_policy=_downgrade(policy),
+            )
+        following = next_tier(policy, standing, active)
+        if following is not None:
+            balance.next_tier_name, balance.points_to_next_tier = following
+    if projected:
+        ahead = projection(policy, standing, lambda m: figures_at(data, ledger, m).active) if ledger else None
+        if ahead is not None:
+            balance.projected_tier = ProjectedTier(
+                projected_active_points=ahead.active,
+                stay_in_tier_points=ahead.stay_points,
+                projected_tier_name=ahead.tier_name,
+            )
+        else:
+            reached = policy.reached(active)
+            balance.projected_tier = ProjectedTier(
+                projected_active_points=active, projected_tier_name=reached.name if reached else None
+            )
     return balance
+
+
+def _downgrade(policy: Policy) -> Literal["one_down", "balance_based"]:
+    return "one_down" if policy.downgrade == "one_down" else "balance_based"
 
 
 class LoyaltyService(IntegrationService):
@@ -115,15 +139,23 @@ class LoyaltyService(IntegrationService):
             if subledger_id:
                 ledgers = [(sub, ledger) for sub, ledger in ledgers if sub in ("", subledger_id)]
             figures = _figures(uow.ledgers, ledgers, at)
-        rows = dict(ledgers)
-        subs = sorted({sub for sub in rows if sub} | ({subledger_id} if subledger_id else set()))
-        options = {"tiers": include_tiers, "projected": include_projected_tier}
-        return LoyaltyBalancesWithTiers(
-            balance=with_tier(program, figures.get(""), rows.get(""), **options),
-            subledger_balances={
-                sub: with_tier(program, figures.get(sub), rows.get(sub), **options) for sub in subs
-            },
-        )
+            rows = dict(ledgers)
+            subs = sorted({sub for sub in rows if sub} | ({subledger_id} if subledger_id else set()))
+
+            def balance(sub: str) -> LoyaltyBalanceWithTier:
+                return with_tier(
+                    uow.ledgers,
+                    program,
+                    figures.get(sub),
+                    rows.get(sub),
+                    at,
+                    tiers=include_tiers,
+                    projected=include_projected_tier,
+                )
+
+            return LoyaltyBalancesWithTiers(
+                balance=balance(""), subledger_balances={sub: balance(sub) for sub in subs}
+            )
 
     def card_balances(
         self,
@@ -162,7 +194,7 @@ class LoyaltyService(IntegrationService):
             program = next((p for p in snapshot.loyalty_programs if p.id == program_id), None)
             if program is None:
                 raise NotFound("loyalty program", program_id)
-            entries = activate(uow.ledgers, principal.account_id, program_id, request, now)
+            entries = activate(uow.ledgers, principal.account_id, program_id, request, now, program.policy)
             uow.commit()
         return ActivateLoyaltyPointsResponse(ledger_entries=entries)
 
@@ -184,4 +216,4 @@ class LoyaltyService(IntegrationService):
             uow.commit()
 
 
-__all__ = ["LoyaltyService", "require_profile", "subscribed", "with_tier"]
+__all__ = ["LoyaltyService", "subscribed", "with_tier"]

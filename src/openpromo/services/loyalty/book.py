@@ -25,6 +25,7 @@ from openpromo.engine.ledger import (
     take_fifo,
     take_rollback,
 )
+from openpromo.engine.tiers import Policy
 from openpromo.services.data.ledgers import (
     ADDITION,
     EXPIRE,
@@ -36,6 +37,7 @@ from openpromo.services.data.ledgers import (
     OpenLedger,
     StoredEntry,
 )
+from openpromo.services.loyalty.tiers import TierChange, settle_tier
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,8 @@ class Meta:
     campaign_id: int | None = None
     ruleset_id: int | None = None
     rule_name: str | None = None
+    user_id: int | None = None
+    """Who made a manual change (the Management API's user; None for a key without one)."""
 
     def fields(self) -> dict[str, Any]:
         return {
@@ -63,6 +67,7 @@ class Meta:
             "campaign_id": self.campaign_id,
             "ruleset_id": self.ruleset_id,
             "rule_name": self.rule_name,
+            "user_id": self.user_id,
         }
 
 
@@ -82,11 +87,17 @@ class Book:
     ledger: OpenLedger
     written: list[int] = field(default_factory=list)
     """The ids of the entries written."""
+    policy: Policy | None = None
+    """The program's tiers (None: none): the standing is rolled and upgraded at ``close``."""
+    added: bool = False
+    """Points were added (not given back by a rollback): an upgrade may follow."""
+    tier_change: TierChange | None = None
+    """The upgrade ``close`` made, if any."""
 
     @classmethod
-    def open(cls, data: LedgerData, owner: LedgerOwner, now: datetime) -> Book:
+    def open(cls, data: LedgerData, owner: LedgerOwner, now: datetime, policy: Policy | None = None) -> Book:
         """The owner's ledger, locked (created when new), rolled forward to ``now``."""
-        book = cls(data, owner, now, data.open(owner, now))
+        book = cls(data, owner, now, data.open(owner, now), policy=policy)
         book._roll_forward()
         return book
 
@@ -170,6 +181,7 @@ class Book:
             allocations=allocations,
         )
         ident = self._append(entry)
+        self.added = self.added or not rollback
         figures.negative -= paid
         if state is State.EXPIRED:  # given back after its lot's expiry: expired at once
             figures.expired += amount
@@ -263,8 +275,9 @@ class Book:
         return given
 
     def activate(self, entry: StoredEntry, expiry: datetime | None) -> None:
-        """Points that awaited activation become active now."""
+        """Points that awaited activation become active now (a tier may follow, as for added points)."""
         self.data.set_dates(entry.id, self.now, expiry, self.now)
+        self.added = True
         if entry.remaining > 0:
             figures = self.ledger.figures
             lot = Lot(entry.id, entry.remaining, self.now, expiry)
@@ -302,6 +315,8 @@ class Book:
 
     def close(self) -> None:
         """Write the balances, valid from now until the next start or expiry of an open lot."""
+        if self.policy is not None:
+            self.tier_change = settle_tier(self.data, self.policy, self.ledger, self.now, added=self.added)
         self.ledger.as_of = self.now
         self.ledger.valid_until = self.data.next_change(self.id, self.now)
         self.data.save(self.ledger)

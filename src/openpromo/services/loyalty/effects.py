@@ -21,10 +21,12 @@ from decimal import Decimal
 from typing import Any
 
 from openpromo.engine.lookups import Program
+from openpromo.engine.tiers import Policy
 from openpromo.rules.durations import parse_duration, shift
 from openpromo.services.data.ledgers import LedgerData, LedgerOwner, StoredEntry
 from openpromo.services.errors import Conflict
 from openpromo.services.loyalty.book import Book, Meta
+from openpromo.services.loyalty.tiers import TierChange
 
 LOYALTY = frozenset(
     {
@@ -65,10 +67,10 @@ class Ledgers:
     now: datetime
     books: dict[tuple[int, str, str], Book] = field(default_factory=dict)
 
-    def book(self, owner: LedgerOwner) -> Book:
+    def book(self, owner: LedgerOwner, policy: Policy | None = None) -> Book:
         key = (owner.program_id, owner.owner_key, owner.subledger_id)
         if key not in self.books:
-            self.books[key] = Book.open(self.data, owner, self.now)
+            self.books[key] = Book.open(self.data, owner, self.now, policy)
         return self.books[key]
 
     def close(self) -> None:
@@ -118,6 +120,8 @@ def commit_loyalty(
     ledgers = Ledgers(data, now)
     kept: list[dict[str, Any]] = []
     written: list[list[Any]] = []
+    earned: dict[int, dict[str, Any]] = {}
+    """The last ``addLoyaltyPoints`` of each book: the effect an upgrade is answered for."""
     for effect in effects:
         kind = effect["effectType"]
         program = programs.get(effect["props"].get("programId")) if kind in LOYALTY else None
@@ -128,13 +132,37 @@ def commit_loyalty(
         owner = owner_of(data, context, program, props, props.get("subLedgerId") or "")
         if owner is None:
             continue
-        book = ledgers.book(owner)
+        book = ledgers.book(owner, program.tiers)
         record = _write(book, kind, effect, context)
         if record is not None:
             written.append(record)
+        if kind == "addLoyaltyPoints":
+            earned[id(book)] = effect
         kept.append(effect)
     ledgers.close()
+    for book in ledgers.books.values():
+        if book.tier_change is not None and id(book) in earned:
+            kept.append(tier_effect(earned[id(book)], book.tier_change))
     return kept, written
+
+
+def tier_effect(cause: Mapping[str, Any], change: TierChange) -> dict[str, Any]:
+    """``changeLoyaltyTierLevel`` for an upgrade the points of ``cause`` earned."""
+    props: dict[str, Any] = {
+        "ruleTitle": cause.get("ruleName") or "",
+        "programId": cause["props"]["programId"],
+        "subLedgerId": cause["props"].get("subLedgerId") or "",
+        "newTierName": change.new,
+    }
+    if change.previous is not None:
+        props["previousTierName"] = change.previous
+    if change.expires is not None:
+        props["expiryDate"] = change.expires
+    return {
+        **{k: v for k, v in cause.items() if k not in ("effectType", "props")},
+        "effectType": "changeLoyaltyTierLevel",
+        "props": props,
+    }
 
 
 def _write(book: Book, kind: str, effect: dict[str, Any], context: Context) -> list[Any] | None:

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from openpromo.services.models.base import Model
+from openpromo.services.models.base import Amount, Int64, Model, Time
 
 Uuid = Annotated[str, msgspec.Meta(min_length=1, max_length=36)]
 
@@ -27,6 +27,7 @@ class Tier(Model, kw_only=True):
     name: str
     start_date: datetime | None = None
     expiry_date: datetime | None = None
+    downgrade_policy: Literal["one_down", "balance_based"] | None = None
 
 
 class ProjectedTier(Model, kw_only=True):
@@ -85,6 +86,28 @@ class LoyaltyLedgerEntry(Model, kw_only=True):
     validity_duration: str | None = None
 
 
+class LoyaltySubLedger(Model, kw_only=True):
+    """A ledger as the Management API's ``LoyaltyLedger`` answers it: totals and the entries behind them."""
+
+    total: Decimal
+    total_active_points: Decimal
+    total_pending_points: Decimal
+    total_spent_points: Decimal
+    total_expired_points: Decimal
+    total_negative_points: Decimal
+    transactions: list[LoyaltyLedgerEntry]
+    expiring_points: list[LoyaltyLedgerEntry]
+    active_points: list[LoyaltyLedgerEntry]
+    pending_points: list[LoyaltyLedgerEntry]
+    expired_points: list[LoyaltyLedgerEntry]
+    current_tier: Tier | None = None
+
+
+class LoyaltyLedger(Model, kw_only=True):
+    ledger: LoyaltySubLedger
+    sub_ledgers: dict[str, LoyaltySubLedger] | None = None
+
+
 class ActivateLoyaltyPointsResponse(Model, kw_only=True):
     ledger_entries: list[LoyaltyLedgerEntry]
 
@@ -94,17 +117,82 @@ class DeleteLoyaltyTransactionsRequest(Model, kw_only=True):
     subledger_ids: list[Annotated[str, msgspec.Meta(max_length=64)]] | None = None
 
 
+Subledger = Annotated[str, msgspec.Meta(max_length=64)]
+PointsName = Annotated[str, msgspec.Meta(max_length=1000)]
+Duration = Annotated[str, msgspec.Meta(max_length=32)]
+
+
+class AddLoyaltyPoints(Model, kw_only=True):
+    """Points a program manager adds to a profile or a card (Management API)."""
+
+    points: Amount
+    name: PointsName = ""
+    validity_duration: Duration | None = None
+    valid_until: Time | None = None
+    pending_duration: Duration | None = None
+    pending_until: Time | None = None
+    subledger_id: Subledger = ""
+    sub_ledger_id: Subledger | None = msgspec.field(default=None, name="subLedgerID")
+    """The older API generation's spelling of ``subledgerId`` (its ``LoyaltyPoints``)."""
+    application_id: Int64 | None = None
+
+    @property
+    def subledger(self) -> str:
+        return self.subledger_id or self.sub_ledger_id or ""
+
+
+class DeductLoyaltyPoints(Model, kw_only=True):
+    points: Amount
+    name: PointsName = ""
+    subledger_id: Subledger = ""
+    sub_ledger_id: Subledger | None = msgspec.field(default=None, name="subLedgerID")
+    application_id: Int64 | None = None
+
+    @property
+    def subledger(self) -> str:
+        return self.subledger_id or self.sub_ledger_id or ""
+
+
+class LoyaltyProgramTransaction(Model, kw_only=True):
+    id: int
+    transaction_uuid: str = msgspec.field(name="transactionUUID")
+    program_id: int
+    campaign_id: int | None = None
+    created: datetime
+    type: Literal["addition", "subtraction"]
+    amount: Decimal
+    name: str
+    start_date: str
+    expiry_date: str
+    customer_profile_id: str | None = None
+    card_identifier: str | None = None
+    subledger_id: str
+    customer_session_id: str | None = None
+    import_id: int | None = None
+    user_id: int | None = None
+    user_email: str | None = None
+    ruleset_id: int | None = None
+    rule_name: str | None = None
+    flags: LoyaltyLedgerEntryFlags | None = None
+    validity_duration: str | None = None
+
+
 __all__ = [
     "ActivateLoyaltyPoints",
     "ActivateLoyaltyPointsResponse",
+    "AddLoyaltyPoints",
+    "DeductLoyaltyPoints",
     "DeleteLoyaltyTransactionsRequest",
     "LoyaltyBalance",
     "LoyaltyBalanceWithTier",
     "LoyaltyBalancesWithTiers",
     "LoyaltyCardBalances",
     "LoyaltyCardProfileRegistration",
+    "LoyaltyLedger",
     "LoyaltyLedgerEntry",
     "LoyaltyLedgerEntryFlags",
+    "LoyaltyProgramTransaction",
+    "LoyaltySubLedger",
     "ProjectedTier",
     "Tier",
 ]

@@ -24,7 +24,8 @@ from openpromo.engine.gates import Gates
 from openpromo.engine.index import CampaignIndex
 from openpromo.engine.lookups import Program
 from openpromo.services.attributes import Definitions, load_definitions
-from openpromo.services.ledgers import ProgramInfo, load_programs
+from openpromo.services.ledgers import ProgramInfo, load_programs, program_tiers
+from openpromo.services.loyalty.tiers import policy_of
 from openpromo.services.ports import Records, Row, UnitOfWork
 from openpromo.services.snapshots.rulesets import CompiledCampaign, RulesetCache
 
@@ -244,6 +245,8 @@ def _campaign_rows(records: Records, application_id: int) -> list[Row]:
 
 
 def _programs(uow: UnitOfWork, account_id: int) -> dict[int, Program]:
+    rows = uow.records.find("loyalty_programs", {"account_id": account_id}).rows
+    tiers = program_tiers(uow, [row["id"] for row in rows]) if rows else {}
     return {
         row["id"]: Program(
             row["id"],
@@ -254,8 +257,9 @@ def _programs(uow: UnitOfWork, account_id: int) -> dict[int, Program]:
             row["default_validity"] or "unlimited",
             bool(row["allow_subledger"]),
             row["return_policy"] or "only_pending",
+            policy_of(row, tiers.get(row["id"], ())),
         )
-        for row in uow.records.find("loyalty_programs", {"account_id": account_id}).rows
+        for row in rows
     }
 
 

@@ -14,9 +14,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from openpromo.services.data.loyalty import EntryFilter, PointsQuery, StoredEntry
+from openpromo.services.data.loyalty import EntryFilter, PointsQuery, ProgramEntry, StoredEntry
 from openpromo.storage.schema.columns import Amount
+from openpromo.storage.schema.core import users
 from openpromo.storage.schema.loyalty import (
+    loyalty_cards,
     loyalty_ledger_allocations,
     loyalty_ledger_entries,
     loyalty_ledgers,
@@ -48,17 +50,19 @@ def _entry(row: Any, amount: Decimal) -> StoredEntry:
     return StoredEntry(amount=amount, **values)
 
 
-def _filters(account_id: int, program_id: int, owner_key: str, where: EntryFilter) -> list[Any]:
-    """The owner's entries (both tables by ``account_id`` too, their distribution key) and the filters."""
-    ledgers = sa.select(loyalty_ledgers.c.id).where(
-        loyalty_ledgers.c.account_id == account_id,
-        loyalty_ledgers.c.program_id == program_id,
-        loyalty_ledgers.c.owner_key == owner_key,
-    )
-    conditions: list[Any] = [
-        _entries.c.account_id == account_id,
-        _entries.c.ledger_id.in_(ledgers.scalar_subquery()),
-    ]
+def _filters(account_id: int, program_id: int, owner_key: str | None, where: EntryFilter) -> list[Any]:
+    """The owner's entries (both tables by ``account_id`` too, their distribution key) and the filters;
+    ``owner_key`` None: every entry of the program (``program_id, created`` index)."""
+    conditions: list[Any] = [_entries.c.account_id == account_id]
+    if owner_key is None:
+        conditions.append(_entries.c.program_id == program_id)
+    else:
+        ledgers = sa.select(loyalty_ledgers.c.id).where(
+            loyalty_ledgers.c.account_id == account_id,
+            loyalty_ledgers.c.program_id == program_id,
+            loyalty_ledgers.c.owner_key == owner_key,
+        )
+        conditions.append(_entries.c.ledger_id.in_(ledgers.scalar_subquery()))
     for column, values in (
         (_entries.c.customer_session_id, where.session_ids),
         (_entries.c.transaction_uuid, where.transaction_uuids),
@@ -146,6 +150,17 @@ def _points_order(order: str | None) -> list[Any]:
     return [column.asc().nulls_first(), _entries.c.id.asc()]
 
 
+def _transaction_conditions(
+    account_id: int, program_id: int, owner_key: str | None, where: EntryFilter, now: datetime
+) -> list[Any]:
+    conditions = _filters(account_id, program_id, owner_key, where)
+    if where.awaits_activation:
+        conditions.append(_awaiting(now))
+    else:
+        conditions.append(_entries.c.type.in_(("addition", "subtraction", "expire")))
+    return conditions
+
+
 def transactions(
     conn: Connection,
     account_id: int,
@@ -157,11 +172,7 @@ def transactions(
     skip: int,
     limit: int,
 ) -> list[StoredEntry]:
-    conditions = _filters(account_id, program_id, owner_key, where)
-    if where.awaits_activation:
-        conditions.append(_awaiting(now))
-    else:
-        conditions.append(_entries.c.type.in_(("addition", "subtraction", "expire")))
+    conditions = _transaction_conditions(account_id, program_id, owner_key, where, now)
     query = (
         sa.select(*(_entries.c[name] for name in _ENTRY_COLUMNS), _entries.c.amount)
         .where(*conditions)
@@ -170,6 +181,54 @@ def transactions(
         .limit(limit)
     )
     return [_entry(row, row.amount) for row in conn.execute(query)]
+
+
+def program_transactions(
+    conn: Connection,
+    account_id: int,
+    program_id: int,
+    where: EntryFilter,
+    *,
+    now: datetime,
+    skip: int,
+    limit: int,
+) -> list[ProgramEntry]:
+    """Every transaction of the program, newest first, with its owner (profile or card), campaign,
+    import and the user who made a manual one."""
+    ledgers, cards = loyalty_ledgers, loyalty_cards
+    query = (
+        sa.select(
+            *(_entries.c[name] for name in _ENTRY_COLUMNS),
+            _entries.c.amount,
+            _entries.c.campaign_id,
+            _entries.c.import_id,
+            _entries.c.user_id,
+            ledgers.c.profile_integration_id,
+            cards.c.identifier.label("card_identifier"),
+            users.c.email.label("user_email"),
+        )
+        .select_from(
+            _entries.join(ledgers, ledgers.c.id == _entries.c.ledger_id)
+            .outerjoin(cards, cards.c.id == ledgers.c.card_id)
+            .outerjoin(users, users.c.id == _entries.c.user_id)
+        )
+        .where(*_transaction_conditions(account_id, program_id, None, where, now))
+        .order_by(_entries.c.created.desc(), _entries.c.id.desc())
+        .offset(skip)
+        .limit(limit)
+    )
+    return [
+        ProgramEntry(
+            entry=_entry(row, row.amount),
+            profile_integration_id=row.profile_integration_id,
+            card_identifier=row.card_identifier,
+            campaign_id=row.campaign_id,
+            import_id=row.import_id,
+            user_id=row.user_id,
+            user_email=row.user_email,
+        )
+        for row in conn.execute(query)
+    ]
 
 
 def points(
@@ -198,4 +257,4 @@ def points(
     return [_entry(row, row.left) for row in conn.execute(statement)]
 
 
-__all__ = ["points", "transactions"]
+__all__ = ["points", "program_transactions", "transactions"]

@@ -52,7 +52,16 @@ def _ledger(row: Any) -> OpenLedger:
     figures = Figures(
         m["active_points"], m["pending_points"], m["spent_points"], m["expired_points"], m["negative_points"]
     )
-    return OpenLedger(m["id"], figures, m["as_of"], m["valid_until"], m["tier_id"])
+    return OpenLedger(
+        m["id"],
+        figures,
+        m["as_of"],
+        m["valid_until"],
+        m["tier_id"],
+        m["tier_entered_at"],
+        m["tier_expires_at"],
+        m["joined_at"],
+    )
 
 
 def _entry(row: Any) -> StoredEntry:
@@ -259,6 +268,9 @@ class SqlLedgerData:
                 negative_points=f.negative,
                 as_of=ledger.as_of,
                 valid_until=ledger.valid_until,
+                tier_id=ledger.tier_id,
+                tier_entered_at=ledger.tier_entered_at,
+                tier_expires_at=ledger.tier_expires_at,
                 version=L.version + 1,
             )
         )

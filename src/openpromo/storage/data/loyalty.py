@@ -14,6 +14,7 @@ from openpromo.services.data.loyalty import (
     EntryFilter,
     NewCard,
     PointsQuery,
+    ProgramEntry,
     StoredCard,
     StoredEntry,
     StoredProgram,
@@ -137,6 +138,13 @@ class SqlLoyaltyData:
     ) -> list[StoredEntry]:
         return ledger_lists.transactions(
             self._conn, account_id, program_id, owner_key, where, now=now, skip=skip, limit=limit
+        )
+
+    def program_transactions(
+        self, account_id: int, program_id: int, where: EntryFilter, *, now: datetime, skip: int, limit: int
+    ) -> list[ProgramEntry]:
+        return ledger_lists.program_transactions(
+            self._conn, account_id, program_id, where, now=now, skip=skip, limit=limit
         )
 
     def points(
