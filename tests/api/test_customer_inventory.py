@@ -168,7 +168,8 @@ def award(server: Server, pool_id: int, code: str, profile: str, app: AppContext
 def test_loyalty_is_the_ledgers_balances_and_the_customers_cards(
     server: Server, mgmt: httpx.Client, app: AppContext, integration: httpx.Client
 ) -> None:
-    points = factories.loyalty_program(mgmt, app, allowSubledger=True)["id"]
+    tiers = [{"name": "silver", "minPoints": 100}, {"name": "gold", "minPoints": 500}]
+    points = factories.loyalty_program(mgmt, app, allowSubledger=True, tiers=tiers)["id"]
     untouched = factories.loyalty_program(mgmt, app)["id"]
     card_program = factories.loyalty_program(mgmt, app, cardBased=True, usersPerCardLimit=2)["id"]
     rules = [
@@ -206,8 +207,14 @@ def test_loyalty_is_the_ledgers_balances_and_the_customers_cards(
     assert (ledger["currentBalance"], ledger["pendingBalance"], ledger["spentBalance"]) == (120, 5, 30)
     assert ledger["tentativeCurrentBalance"] == 120 and ledger["expiredBalance"] == 0
     assert program["subLedgers"]["wine"]["currentBalance"] == 20
-    balances = integration.get(f"/v1/loyalty_programs/{points}/profile/{ann}/balances").json()
+    # the tier the ledger reached (silver at 150), as the balances endpoint answers it
+    assert ledger["currentTier"]["name"] == "silver" and ledger["nextTierName"] == "gold"
+    assert ledger["pointsToNextTier"] == 380
+    balances = integration.get(
+        f"/v1/loyalty_programs/{points}/profile/{ann}/balances", params={"includeTiers": "true"}
+    ).json()
     assert balances["balance"]["activePoints"] == ledger["currentBalance"]
+    assert balances["balance"]["currentTier"]["id"] == ledger["currentTier"]["id"]
     # and her card (shared with bob), with the card's ledger
     [held] = loyalty["cards"]
     assert held["identifier"] == identifier and held["programID"] == card_program

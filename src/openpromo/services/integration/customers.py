@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 
 from openpromo.engine.ledger import Figures, points
+from openpromo.engine.tiers import next_tier
 from openpromo.services.access import application_snapshot
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.data.customers import CustomerData, HeldAchievement, HeldCoupon, HeldGiveaway
@@ -35,6 +35,7 @@ from openpromo.services.evaluation.session import profile_key
 from openpromo.services.integration.base import IntegrationService
 from openpromo.services.ledgers import ProgramInfo, card_owner, profile_owner
 from openpromo.services.loyalty import figures_at
+from openpromo.services.loyalty.tiers import standing_at
 from openpromo.services.models.cards import LedgerInfo, LoyaltyCard, LoyaltyCardProfileRegistration, Tier
 from openpromo.services.models.customers import (
     AchievementProgressWithDefinition,
@@ -48,8 +49,6 @@ from openpromo.services.models.programs import Giveaway
 from openpromo.services.models.sessions import CustomerProfile
 from openpromo.services.ports import UnitOfWork
 from openpromo.services.snapshots.snapshot import Snapshot
-
-ZERO = Decimal(0)
 
 
 class CustomerService(IntegrationService):
@@ -138,8 +137,12 @@ def _coupon(held: HeldCoupon, now: datetime) -> InventoryCoupon:
     return InventoryCoupon(**fields, state=coupon_state(held, now))
 
 
-def _ledger_info(program: ProgramInfo, figures: Figures | None, ledger: OpenLedger | None) -> LedgerInfo:
-    """A ledger's balances as of now; no session is involved, so the tentative ones are the same."""
+def _ledger_info(
+    data: LedgerData, program: ProgramInfo, figures: Figures | None, ledger: OpenLedger | None, now: datetime
+) -> LedgerInfo:
+    """A ledger's balances as of now, and its tier then (``services.loyalty.tiers``: the stored standing
+    rolled through the expiries up to now, as the balances endpoints answer it); no session is involved,
+    so the tentative balances are the balances."""
     f = figures or Figures()
     active, pending, negative = points(f.active), points(f.pending), points(f.negative)
     info = LedgerInfo(
@@ -152,14 +155,19 @@ def _ledger_info(program: ProgramInfo, figures: Figures | None, ledger: OpenLedg
         tentative_pending_balance=pending,
         tentative_negative_balance=negative,
     )
-    tier_id = ledger.tier_id if ledger is not None else None
-    current = next((t for t in program.tiers if t[1] == tier_id), None)
+    policy = program.policy
+    if policy is None:
+        return info
+    standing = standing_at(data, policy, ledger, now)
+    current = policy.level(standing.tier_id)
     if current is not None:
-        info.current_tier = Tier(id=current[1], name=current[2])
-    following = [t for t in program.tiers if current is None or t[0] > current[0]]
-    if following:
-        info.next_tier_name = following[0][2]
-        info.points_to_next_tier = points(max(following[0][0] - f.active, ZERO))
+        info.current_tier = Tier(
+            id=current.id, name=current.name, start_date=standing.entered, expiry_date=standing.expires
+        )
+    following = next_tier(policy, standing, f.active)
+    if following is not None:
+        info.next_tier_name, points_to_next = following
+        info.points_to_next_tier = points(points_to_next)
     return info
 
 
@@ -168,8 +176,11 @@ def _ledgers(
 ) -> tuple[LedgerInfo, dict[str, LedgerInfo]]:
     """The main ledger's info and the subledgers', from the ledgers' balances as of now."""
     rows = dict(ledgers)
-    infos = {sub: _ledger_info(program, figures_at(data, ledger, now), ledger) for sub, ledger in ledgers}
-    main = infos.get("") or _ledger_info(program, None, rows.get(""))
+    infos = {
+        sub: _ledger_info(data, program, figures_at(data, ledger, now), ledger, now)
+        for sub, ledger in ledgers
+    }
+    main = infos.get("") or _ledger_info(data, program, None, rows.get(""), now)
     return main, {sub: infos[sub] for sub in sorted(infos) if sub}
 
 
@@ -184,8 +195,14 @@ def _loyalty(
         if not ledgers:
             continue
         main, subs = _ledgers(uow.ledgers, program, ledgers, now)
+        joined = dict(ledgers).get("")
         programs[str(program.id)] = LoyaltyProgramLedgers(
-            id=program.id, title=program.title, name=program.name, ledger=main, sub_ledgers=subs or None
+            id=program.id,
+            title=program.title,
+            name=program.name,
+            join_date=joined.joined_at if joined is not None else None,
+            ledger=main,
+            sub_ledgers=subs or None,
         )
     card_programs = {p.id: p for p in snapshot.loyalty_programs if p.card_based}
     cards = [
