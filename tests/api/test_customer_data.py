@@ -13,6 +13,7 @@ import pytest
 import talon_one
 from talon_one.api.integration_api import IntegrationApi
 
+from openpromo.services.evaluation.session import profile_key
 from tests.api import factories
 from tests.api.factories import campaign, coupon
 from tests.conftest import AppContext, Server, assert_error, create_application, random_id
@@ -182,4 +183,20 @@ def test_an_unknown_customer_is_404_and_the_official_client_deletes(
     with pytest.raises(talon_one.exceptions.NotFoundException):
         api.delete_customer_data(random_id("nobody"))
     # deleting again is no error: the profile is still known, with nothing left to delete
+    assert client.delete(f"/v1/customer_data/{profile}").status_code == 204
+
+
+def test_while_another_request_holds_the_customer_the_deletion_is_409_and_changes_nothing(
+    server: Server, app: AppContext, names: dict[str, str]
+) -> None:
+    client = server.client(f"ApiKey-v1 {app.key}")
+    profile = random_id("busy")
+    body = {"attributes": {names["profile"]: "busy@example.com"}}
+    assert client.put(f"/v2/customer_profiles/{profile}", json=body).status_code == 200
+    # a profile update (or a session naming the profile) holds the customer's request key meanwhile
+    with factories.database(server)(locks=[profile_key(1, profile)]):
+        assert_error(client.delete(f"/v1/customer_data/{profile}"), 409)
+    assert row(server, "customer_profiles", account_id=1, integration_id=profile)["attributes"] == {
+        names["profile"]: "busy@example.com"
+    }
     assert client.delete(f"/v1/customer_data/{profile}").status_code == 204
