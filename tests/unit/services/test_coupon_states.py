@@ -38,7 +38,7 @@ def held(campaign: str = "enabled", end: datetime | None = None, **coupon: Any) 
         "limits": [],
         **coupon,
     }
-    return HeldCoupon(StoredCoupon(**values), campaign, None, end)
+    return HeldCoupon(StoredCoupon(**values), campaign, end)
 
 
 @pytest.mark.parametrize(

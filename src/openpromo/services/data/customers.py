@@ -25,7 +25,6 @@ class HeldCoupon:
     """``reserved``: the customer holds a reservation of it; ``profile_redemptions``: how often the
     customer redeemed it (closes not rolled back)."""
     campaign_state: str
-    campaign_start: datetime | None
     campaign_end: datetime | None
 
 

@@ -79,11 +79,15 @@ class SqlCustomerData:
         rows = [dict(r) for r in self._conn.execute(query).mappings()]
         friends: dict[int, list[str]] = {}
         if rows:
+            advocated = sa.select(referrals.c.id).where(
+                referrals.c.application_id == application_id,
+                referrals.c.advocate_profile_integration_id == integration_id,
+            )
             for friend in self._conn.execute(
                 sa.select(referral_friends.c.referral_id, referral_friends.c.friend_profile_integration_id)
                 .where(
                     referral_friends.c.application_id == application_id,
-                    referral_friends.c.referral_id.in_([r["id"] for r in rows]),
+                    referral_friends.c.referral_id.in_(advocated.scalar_subquery()),
                 )
                 .order_by(referral_friends.c.referral_id, referral_friends.c.created)
             ):
@@ -97,7 +101,6 @@ class SqlCustomerData:
                 _reserved(integration_id),
                 _redemptions(integration_id),
                 campaigns.c.state.label("campaign_state"),
-                campaigns.c.start_time.label("campaign_start"),
                 campaigns.c.end_time.label("campaign_end"),
             )
             .join(campaigns, campaigns.c.id == coupons.c.campaign_id)
@@ -113,7 +116,6 @@ class SqlCustomerData:
                     dict(row), reserved=bool(row["reserved"]), redemptions=int(row["redemptions"] or 0)
                 ),
                 row["campaign_state"],
-                row["campaign_start"],
                 row["campaign_end"],
             )
             for row in self._conn.execute(query).mappings()
