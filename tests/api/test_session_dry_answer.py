@@ -36,7 +36,8 @@ def put(client: httpx.Client, session_id: str, *, dry: bool = False, **session: 
 
 def test_a_dry_update_of_a_stored_session_answers_the_session(integration: httpx.Client) -> None:
     session_id, profile = random_id("s"), random_id("p")
-    stored = put(integration, session_id, profileId=profile, cartItems=CART)["customerSession"]
+    first = put(integration, session_id, profileId=profile, cartItems=CART)
+    stored, seen = first["customerSession"], first["customerProfile"]["lastActivity"]
     # when a dry update changes the cart
     dry = put(integration, session_id, dry=True, cartItems=CART[:1])
     # then the answer has the session as the update would leave it (merged), with its id
@@ -50,6 +51,7 @@ def test_a_dry_update_of_a_stored_session_answers_the_session(integration: httpx
     session = closing["customerSession"]
     assert session["id"] == stored["id"] and session["state"] == "closed" and session["total"] == 9
     assert closing["customerProfile"]["closedSessions"] == 1 and closing["customerProfile"]["totalSales"] == 9
+    assert closing["customerProfile"]["lastActivity"] == seen  # a dry run records no activity
     # and nothing was written
     got = integration.get(f"/v2/customer_sessions/{session_id}").json()["customerSession"]
     assert got["state"] == "open" and got["total"] == 40 and got["updateCount"] == stored["updateCount"]

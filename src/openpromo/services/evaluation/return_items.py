@@ -32,6 +32,7 @@ from openpromo.services.evaluation.session import (
     session_event,
     session_key,
     stored_event,
+    unseen,
 )
 from openpromo.services.loyalty import roll_back_loyalty
 from openpromo.services.models.convert import from_row
@@ -118,7 +119,7 @@ class ReturnItems:
         profile = released_profile(case.profile, result.release, now)
         if self.dry:
             preview = replace(stored, cart_items=detail.lines, state="partially_returned")
-            return Written(preview, profile, returns=detail.previous)
+            return Written(preview, unseen(profile, case.profile), returns=detail.previous)
         if result.release is not None:
             uow.sessions.release(result.release, now)
         result = _roll_back_points(uow, case, result, now)

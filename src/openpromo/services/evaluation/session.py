@@ -183,7 +183,8 @@ class SessionUpdate:
         if self.dry:
             # nothing is written; the answer shows the session and profile as the update would leave them
             closes = case.commits is Commits.AT_CLOSE
-            return Written(after, _touched(case.profile, after, committed=closes, now=now)[1])
+            preview = _touched(case.profile, after, committed=closes, now=now)[1]
+            return Written(after, unseen(preview, case.profile))
         totals, profile = _touched(case.profile, after, committed=write.write_committed, now=now)
         event = session_event(case.snapshot.app["id"], update.event, after, applied.effects, now)
         if uow.writes_later:
@@ -343,6 +344,13 @@ def released_profile(
     )
 
 
+def unseen(preview: StoredProfile | None, profile: StoredProfile | None) -> StoredProfile | None:
+    """A dry run's preview of the profile, with the last activity it does not record."""
+    if preview is None or profile is None:
+        return preview
+    return replace(preview, last_activity=profile.last_activity, modified=profile.modified)
+
+
 def session_event(
     app_id: int, kind: str, session: StoredSession, effects: list[Document], now: datetime
 ) -> EventWrite:
@@ -374,4 +382,5 @@ __all__ = [
     "session_event",
     "session_key",
     "stored_event",
+    "unseen",
 ]
