@@ -200,3 +200,10 @@ def test_while_another_request_holds_the_customer_the_deletion_is_409_and_change
         names["profile"]: "busy@example.com"
     }
     assert client.delete(f"/v1/customer_data/{profile}").status_code == 204
+
+
+def test_the_document_declares_the_deletion_answers_no_body(server: Server) -> None:
+    document = httpx.get(f"{server.base_url}/openapi.json").json()
+    responses = document["paths"]["/v1/customer_data/{integrationId}"]["delete"]["responses"]
+    assert set(responses) == {"204", "400", "401", "404", "409"}
+    assert "content" not in responses["204"]
