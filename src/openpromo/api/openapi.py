@@ -166,6 +166,8 @@ def _declare(path: str, method: str, operation: dict[str, Any], guarded: bool) -
     responses = operation["responses"]
     if any(p.get("name") == "silent" for p in operation.get("parameters", [])):
         responses.setdefault("204", {"description": "Done (silent: no answer asked for)"})
+    if "204" in responses:
+        responses["204"].pop("content", None)  # a handler answering ``Response[None]``: no body at all
     for status in sorted(statuses):
         responses[status] = {
             "description": _REASONS[status],

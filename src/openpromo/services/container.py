@@ -10,6 +10,7 @@ from openpromo.services.auth import AuthService
 from openpromo.services.evaluation import Pipeline
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.integration.cards import CardService
+from openpromo.services.integration.customers import CustomerService
 from openpromo.services.integration.events import EventService
 from openpromo.services.integration.loyalty import LoyaltyService
 from openpromo.services.integration.profiles import ProfileService
@@ -42,6 +43,7 @@ class Services:
     sessions: SessionService
     idempotency: IdempotencyService
     profiles: ProfileService
+    customers: CustomerService
     loyalty: LoyaltyService
     cards: CardService
     events: EventService
@@ -78,6 +80,7 @@ class Services:
             sessions=SessionService(uow, clock, snapshots, pipeline),
             idempotency=IdempotencyService(uow, clock),
             profiles=ProfileService(uow, clock, snapshots, pipeline),
+            customers=CustomerService(uow, clock, snapshots, pipeline),
             loyalty=LoyaltyService(uow, clock, snapshots, pipeline),
             cards=CardService(uow, clock, snapshots, pipeline),
             events=EventService(uow, clock, snapshots, pipeline),

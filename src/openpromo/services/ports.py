@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
 if TYPE_CHECKING:
+    from openpromo.services.data.customers import CustomerData
     from openpromo.services.data.ledgers import LedgerData
     from openpromo.services.data.loyalty import LoyaltyData
     from openpromo.services.data.sessions import SessionData
@@ -252,6 +253,10 @@ class UnitOfWork(Protocol):
     @property
     def loyalty(self) -> LoyaltyData:
         """Loyalty cards and the ledger lists (``services.data.loyalty``)."""
+
+    @property
+    def customers(self) -> CustomerData:
+        """What a customer holds, and the deletion of its personal data (``services.data.customers``)."""
 
     def __enter__(self) -> Self: ...
 

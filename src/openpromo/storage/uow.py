@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from openpromo.services.errors import Conflict
 from openpromo.services.locking import PARALLEL
+from openpromo.storage.data.customers import SqlCustomerData
 from openpromo.storage.data.ledgers import SqlLedgerData
 from openpromo.storage.data.loyalty import SqlLoyaltyData
 from openpromo.storage.data.sessions import SqlSessionData
@@ -105,6 +106,11 @@ class SqlUnitOfWork:
                 self.conn.rollback()
         finally:
             self._stack.close()
+
+    @property
+    def customers(self) -> SqlCustomerData:
+        """Made when a use case asks for it (the session update never does)."""
+        return SqlCustomerData(self.conn)
 
     def writing(self) -> None:
         """From here on this unit of work writes (see ``UnitOfWork.writing``)."""

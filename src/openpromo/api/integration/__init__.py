@@ -1,7 +1,14 @@
 """Integration API routes (``/v1`` and ``/v2``), authenticated with ``ApiKey-v1`` keys."""
 
-from openpromo.api.integration import cards, events, loyalty, profiles, sessions
+from openpromo.api.integration import cards, customers, events, loyalty, profiles, sessions
 
-ROUTES = [*sessions.ROUTES, *profiles.ROUTES, *loyalty.ROUTES, *cards.ROUTES, *events.ROUTES]
+ROUTES = [
+    *sessions.ROUTES,
+    *profiles.ROUTES,
+    *customers.ROUTES,
+    *loyalty.ROUTES,
+    *cards.ROUTES,
+    *events.ROUTES,
+]
 
 __all__ = ["ROUTES"]

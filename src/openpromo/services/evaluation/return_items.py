@@ -26,7 +26,14 @@ from openpromo.services.evaluation.returns import (
     returned_lines,
     revalued_discounts,
 )
-from openpromo.services.evaluation.session import rewrite, session_event, session_key, stored_event
+from openpromo.services.evaluation.session import (
+    released_profile,
+    rewrite,
+    session_event,
+    session_key,
+    stored_event,
+    unseen,
+)
 from openpromo.services.loyalty import roll_back_loyalty
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.sessions import Return, ReturnIntegrationRequest
@@ -109,9 +116,10 @@ class ReturnItems:
         )
         result = returned(case.snapshot.app, stored, detail.wanted, now, revalued)
         applied.effects = result.effects
+        profile = released_profile(case.profile, result.release, now)
         if self.dry:
             preview = replace(stored, cart_items=detail.lines, state="partially_returned")
-            return Written(preview, case.profile, returns=detail.previous)
+            return Written(preview, unseen(profile, case.profile), returns=detail.previous)
         if result.release is not None:
             uow.sessions.release(result.release, now)
         result = _roll_back_points(uow, case, result, now)
@@ -123,7 +131,7 @@ class ReturnItems:
         record = self._record(uow, case, detail, event_id, now)
         return Written(
             result.session,
-            case.profile,
+            profile,
             stored_event(event, event_id),
             detail.previous,
             extra={"return_": record},

@@ -22,6 +22,7 @@ from openpromo.services.data.records import (
     EventWrite,
     Opened,
     ProfileTotals,
+    Release,
     SessionFields,
     SessionWrite,
     StoredEvent,
@@ -176,11 +177,14 @@ class SessionUpdate:
         if update.rolls_back:
             return self._cancel(uow, case, applied, now)
         # Only a closed session has returns, and an update can only cancel it (``_cancel``).
-        if self.dry:
-            return Written(profile=case.profile)
         stored = case.stored
         write = self._write(case, stored.id if stored else update.inserted, applied, now)
         after = _stored(write)
+        if self.dry:
+            # nothing is written; the answer shows the session and profile as the update would leave them
+            closes = case.commits is Commits.AT_CLOSE
+            preview = _touched(case.profile, after, committed=closes, now=now)[1]
+            return Written(after, unseen(preview, case.profile))
         totals, profile = _touched(case.profile, after, committed=write.write_committed, now=now)
         event = session_event(case.snapshot.app["id"], update.event, after, applied.effects, now)
         if uow.writes_later:
@@ -237,7 +241,8 @@ class SessionUpdate:
         _, event_id = uow.sessions.finish(write, None, event, now)
         returns = uow.sessions.returns(stored.id) if "previousReturns" in self.content else []
         giveaways = uow.sessions.giveaways(stored.id) if "awardedGiveaways" in self.content else []
-        return Written(after, case.profile, stored_event(event, event_id), returns, giveaways=giveaways)
+        profile = released_profile(case.profile, release, now)
+        return Written(after, profile, stored_event(event, event_id), returns, giveaways=giveaways)
 
 
 def _stored(write: SessionWrite) -> StoredSession:
@@ -322,6 +327,30 @@ def _touched(
     return write, after
 
 
+def released_profile(
+    profile: StoredProfile | None, release: Release | None, now: datetime
+) -> StoredProfile | None:
+    """The profile as ``release`` leaves it (a cancel or reopen takes the session out of its closed
+    sessions and total sales, a return takes out the returned items), for the answer."""
+    totals = release.profile_totals if release is not None else None
+    if profile is None or totals is None or totals.profile_id != profile.id:
+        return profile
+    return replace(
+        profile,
+        closed_sessions=profile.closed_sessions + totals.sessions,
+        total_sales=Decimal(profile.total_sales) + totals.sales,
+        last_activity=now,
+        modified=now,
+    )
+
+
+def unseen(preview: StoredProfile | None, profile: StoredProfile | None) -> StoredProfile | None:
+    """A dry run's preview of the profile, with the last activity it does not record."""
+    if preview is None or profile is None:
+        return preview
+    return replace(preview, last_activity=profile.last_activity, modified=profile.modified)
+
+
 def session_event(
     app_id: int, kind: str, session: StoredSession, effects: list[Document], now: datetime
 ) -> EventWrite:
@@ -345,4 +374,13 @@ def stored_event(event: EventWrite, event_id: int) -> StoredEvent:
     )
 
 
-__all__ = ["SessionUpdate", "profile_key", "rewrite", "session_event", "session_key", "stored_event"]
+__all__ = [
+    "SessionUpdate",
+    "profile_key",
+    "released_profile",
+    "rewrite",
+    "session_event",
+    "session_key",
+    "stored_event",
+    "unseen",
+]

@@ -91,6 +91,8 @@ achievement_progress = sa.Table(
     sa.Column("end_date", UtcDateTime(), nullable=True),
     sa.Column("completion_date", UtcDateTime(), nullable=True),
     sa.UniqueConstraint("achievement_id", "profile_integration_id", "period_key"),
+    # 0012: a customer's inventory
+    sa.Index("ix_achievement_progress_profile", "application_id", "profile_integration_id"),
 )
 
 audiences = sa.Table(

@@ -116,6 +116,8 @@ coupons = sa.Table(
     sa.UniqueConstraint("application_id", "lookup_value"),
     sa.Index(None, "campaign_id", "id"),
     sa.Index(None, "application_id", "recipient_integration_id"),
+    # 0012: the coupons in every customer's inventory
+    sa.Index("ix_coupons_implicitly_reserved", "application_id", "implicitly_reserved"),
     sa.Index(None, "campaign_id", "created", "id"),  # the list sorted by created (never null)
     # the list sorted by expiryDate or by value (``storage.queries``: nulls first, text by code point)
     sqlite_only("campaign_id", "expiry_date", "id"),
@@ -145,6 +147,8 @@ profile_coupon_redemptions = sa.Table(
     sa.Column("profile_integration_id", sa.String(1000), nullable=False),
     sa.Column("redemptions", sa.Integer(), nullable=False, server_default="0"),
     sa.PrimaryKeyConstraint("coupon_id", "profile_integration_id"),
+    # 0012: a customer's inventory
+    sa.Index("ix_profile_coupon_redemptions_profile", "application_id", "profile_integration_id"),
 )
 """How often each profile redeemed each coupon (closes not rolled back): the ``coupons`` answer part's
 ``profileRedemptionCount`` without reading the profile's history."""
@@ -172,6 +176,8 @@ referrals = sa.Table(
     sa.Column("created_in_session_id", Id, nullable=True),
     sa.UniqueConstraint("application_id", "lookup_code"),
     sa.Index(None, "campaign_id", "id"),
+    # 0012: a customer's inventory and the deletion of its data
+    sa.Index("ix_referrals_advocate", "application_id", "advocate_profile_integration_id"),
 )
 
 referral_friends = sa.Table(
