@@ -56,12 +56,18 @@ async def integration(request: Req, call: Callable[[Services, IntegrationPrincip
 
 
 async def integration_write(
-    request: Req, body: bytes, call: Callable[[Services, IntegrationPrincipal], T], *, silent: bool = False
+    request: Req,
+    body: bytes,
+    call: Callable[[Services, IntegrationPrincipal], T],
+    *,
+    silent: bool = False,
+    status_code: int = 200,
 ) -> Response[T]:
     """An Integration API write: the key, then ``call`` once per ``Idempotency-Key`` (``body`` is part of
-    the request's fingerprint); the answer is the encoded JSON, or empty with 204 when ``silent``."""
+    the request's fingerprint); the answer is the encoded JSON with ``status_code`` (the spec's: 201 for
+    a creation), or empty with 204 when ``silent``."""
     use = services(request)
-    response = await run_blocking(partial(idempotent, request, body, partial(call, use)))
+    response = await run_blocking(partial(idempotent, request, body, partial(call, use), status_code))
     if silent:
         return cast("Response[T]", Response(b"", status_code=204))
     # The body is encoded already; ``T``, in the handler's annotation, documents its shape in /openapi.json.

@@ -12,6 +12,8 @@ from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.integration.cards import CardService
 from openpromo.services.integration.loyalty import LoyaltyService
 from openpromo.services.integration.profiles import ProfileService
+from openpromo.services.integration.referrals import ReferralCodeService
+from openpromo.services.integration.reservations import ReservationService
 from openpromo.services.integration.sessions import SessionService
 from openpromo.services.integration.transactions import LedgerListService
 from openpromo.services.management.achievements import AchievementService
@@ -43,6 +45,8 @@ class Services:
     loyalty: LoyaltyService
     cards: CardService
     ledger_lists: LedgerListService
+    reservations: ReservationService
+    referral_codes: ReferralCodeService
     campaigns: CampaignService
     groups: GroupService
     coupons: CouponService
@@ -77,6 +81,8 @@ class Services:
             loyalty=LoyaltyService(uow, clock, snapshots, pipeline),
             cards=CardService(uow, clock, snapshots, pipeline),
             ledger_lists=LedgerListService(uow, clock, snapshots, pipeline),
+            reservations=ReservationService(uow, clock, snapshots, pipeline),
+            referral_codes=ReferralCodeService(uow, clock, snapshots, pipeline),
             campaigns=CampaignService(uow, clock),
             groups=GroupService(uow, clock),
             coupons=CouponService(uow, clock),

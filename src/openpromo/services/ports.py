@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 if TYPE_CHECKING:
     from openpromo.services.data.ledgers import LedgerData
     from openpromo.services.data.loyalty import LoyaltyData
+    from openpromo.services.data.offers import OfferData
     from openpromo.services.data.sessions import SessionData
 
 Row = dict[str, Any]
@@ -252,6 +253,10 @@ class UnitOfWork(Protocol):
     @property
     def loyalty(self) -> LoyaltyData:
         """Loyalty cards and the ledger lists (``services.data.loyalty``)."""
+
+    @property
+    def offers(self) -> OfferData:
+        """Coupon reservations and referral codes written in bulk (``services.data.offers``)."""
 
     def __enter__(self) -> Self: ...
 

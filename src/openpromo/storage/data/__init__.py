@@ -1,6 +1,7 @@
 """Adapters of the narrow ports of ``openpromo.services.data``: one per hot aggregate."""
 
 from openpromo.storage.data.loyalty import SqlLoyaltyData
+from openpromo.storage.data.offers import SqlOfferData
 from openpromo.storage.data.sessions import SqlSessionData
 
-__all__ = ["SqlLoyaltyData", "SqlSessionData"]
+__all__ = ["SqlLoyaltyData", "SqlOfferData", "SqlSessionData"]
