@@ -162,6 +162,43 @@ def test_parallel_closes_never_reserve_past_the_limit(
     )
 
 
+def test_parallel_reservations_and_removals_keep_the_counter_right(
+    server: Server, app: AppContext, integration: httpx.Client
+) -> None:
+    # given a coupon, and customers whose reservations parallel requests make (overlapping, in other
+    # orders) and remove, while closes reserve it by a rule
+    value = code("BUSY")
+    holder = campaign(server, app, [COUPON_RULE])
+    coupon_id = coupon(server, app, holder, value)
+    rule = {"title": "reserve", "condition": ["and", True], "effects": [["reserveCoupon", value]]}
+    campaign(server, app, [rule])
+    people = [random_id("p") for _ in range(12)]
+    batches = [people[i : i + 6][:: 1 if i % 2 else -1] for i in range(0, 8)]
+
+    def reserve(batch: list[str]) -> int:
+        with server.client(f"ApiKey-v1 {app.key}") as client:
+            return client.post(path(value), json={"integrationIDs": batch}).status_code
+
+    def remove(batch: list[str]) -> int:
+        with server.client(f"ApiKey-v1 {app.key}") as client:
+            return client.request("DELETE", path(value), json={"integrationIDs": batch[:2]}).status_code
+
+    def closing(profile: str) -> int:
+        with server.client(f"ApiKey-v1 {app.key}") as client:
+            close(client, profile)
+            return 200
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        calls = [pool.submit(reserve, b) for b in batches] + [pool.submit(remove, b) for b in batches[:3]]
+        calls += [pool.submit(closing, p) for p in people[:4]]
+        statuses = [c.result() for c in calls]
+    # then every request succeeded, and the counter is the number of customers holding it
+    assert set(statuses) <= {200, 201, 204}, statuses
+    holders = reserved(integration, value)
+    assert len(holders) == len(set(holders)) and set(holders) <= set(people)
+    assert factories.row(server, "coupons", coupon_id)["reservation_counter"] == len(holders)
+
+
 def _coupon_id(server: Server, app: AppContext, campaign_id: int, value: str) -> int:
     with server.management() as mgmt:
         found = mgmt.get(

@@ -38,10 +38,10 @@ def columns(record: Any) -> dict[str, Any]:
     return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
-def require_coupon(uow: UnitOfWork, app: Row, code: str) -> StoredCoupon:
+def require_coupon(uow: UnitOfWork, app: Row, code: str, *, lock: bool = False) -> StoredCoupon:
     """The application's coupon by its code (as the application's ``caseSensitivity`` compares codes);
-    404 when it has none, or when the coupon's campaign was deleted."""
-    coupon = uow.offers.coupon(app["id"], normalise_code(code, app["case_sensitivity"]))
+    404 when it has none, or when the coupon's campaign was deleted. ``lock``: its row locked."""
+    coupon = uow.offers.coupon(app["id"], normalise_code(code, app["case_sensitivity"]), lock=lock)
     if coupon is None:
         raise NotFound("coupon", code)
     return coupon
@@ -83,9 +83,12 @@ class ReservationService(IntegrationService):
             snapshot = application_snapshot(self._snapshots, uow, principal)
             coupon = require_coupon(uow, snapshot.app, code)
             raise_problems(_recipient_problems(coupon, data.integration_ids))
-            # sorted: parallel requests for the same customers take their rows in the same order
+            # Rows are taken in one order by every writer of reservations, so that two never wait for
+            # each other: the profiles (sorted), then the coupon, then its reservations (a close that
+            # reserves has made its profile before it locks the coupon).
             profiles = sorted(set(data.integration_ids))
             uow.loyalty.ensure_profiles(principal.account_id, profiles, now)
+            coupon = require_coupon(uow, snapshot.app, code, lock=True)
             uow.offers.reserve(coupon, profiles, now)
             coupon = require_coupon(uow, snapshot.app, code)
             uow.commit()
@@ -94,7 +97,7 @@ class ReservationService(IntegrationService):
     def unreserve(self, principal: IntegrationPrincipal, code: str, data: CouponReservations) -> None:
         with self._uow() as uow:
             snapshot = application_snapshot(self._snapshots, uow, principal)
-            coupon = require_coupon(uow, snapshot.app, code)
+            coupon = require_coupon(uow, snapshot.app, code, lock=True)  # the coupon, then its reservations
             uow.offers.unreserve(coupon, sorted(set(data.integration_ids)))
             uow.commit()
 
