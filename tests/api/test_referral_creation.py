@@ -143,6 +143,8 @@ def test_a_referral_for_one_friend_and_without_a_limit(
     stranger = close(integration, random_id("stranger"), referral["code"])
     [rejected] = [e for e in stranger["effects"] if e["effectType"] == "rejectReferral"]
     assert rejected["props"]["rejectionReason"] == "ReferralRecipientDoesNotMatch"
+    anyone = integration.post("/v1/referrals", json={**body, "friendProfileIntegrationId": ""})
+    assert anyone.status_code == 201 and "friendProfileIntegrationId" not in anyone.json()
     for _ in range(2):  # unlimited: the chosen friend redeems it twice
         assert "acceptReferral" in [
             e["effectType"] for e in close(integration, "chosen", referral["code"])["effects"]

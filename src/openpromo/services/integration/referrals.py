@@ -117,7 +117,7 @@ class ReferralCodeService(IntegrationService):
                 created=self._clock.now(),
                 start_date=data.start_date,
                 expiry_date=data.expiry_date,
-                friend_profile_integration_id=data.friend_profile_integration_id,
+                friend_profile_integration_id=data.friend_profile_integration_id or None,
                 attributes=data.attributes,
             )
             [stored] = uow.offers.insert_referrals([write])

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from openpromo.services.data.offers import ReferralWrite, Reserved
 from openpromo.services.data.records import StoredCoupon, StoredProfile, StoredReferral
+from openpromo.services.errors import Conflict
 from openpromo.storage.data.rows import stored_coupon, stored_profile, stored_referral
 from openpromo.storage.data.statements import statement, upsert
 from openpromo.storage.queries import folded_columns
@@ -148,10 +149,11 @@ class SqlOfferData:
         if not new:
             return []
         rows = [folded_columns("referrals", asdict(referral)) for referral in new]
-        stored = {
-            r.lookup_code: stored_referral(dict(r._mapping))
-            for r in self._conn.execute(referrals.insert().values(rows).returning(*referrals.c))
-        }
+        try:
+            found = self._conn.execute(referrals.insert().values(rows).returning(*referrals.c)).all()
+        except sa.exc.IntegrityError:  # a parallel request took one of the codes since they were chosen
+            raise Conflict("a referral code was taken by another request meanwhile: try again") from None
+        stored = {r.lookup_code: stored_referral(dict(r._mapping)) for r in found}
         return [stored[referral.lookup_code] for referral in new]
 
 
