@@ -137,6 +137,17 @@ def test_the_endpoint_ignores_the_reservation_limit_and_the_effect_keeps_it(
     assert again[0]["props"]["isNewReservation"] is False
     assert "reserveCoupon" not in kinds(close(integration, second))
     assert reserved(integration, prize) == [first]
+    # nor does it reserve a coupon made for another customer
+    personal = code("THEIRS")
+    coupon(server, app, holder, personal, recipient_integration_id="owner")
+    rule = {"title": "reserve theirs", "condition": ["and", True], "effects": [["reserveCoupon", personal]]}
+    campaign(server, app, [rule])
+    effects = [
+        e["props"]["couponValue"]
+        for e in close(integration, second)["effects"]
+        if e["effectType"] == "reserveCoupon"
+    ]
+    assert effects == [] and reserved(integration, personal) == []
 
 
 def test_parallel_closes_never_reserve_past_the_limit(

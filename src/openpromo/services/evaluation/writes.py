@@ -128,13 +128,13 @@ class CloseWrites:
 
     def _reserve(self, origin: Origin, request: rules.ReserveCoupon) -> dict[str, Any] | None:
         """The coupon reserved for the session's profile within its ``reservationLimit`` (the
-        reservation endpoint ignores the limit; the effect does not). No profile, no such coupon, or
-        no room left: the effect is left out."""
+        reservation endpoint ignores the limit; the effect does not). No profile, no such coupon, a
+        coupon made for another customer, or no room left: the effect is left out."""
         if not self.profile:
             return None
         lookup = normalise_code(request.code, self.app["case_sensitivity"])
         coupon = self.uow.offers.coupon(self.app["id"], lookup)
-        if coupon is None:
+        if coupon is None or coupon.recipient_integration_id not in (None, "", self.profile):
             return None
         outcome = self.uow.offers.reserve_within_limit(coupon, self.profile, self.now)
         if outcome == "full":
