@@ -71,4 +71,4 @@ def default_threads(is_sqlite: bool) -> int:
     return 0 if is_sqlite else 2
 
 
-__all__ = ["Settings", "default_threads"]
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "DEFAULT_MAX_UPLOAD_BYTES", "Settings", "default_threads"]

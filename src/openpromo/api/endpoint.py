@@ -64,8 +64,8 @@ async def integration_write(
     status_code: int = 200,
 ) -> Response[T]:
     """An Integration API write: the key, then ``call`` once per ``Idempotency-Key`` (``body`` is part of
-    the request's fingerprint); the answer is the encoded JSON with ``status_code``, or empty with 204
-    when ``silent``."""
+    the request's fingerprint); the answer is the encoded JSON with ``status_code`` (the spec's: 201 for
+    a creation), or empty with 204 when ``silent``."""
     use = services(request)
     response = await run_blocking(partial(idempotent, request, body, partial(call, use), status_code))
     if silent:

@@ -14,6 +14,8 @@ from openpromo.services.integration.customers import CustomerService
 from openpromo.services.integration.events import EventService
 from openpromo.services.integration.loyalty import LoyaltyService
 from openpromo.services.integration.profiles import ProfileService
+from openpromo.services.integration.referrals import ReferralCodeService
+from openpromo.services.integration.reservations import ReservationService
 from openpromo.services.integration.sessions import SessionService
 from openpromo.services.integration.transactions import LedgerListService
 from openpromo.services.management.achievements import AchievementService
@@ -48,6 +50,8 @@ class Services:
     cards: CardService
     events: EventService
     ledger_lists: LedgerListService
+    reservations: ReservationService
+    referral_codes: ReferralCodeService
     campaigns: CampaignService
     groups: GroupService
     coupons: CouponService
@@ -85,6 +89,8 @@ class Services:
             cards=CardService(uow, clock, snapshots, pipeline),
             events=EventService(uow, clock, snapshots, pipeline),
             ledger_lists=LedgerListService(uow, clock, snapshots, pipeline),
+            reservations=ReservationService(uow, clock, snapshots, pipeline),
+            referral_codes=ReferralCodeService(uow, clock, snapshots, pipeline),
             campaigns=CampaignService(uow, clock),
             groups=GroupService(uow, clock),
             coupons=CouponService(uow, clock),

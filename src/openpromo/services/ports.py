@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from openpromo.services.data.customers import CustomerData
     from openpromo.services.data.ledgers import LedgerData
     from openpromo.services.data.loyalty import LoyaltyData
+    from openpromo.services.data.offers import OfferData
     from openpromo.services.data.sessions import SessionData
 
 Row = dict[str, Any]
@@ -257,6 +258,10 @@ class UnitOfWork(Protocol):
     @property
     def customers(self) -> CustomerData:
         """What a customer holds, and the deletion of its personal data (``services.data.customers``)."""
+
+    @property
+    def offers(self) -> OfferData:
+        """Coupon reservations and referral codes written in bulk (``services.data.offers``)."""
 
     def __enter__(self) -> Self: ...
 

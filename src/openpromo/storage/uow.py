@@ -15,6 +15,7 @@ from openpromo.services.locking import PARALLEL
 from openpromo.storage.data.customers import SqlCustomerData
 from openpromo.storage.data.ledgers import SqlLedgerData
 from openpromo.storage.data.loyalty import SqlLoyaltyData
+from openpromo.storage.data.offers import SqlOfferData
 from openpromo.storage.data.sessions import SqlSessionData
 from openpromo.storage.database import CONFIG_CHANGED, READING, Database
 from openpromo.storage.fast import prepared
@@ -61,6 +62,7 @@ class SqlUnitOfWork:
         self.sessions: SqlSessionData
         self.ledgers: SqlLedgerData
         self.loyalty: SqlLoyaltyData
+        self.offers: SqlOfferData
         self.writes_later = False
         """True while it reads without the database's writer lock (``late_write`` on SQLite)."""
         self.version: int | None = None
@@ -89,6 +91,7 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionData(self.conn)
         self.ledgers = SqlLedgerData(self.conn)
         self.loyalty = SqlLoyaltyData(self.conn)
+        self.offers = SqlOfferData(self.conn)
         self.writes_later = self._late
         self.version = self.conn.info.get(CONFIG_VERSION)
         if self.version is None and self._locks:

@@ -33,6 +33,8 @@ class SqlLoyaltyData:
         self._conn = conn
 
     def program(self, account_id: int, program_id: int) -> StoredProgram | None:
+        if not -(2**63) <= program_id < 2**63:  # a path's id no 64-bit column holds: no such program
+            return None
         row = self._conn.execute(
             sa.select(loyalty_programs).where(
                 loyalty_programs.c.id == program_id, loyalty_programs.c.account_id == account_id
