@@ -53,7 +53,7 @@ from openpromo.services.models.loyalty import (
     LoyaltySubLedger,
     Tier,
 )
-from openpromo.services.paging import PageRequest
+from openpromo.services.paging import PageRequest, page_of
 from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
 
 MAX_POINTS = Decimal("999999999999.99")
@@ -389,7 +389,7 @@ class PointsService:
             )
             for item in found
         ]
-        return Page(has_more=len(rows) > page.page_size, data=rows[: page.page_size])
+        return page_of(rows, page)
 
 
 __all__ = ["PointsService"]
