@@ -24,6 +24,8 @@ class Program:
     return_policy: str = "only_pending"
     tiers: Policy | None = None
     """The program's tier policy (None: no tiers)."""
+    join_policy: str = "not_join"
+    """When a customer joins (``programJoinPolicy``): ``points_earned``, ``points_activated`` or never."""
 
 
 @dataclass(frozen=True, slots=True)

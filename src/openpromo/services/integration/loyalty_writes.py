@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from openpromo.engine.tiers import Policy
+from openpromo.engine.lookups import Program
 from openpromo.rules.durations import parse_duration, shift
 from openpromo.services.data.ledgers import ADDITION, LedgerData, LedgerOwner, StoredEntry
 from openpromo.services.loyalty import Ledgers
@@ -22,7 +22,7 @@ def activate(
     program_id: int,
     request: ActivateLoyaltyPoints,
     now: datetime,
-    policy: Policy | None = None,
+    program: Program | None = None,
 ) -> list[LoyaltyLedgerEntry]:
     """Points of the session (or of the transactions) that await activation become active now and expire
     their ``validityDuration`` later; the entries activated (others are left as they are)."""
@@ -35,7 +35,7 @@ def activate(
     for entry in (e for e in found if _awaiting(e)):
         parsed = parse_duration(entry.validity_duration) if entry.validity_duration else None
         expiry = shift(now, parsed) if parsed is not None else None
-        book = ledgers.book(LedgerOwner(account_id, program_id, entry.owner_key, entry.subledger_id), policy)
+        book = ledgers.book(LedgerOwner(account_id, program_id, entry.owner_key, entry.subledger_id), program)
         book.activate(entry, expiry)
         answered.append(_answer(entry, now, expiry))
     ledgers.close()

@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import Any
 
 from openpromo.engine.lookups import Program
-from openpromo.engine.tiers import Policy
 from openpromo.rules.durations import parse_duration, shift
 from openpromo.services.data.ledgers import LedgerData, LedgerOwner, StoredEntry
 from openpromo.services.errors import Conflict
@@ -67,10 +66,11 @@ class Ledgers:
     now: datetime
     books: dict[tuple[int, str, str], Book] = field(default_factory=dict)
 
-    def book(self, owner: LedgerOwner, policy: Policy | None = None) -> Book:
+    def book(self, owner: LedgerOwner, program: Program | None = None) -> Book:
         key = (owner.program_id, owner.owner_key, owner.subledger_id)
         if key not in self.books:
-            self.books[key] = Book.open(self.data, owner, self.now, policy)
+            policy, join = (program.tiers, program.join_policy) if program is not None else (None, "not_join")
+            self.books[key] = Book.open(self.data, owner, self.now, policy, join)
         return self.books[key]
 
     def close(self) -> None:
@@ -132,7 +132,7 @@ def commit_loyalty(
         owner = owner_of(data, context, program, props, props.get("subLedgerId") or "")
         if owner is None:
             continue
-        book = ledgers.book(owner, program.tiers)
+        book = ledgers.book(owner, program)
         record = _write(book, kind, effect, context)
         if record is not None:
             written.append(record)

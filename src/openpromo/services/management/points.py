@@ -268,7 +268,9 @@ class PointsService:
         amount = _points(request.points)
         _check_scope(program, request.subledger, request.application_id)
         start, expiry, validity = _window(program, request, now)
-        book = Book.open(uow.ledgers, owner, now, _policy(uow, program))
+        book = Book.open(
+            uow.ledgers, owner, now, _policy(uow, program), program["program_join_policy"] or "not_join"
+        )
         book.add(
             amount,
             _meta(principal, request.name, request.application_id),
@@ -289,7 +291,9 @@ class PointsService:
     ) -> None:
         amount = _points(request.points)
         _check_scope(program, request.subledger, request.application_id)
-        book = Book.open(uow.ledgers, owner, now, _policy(uow, program))
+        book = Book.open(
+            uow.ledgers, owner, now, _policy(uow, program), program["program_join_policy"] or "not_join"
+        )
         if not book.deduct(amount, _meta(principal, request.name, request.application_id)):
             raise InvalidInput("the active balance does not cover these points", pointer="/points")
         book.close()

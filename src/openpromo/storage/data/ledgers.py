@@ -271,6 +271,7 @@ class SqlLedgerData:
                 tier_id=ledger.tier_id,
                 tier_entered_at=ledger.tier_entered_at,
                 tier_expires_at=ledger.tier_expires_at,
+                joined_at=ledger.joined_at,
                 version=L.version + 1,
             )
         )
