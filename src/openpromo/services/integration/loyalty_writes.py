@@ -4,6 +4,7 @@ and deleting a profile's transactions."""
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from openpromo.engine.lookups import Program
 from openpromo.rules.durations import parse_duration, shift
@@ -34,7 +35,8 @@ def activate(
     answered = []
     for entry in (e for e in found if _awaiting(e)):
         parsed = parse_duration(entry.validity_duration) if entry.validity_duration else None
-        expiry = shift(now, parsed) if parsed is not None else None
+        zone = ZoneInfo(program.timezone) if program is not None else None
+        expiry = shift(now, parsed, zone=zone) if parsed is not None else None
         book = ledgers.book(LedgerOwner(account_id, program_id, entry.owner_key, entry.subledger_id), program)
         book.activate(entry, expiry)
         answered.append(_answer(entry, now, expiry))

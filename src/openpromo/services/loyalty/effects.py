@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpromo.engine.lookups import Program
 from openpromo.rules.durations import parse_duration, shift
@@ -133,7 +134,7 @@ def commit_loyalty(
         if owner is None:
             continue
         book = ledgers.book(owner, program)
-        record = _write(book, kind, effect, context)
+        record = _write(book, kind, effect, context, ZoneInfo(program.timezone))
         if record is not None:
             written.append(record)
         if kind == "addLoyaltyPoints":
@@ -165,7 +166,9 @@ def tier_effect(cause: Mapping[str, Any], change: TierChange) -> dict[str, Any]:
     }
 
 
-def _write(book: Book, kind: str, effect: dict[str, Any], context: Context) -> list[Any] | None:
+def _write(
+    book: Book, kind: str, effect: dict[str, Any], context: Context, zone: ZoneInfo
+) -> list[Any] | None:
     props = effect["props"]
     value = Decimal(str(props.get("value", 0)))
     if kind == "addLoyaltyPoints":
@@ -191,7 +194,7 @@ def _write(book: Book, kind: str, effect: dict[str, Any], context: Context) -> l
             return None
 
         def extended(entry: StoredEntry) -> datetime | None:
-            return shift(entry.expiry_date, duration) if entry.expiry_date is not None else None
+            return shift(entry.expiry_date, duration, zone=zone) if entry.expiry_date is not None else None
 
         props["affectedTransactions"] = book.change_expiry(extended)
     return None
