@@ -110,3 +110,14 @@ def test_a_body_over_the_limit_is_a_413_in_the_error_shape(server: Server, app: 
         # and the server goes on
         small = {"customerSession": {"cartItems": []}}
         assert integration.put("/v2/customer_sessions/small", json=small).status_code == 200
+
+
+def test_the_api_reference_page_is_served_with_its_own_assets(server: Server) -> None:
+    page = httpx.get(f"{server.base_url}/docs")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "/openapi.json" in page.text and "https://" not in page.text  # nothing from a CDN
+    for asset in ("swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css"):
+        found = httpx.get(f"{server.base_url}/docs/assets/{asset}")
+        assert found.status_code == 200 and len(found.content) > 10_000, asset
+    document = httpx.get(f"{server.base_url}/openapi.json").json()
+    assert set(document["components"]["securitySchemes"]) >= {"api_key_v1", "management_key", "manager_auth"}

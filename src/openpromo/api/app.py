@@ -7,7 +7,7 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 
 from openpromo import __version__
-from openpromo.api import bench, integration, management, system
+from openpromo.api import bench, docs, integration, management, system
 from openpromo.api.errors import EXCEPTION_HANDLERS
 from openpromo.api.responses import JSONResponse
 from openpromo.api.routing import run_use_cases
@@ -38,7 +38,7 @@ def create_app(
 
     return Litestar(
         on_startup=[lambda: run_use_cases(threads)],
-        route_handlers=handlers,
+        route_handlers=[*handlers, *docs.ROUTES],
         request_max_body_size=max_body_bytes,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[system.keepalive_limit(keepalive_requests), system.metrics_middleware, system.refuse_nul],
