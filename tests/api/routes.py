@@ -119,6 +119,8 @@ BODIES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "removeLoyaltyPoints": _json({"points": 1}),
     "addLoyaltyCardPoints": _json({"points": 1}),
     "deductLoyaltyCardPoints": _json({"points": 1}),
+    "importLoyaltyPoints": _csv("identifier,amount\nMATRIX-NONE,1\n"),
+    "importLoyaltyCards": _csv("identifier,state\nMATRIX-IMPORTED,active\n"),
     "createGiveawaysPool": _json({"name": "p", "sandbox": False}),
     "importPoolGiveaways": _csv("code\nMATRIX\n"),
     "createCatalog": _json({"name": "c", "description": ""}),

@@ -76,6 +76,7 @@ class NewEntry:
     ruleset_id: int | None = None
     rule_name: str | None = None
     user_id: int | None = None
+    import_id: int | None = None
     validity_duration: str | None = None
     source_entry_id: int | None = None
     flags: dict[str, Any] | None = None

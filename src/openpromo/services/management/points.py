@@ -61,20 +61,25 @@ CENT = Decimal("0.01")
 
 
 def _points(value: Decimal) -> Decimal:
-    if not 0 < value <= MAX_POINTS:
+    if not valid_points(value):
         raise InvalidInput(f"points is more than 0 and at most {MAX_POINTS}", pointer="/points")
     return value.quantize(CENT)
 
 
-def _program_row(uow: UnitOfWork, principal: ManagementPrincipal, program_id: int) -> Row:
+def valid_points(value: Decimal) -> bool:
+    """An amount of points a manager may add or deduct: more than 0, at most ``MAX_POINTS``."""
+    return value.is_finite() and 0 < value <= MAX_POINTS
+
+
+def program_row(uow: UnitOfWork, principal: ManagementPrincipal, program_id: int) -> Row:
     row = uow.records.find_one("loyalty_programs", id=program_id, account_id=principal.account_id)
     if row is None:
         raise NotFound("loyalty program", program_id)
     return row
 
 
-def _program(uow: UnitOfWork, principal: ManagementPrincipal, program_id: int, *, cards: bool) -> Row:
-    row = _program_row(uow, principal, program_id)
+def require_program(uow: UnitOfWork, principal: ManagementPrincipal, program_id: int, *, cards: bool) -> Row:
+    row = program_row(uow, principal, program_id)
     if bool(row["card_based"]) != cards:
         kind = "not card-based" if cards else "card-based"
         raise InvalidInput(f"the loyalty program is {kind}", parameter="loyaltyProgramId")
@@ -128,7 +133,7 @@ def _window(
     return start, shift(start, duration, zone=zone), None
 
 
-def _policy(uow: UnitOfWork, program: Row) -> Policy | None:
+def tier_policy(uow: UnitOfWork, program: Row) -> Policy | None:
     return policy_of(program, program_tiers(uow, [program["id"]]).get(program["id"], ()))
 
 
@@ -226,7 +231,7 @@ class PointsService:
         integration_id: str,
         subledger: str,
     ) -> tuple[Row, LedgerOwner]:
-        program = _program(uow, principal, program_id, cards=False)
+        program = require_program(uow, principal, program_id, cards=False)
         require_profile(uow, principal.account_id, program_id, integration_id)
         owner = LedgerOwner(
             principal.account_id,
@@ -245,7 +250,7 @@ class PointsService:
         identifier: str,
         subledger: str,
     ) -> tuple[Row, LedgerOwner]:
-        program = _program(uow, principal, program_id, cards=True)
+        program = require_program(uow, principal, program_id, cards=True)
         stored = uow.loyalty.program(principal.account_id, program_id)
         assert isinstance(stored, StoredProgram)
         card = require_card(uow, stored, identifier, lock=True)
@@ -268,7 +273,7 @@ class PointsService:
         amount = _points(request.points)
         _check_scope(program, request.subledger, request.application_id)
         start, expiry, validity = _window(program, request, now)
-        book = Book.open(uow.ledgers, owner, now, _policy(uow, program))
+        book = Book.open(uow.ledgers, owner, now, tier_policy(uow, program))
         book.add(
             amount,
             _meta(principal, request.name, request.application_id),
@@ -289,7 +294,7 @@ class PointsService:
     ) -> None:
         amount = _points(request.points)
         _check_scope(program, request.subledger, request.application_id)
-        book = Book.open(uow.ledgers, owner, now, _policy(uow, program))
+        book = Book.open(uow.ledgers, owner, now, tier_policy(uow, program))
         if not book.deduct(amount, _meta(principal, request.name, request.application_id)):
             raise InvalidInput("the active balance does not cover these points", pointer="/points")
         book.close()
@@ -340,9 +345,9 @@ class PointsService:
         """The profile's ledgers now: totals, the newest ``LEDGER_ROWS`` entries and the lots by state."""
         now = self._clock.now()
         with self._uow(write=False) as uow:
-            program = _program(uow, principal, program_id, cards=False)
+            program = require_program(uow, principal, program_id, cards=False)
             require_profile(uow, principal.account_id, program_id, integration_id)
-            policy = _policy(uow, program)
+            policy = tier_policy(uow, program)
             owner = profile_owner(integration_id)
             ledgers = dict(uow.ledgers.ledgers_of(program_id, owner))
 
@@ -368,7 +373,7 @@ class PointsService:
     ) -> Page:
         where = filters.entry_filter()
         with self._uow(write=False) as uow:
-            _program_row(uow, principal, program_id)
+            program_row(uow, principal, program_id)
             found = uow.loyalty.program_transactions(
                 principal.account_id,
                 program_id,
@@ -392,4 +397,12 @@ class PointsService:
         return Page(has_more=len(rows) > page.page_size, data=rows[: page.page_size])
 
 
-__all__ = ["PointsService"]
+__all__ = [
+    "CENT",
+    "MAX_POINTS",
+    "PointsService",
+    "program_row",
+    "require_program",
+    "tier_policy",
+    "valid_points",
+]

@@ -76,6 +76,14 @@ class SqlLoyaltyData:
     def insert_cards(self, new: list[NewCard]) -> int:
         return cards.insert_many(self._conn, new)
 
+    def import_cards(self, new: list[tuple[NewCard, tuple[str, ...]]]) -> int:
+        return cards.insert_linked(self._conn, new)
+
+    def card_states(
+        self, account_id: int, program_id: int, identifiers: list[str]
+    ) -> dict[str, tuple[int, str]]:
+        return cards.states(self._conn, account_id, program_id, identifiers)
+
     def update_card(self, card_id: int, now: datetime, *, status: str, block_reason: str | None) -> None:
         cards.touch(self._conn, card_id, now, status=status, block_reason=block_reason)
 

@@ -1,0 +1,223 @@
+"""A loyalty program's CSV imports (points, cards) through the Management API: what they write is seen
+by the balances and lists, a bad row is a 400 naming its line and writes nothing; answers checked with
+Talon.One's own models."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api import factories
+from tests.api.sdk import check, check_page
+from tests.conftest import AppContext, Server, assert_error, random_id
+
+PROGRAM = "/v1/loyalty_programs/{}"
+
+
+@pytest.fixture
+def integration(server: Server, app: AppContext) -> httpx.Client:
+    return server.client(f"ApiKey-v1 {app.key}")
+
+
+def _upload(mgmt: httpx.Client, program_id: int, kind: str, text: str) -> httpx.Response:
+    files = {"upFile": ("f.csv", text.encode(), "text/csv")}
+    return mgmt.post(f"{PROGRAM.format(program_id)}/import_{kind}", files=files)
+
+
+def _imported(mgmt: httpx.Client, program_id: int, kind: str, text: str) -> dict[str, Any]:
+    answer = _upload(mgmt, program_id, kind, text)
+    assert answer.status_code == 200, answer.text
+    return check("Import", answer.json())
+
+
+def _transactions(mgmt: httpx.Client, program_id: int, **params: Any) -> list[dict[str, Any]]:
+    found = mgmt.get(f"{PROGRAM.format(program_id)}/transactions", params=params)
+    assert found.status_code == 200, found.text
+    return check_page(found.json(), "LoyaltyProgramTransaction", total=False)
+
+
+def _balances(integration: httpx.Client, program_id: int, profile: str, **params: Any) -> dict[str, Any]:
+    found = integration.get(f"{PROGRAM.format(program_id)}/profile/{profile}/balances", params=params)
+    assert found.status_code == 200, found.text
+    return check("LoyaltyBalancesWithTiers", found.json())
+
+
+def _card(integration: httpx.Client, program_id: int, **body: Any) -> str:
+    identifier = "IMP-" + random_id("")[-10:]
+    generated = integration.post(
+        f"{PROGRAM.format(program_id)}/cards", json={"cardIdentifier": identifier, **body}
+    )
+    assert generated.status_code == 200, generated.text
+    return identifier
+
+
+def test_points_imported_into_profiles_reach_the_balances_and_the_lists(
+    mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    # given a profile-based program with subledgers and a tier at 100 points
+    program = factories.loyalty_program(
+        mgmt, app, allowSubledger=True, tiers=[{"name": "Gold", "minPoints": 100}], timezone="Europe/Berlin"
+    )
+    pid = program["id"]
+    known, unknown = random_id("known"), random_id("new")
+    assert integration.put(f"/v2/customer_profiles/{known}", json={"attributes": {}}).status_code == 200
+    soon = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
+    # when a file gives the known profile 120 active points, 30 pending, 20 on action, 5 in a subledger,
+    # and a profile nobody has seen 7 that expire
+    csv = "\n".join(
+        [
+            "CustomerProfileId,amount,startdate,expirydate,validityDuration,subledgerid,reason",
+            f"{known},120,,,,,welcome",
+            f"{known},30,{soon.isoformat()},unlimited,,,later",
+            f"{known},20,on_action,,7D,,on action",
+            f"{known},5.005,immediate,2099-01-01T00:00:00Z,,shoes,",
+            f"{unknown},7,,{(soon + timedelta(days=1)).isoformat()},,,",
+        ]
+    )
+    record = _imported(mgmt, pid, "points", csv + "\n")
+    # then the import is recorded with its rows
+    assert record["entity"] == "LoyaltyPoints" and record["amount"] == 5
+    balances = _balances(integration, pid, known, includeTiers="true")["balance"]
+    assert (balances["activePoints"], balances["pendingPoints"]) == (120.0, 50.0)
+    assert balances["currentTier"]["name"] == "Gold"  # the import upgraded the tier
+    subledger = _balances(integration, pid, known, subledgerId="shoes")["subledgerBalances"]["shoes"]
+    assert subledger["activePoints"] == 5.0  # rounded to 2 places
+    later = (soon + timedelta(days=3)).isoformat()
+    assert _balances(integration, pid, unknown, endDate=later)["balance"]["expiredPoints"] == 7.0
+    assert _balances(integration, pid, known, endDate=later)["balance"]["activePoints"] == 150.0
+    # the program's transactions list them as imported, with the import's id and the reasons
+    rows = _transactions(mgmt, pid, loyaltyTransactionType="import")
+    assert len(rows) == 5 and {r["importId"] for r in rows} == {record["id"]}
+    assert _transactions(mgmt, pid, loyaltyTransactionType="manual") == []
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["welcome"]["customerProfileId"] == known
+    assert (
+        by_name["on action"]["startDate"] == "on_action" and by_name["on action"]["validityDuration"] == "7D"
+    )
+    assert by_name["later"]["startDate"].startswith(soon.strftime("%Y-%m-%dT%H:%M:%S"))
+    assert len({r["transactionUUID"] for r in rows}) == 5
+    # and the unknown profile exists now
+    assert integration.put(f"/v2/customer_profiles/{unknown}", json={"attributes": {}}).status_code == 200
+
+
+def test_points_imported_into_cards(mgmt: httpx.Client, app: AppContext, integration: httpx.Client) -> None:
+    program = factories.loyalty_program(mgmt, app, cardBased=True)
+    pid = program["id"]
+    card = _card(integration, pid)
+    _imported(mgmt, pid, "points", f"identifier,amount,reason\n{card},40,import\n{card},2.5,again\n")
+    found = integration.get(f"{PROGRAM.format(pid)}/cards/{card}/balances")
+    assert found.status_code == 200, found.text
+    assert check("LoyaltyCardBalances", found.json())["balance"]["activePoints"] == 42.5
+    rows = _transactions(mgmt, pid)
+    assert {r["cardIdentifier"] for r in rows} == {card}
+
+
+@pytest.mark.parametrize(
+    ("csv", "pointer"),
+    [
+        ("identifier,amount\n{card},10\nNO-SUCH-CARD,5\n", "/upFile/3/identifier"),
+        ("identifier,amount\n{card},ten\n", "/upFile/2/amount"),
+        ("identifier,amount\n{card},0\n", "/upFile/2/amount"),
+        ("identifier,amount,startdate\n{card},10,tomorrow\n", "/upFile/2/startdate"),
+        ("identifier,amount,expirydate\n{card},10,2001-01-01T00:00:00Z\n", "/upFile/2/expirydate"),
+        (
+            "identifier,amount,expirydate,validityduration\n{card},1,2099-01-01,1D\n",
+            "/upFile/2/validityduration",
+        ),
+        ("identifier,amount,subledgerid\n{card},10,shoes\n", "/upFile/2/subledgerid"),
+        ("identifier\n{card}\n", "/upFile"),
+        ("customerprofileid,amount\nsomeone,10\n", "/upFile"),
+        ("identifier,amount,colour\n{card},10,red\n", "/upFile"),
+        ("identifier,amount\n", "/upFile"),
+    ],
+)
+def test_a_bad_points_row_is_a_400_naming_its_line_and_nothing_is_written(
+    mgmt: httpx.Client, app: AppContext, integration: httpx.Client, csv: str, pointer: str
+) -> None:
+    program = factories.loyalty_program(mgmt, app, cardBased=True)
+    pid = program["id"]
+    card = _card(integration, pid)
+    assert_error(_upload(mgmt, pid, "points", csv.format(card=card)), 400, pointer=pointer)
+    assert _transactions(mgmt, pid) == []
+
+
+def test_an_inactive_card_gets_no_imported_points(
+    mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    program = factories.loyalty_program(mgmt, app, cardBased=True)
+    pid = program["id"]
+    card = _card(integration, pid, status="inactive")
+    assert_error(
+        _upload(mgmt, pid, "points", f"identifier,amount\n{card},1\n"), 400, pointer="/upFile/2/identifier"
+    )
+
+
+def test_every_bad_cell_is_reported(mgmt: httpx.Client, app: AppContext) -> None:
+    program = factories.loyalty_program(mgmt, app)
+    answer = _upload(mgmt, program["id"], "points", "customerprofileid,amount\na,x\nb,1\n,2\n")
+    body = assert_error(answer, 400, pointer="/upFile/2/amount")
+    assert [e["source"]["pointer"] for e in body["errors"]] == [
+        "/upFile/2/amount",
+        "/upFile/4/customerprofileid",
+    ]
+
+
+def test_cards_imported_with_their_profiles(mgmt: httpx.Client, app: AppContext) -> None:
+    # given a card-based program whose cards take two profiles
+    program = factories.loyalty_program(mgmt, app, cardBased=True, usersPerCardLimit=2)
+    pid = program["id"]
+    first, second = "CSV-" + random_id("")[-10:], "CSV-" + random_id("")[-10:]
+    profile = random_id("holder")
+    # when a file gives one active card with two profiles and a blocked one without
+    record = _imported(
+        mgmt,
+        pid,
+        "cards",
+        "Identifier,State,CustomerProfileIds\n"
+        f"{first},active,{profile}; other-{profile}\n{second},inactive,\n",
+    )
+    assert record["entity"] == "LoyaltyCards" and record["amount"] == 2
+    # then the cards are the program's, with their profiles and the program's limit
+    card = check("LoyaltyCard", mgmt.get(f"{PROGRAM.format(pid)}/cards/{first}").json())
+    assert card["status"] == "active" and card["usersPerCardLimit"] == 2
+    assert [p["integrationId"] for p in card["profiles"]] == sorted([profile, f"other-{profile}"])
+    blocked = check("LoyaltyCard", mgmt.get(f"{PROGRAM.format(pid)}/cards/{second}").json())
+    assert blocked["status"] == "inactive" and blocked["profiles"] == []
+    # and importing one of them again is a 400 naming its line; nothing of that file is written
+    third = "CSV-" + random_id("")[-10:]
+    answer = _upload(mgmt, pid, "cards", f"identifier,state\n{third},active\n{first},active\n")
+    assert_error(answer, 400, pointer="/upFile/3/identifier")
+    assert mgmt.get(f"{PROGRAM.format(pid)}/cards/{third}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("csv", "pointer"),
+    [
+        ("identifier,state,customerprofileids\nCSV-LIMIT-1,active,a;b;c\n", "/upFile/2/customerprofileids"),
+        ("identifier,state,customerprofileids\nCSV-TWICE-1,active,a;a\n", "/upFile/2/customerprofileids"),
+        ("identifier,state\nCSV-STATE-1,blocked\n", "/upFile/2/state"),
+        ("identifier,state\nno\n", "/upFile/2/identifier"),
+        ("identifier,state\nCSV-DUP-1,active\nCSV-DUP-1,active\n", "/upFile/3/identifier"),
+        ("identifier\nCSV-NOSTATE\n", "/upFile"),
+    ],
+)
+def test_a_bad_card_row_is_a_400_naming_its_line(
+    mgmt: httpx.Client, app: AppContext, csv: str, pointer: str
+) -> None:
+    program = factories.loyalty_program(mgmt, app, cardBased=True, usersPerCardLimit=2)
+    assert_error(_upload(mgmt, program["id"], "cards", csv), 400, pointer=pointer)
+    found = mgmt.get(f"{PROGRAM.format(program['id'])}/cards")
+    assert found.status_code == 200 and found.json()["data"] == []
+
+
+def test_imports_answer_404_for_an_unknown_program_and_400_for_cards_of_a_profile_program(
+    mgmt: httpx.Client, app: AppContext
+) -> None:
+    assert_error(_upload(mgmt, 987654321, "points", "customerprofileid,amount\na,1\n"), 404)
+    assert_error(_upload(mgmt, 987654321, "cards", "identifier,state\nABCD-1,active\n"), 404)
+    program = factories.loyalty_program(mgmt, app)
+    answer = _upload(mgmt, program["id"], "cards", "identifier,state\nABCD-1,active\n")
+    assert_error(answer, 400, parameter="loyaltyProgramId")
