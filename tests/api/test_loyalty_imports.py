@@ -4,6 +4,8 @@ Talon.One's own models."""
 
 from __future__ import annotations
 
+import csv as csv_module
+import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -221,3 +223,176 @@ def test_imports_answer_404_for_an_unknown_program_and_400_for_cards_of_a_profil
     program = factories.loyalty_program(mgmt, app)
     answer = _upload(mgmt, program["id"], "cards", "identifier,state\nABCD-1,active\n")
     assert_error(answer, 400, parameter="loyaltyProgramId")
+
+
+def _csv(answer: httpx.Response) -> list[dict[str, str]]:
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/csv")
+    return list(csv_module.DictReader(io.StringIO(answer.text)))
+
+
+def _header(answer: httpx.Response) -> list[str]:
+    return next(csv_module.reader(io.StringIO(answer.text)))
+
+
+RANGE = {"rangeStart": "2020-01-01", "rangeEnd": "2099-01-01"}
+
+
+def test_customer_balances_and_a_profiles_log_are_exported(
+    mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    # given two profiles with imported points, one with a subledger and a tier, and a deduction by hand
+    program = factories.loyalty_program(
+        mgmt, app, allowSubledger=True, tiers=[{"name": "Gold", "minPoints": 50}]
+    )
+    pid = program["id"]
+    ann, bob = random_id("ann"), random_id("bob")
+    soon = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
+    _imported(
+        mgmt,
+        pid,
+        "points",
+        "customerprofileid,amount,startdate,expirydate,subledgerid,reason\n"
+        f"{ann},80,,,,gift\n{ann},5,,,shoes,\n"
+        f"{bob},10,{soon.isoformat()},{(soon + timedelta(days=1)).isoformat()},,\n",
+    )
+    deducted = mgmt.put(
+        f"{PROGRAM.format(pid)}/profile/{ann}/deduct_points", json={"points": 20, "name": "spent"}
+    )
+    assert deducted.status_code == 204, deducted.text
+    # when the balances are exported now
+    url = f"{PROGRAM.format(pid)}/export_customer_balances"
+    answer = mgmt.get(url)
+    rows = _csv(answer)
+    # then the columns are the spec's, one row per ledger
+    assert _header(answer) == [
+        "loyaltyProgramID",
+        "loyaltySubledger",
+        "profileIntegrationID",
+        "currentBalance",
+        "pendingBalance",
+        "expiredBalance",
+        "spentBalance",
+        "currentTier",
+    ]
+    by_ledger = {(r["profileIntegrationID"], r["loyaltySubledger"]): r for r in rows}
+    assert set(by_ledger) == {(ann, ""), (ann, "shoes"), (bob, "")}
+    main = by_ledger[ann, ""]
+    assert (main["loyaltyProgramID"], main["currentBalance"], main["spentBalance"]) == (
+        str(pid),
+        "60.00",
+        "20.00",
+    )
+    assert main["currentTier"] == "Gold" and by_ledger[bob, ""]["currentTier"] == ""
+    assert (by_ledger[bob, ""]["currentBalance"], by_ledger[bob, ""]["pendingBalance"]) == ("0.00", "10.00")
+    # in four days bob's points have come and gone; the legacy route answers the same
+    later = {"endDate": (soon + timedelta(days=2)).isoformat()}
+    for path in (url, f"{PROGRAM.format(pid)}/export_customer_balance"):
+        bob_later = {
+            r["profileIntegrationID"]: r
+            for r in _csv(mgmt.get(path, params=later))
+            if not r["loyaltySubledger"]
+        }
+        assert (bob_later[bob]["pendingBalance"], bob_later[bob]["expiredBalance"]) == ("0.00", "10.00")
+    # and ann's log lists her transactions oldest first, with the spec's columns
+    log = mgmt.get(f"{PROGRAM.format(pid)}/profile/{ann}/export_log", params=RANGE)
+    entries = _csv(log)
+    assert _header(log) == [
+        "customerprofileid",
+        "customersessionid",
+        "rulesetid",
+        "rulename",
+        "programid",
+        "type",
+        "name",
+        "subledgerid",
+        "startdate",
+        "expirydate",
+        "id",
+        "created",
+        "amount",
+        "archived",
+        "campaignid",
+        "flags",
+        "transactionUUID",
+    ]
+    assert [(e["type"], e["amount"], e["name"], e["subledgerid"]) for e in entries] == [
+        ("addition", "80.00", "gift", ""),
+        ("addition", "5.00", "", "shoes"),
+        ("subtraction", "20.00", "spent", ""),
+    ]
+    assert {e["customerprofileid"] for e in entries} == {ann}
+    assert entries[0]["startdate"].endswith("Z") and entries[0]["expirydate"] == "unlimited"
+    assert entries[0]["created"].endswith("Z") and entries[0]["archived"] == "false"
+    excel = _csv(
+        mgmt.get(f"{PROGRAM.format(pid)}/profile/{ann}/export_log", params={**RANGE, "dateFormat": "excel"})
+    )
+    assert len(excel[0]["created"]) == 19 and "T" not in excel[0]["created"]
+    # a range before the points were written has none
+    empty = mgmt.get(
+        f"{PROGRAM.format(pid)}/profile/{ann}/export_log",
+        params={"rangeStart": "2020-01-01", "rangeEnd": "2020-02-01"},
+    )
+    assert _csv(empty) == [] and _header(empty)[0] == "customerprofileid"
+
+
+def test_card_balances_and_a_cards_log_are_exported(
+    mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    program = factories.loyalty_program(mgmt, app, cardBased=True, allowSubledger=True)
+    pid = program["id"]
+    rich, empty = _card(integration, pid), _card(integration, pid, status="inactive")
+    _imported(mgmt, pid, "points", f"identifier,amount,subledgerid\n{rich},12.5,\n{rich},3,extra\n")
+    answer = mgmt.get(f"{PROGRAM.format(pid)}/export_card_balances")
+    rows = _csv(answer)
+    assert _header(answer) == [
+        "loyaltyProgramID",
+        "loyaltySubledger",
+        "cardIdentifier",
+        "cardState",
+        "currentBalance",
+        "pendingBalance",
+        "expiredBalance",
+        "spentBalance",
+    ]
+    assert [
+        (r["cardIdentifier"], r["loyaltySubledger"], r["cardState"], r["currentBalance"]) for r in rows
+    ] == [
+        (rich, "", "active", "12.50"),
+        (rich, "extra", "active", "3.00"),
+        (empty, "", "inactive", "0.00"),
+    ]
+    log = mgmt.get(f"{PROGRAM.format(pid)}/cards/{rich}/export_log", params=RANGE)
+    entries = _csv(log)
+    assert _header(log)[0] == "cardidentifier"
+    assert [(e["cardidentifier"], e["amount"], e["subledgerid"]) for e in entries] == [
+        (rich, "12.50", ""),
+        (rich, "3.00", "extra"),
+    ]
+
+
+def test_exports_answer_404_and_400_as_the_spec_says(mgmt: httpx.Client, app: AppContext) -> None:
+    unknown = PROGRAM.format(987654321)
+    assert_error(mgmt.get(f"{unknown}/export_customer_balances"), 404)
+    assert_error(mgmt.get(f"{unknown}/export_card_balances"), 404)
+    assert_error(mgmt.get(f"{unknown}/profile/someone/export_log", params=RANGE), 404)
+    assert_error(mgmt.get(f"{unknown}/cards/NO-SUCH-CARD/export_log", params=RANGE), 404)
+    profiles = PROGRAM.format(factories.loyalty_program(mgmt, app)["id"])
+    cards = PROGRAM.format(factories.loyalty_program(mgmt, app, cardBased=True)["id"])
+    assert_error(mgmt.get(f"{profiles}/profile/nobody-{random_id('')}/export_log", params=RANGE), 404)
+    assert_error(mgmt.get(f"{cards}/cards/NO-SUCH-CARD/export_log", params=RANGE), 404)
+    assert_error(mgmt.get(f"{cards}/export_customer_balances"), 400, parameter="loyaltyProgramId")
+    assert_error(mgmt.get(f"{profiles}/export_card_balances"), 400, parameter="loyaltyProgramId")
+    assert_error(
+        mgmt.get(f"{profiles}/export_customer_balances", params={"endDate": "soon"}), 400, parameter="endDate"
+    )
+    assert_error(
+        mgmt.get(f"{profiles}/profile/x/export_log", params={"rangeStart": "2020-01-01"}),
+        400,
+        parameter="rangeEnd",
+    )
+    assert_error(
+        mgmt.get(f"{profiles}/profile/x/export_log", params={**RANGE, "dateFormat": "word"}),
+        400,
+        parameter="dateFormat",
+    )

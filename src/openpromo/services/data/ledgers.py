@@ -110,6 +110,16 @@ class StoredEntry:
         return Lot(self.id, self.remaining, self.start_date, self.expiry_date)
 
 
+@dataclass(frozen=True, slots=True)
+class ProgramLedger:
+    """A ledger of a program as an export lists it: whose it is and its row."""
+
+    subledger_id: str
+    profile_integration_id: str | None
+    card_id: int | None
+    ledger: OpenLedger
+
+
 class LedgerData(Protocol):
     def open(self, owner: LedgerOwner, now: datetime) -> OpenLedger:
         """The owner's ledger, created when new, under a row lock (``FOR UPDATE`` on PostgreSQL; SQLite
@@ -120,6 +130,14 @@ class LedgerData(Protocol):
 
     def ledgers_of(self, program_id: int, owner_key: str) -> list[tuple[str, OpenLedger]]:
         """Every ledger of the owner in the program, by subledger id, without a lock."""
+
+    def program_ledgers(
+        self, account_id: int, program_id: int, after: int, limit: int
+    ) -> list[ProgramLedger]:
+        """A page of the program's ledgers by id, from the first id after ``after`` (keyset paging)."""
+
+    def card_ledgers(self, account_id: int, program_id: int, card_ids: Sequence[int]) -> list[ProgramLedger]:
+        """The ledgers of these cards of the program, by card and subledger."""
 
     def changing(self, ledger_id: int, since: datetime | None, until: datetime) -> list[Lot]:
         """The open lots whose start or expiry falls in ``(since, until]`` (indexed)."""
@@ -187,5 +205,6 @@ __all__ = [
     "LedgerOwner",
     "NewEntry",
     "OpenLedger",
+    "ProgramLedger",
     "StoredEntry",
 ]

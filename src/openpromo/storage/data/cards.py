@@ -216,6 +216,18 @@ def states(
     return found
 
 
+def page(
+    conn: Connection, account_id: int, program_id: int, after: int, limit: int
+) -> list[tuple[int, str, str]]:
+    query = (
+        sa.select(_cards.c.id, _cards.c.identifier, _cards.c.status)
+        .where(_cards.c.account_id == account_id, _cards.c.program_id == program_id, _cards.c.id > after)
+        .order_by(_cards.c.id)
+        .limit(limit)
+    )
+    return [(row.id, row.identifier, row.status) for row in conn.execute(query)]
+
+
 def touch(conn: Connection, card_id: int, now: datetime, **values: Any) -> None:
     conn.execute(_cards.update().where(_cards.c.id == card_id).values(modified=now, **values))
 
@@ -291,6 +303,7 @@ __all__ = [
     "insert_many",
     "link",
     "listed",
+    "page",
     "states",
     "stored",
     "taken",
