@@ -396,3 +396,26 @@ def test_exports_answer_404_and_400_as_the_spec_says(mgmt: httpx.Client, app: Ap
         400,
         parameter="dateFormat",
     )
+
+
+def test_big_files_are_imported_and_exported_across_pages(
+    mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    # given 1,100 cards imported in one file (two insert statements), each with a profile
+    program = factories.loyalty_program(mgmt, app, cardBased=True, usersPerCardLimit=1)
+    pid, tag = program["id"], random_id("")[-6:].replace("-", "")
+    cards = [f"BIG{tag}-{i:04d}" for i in range(1100)]
+    lines = "".join(f"{card},active,holder-{tag}-{i}\n" for i, card in enumerate(cards))
+    assert _imported(mgmt, pid, "cards", "identifier,state,customerprofileids\n" + lines)["amount"] == 1100
+    last = check("LoyaltyCard", mgmt.get(f"{PROGRAM.format(pid)}/cards/{cards[-1]}").json())
+    assert [p["integrationId"] for p in last["profiles"]] == [f"holder-{tag}-1099"]
+    # and 1,005 rows of points for one card, all written at the same moment
+    rows = "".join(f"{cards[0]},1,,,,row {i}\n" for i in range(1005))
+    _imported(mgmt, pid, "points", "identifier,amount,startdate,expirydate,validityduration,reason\n" + rows)
+    # when the balances and the card's log are exported, they page past 1,000 rows
+    balances = _csv(mgmt.get(f"{PROGRAM.format(pid)}/export_card_balances"))
+    assert [r["cardIdentifier"] for r in balances] == cards
+    assert balances[0]["currentBalance"] == "1005.00" and balances[1]["currentBalance"] == "0.00"
+    log = _csv(mgmt.get(f"{PROGRAM.format(pid)}/cards/{cards[0]}/export_log", params=RANGE))
+    assert [e["name"] for e in log] == [f"row {i}" for i in range(1005)]
+    assert len({e["id"] for e in log}) == 1005
