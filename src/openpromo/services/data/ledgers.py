@@ -114,6 +114,7 @@ class StoredEntry:
 class ProgramLedger:
     """A ledger of a program as an export lists it: whose it is and its row."""
 
+    owner_key: str
     subledger_id: str
     profile_integration_id: str | None
     card_id: int | None

@@ -93,6 +93,13 @@ def parse_points_csv(content: bytes, program: Row, now: datetime) -> list[Points
     owner = "identifier" if program["card_based"] else "customerprofileid"
     other = "customerprofileid" if program["card_based"] else "identifier"
     header, lines = csv_rows(content)
+    if other in header:
+        kind = (
+            "card-based: its rows name cards"
+            if program["card_based"]
+            else "profile-based: its rows name profiles"
+        )
+        raise InvalidInput(f"the loyalty program is {kind} ({owner})", pointer="/upFile")
     _header(header, POINT_COLUMNS - {other}, (owner, "amount"))
     rows: list[PointsRow] = []
     problems: list[ErrorDetail] = []

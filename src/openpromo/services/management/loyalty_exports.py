@@ -46,6 +46,8 @@ from openpromo.services.management.points import require_program, tier_policy
 from openpromo.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 PAGE = 1000
+PROFILE = profile_owner("")
+"""The prefix of a profile's owner key."""
 DateFormat = Literal["excel", "ISO8601"]
 BALANCE_COLUMNS = (
     "loyaltyProgramID",
@@ -179,7 +181,7 @@ class LoyaltyExportService:
                         yield [
                             program_id,
                             found.subledger_id,
-                            found.profile_integration_id or "",
+                            found.profile_integration_id or found.owner_key.removeprefix(PROFILE),
                             *_figures(uow, found.ledger, end or now),
                             _tier(uow, policy, found.ledger, now),
                         ]

@@ -67,7 +67,9 @@ def _ledger(row: Any) -> OpenLedger:
 
 def _program_ledger(row: Any) -> ProgramLedger:
     m = row._mapping
-    return ProgramLedger(m["subledger_id"] or "", m["profile_integration_id"], m["card_id"], _ledger(row))
+    return ProgramLedger(
+        m["owner_key"], m["subledger_id"] or "", m["profile_integration_id"], m["card_id"], _ledger(row)
+    )
 
 
 def _entry(row: Any) -> StoredEntry:
