@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from openpromo.rules.durations import parse_duration, shift
 from openpromo.services.cards import IDENTIFIER
 from openpromo.services.errors import ErrorDetail, InvalidInput, raise_problems
-from openpromo.services.management.points import CENT, MAX_POINTS, valid_points
+from openpromo.services.management.points import CENT, MAX_POINTS
 from openpromo.services.management.uploads import csv_rows
 from openpromo.services.models.base import Time
 from openpromo.services.ports import Row
@@ -137,7 +137,7 @@ def _amount(text: str) -> Decimal:
         amount = Decimal(text)
     except InvalidOperation:
         raise CellError("amount", "not a number") from None
-    if not valid_points(amount):
+    if not amount.is_finite() or not 0 < amount <= MAX_POINTS:
         raise CellError("amount", f"points are more than 0 and at most {MAX_POINTS}")
     return amount.quantize(CENT)
 

@@ -61,14 +61,9 @@ CENT = Decimal("0.01")
 
 
 def _points(value: Decimal) -> Decimal:
-    if not valid_points(value):
+    if not 0 < value <= MAX_POINTS:
         raise InvalidInput(f"points is more than 0 and at most {MAX_POINTS}", pointer="/points")
     return value.quantize(CENT)
-
-
-def valid_points(value: Decimal) -> bool:
-    """An amount of points a manager may add or deduct: more than 0, at most ``MAX_POINTS``."""
-    return value.is_finite() and 0 < value <= MAX_POINTS
 
 
 def program_row(uow: UnitOfWork, principal: ManagementPrincipal, program_id: int) -> Row:
@@ -397,12 +392,4 @@ class PointsService:
         return Page(has_more=len(rows) > page.page_size, data=rows[: page.page_size])
 
 
-__all__ = [
-    "CENT",
-    "MAX_POINTS",
-    "PointsService",
-    "program_row",
-    "require_program",
-    "tier_policy",
-    "valid_points",
-]
+__all__ = ["CENT", "MAX_POINTS", "PointsService", "program_row", "require_program", "tier_policy"]
