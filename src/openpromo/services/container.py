@@ -30,6 +30,8 @@ from openpromo.services.management.coupons import CouponService
 from openpromo.services.management.definitions import DefinitionService
 from openpromo.services.management.giveaways import GiveawayService
 from openpromo.services.management.groups import GroupService
+from openpromo.services.management.loyalty_exports import LoyaltyExportService
+from openpromo.services.management.loyalty_imports import LoyaltyImportService
 from openpromo.services.management.points import PointsService
 from openpromo.services.management.programs import ProgramService
 from openpromo.services.management.referrals import ReferralService
@@ -61,6 +63,8 @@ class Services:
     programs: ProgramService
     loyalty_cards: LoyaltyCardService
     points: PointsService
+    loyalty_imports: LoyaltyImportService
+    loyalty_exports: LoyaltyExportService
     giveaways: GiveawayService
     catalogs: CatalogService
     achievements: AchievementService
@@ -100,6 +104,8 @@ class Services:
             programs=ProgramService(uow, clock),
             loyalty_cards=LoyaltyCardService(uow, clock),
             points=PointsService(uow, clock),
+            loyalty_imports=LoyaltyImportService(uow, clock),
+            loyalty_exports=LoyaltyExportService(uow, clock),
             giveaways=GiveawayService(uow, clock),
             catalogs=CatalogService(uow, clock),
             achievements=AchievementService(uow, clock),

@@ -8,6 +8,7 @@ from openpromo.api.management import (
     coupons,
     definitions,
     gamification,
+    loyalty_files,
     points,
     programs,
     users,
@@ -22,6 +23,7 @@ ROUTES = [
     *programs.ROUTES,
     *cards.ROUTES,
     *points.ROUTES,
+    *loyalty_files.ROUTES,
     *gamification.ROUTES,
     *activity.ROUTES,
 ]

@@ -54,7 +54,9 @@ class Meta:
     ruleset_id: int | None = None
     rule_name: str | None = None
     user_id: int | None = None
-    """Who made a manual change (the Management API's user; None for a key without one)."""
+    """Who made a manual change or an import (the Management API's user; None for a key without one)."""
+    import_id: int | None = None
+    """The CSV import that wrote the entry (``importLoyaltyPoints``)."""
 
     def fields(self) -> dict[str, Any]:
         return {
@@ -68,6 +70,7 @@ class Meta:
             "ruleset_id": self.ruleset_id,
             "rule_name": self.rule_name,
             "user_id": self.user_id,
+            "import_id": self.import_id,
         }
 
 
