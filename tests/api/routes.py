@@ -116,6 +116,9 @@ BODIES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "transferLoyaltyCard": _json({"newCardIdentifier": "MATRIX-NEW"}),
     "createBatchLoyaltyCards": _json({"numberOfCards": 1}),
     "addLoyaltyPoints": _json({"points": 1}),
+    "priceHistory": _json(
+        {"sku": "x", "startDate": "2020-01-01T00:00:00Z", "endDate": "2030-01-01T00:00:00Z"}
+    ),
     "removeLoyaltyPoints": _json({"points": 1}),
     "addLoyaltyCardPoints": _json({"points": 1}),
     "deductLoyaltyCardPoints": _json({"points": 1}),

@@ -13,6 +13,7 @@ from openpromo.services.integration.cards import CardService
 from openpromo.services.integration.customers import CustomerService
 from openpromo.services.integration.events import EventService
 from openpromo.services.integration.loyalty import LoyaltyService
+from openpromo.services.integration.prices import PriceService
 from openpromo.services.integration.profiles import ProfileService
 from openpromo.services.integration.referrals import ReferralCodeService
 from openpromo.services.integration.reservations import ReservationService
@@ -33,6 +34,7 @@ from openpromo.services.management.groups import GroupService
 from openpromo.services.management.loyalty_exports import LoyaltyExportService
 from openpromo.services.management.loyalty_imports import LoyaltyImportService
 from openpromo.services.management.points import PointsService
+from openpromo.services.management.prices import PriceHistoryService
 from openpromo.services.management.programs import ProgramService
 from openpromo.services.management.referrals import ReferralService
 from openpromo.services.management.stores import StoreService
@@ -51,6 +53,7 @@ class Services:
     loyalty: LoyaltyService
     cards: CardService
     events: EventService
+    prices: PriceService
     ledger_lists: LedgerListService
     reservations: ReservationService
     referral_codes: ReferralCodeService
@@ -63,6 +66,7 @@ class Services:
     programs: ProgramService
     loyalty_cards: LoyaltyCardService
     points: PointsService
+    price_history: PriceHistoryService
     loyalty_imports: LoyaltyImportService
     loyalty_exports: LoyaltyExportService
     giveaways: GiveawayService
@@ -92,6 +96,7 @@ class Services:
             loyalty=LoyaltyService(uow, clock, snapshots, pipeline),
             cards=CardService(uow, clock, snapshots, pipeline),
             events=EventService(uow, clock, snapshots, pipeline),
+            prices=PriceService(uow, clock, snapshots, pipeline),
             ledger_lists=LedgerListService(uow, clock, snapshots, pipeline),
             reservations=ReservationService(uow, clock, snapshots, pipeline),
             referral_codes=ReferralCodeService(uow, clock, snapshots, pipeline),
@@ -104,6 +109,7 @@ class Services:
             programs=ProgramService(uow, clock),
             loyalty_cards=LoyaltyCardService(uow, clock),
             points=PointsService(uow, clock),
+            price_history=PriceHistoryService(uow, clock),
             loyalty_imports=LoyaltyImportService(uow, clock),
             loyalty_exports=LoyaltyExportService(uow, clock),
             giveaways=GiveawayService(uow, clock),

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from openpromo.services.data.ledgers import LedgerData
     from openpromo.services.data.loyalty import LoyaltyData
     from openpromo.services.data.offers import OfferData
+    from openpromo.services.data.prices import PriceData
     from openpromo.services.data.sessions import SessionData
 
 Row = dict[str, Any]
@@ -258,6 +259,10 @@ class UnitOfWork(Protocol):
     @property
     def customers(self) -> CustomerData:
         """What a customer holds, and the deletion of its personal data (``services.data.customers``)."""
+
+    @property
+    def prices(self) -> PriceData:
+        """Price observations, for best prior prices (``services.data.prices``)."""
 
     @property
     def offers(self) -> OfferData:

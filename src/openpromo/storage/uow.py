@@ -16,6 +16,7 @@ from openpromo.storage.data.customers import SqlCustomerData
 from openpromo.storage.data.ledgers import SqlLedgerData
 from openpromo.storage.data.loyalty import SqlLoyaltyData
 from openpromo.storage.data.offers import SqlOfferData
+from openpromo.storage.data.prices import SqlPriceData
 from openpromo.storage.data.sessions import SqlSessionData
 from openpromo.storage.database import CONFIG_CHANGED, READING, Database
 from openpromo.storage.fast import prepared
@@ -114,6 +115,11 @@ class SqlUnitOfWork:
     def customers(self) -> SqlCustomerData:
         """Made when a use case asks for it (the session update never does)."""
         return SqlCustomerData(self.conn)
+
+    @property
+    def prices(self) -> SqlPriceData:
+        """Made when a use case asks for it (the session update never does)."""
+        return SqlPriceData(self.conn)
 
     def writing(self) -> None:
         """From here on this unit of work writes (see ``UnitOfWork.writing``)."""

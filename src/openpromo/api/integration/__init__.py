@@ -1,6 +1,6 @@
 """Integration API routes (``/v1`` and ``/v2``), authenticated with ``ApiKey-v1`` keys."""
 
-from openpromo.api.integration import cards, customers, events, loyalty, offers, profiles, sessions
+from openpromo.api.integration import cards, customers, events, loyalty, offers, prices, profiles, sessions
 
 ROUTES = [
     *sessions.ROUTES,
@@ -10,6 +10,7 @@ ROUTES = [
     *cards.ROUTES,
     *events.ROUTES,
     *offers.ROUTES,
+    *prices.ROUTES,
 ]
 
 __all__ = ["ROUTES"]

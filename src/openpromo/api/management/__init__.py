@@ -10,6 +10,7 @@ from openpromo.api.management import (
     gamification,
     loyalty_files,
     points,
+    prices,
     programs,
     users,
 )
@@ -23,6 +24,7 @@ ROUTES = [
     *programs.ROUTES,
     *cards.ROUTES,
     *points.ROUTES,
+    *prices.ROUTES,
     *loyalty_files.ROUTES,
     *gamification.ROUTES,
     *activity.ROUTES,
