@@ -4,6 +4,7 @@ own models."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -259,3 +260,24 @@ def test_the_join_date_follows_the_programs_join_policy(
     assert (activated is not None) == (policy != "not_join")
     if earned is not None:
         assert activated == earned  # joining happens once
+
+
+def test_a_cards_balances_are_as_of_now_when_read(
+    mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    # given a card whose points start a second after they are added
+    program = factories.loyalty_program(mgmt, app, cardBased=True, usersPerCardLimit=2)
+    pid, identifier = program["id"], "SOON-" + random_id("")[-8:]
+    assert (
+        integration.post(f"{PROGRAM.format(pid)}/cards", json={"cardIdentifier": identifier}).status_code
+        == 200
+    )
+    url = f"{PROGRAM.format(pid)}/cards/{identifier}"
+    assert mgmt.put(f"{url}/add_points", json={"points": 7, "pendingDuration": "1s"}).status_code == 204
+    first = check("LoyaltyCard", mgmt.get(url).json())["ledger"]
+    assert (first["currentBalance"], first["pendingBalance"]) == (0.0, 7.0)
+    # when the card is read once they started, with no write in between
+    time.sleep(1.2)
+    later = check("LoyaltyCard", mgmt.get(url).json())["ledger"]
+    # then they are active
+    assert (later["currentBalance"], later["pendingBalance"]) == (7.0, 0.0)

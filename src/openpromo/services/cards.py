@@ -5,6 +5,8 @@ record (docs/loyalty.md "Cards")."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +14,8 @@ from openpromo.engine.ledger import points
 from openpromo.services.codes import DEFAULT_CHARACTERS, DEFAULT_PATTERN, unique_codes
 from openpromo.services.data.loyalty import LedgerBalance, StoredCard, StoredProgram
 from openpromo.services.errors import InvalidInput, NotFound
+from openpromo.services.ledgers import card_owner
+from openpromo.services.loyalty.balances import figures_at
 from openpromo.services.models.cards import LedgerInfo, LoyaltyCard, LoyaltyCardProfileRegistration, Tier
 from openpromo.services.ports import UnitOfWork
 
@@ -108,6 +112,26 @@ def _tiers(program: StoredProgram, balance: LedgerBalance | None, active: Decima
     return found
 
 
+def current(uow: UnitOfWork, card: StoredCard, now: datetime) -> StoredCard:
+    """The card with its ledgers' balances as of ``now`` (the stored ones hold as of their last write;
+    points that started or expired since are rolled forward, ``services.loyalty.figures_at``)."""
+    ledgers = uow.ledgers.ledgers_of(card.program_id, card_owner(card.id))
+    if not ledgers:
+        return card
+    balances = {}
+    for sub, ledger in ledgers:
+        figures = figures_at(uow.ledgers, ledger, now)
+        balances[sub] = LedgerBalance(
+            figures.active,
+            figures.pending,
+            figures.negative,
+            ledger.tier_id,
+            ledger.tier_entered_at,
+            ledger.tier_expires_at,
+        )
+    return replace(card, ledgers=balances)
+
+
 def card_record(program: StoredProgram, card: StoredCard) -> LoyaltyCard:
     subledgers = {sub: ledger_info(program, balance) for sub, balance in sorted(card.ledgers.items()) if sub}
     return LoyaltyCard(
@@ -130,4 +154,4 @@ def card_record(program: StoredProgram, card: StoredCard) -> LoyaltyCard:
     )
 
 
-__all__ = ["IDENTIFIER", "card_record", "ledger_info", "new_identifiers", "require_card"]
+__all__ = ["IDENTIFIER", "card_record", "current", "ledger_info", "new_identifiers", "require_card"]

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from openpromo.services.access import application_snapshot
 from openpromo.services.auth import IntegrationPrincipal
-from openpromo.services.cards import card_record, new_identifiers, require_card
+from openpromo.services.cards import card_record, current, new_identifiers, require_card
 from openpromo.services.data.loyalty import NewCard, StoredProgram
 from openpromo.services.errors import ErrorDetail, InvalidInput, NotFound, raise_problems
 from openpromo.services.integration.base import IntegrationService
@@ -75,7 +75,7 @@ class CardService(IntegrationService):
             if card_id is None:
                 raise InvalidInput("the program has a card with this identifier", pointer="/cardIdentifier")
             self._link(uow, principal, card_id, profiles, now)
-            card = require_card(uow, program, identifier)
+            card = current(uow, require_card(uow, program, identifier), now)
             uow.commit()
         return card_record(program, card)
 
@@ -100,6 +100,7 @@ class CardService(IntegrationService):
                     )
                 self._link(uow, principal, card.id, [data.integration_id], now)
                 card = require_card(uow, program, identifier)
+            card = current(uow, card, now)
             uow.commit()
         return card_record(program, card)
 
@@ -117,7 +118,7 @@ class CardService(IntegrationService):
             card = require_card(uow, program, identifier, lock=True)
             if not uow.loyalty.unlink(card.id, data.integration_id, now):
                 raise InvalidInput("the profile is not linked to the card", pointer="/integrationId")
-            card = require_card(uow, program, identifier)
+            card = current(uow, require_card(uow, program, identifier), now)
             uow.commit()
         return card_record(program, card)
 

@@ -22,7 +22,7 @@ import secrets
 import string
 
 from openpromo.services.auth import ManagementPrincipal
-from openpromo.services.cards import card_record, new_identifiers, require_card
+from openpromo.services.cards import card_record, current, new_identifiers, require_card
 from openpromo.services.data.loyalty import CardFilter, NewCard, StoredProgram
 from openpromo.services.errors import InvalidInput, NotFound
 from openpromo.services.models.base import Page
@@ -97,7 +97,9 @@ class LoyaltyCardService:
     def get_card(self, principal: ManagementPrincipal, program_id: int, identifier: str) -> LoyaltyCard:
         with self._uow(write=False) as uow:
             program = _program(uow, principal, program_id)
-            return card_record(program, require_card(uow, program, identifier))
+            return card_record(
+                program, current(uow, require_card(uow, program, identifier), self._clock.now())
+            )
 
     def update_card(
         self, principal: ManagementPrincipal, program_id: int, identifier: str, data: UpdateLoyaltyCard
@@ -110,7 +112,7 @@ class LoyaltyCardService:
                 raise InvalidInput("a transferred card cannot be activated again", pointer="/status")
             reason = None if data.status == "active" else (data.block_reason or card.block_reason)
             uow.loyalty.update_card(card.id, now, status=data.status, block_reason=reason)
-            answer = card_record(program, require_card(uow, program, identifier))
+            answer = card_record(program, current(uow, require_card(uow, program, identifier), now))
             uow.commit()
         return answer
 
