@@ -281,3 +281,41 @@ def test_a_cards_balances_are_as_of_now_when_read(
     later = check("LoyaltyCard", mgmt.get(url).json())["ledger"]
     # then they are active
     assert (later["currentBalance"], later["pendingBalance"]) == (7.0, 0.0)
+
+
+def test_a_programs_statistics(
+    server: Server, mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    # given two members: one with points added by hand (some pending, some spent), one earning at a close
+    program = factories.loyalty_program(mgmt, app, programJoinPolicy="points_earned")
+    pid = program["id"]
+    ann, bob = _profile(integration), random_id("bob")
+    url = f"{PROGRAM.format(pid)}/profile/{ann}"
+    assert mgmt.put(f"{url}/add_points", json={"points": 100}).status_code == 204
+    assert mgmt.put(f"{url}/add_points", json={"points": 20, "pendingDuration": "2D"}).status_code == 204
+    assert mgmt.put(f"{url}/deduct_points", json={"points": 30}).status_code == 204
+    assert mgmt.put(f"{url}/add_points", json={"points": 5, "validityDuration": "1s"}).status_code == 204
+    rule = {
+        "title": "earn",
+        "condition": ["and", True],
+        "effects": [["addLoyaltyPoints", pid, 12, {"name": "o"}]],
+    }
+    factories.campaign(server, app, [rule], features=["loyalty"])
+    body = {"customerSession": {"profileId": bob, "state": "closed", "cartItems": []}}
+    assert integration.put(f"/v2/customer_sessions/{random_id('s')}", json=body).status_code == 200
+    time.sleep(1.1)  # the 5 points expire, with no write after
+    # when the statistics are read
+    found = mgmt.get(f"{PROGRAM.format(pid)}/statistics")
+    assert found.status_code == 200, found.text
+    stats = check("LoyaltyDashboardData", found.json())
+    # then they are the ledgers now, and today's movements by hand and by rules
+    assert (stats["totalActivePoints"], stats["totalPendingPoints"]) == (70.0 + 12.0, 20.0)
+    assert (stats["totalSpentPoints"], stats["totalExpiredPoints"], stats["totalNegativePoints"]) == (
+        30.0,
+        5.0,
+        0.0,
+    )
+    assert (stats["totalMembers"], stats["newMembers"]) == (2, 2)
+    assert stats["earnedPoints"] == {"createdManually": 125.0, "createdViaRuleEngine": 12.0}
+    assert stats["spentPoints"] == {"createdManually": 30.0, "createdViaRuleEngine": 0.0}
+    assert_error(mgmt.get(f"{PROGRAM.format(987654321)}/statistics"), 404)

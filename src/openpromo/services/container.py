@@ -37,6 +37,7 @@ from openpromo.services.management.points import PointsService
 from openpromo.services.management.prices import PriceHistoryService
 from openpromo.services.management.programs import ProgramService
 from openpromo.services.management.referrals import ReferralService
+from openpromo.services.management.statistics import StatisticsService
 from openpromo.services.management.stores import StoreService
 from openpromo.services.ports import Clock, UnitOfWorkFactory
 from openpromo.services.snapshots.snapshot import SnapshotCache
@@ -67,6 +68,7 @@ class Services:
     loyalty_cards: LoyaltyCardService
     points: PointsService
     price_history: PriceHistoryService
+    statistics: StatisticsService
     loyalty_imports: LoyaltyImportService
     loyalty_exports: LoyaltyExportService
     giveaways: GiveawayService
@@ -110,6 +112,7 @@ class Services:
             loyalty_cards=LoyaltyCardService(uow, clock),
             points=PointsService(uow, clock),
             price_history=PriceHistoryService(uow, clock),
+            statistics=StatisticsService(uow, clock),
             loyalty_imports=LoyaltyImportService(uow, clock),
             loyalty_exports=LoyaltyExportService(uow, clock),
             giveaways=GiveawayService(uow, clock),

@@ -20,7 +20,12 @@ from openpromo.api.ledger_params import (
 )
 from openpromo.api.routing import MANAGEMENT, PageSize, Skip, body, page
 from openpromo.services.models.base import Page
-from openpromo.services.models.loyalty import AddLoyaltyPoints, DeductLoyaltyPoints, LoyaltyLedger
+from openpromo.services.models.loyalty import (
+    AddLoyaltyPoints,
+    DeductLoyaltyPoints,
+    LoyaltyDashboardData,
+    LoyaltyLedger,
+)
 
 Req = Request[Any, Any, Any]
 PROGRAM = "/v1/loyalty_programs/{loyalty_program_id:int}"
@@ -83,6 +88,13 @@ async def get_loyalty_points(request: Req, loyalty_program_id: int, integration_
     )
 
 
+@get(PROGRAM + "/statistics", operation_id="getLoyaltyStatistics", **MANAGEMENT)
+async def get_loyalty_statistics(request: Req, loyalty_program_id: int) -> LoyaltyDashboardData:
+    return await endpoint.management(
+        request, lambda use, principal: use.statistics.program(principal, loyalty_program_id)
+    )
+
+
 @get(PROGRAM + "/transactions", operation_id="getLoyaltyProgramTransactions", **MANAGEMENT)
 async def get_loyalty_program_transactions(
     request: Req,
@@ -118,6 +130,7 @@ async def get_loyalty_program_transactions(
 
 ROUTES = [
     get_loyalty_points,
+    get_loyalty_statistics,
     add_loyalty_points,
     remove_loyalty_points,
     add_loyalty_card_points,

@@ -146,6 +146,24 @@ class ProgramEntry:
     user_email: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class ProgramStatistics:
+    """A program's points now (``active``, ``pending``, ``expired``; ``spent`` and ``negative`` as of each
+    ledger's last write), its members and today's earned and spent points by hand and by rules."""
+
+    active: Decimal
+    pending: Decimal
+    spent: Decimal
+    expired: Decimal
+    negative: Decimal
+    members: int
+    new_members: int
+    earned_by_hand: Decimal
+    earned_by_rules: Decimal
+    spent_by_hand: Decimal
+    spent_by_rules: Decimal
+
+
 class LoyaltyData(Protocol):
     def program(self, account_id: int, program_id: int) -> StoredProgram | None: ...
 
@@ -233,6 +251,12 @@ class LoyaltyData(Protocol):
         """The owner's addition, subtraction and expire entries, newest first (``awaits_activation``:
         the additions awaiting activation that have not expired at ``now``)."""
 
+    def program_statistics(
+        self, account_id: int, program_id: int, now: datetime, day_start: datetime
+    ) -> ProgramStatistics:
+        """The program's points, members and today's movements (``day_start``: today's midnight in the
+        program's time zone)."""
+
     def program_transactions(
         self, account_id: int, program_id: int, where: EntryFilter, *, now: datetime, skip: int, limit: int
     ) -> list[ProgramEntry]:
@@ -262,6 +286,7 @@ __all__ = [
     "PointsQuery",
     "PointsStatus",
     "ProgramEntry",
+    "ProgramStatistics",
     "StoredCard",
     "StoredEntry",
     "StoredProgram",

@@ -150,6 +150,27 @@ class DeductLoyaltyPoints(_PointsChange, kw_only=True):
     """Points a program manager deducts from a profile or a card (Management API)."""
 
 
+class LoyaltyDashboardPointsBreakdown(Model, kw_only=True):
+    created_manually: Decimal
+    created_via_rule_engine: Decimal
+
+
+class LoyaltyDashboardData(Model, kw_only=True):
+    """A program's statistics (``getLoyaltyStatistics``; the older generation's ``LoyaltyStatistics`` is
+    its first four totals)."""
+
+    date: datetime
+    total_active_points: Decimal
+    total_pending_points: Decimal
+    total_spent_points: Decimal
+    total_expired_points: Decimal
+    total_negative_points: Decimal
+    total_members: Decimal
+    new_members: Decimal
+    spent_points: LoyaltyDashboardPointsBreakdown
+    earned_points: LoyaltyDashboardPointsBreakdown
+
+
 class LoyaltyProgramTransaction(Model, kw_only=True):
     id: int
     transaction_uuid: str = msgspec.field(name="transactionUUID")
@@ -185,6 +206,8 @@ __all__ = [
     "LoyaltyBalancesWithTiers",
     "LoyaltyCardBalances",
     "LoyaltyCardProfileRegistration",
+    "LoyaltyDashboardData",
+    "LoyaltyDashboardPointsBreakdown",
     "LoyaltyLedger",
     "LoyaltyLedgerEntry",
     "LoyaltyLedgerEntryFlags",

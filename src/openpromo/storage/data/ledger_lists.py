@@ -86,15 +86,15 @@ def _awaiting(now: datetime) -> Any:
         _entries.c.start_date.is_(None),
         _entries.c.pending_action.is_(True),
         _entries.c.activated_at.is_(None),
-        _not_expired(now),
+        not_expired(now),
     )
 
 
-def _not_expired(now: datetime) -> Any:
+def not_expired(now: datetime) -> Any:
     return sa.or_(_entries.c.expiry_date.is_(None), _entries.c.expiry_date > now)
 
 
-def _started(now: datetime) -> Any:
+def started(now: datetime) -> Any:
     immediate = sa.and_(
         _entries.c.start_date.is_(None),
         sa.or_(_entries.c.pending_action.is_(False), _entries.c.activated_at.is_not(None)),
@@ -102,8 +102,8 @@ def _started(now: datetime) -> Any:
     return sa.or_(_entries.c.start_date <= now, immediate)
 
 
-def _not_started(now: datetime) -> Any:
-    """Not ``_started`` (spelled out: a null start makes ``NOT`` of the other null)."""
+def not_started(now: datetime) -> Any:
+    """Not ``started`` (spelled out: a null start makes ``NOT`` of the other null)."""
     waiting = sa.and_(
         _entries.c.start_date.is_(None),
         _entries.c.pending_action.is_(True),
@@ -132,9 +132,9 @@ def _points_status(query: PointsQuery) -> tuple[list[Any], Any]:
     """The conditions of a points status and the column of what is left of each lot in it."""
     now, remaining = query.now, _entries.c.remaining
     if query.status == "active":
-        return [remaining > 0, _started(now), _not_expired(now)], remaining
+        return [remaining > 0, started(now), not_expired(now)], remaining
     if query.status == "pending":
-        return [remaining > 0, _not_started(now), _not_expired(now)], remaining
+        return [remaining > 0, not_started(now), not_expired(now)], remaining
     recorded = _expired_recorded()
     raw = sa.type_coerce(remaining, sa.BigInteger()) + sa.type_coerce(recorded, sa.BigInteger())
     left = sa.type_coerce(raw, Amount())
@@ -288,4 +288,12 @@ def points(
     return [_entry(row, row.left) for row in conn.execute(statement)]
 
 
-__all__ = ["owner_log", "points", "program_transactions", "transactions"]
+__all__ = [
+    "not_expired",
+    "not_started",
+    "owner_log",
+    "points",
+    "program_transactions",
+    "started",
+    "transactions",
+]

@@ -15,11 +15,12 @@ from openpromo.services.data.loyalty import (
     NewCard,
     PointsQuery,
     ProgramEntry,
+    ProgramStatistics,
     StoredCard,
     StoredEntry,
     StoredProgram,
 )
-from openpromo.storage.data import cards, ledger_lists
+from openpromo.storage.data import cards, ledger_lists, ledger_statistics
 from openpromo.storage.data.statements import upsert
 from openpromo.storage.schema.loyalty import (
     loyalty_programs,
@@ -165,6 +166,11 @@ class SqlLoyaltyData:
         return ledger_lists.transactions(
             self._conn, account_id, program_id, owner_key, where, now=now, skip=skip, limit=limit
         )
+
+    def program_statistics(
+        self, account_id: int, program_id: int, now: datetime, day_start: datetime
+    ) -> ProgramStatistics:
+        return ledger_statistics.program_statistics(self._conn, account_id, program_id, now, day_start)
 
     def program_transactions(
         self, account_id: int, program_id: int, where: EntryFilter, *, now: datetime, skip: int, limit: int
