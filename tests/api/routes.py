@@ -182,6 +182,7 @@ def build_world(server: Server) -> World:
     with server.client(f"ApiKey-v1 {a.key}") as client:
         body = {"customerSession": {"profileId": random_id("p"), "state": "closed", "cartItems": []}}
         assert client.put(f"/v2/customer_sessions/{session}", json=body).status_code == 200
+        ids["audience_id"] = client.post("/v2/audiences", json={"name": "world"}).json()["id"]
     with server.management() as mgmt:
         ids["referral_id"] = mgmt.get(f"{base}/referrals/no_total").json()["data"][0]["id"]
         ids["session_id"] = mgmt.get(f"/v1/applications/{a.id}/sessions").json()["data"][0]["id"]

@@ -3,6 +3,7 @@
 from openpromo.api.management import (
     activity,
     applications,
+    audiences,
     campaigns,
     cards,
     coupons,
@@ -24,6 +25,7 @@ ROUTES = [
     *points.ROUTES,
     *gamification.ROUTES,
     *activity.ROUTES,
+    *audiences.ROUTES,
 ]
 
 __all__ = ["ROUTES"]

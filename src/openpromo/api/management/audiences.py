@@ -1,0 +1,67 @@
+"""Management API: the account's audiences and their members (read; audiences are written through the
+Integration API)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, Response, get
+from litestar.params import QueryParameter
+
+from openpromo.api import endpoint
+from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, WithTotal, page
+from openpromo.services.models.base import Page
+
+Req = Request[Any, Any, Any]
+MEMBERSHIPS = "/v1/audiences/{audience_id:int}/memberships"
+
+
+@get("/v1/audiences", operation_id="getAudiences", **MANAGEMENT)
+async def list_audiences(
+    request: Req,
+    page_size: PageSize = 1000,
+    skip: Skip = 0,
+    sort: Sort = None,
+    with_total_result_size: WithTotal = False,
+) -> Page:
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.audience_reads.list(
+            principal, page(page_size, skip, sort), with_total=with_total_result_size
+        ),
+    )
+
+
+@get(MEMBERSHIPS, operation_id="getAudienceMemberships", **MANAGEMENT)
+async def list_audience_memberships(
+    request: Req,
+    audience_id: int,
+    page_size: PageSize = 1000,
+    skip: Skip = 0,
+    sort: Sort = None,
+    profile_query: Annotated[str | None, QueryParameter(name="profileQuery", required=False)] = None,
+) -> Page:
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.audience_reads.members(
+            principal, audience_id, page(page_size, skip, sort), profile_query
+        ),
+    )
+
+
+@get(
+    MEMBERSHIPS + "/export",
+    operation_id="exportAudiencesMemberships",
+    media_type="application/csv",
+    **MANAGEMENT,
+)
+async def export_audience_memberships(request: Req, audience_id: int) -> Response[str]:
+    content = await endpoint.management(
+        request, lambda use, principal: use.audience_reads.export(principal, audience_id)
+    )
+    return Response(content, media_type="application/csv")
+
+
+ROUTES = [list_audiences, list_audience_memberships, export_audience_memberships]
+
+__all__ = ["ROUTES"]

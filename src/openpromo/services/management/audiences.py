@@ -1,0 +1,125 @@
+"""The Management API's reads of audiences: the account's audiences (``getAudiences``), an audience's
+members (``getAudienceMemberships``) and their CSV export (``exportAudiencesMemberships``).
+Audiences are written through the Integration API (``services.integration.audiences``).
+
+Our choices where the spec is silent:
+- ``profileQuery`` of the members list is a part of the member's integration id (case-insensitive);
+- members are listed by profile id unless ``sort`` says otherwise (``id``, ``created``,
+  ``integrationId``, ``lastActivity``).
+"""
+
+from __future__ import annotations
+
+from openpromo.services.auth import ManagementPrincipal
+from openpromo.services.data.audiences import StoredAudience
+from openpromo.services.errors import NotFound
+from openpromo.services.models.audiences import Audience
+from openpromo.services.models.base import Page
+from openpromo.services.models.convert import from_row
+from openpromo.services.models.sessions import AudienceMembership, CustomerProfile
+from openpromo.services.paging import PageRequest, list_page
+from openpromo.services.ports import (
+    Clock,
+    Condition,
+    Contains,
+    Eq,
+    Related,
+    Row,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+
+_AUDIENCE_SORT = {"id": "id", "created": "created", "name": "name"}
+_MEMBER_SORT = {
+    "id": "id",
+    "created": "created",
+    "integrationId": "integration_id",
+    "lastActivity": "last_activity",
+}
+
+
+def _audience(row: Row) -> Audience:
+    return from_row(Audience, row)
+
+
+def _require(uow: UnitOfWork, account_id: int, audience_id: int) -> StoredAudience:
+    found = uow.audiences.get(account_id, audience_id)
+    if found is None:
+        raise NotFound("audience", audience_id)
+    return found
+
+
+class AudienceReadService:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def list(self, principal: ManagementPrincipal, page: PageRequest, *, with_total: bool = False) -> Page:
+        with self._uow(write=False) as uow:
+            return list_page(
+                uow.records,
+                "audiences",
+                {"account_id": principal.account_id, "deleted": False},
+                page,
+                _audience,
+                sortable=_AUDIENCE_SORT,
+                also_total=with_total,
+            )
+
+    def members(
+        self, principal: ManagementPrincipal, audience_id: int, page: PageRequest, profile_query: str | None
+    ) -> Page:
+        """A page of the audience's members (the page read in one query, their audiences in one more)."""
+        account = principal.account_id
+        conditions: list[Condition] = [
+            Related(
+                "audience_memberships",
+                "profile_integration_id",
+                "integration_id",
+                (Eq("audience_id", audience_id),),
+            )
+        ]
+        if profile_query:
+            conditions.append(Contains("integration_id", profile_query))
+        with self._uow(write=False) as uow:
+            _require(uow, account, audience_id)
+            found = list_page(
+                uow.records,
+                "customer_profiles",
+                {"account_id": account},
+                page,
+                lambda row: row,
+                conditions=conditions,
+                sortable=_MEMBER_SORT,
+            )
+            rows: list[Row] = found.data
+            audiences = uow.audiences.memberships_of(account, [row["integration_id"] for row in rows])
+        found.data = [
+            from_row(
+                CustomerProfile,
+                row,
+                last_activity=row["last_activity"] or row["created"],
+                audience_memberships=[
+                    AudienceMembership(id=i, name=n) for i, n in audiences.get(row["integration_id"], [])
+                ],
+            )
+            for row in rows
+        ]
+        return found
+
+    def export(self, principal: ManagementPrincipal, audience_id: int) -> str:
+        """The members' integration ids as CSV, one column ``profileintegrationid``."""
+        with self._uow(write=False) as uow:
+            _require(uow, principal.account_id, audience_id)
+            members = uow.audiences.members(principal.account_id, audience_id)
+        lines = ["profileintegrationid", *(_csv_cell(m) for m in members)]
+        return "\n".join(lines) + "\n"
+
+
+def _csv_cell(value: str) -> str:
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+__all__ = ["AudienceReadService"]
