@@ -145,6 +145,17 @@ def test_memberships(server: Server, app: AppContext, integration: httpx.Client)
     assert check("CustomerProfile", profile.json()["customerProfile"])["audienceMemberships"] == [
         {"id": audience, "name": "vip"}
     ]
+    # a rename is configuration: the next answer carries the new name
+    assert integration.put(f"/v2/audiences/{audience}", json={"name": "very vip"}).status_code == 200
+    profile = integration.put(
+        f"/v2/customer_profiles/{known}",
+        params={"runRuleEngine": "true"},
+        json={"responseContent": ["customerProfile"]},
+    )
+    assert profile.json()["customerProfile"]["audienceMemberships"] == [{"id": audience, "name": "very vip"}]
+    assert {p["integrationId"]: p["audienceMemberships"] for p in members(server, audience)}[fresh] == [
+        {"id": audience, "name": "very vip"}
+    ]
 
     assert integration.delete(f"/v2/audiences/{audience}/memberships").status_code == 204
     assert members(server, audience) == []
