@@ -134,7 +134,8 @@ BODIES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 
 # the query parameters an operation requires
 QUERIES: dict[str, dict[str, str]] = {
-    "getCampaignAnalytics": {"rangeStart": "2020-01-01", "rangeEnd": "2030-01-01"}
+    "getCampaignAnalytics": {"rangeStart": "2020-01-01", "rangeEnd": "2030-01-01"},
+    "getAudiencesAnalytics": {"audienceIds": "1,2"},
 }
 
 

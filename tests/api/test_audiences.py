@@ -165,6 +165,33 @@ def test_memberships(server: Server, app: AppContext, integration: httpx.Client)
         assert uow.records.find("audience_memberships", {"audience_id": audience}).rows == []
 
 
+def test_member_counts(server: Server, integration: httpx.Client) -> None:
+    big, small, empty = (create(integration, name=n)["id"] for n in ("big", "small", "empty"))
+    prefix = random_id("count")
+    actions = [("add", f"{prefix}-{i}", big) for i in range(3)] + [("add", f"{prefix}-0", small)]
+    assert change(integration, *actions).status_code == 204
+    with server.management() as mgmt:
+        ids = f"{big},{small},{empty},987654321"
+        answer = mgmt.get("/v1/audiences/analytics", params={"audienceIds": ids, "sort": "-membersCount"})
+        assert answer.status_code == 200, answer.text
+        for item in answer.json()["data"]:
+            check("AudienceAnalytics", item)
+        assert answer.json() == {
+            "hasMore": False,
+            "data": [
+                {"audienceId": big, "membersCount": 3},
+                {"audienceId": small, "membersCount": 1},
+                {"audienceId": empty, "membersCount": 0},
+            ],
+        }
+        assert_error(
+            mgmt.get("/v1/audiences/analytics", params={"audienceIds": "1,x"}), 400, parameter="audienceIds"
+        )
+        assert_error(mgmt.get("/v1/audiences/analytics"), 400)
+        wrong = mgmt.get("/v1/audiences/analytics", params={"audienceIds": ids, "sort": "name"})
+        assert_error(wrong, 400, parameter="sort")
+
+
 def test_membership_requests_are_checked(integration: httpx.Client) -> None:
     audience = create(integration, name="checked")["id"]
     profile = random_id("p")

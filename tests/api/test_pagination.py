@@ -50,7 +50,7 @@ WITH_TOTAL = {
     "getAudiences",
 }
 # not paged: the spec gives it no pageSize
-UNPAGED = {"getCampaignAnalytics"}
+UNPAGED = {"getCampaignAnalytics", "getAudiencesAnalytics"}
 
 
 def _lists(server: Server) -> list[Any]:

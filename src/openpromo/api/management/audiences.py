@@ -10,6 +10,7 @@ from litestar.params import QueryParameter
 
 from openpromo.api import endpoint
 from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, WithTotal, page
+from openpromo.services.errors import InvalidInput
 from openpromo.services.models.base import Page
 
 Req = Request[Any, Any, Any]
@@ -29,6 +30,30 @@ async def list_audiences(
         lambda use, principal: use.audience_reads.list(
             principal, page(page_size, skip, sort), with_total=with_total_result_size
         ),
+    )
+
+
+def _audience_ids(text: str | None) -> list[int]:
+    """``audienceIds`` (required): ids separated by commas; an id no audience can have is left out."""
+    if text is None:
+        raise InvalidInput("audienceIds is required", parameter="audienceIds")
+    try:
+        ids = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise InvalidInput("audienceIds is a comma-separated list of ids", parameter="audienceIds") from None
+    return [i for i in ids if 0 < i < 2**63]
+
+
+@get("/v1/audiences/analytics", operation_id="getAudiencesAnalytics", **MANAGEMENT)
+async def audiences_analytics(
+    request: Req,
+    audience_ids: Annotated[str | None, QueryParameter(name="audienceIds", required=False)] = None,
+    sort: Sort = None,
+) -> Page:
+    """``audienceIds`` is checked after the credentials, as every required parameter."""
+    return await endpoint.management(
+        request,
+        lambda use, principal: use.audience_reads.analytics(principal, _audience_ids(audience_ids), sort),
     )
 
 
@@ -62,6 +87,6 @@ async def export_audience_memberships(request: Req, audience_id: int) -> Respons
     return Response(content, media_type="application/csv")
 
 
-ROUTES = [list_audiences, list_audience_memberships, export_audience_memberships]
+ROUTES = [list_audiences, audiences_analytics, list_audience_memberships, export_audience_memberships]
 
 __all__ = ["ROUTES"]

@@ -83,6 +83,9 @@ class AudienceData(Protocol):
     ) -> dict[str, list[tuple[int, str]]]:
         """The audiences (live ones: id and name, by id) of each of these profiles; one statement."""
 
+    def member_counts(self, account_id: int, audience_ids: Sequence[int]) -> dict[int, int]:
+        """The number of members of each of these audiences that exists (not deleted); one statement."""
+
     def members(self, account_id: int, audience_id: int) -> list[str]:
         """The integration ids of the audience's members, in order."""
 

@@ -40,6 +40,10 @@ def audience_record(stored: StoredAudience) -> Audience:
     )
 
 
+def _integration_key(account_id: int, data: NewAudience) -> str:
+    return f"audience:{account_id}:{data.integration or ''}:{data.integration_id}"
+
+
 def _require(uow: UnitOfWork, account_id: int, audience_id: int) -> StoredAudience:
     found = uow.audiences.get(account_id, audience_id)
     if found is None:
@@ -51,7 +55,9 @@ class AudienceService(IntegrationService):
     def create(self, principal: IntegrationPrincipal, data: NewAudience) -> Audience:
         now = self._clock.now()
         account = principal.account_id
-        with self._uow() as uow:
+        # the integration id as a request key: of two parallel creates of it, one is a 409
+        locks = [] if data.integration_id is None else [_integration_key(account, data)]
+        with self._uow(locks=locks) as uow:
             application_snapshot(self._snapshots, uow, principal)
             if data.integration_id is not None and uow.audiences.find_integration(
                 account, data.integration, data.integration_id

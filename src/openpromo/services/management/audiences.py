@@ -1,5 +1,6 @@
-"""The Management API's reads of audiences: the account's audiences (``getAudiences``), an audience's
-members (``getAudienceMemberships``) and their CSV export (``exportAudiencesMemberships``).
+"""The Management API's reads of audiences: the account's audiences (``getAudiences``), their member
+counts (``getAudiencesAnalytics``), an audience's members (``getAudienceMemberships``) and their CSV
+export (``exportAudiencesMemberships``).
 Audiences are written through the Integration API (``services.integration.audiences``).
 
 Our choices where the spec is silent:
@@ -10,10 +11,12 @@ Our choices where the spec is silent:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.data.audiences import StoredAudience
 from openpromo.services.errors import NotFound
-from openpromo.services.models.audiences import Audience
+from openpromo.services.models.audiences import Audience, AudienceAnalytics
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.sessions import AudienceMembership, CustomerProfile
@@ -30,6 +33,12 @@ from openpromo.services.ports import (
 )
 
 _AUDIENCE_SORT = {"id": "id", "created": "created", "name": "name"}
+_ANALYTICS_SORT = {
+    "audienceId": "audience_id",
+    "id": "audience_id",
+    "created": "audience_id",  # audiences' ids grow with their creation
+    "membersCount": "members_count",
+}
 _MEMBER_SORT = {
     "id": "id",
     "created": "created",
@@ -106,6 +115,23 @@ class AudienceReadService:
             for row in rows
         ]
         return found
+
+    def analytics(
+        self, principal: ManagementPrincipal, audience_ids: Sequence[int], sort: str | None
+    ) -> Page:
+        """The member count of each of these audiences that exists (the others are left out), by
+        audience id (``sort``: ``audienceId``, ``id`` or ``created``) or by ``membersCount``, ``-`` first
+        for descending."""
+        with self._uow(write=False) as uow:
+            counts = uow.audiences.member_counts(principal.account_id, audience_ids)
+        order = PageRequest(sort=sort).order(_ANALYTICS_SORT, "audience_id")
+        key = order.lstrip("-")
+        data = sorted(
+            (AudienceAnalytics(audience_id=a, members_count=n) for a, n in counts.items()),
+            key=lambda item: (getattr(item, key), item.audience_id),
+            reverse=order.startswith("-"),
+        )
+        return Page(has_more=False, data=[*data])
 
     def export(self, principal: ManagementPrincipal, audience_id: int) -> str:
         """The members' integration ids as CSV, one column ``profileintegrationid``."""

@@ -45,6 +45,11 @@ AttributeQuery = dict[str, Any]
 """The attributes to set on every member of an audience."""
 
 
+class AudienceAnalytics(Model, kw_only=True):
+    audience_id: int
+    members_count: int
+
+
 class CustomerProfileAudienceRequestItem(Model, kw_only=True):
     action: Literal["add", "delete"]
     profile_integration_id: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
@@ -61,6 +66,7 @@ __all__ = [
     "AUDIENCE_ACTIONS",
     "AttributeQuery",
     "Audience",
+    "AudienceAnalytics",
     "CustomerProfileAudienceRequest",
     "CustomerProfileAudienceRequestItem",
     "NewAudience",

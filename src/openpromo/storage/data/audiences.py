@@ -209,6 +209,17 @@ class SqlAudienceData:
             found.setdefault(profile, []).append((int(audience), name))
         return found
 
+    def member_counts(self, account_id: int, audience_ids: Sequence[int]) -> dict[int, int]:
+        if not audience_ids:
+            return {}
+        rows = self._conn.execute(
+            sa.select(audiences.c.id, sa.func.count(_m.audience_id))
+            .select_from(audiences.outerjoin(audience_memberships, _m.audience_id == audiences.c.id))
+            .where(audiences.c.id.in_(sorted(set(audience_ids))), *self._live(account_id))
+            .group_by(audiences.c.id)
+        )
+        return {int(audience): int(count) for audience, count in rows}
+
     def members(self, account_id: int, audience_id: int) -> list[str]:
         return list(
             self._conn.execute(
