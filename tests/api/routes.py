@@ -92,6 +92,7 @@ BODIES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "createCouponsForMultipleRecipients": _json({"usageLimit": 1, "recipientsIntegrationIds": ["r"]}),
     "updateCoupon": _json({}),
     "importCoupons": _csv("value\nMATRIX-1\n"),
+    "importAudiencesMemberships": _csv("profileintegrationid\nmatrix-member\n"),
     "updateReferral": _json({}),
     "createAttribute": _json(ATTRIBUTE),
     "updateAttribute": _json(ATTRIBUTE),

@@ -192,6 +192,34 @@ def test_member_counts(server: Server, integration: httpx.Client) -> None:
         assert_error(wrong, 400, parameter="sort")
 
 
+def test_import_replaces_the_members(server: Server, integration: httpx.Client) -> None:
+    audience = create(integration, name="imported")["id"]
+    before, kept = random_id("before"), random_id("kept")
+    assert change(integration, ("add", before, audience), ("add", kept, audience)).status_code == 204
+    prefix = random_id("imp")
+    imported = [f"{prefix}-{i:04d}" for i in range(1500)]  # more than one statement's thousand
+    text = "\n".join(["profileintegrationid", kept, *imported, kept]) + "\n"
+    url = f"/v1/audiences/{audience}/memberships/import"
+    with server.management() as mgmt:
+        answer = mgmt.post(url, files={"upFile": ("members.csv", text, "text/csv")})
+        assert answer.status_code == 200, answer.text
+        assert check("Import", answer.json())["amount"] == 1501
+        assert answer.json()["entity"] == "AudienceMembership"
+        export = mgmt.get(f"/v1/audiences/{audience}/memberships/export").text.splitlines()
+        assert export == ["profileintegrationid", *sorted([kept, *imported])]
+        bad = mgmt.post(url, files={"upFile": ("m.csv", 'profileintegrationid\nok\n""\n', "text/csv")})
+        assert_error(bad, 400, pointer="/upFile/3/profileintegrationid")
+        wrong = mgmt.post(url, files={"upFile": ("m.csv", "id,profileintegrationid\n1,a\n", "text/csv")})
+        assert_error(wrong, 400, pointer="/upFile")
+        unknown = mgmt.post(
+            "/v1/audiences/987654321/memberships/import",
+            files={"upFile": ("m.csv", "profileintegrationid\na\n", "text/csv")},
+        )
+        assert_error(unknown, 404)
+        # a refused file changes nothing
+        assert len(mgmt.get(f"/v1/audiences/{audience}/memberships/export").text.splitlines()) == 1502
+
+
 def test_membership_requests_are_checked(integration: httpx.Client) -> None:
     audience = create(integration, name="checked")["id"]
     profile = random_id("p")

@@ -21,7 +21,7 @@ from openpromo.services.management.achievements import AchievementService
 from openpromo.services.management.activity import ActivityService
 from openpromo.services.management.analytics import AnalyticsService
 from openpromo.services.management.applications import ApplicationService
-from openpromo.services.management.audiences import AudienceReadService
+from openpromo.services.management.audiences import AudienceManagementService
 from openpromo.services.management.campaigns import CampaignService
 from openpromo.services.management.cards import LoyaltyCardService
 from openpromo.services.management.catalogs import CatalogService
@@ -66,7 +66,7 @@ class Services:
     activity: ActivityService
     analytics: AnalyticsService
     audiences: AudienceService
-    audience_reads: AudienceReadService
+    audience_management: AudienceManagementService
     ping: Callable[[], None]
 
     @classmethod
@@ -105,7 +105,7 @@ class Services:
             activity=ActivityService(uow),
             analytics=AnalyticsService(uow, clock),
             audiences=AudienceService(uow, clock, snapshots, pipeline),
-            audience_reads=AudienceReadService(uow, clock),
+            audience_management=AudienceManagementService(uow, clock),
             ping=ping,
         )
 

@@ -1,17 +1,18 @@
-"""Management API: the account's audiences and their members (read; audiences are written through the
-Integration API)."""
+"""Management API: the account's audiences, their members, the members' CSV export and import (audiences
+themselves are written through the Integration API)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, Response, get
+from litestar import Request, Response, get, post
 from litestar.params import QueryParameter
 
 from openpromo.api import endpoint
 from openpromo.api.routing import MANAGEMENT, PageSize, Skip, Sort, WithTotal, page
 from openpromo.services.errors import InvalidInput
 from openpromo.services.models.base import Page
+from openpromo.services.models.coupons import Import
 
 Req = Request[Any, Any, Any]
 MEMBERSHIPS = "/v1/audiences/{audience_id:int}/memberships"
@@ -27,7 +28,7 @@ async def list_audiences(
 ) -> Page:
     return await endpoint.management(
         request,
-        lambda use, principal: use.audience_reads.list(
+        lambda use, principal: use.audience_management.list(
             principal, page(page_size, skip, sort), with_total=with_total_result_size
         ),
     )
@@ -53,7 +54,9 @@ async def audiences_analytics(
     """``audienceIds`` is checked after the credentials, as every required parameter."""
     return await endpoint.management(
         request,
-        lambda use, principal: use.audience_reads.analytics(principal, _audience_ids(audience_ids), sort),
+        lambda use, principal: use.audience_management.analytics(
+            principal, _audience_ids(audience_ids), sort
+        ),
     )
 
 
@@ -68,7 +71,7 @@ async def list_audience_memberships(
 ) -> Page:
     return await endpoint.management(
         request,
-        lambda use, principal: use.audience_reads.members(
+        lambda use, principal: use.audience_management.members(
             principal, audience_id, page(page_size, skip, sort), profile_query
         ),
     )
@@ -82,11 +85,29 @@ async def list_audience_memberships(
 )
 async def export_audience_memberships(request: Req, audience_id: int) -> Response[str]:
     content = await endpoint.management(
-        request, lambda use, principal: use.audience_reads.export(principal, audience_id)
+        request, lambda use, principal: use.audience_management.export(principal, audience_id)
     )
     return Response(content, media_type="application/csv")
 
 
-ROUTES = [list_audiences, audiences_analytics, list_audience_memberships, export_audience_memberships]
+@post(MEMBERSHIPS + "/import", operation_id="importAudiencesMemberships", status_code=200, **MANAGEMENT)
+async def import_audience_memberships(request: Req, audience_id: int) -> Import:
+    """Multipart upload with the CSV in ``upFile`` (a plain ``text/csv`` body is accepted too); the
+    audience's members become the file's."""
+    return await endpoint.upload(
+        request,
+        lambda use, principal, content: use.audience_management.import_members(
+            principal, audience_id, content
+        ),
+    )
+
+
+ROUTES = [
+    list_audiences,
+    audiences_analytics,
+    list_audience_memberships,
+    import_audience_memberships,
+    export_audience_memberships,
+]
 
 __all__ = ["ROUTES"]

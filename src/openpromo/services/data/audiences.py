@@ -65,12 +65,12 @@ class AudienceData(Protocol):
         self, account_id: int, adds: Sequence[Membership], deletes: Sequence[Membership], now: datetime
     ) -> None:
         """Remove the ``deletes`` and add the ``adds`` (an existing membership stays as it is): one
-        statement for each, whatever their number."""
+        statement each way per thousand."""
 
     def ensure_profiles(self, account_id: int, integration_ids: Sequence[str], now: datetime) -> None:
         """Create the profiles that do not exist yet, without attributes or activity (a profile made
         this way is no application's customer until a session or profile update names it); one
-        statement."""
+        statement per thousand."""
 
     def set_members_attributes(
         self, account_id: int, audience_id: int, attributes: Mapping[str, Any], now: datetime

@@ -1,10 +1,13 @@
-"""The Management API's reads of audiences: the account's audiences (``getAudiences``), their member
-counts (``getAudiencesAnalytics``), an audience's members (``getAudienceMemberships``) and their CSV
-export (``exportAudiencesMemberships``).
-Audiences are written through the Integration API (``services.integration.audiences``).
+"""The Management API's audiences: the account's audiences (``getAudiences``), their member counts
+(``getAudiencesAnalytics``), an audience's members (``getAudienceMemberships``), their CSV export
+(``exportAudiencesMemberships``) and import (``importAudiencesMemberships``, which replaces them).
+Audiences themselves are written through the Integration API (``services.integration.audiences``).
 
 Our choices where the spec is silent:
 - ``profileQuery`` of the members list is a part of the member's integration id (case-insensitive);
+- an import's file has the one column ``profileintegrationid`` (a value of at most 1000 characters on
+  every line; a value twice counts once); profiles it names that do not exist are created, as
+  ``updateCustomerProfileAudiences`` creates them; its ``Import`` counts the members it leaves;
 - members are listed by profile id unless ``sort`` says otherwise (``id``, ``created``,
   ``integrationId``, ``lastActivity``).
 """
@@ -15,10 +18,12 @@ from collections.abc import Sequence
 
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.data.audiences import StoredAudience
-from openpromo.services.errors import NotFound
+from openpromo.services.errors import ErrorDetail, InvalidInput, NotFound, raise_problems
+from openpromo.services.management.uploads import csv_rows, record_import
 from openpromo.services.models.audiences import Audience, AudienceAnalytics
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import from_row
+from openpromo.services.models.coupons import Import
 from openpromo.services.models.sessions import AudienceMembership, CustomerProfile
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import (
@@ -58,7 +63,7 @@ def _require(uow: UnitOfWork, account_id: int, audience_id: int) -> StoredAudien
     return found
 
 
-class AudienceReadService:
+class AudienceManagementService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
@@ -133,13 +138,47 @@ class AudienceReadService:
         )
         return Page(has_more=False, data=[*data])
 
+    def import_members(self, principal: ManagementPrincipal, audience_id: int, content: bytes) -> Import:
+        """Replace the audience's members with the file's profiles, in one transaction."""
+        now = self._clock.now()
+        profiles = _member_csv(content)
+        with self._uow() as uow:
+            _require(uow, principal.account_id, audience_id)
+            uow.audiences.clear(principal.account_id, audience_id)
+            uow.audiences.ensure_profiles(principal.account_id, profiles, now)
+            uow.audiences.change(principal.account_id, [(audience_id, p) for p in profiles], [], now)
+            record = record_import(uow, principal, "AudienceMembership", len(profiles), now)
+            uow.commit()
+        return record
+
     def export(self, principal: ManagementPrincipal, audience_id: int) -> str:
         """The members' integration ids as CSV, one column ``profileintegrationid``."""
         with self._uow(write=False) as uow:
             _require(uow, principal.account_id, audience_id)
             members = uow.audiences.members(principal.account_id, audience_id)
-        lines = ["profileintegrationid", *(_csv_cell(m) for m in members)]
+        lines = [_COLUMN, *(_csv_cell(m) for m in members)]
         return "\n".join(lines) + "\n"
+
+
+def _member_csv(content: bytes) -> list[str]:
+    """The distinct integration ids of a members file, in the file's order; 400 naming each bad line."""
+    header, lines = csv_rows(content)
+    if header != [_COLUMN]:
+        raise InvalidInput(f"the CSV has one column, {_COLUMN}", pointer="/upFile")
+    seen: dict[str, None] = {}
+    problems: list[ErrorDetail] = []
+    for line, cells in lines:
+        value = cells.get(_COLUMN, "")
+        if not value or len(value) > 1000:
+            detail = f"line {line}: an integration id of 1 to 1000 characters"
+            problems.append(ErrorDetail("Invalid value", detail, f"/upFile/{line}/{_COLUMN}"))
+        else:
+            seen[value] = None
+    raise_problems(problems)
+    return list(seen)
+
+
+_COLUMN = "profileintegrationid"
 
 
 def _csv_cell(value: str) -> str:
@@ -148,4 +187,4 @@ def _csv_cell(value: str) -> str:
     return value
 
 
-__all__ = ["AudienceReadService"]
+__all__ = ["AudienceManagementService"]

@@ -23,6 +23,13 @@ from openpromo.storage.schema.account import audience_memberships, audiences
 from openpromo.storage.schema.sessions import customer_profiles
 
 _m = audience_memberships.c
+CHUNK = 1000
+"""Rows (or pairs) per statement of a multi-row write: a request's 1000 actions are one statement each
+way; an import of more members takes one more statement per thousand."""
+
+
+def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
 def _stored(row: Any) -> StoredAudience:
@@ -128,19 +135,17 @@ class SqlAudienceData:
     def change(
         self, account_id: int, adds: Sequence[Membership], deletes: Sequence[Membership], now: datetime
     ) -> None:
-        if deletes:
+        for chunk in _chunks(sorted(set(deletes))):
             self._conn.execute(
                 audience_memberships.delete().where(
                     _m.account_id == account_id,
-                    sa.tuple_(_m.audience_id, _m.profile_integration_id).in_(
-                        [(a, p) for a, p in sorted(set(deletes))]
-                    ),
+                    sa.tuple_(_m.audience_id, _m.profile_integration_id).in_(list(chunk)),
                 )
             )
-        if adds:
+        for chunk in _chunks(sorted(set(adds))):
             rows = [
                 {"account_id": account_id, "audience_id": a, "profile_integration_id": p, "created": now}
-                for a, p in sorted(set(adds))
+                for a, p in chunk
             ]
             insert = upsert(self._postgres)(audience_memberships).values(rows)
             self._conn.execute(
@@ -148,24 +153,23 @@ class SqlAudienceData:
             )
 
     def ensure_profiles(self, account_id: int, integration_ids: Sequence[str], now: datetime) -> None:
-        if not integration_ids:
-            return
-        rows = [
-            {
-                "account_id": account_id,
-                "created": now,
-                "modified": now,
-                "integration_id": integration_id,
-                "attributes": {},
-            }
-            for integration_id in sorted(set(integration_ids))
-        ]
-        insert = upsert(self._postgres)(customer_profiles).values(rows)
-        self._conn.execute(
-            insert.on_conflict_do_nothing(
-                index_elements=[customer_profiles.c.account_id, customer_profiles.c.integration_id]
+        for chunk in _chunks(sorted(set(integration_ids))):
+            rows = [
+                {
+                    "account_id": account_id,
+                    "created": now,
+                    "modified": now,
+                    "integration_id": integration_id,
+                    "attributes": {},
+                }
+                for integration_id in chunk
+            ]
+            insert = upsert(self._postgres)(customer_profiles).values(rows)
+            self._conn.execute(
+                insert.on_conflict_do_nothing(
+                    index_elements=[customer_profiles.c.account_id, customer_profiles.c.integration_id]
+                )
             )
-        )
 
     def set_members_attributes(
         self, account_id: int, audience_id: int, attributes: Mapping[str, Any], now: datetime
