@@ -130,6 +130,14 @@ def test_memberships(server: Server, app: AppContext, integration: httpx.Client)
         assert [p["integrationId"] for p in page.json()["data"]] == [min(known, fresh)]
         only = mgmt.get(f"/v1/audiences/{audience}/memberships", params={"profileQuery": fresh[:-3]})
         assert [p["integrationId"] for p in only.json()["data"]] == [fresh]
+        literal = mgmt.get(f"/v1/audiences/{audience}/memberships", params={"profileQuery": "%"})
+        assert literal.json()["data"] == []  # a part of the id, never a pattern
+        upper = mgmt.get(f"/v1/audiences/{audience}/memberships", params={"profileQuery": fresh.upper()})
+        assert [p["integrationId"] for p in upper.json()["data"]] == [fresh]
+        newest = mgmt.get(f"/v1/audiences/{audience}/memberships", params={"sort": "-id"}).json()["data"]
+        assert [p["id"] for p in newest] == sorted((p["id"] for p in newest), reverse=True)
+        wrong = mgmt.get(f"/v1/audiences/{audience}/memberships", params={"sort": "name"})
+        assert_error(wrong, 400, parameter="sort")
         export = mgmt.get(f"/v1/audiences/{audience}/memberships/export")
         assert export.status_code == 200 and export.headers["content-type"].startswith("application/csv")
         assert export.text.splitlines() == ["profileintegrationid", *sorted([known, fresh])]

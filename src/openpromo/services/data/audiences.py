@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from openpromo.services.data.records import StoredProfile
+
 
 @dataclass(frozen=True, slots=True)
 class StoredAudience:
@@ -85,6 +87,13 @@ class AudienceData(Protocol):
 
     def member_counts(self, account_id: int, audience_ids: Sequence[int]) -> dict[int, int]:
         """The number of members of each of these audiences that exists (not deleted); one statement."""
+
+    def member_page(
+        self, account_id: int, audience_id: int, *, skip: int, limit: int, order: str, part: str | None
+    ) -> tuple[list[StoredProfile], bool]:
+        """A page of the members' profiles and whether more follow, read from the audience's memberships
+        (never the account's other profiles): ``order`` is a ``customer_profiles`` column (``-`` first:
+        descending, then by id); ``part``: a part of the integration id, case-insensitive."""
 
     def members(self, account_id: int, audience_id: int) -> list[str]:
         """The integration ids of the audience's members, in order."""

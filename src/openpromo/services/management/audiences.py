@@ -19,23 +19,14 @@ from collections.abc import Sequence
 from openpromo.services.auth import ManagementPrincipal
 from openpromo.services.data.audiences import StoredAudience
 from openpromo.services.errors import ErrorDetail, InvalidInput, NotFound, raise_problems
+from openpromo.services.evaluation.documents import profile_record
 from openpromo.services.management.uploads import csv_rows, record_import
 from openpromo.services.models.audiences import Audience, AudienceAnalytics
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import from_row
 from openpromo.services.models.coupons import Import
-from openpromo.services.models.sessions import AudienceMembership, CustomerProfile
 from openpromo.services.paging import PageRequest, list_page
-from openpromo.services.ports import (
-    Clock,
-    Condition,
-    Contains,
-    Eq,
-    Related,
-    Row,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
 
 _AUDIENCE_SORT = {"id": "id", "created": "created", "name": "name"}
 _ANALYTICS_SORT = {
@@ -83,43 +74,18 @@ class AudienceManagementService:
     def members(
         self, principal: ManagementPrincipal, audience_id: int, page: PageRequest, profile_query: str | None
     ) -> Page:
-        """A page of the audience's members (the page read in one query, their audiences in one more)."""
+        """A page of the audience's members (read from its memberships in one query, their audiences in
+        one more)."""
         account = principal.account_id
-        conditions: list[Condition] = [
-            Related(
-                "audience_memberships",
-                "profile_integration_id",
-                "integration_id",
-                (Eq("audience_id", audience_id),),
-            )
-        ]
-        if profile_query:
-            conditions.append(Contains("integration_id", profile_query))
+        order = page.order(_MEMBER_SORT)
         with self._uow(write=False) as uow:
             _require(uow, account, audience_id)
-            found = list_page(
-                uow.records,
-                "customer_profiles",
-                {"account_id": account},
-                page,
-                lambda row: row,
-                conditions=conditions,
-                sortable=_MEMBER_SORT,
+            profiles, more = uow.audiences.member_page(
+                account, audience_id, skip=page.skip, limit=page.page_size, order=order, part=profile_query
             )
-            rows: list[Row] = found.data
-            audiences = uow.audiences.memberships_of(account, [row["integration_id"] for row in rows])
-        found.data = [
-            from_row(
-                CustomerProfile,
-                row,
-                last_activity=row["last_activity"] or row["created"],
-                audience_memberships=[
-                    AudienceMembership(id=i, name=n) for i, n in audiences.get(row["integration_id"], [])
-                ],
-            )
-            for row in rows
-        ]
-        return found
+            audiences = uow.audiences.memberships_of(account, [p.integration_id for p in profiles])
+        data = [profile_record(p, audiences.get(p.integration_id, [])) for p in profiles]
+        return Page(has_more=more, data=data)
 
     def analytics(
         self, principal: ManagementPrincipal, audience_ids: Sequence[int], sort: str | None

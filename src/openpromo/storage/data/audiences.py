@@ -18,6 +18,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 
 from openpromo.services.data.audiences import Membership, NewAudienceRow, StoredAudience
+from openpromo.services.data.records import StoredProfile
+from openpromo.storage.data.rows import stored_profile
 from openpromo.storage.data.statements import upsert
 from openpromo.storage.schema.account import audience_memberships, audiences
 from openpromo.storage.schema.sessions import customer_profiles
@@ -223,6 +225,31 @@ class SqlAudienceData:
             .group_by(audiences.c.id)
         )
         return {int(audience): int(count) for audience, count in rows}
+
+    def member_page(
+        self, account_id: int, audience_id: int, *, skip: int, limit: int, order: str, part: str | None
+    ) -> tuple[list[StoredProfile], bool]:
+        p = customer_profiles.c
+        column = p[order.lstrip("-")]
+        query = (
+            sa.select(customer_profiles)
+            .select_from(
+                audience_memberships.join(
+                    customer_profiles,
+                    sa.and_(p.account_id == _m.account_id, p.integration_id == _m.profile_integration_id),
+                )
+            )
+            .where(_m.audience_id == audience_id, _m.account_id == account_id)
+        )
+        if part:
+            escaped = part.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(sa.func.lower(p.integration_id).like(f"%{escaped}%", escape="\\"))
+        descending = order.startswith("-")
+        query = query.order_by(
+            column.desc() if descending else column.asc(), p.id.desc() if descending else p.id
+        )
+        rows = self._conn.execute(query.offset(skip).limit(limit + 1)).mappings().all()
+        return [stored_profile(dict(r)) for r in rows[:limit]], len(rows) > limit
 
     def members(self, account_id: int, audience_id: int) -> list[str]:
         return list(
