@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+import talon_one
+from talon_one.api.integration_api import IntegrationApi
 
 from openpromo.bootstrap import build_services
 from openpromo.services.container import Services
@@ -370,3 +372,37 @@ def test_audience_effects_committed_at_close(
     _session(integration, profile, state="closed")
     assert [m["integrationId"] for m in members(server, joins)] == [profile]
     assert members(server, leaves) == []
+
+
+def test_through_talon_ones_client(server: Server, app: AppContext) -> None:
+    """Every audience operation of the Integration API, called as Talon.One's own client calls it."""
+    config = talon_one.Configuration(host=server.base_url)
+    config.api_key["api_key_v1"] = app.key
+    config.api_key_prefix["api_key_v1"] = "ApiKey-v1"
+    api = IntegrationApi(talon_one.ApiClient(config))
+    name = "level" + random_id("").replace("-", "")
+    factories.attribute(server, "CustomerProfile", name, "string")
+    external = random_id("ext")
+    audience = api.create_audience_v2(
+        talon_one.NewAudience(name="sdk", integration="segment", integrationId=external)
+    )
+    assert audience.name == "sdk" and audience.integration_id == external
+    with pytest.raises(talon_one.exceptions.ApiException) as conflict:
+        api.create_audience_v2(
+            talon_one.NewAudience(name="sdk", integration="segment", integrationId=external)
+        )
+    assert conflict.value.status == 409
+    assert api.update_audience_v2(audience.id, talon_one.UpdateAudience(name="sdk 2")).name == "sdk 2"
+    profile = random_id("sdk")
+    item = talon_one.CustomerProfileAudienceRequestItem(
+        action="add", profileIntegrationId=profile, audienceId=audience.id
+    )
+    api.update_customer_profile_audiences(talon_one.CustomerProfileAudienceRequest(data=[item]))
+    api.update_audience_customers_attributes(audience.id, {name: "gold"})
+    [member] = members(server, audience.id)
+    assert member["integrationId"] == profile and member["attributes"] == {name: "gold"}
+    api.delete_audience_memberships_v2(audience.id)
+    assert members(server, audience.id) == []
+    api.delete_audience_v2(audience.id)
+    with pytest.raises(talon_one.exceptions.NotFoundException):
+        api.delete_audience_v2(audience.id)
