@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 import talon_one
 from talon_one.api.integration_api import IntegrationApi
+from talon_one.api.management_api import ManagementApi
 
 from openpromo.bootstrap import build_services
 from openpromo.services.container import Services
@@ -375,7 +376,7 @@ def test_audience_effects_committed_at_close(
 
 
 def test_through_talon_ones_client(server: Server, app: AppContext) -> None:
-    """Every audience operation of the Integration API, called as Talon.One's own client calls it."""
+    """Every audience operation, called as Talon.One's own clients call them."""
     config = talon_one.Configuration(host=server.base_url)
     config.api_key["api_key_v1"] = app.key
     config.api_key_prefix["api_key_v1"] = "ApiKey-v1"
@@ -401,6 +402,20 @@ def test_through_talon_ones_client(server: Server, app: AppContext) -> None:
     api.update_audience_customers_attributes(audience.id, {name: "gold"})
     [member] = members(server, audience.id)
     assert member["integrationId"] == profile and member["attributes"] == {name: "gold"}
+    mconfig = talon_one.Configuration(host=server.base_url)
+    mconfig.api_key["management_key"] = server.root_key
+    mconfig.api_key_prefix["management_key"] = "ManagementKey-v1"
+    mgmt = ManagementApi(talon_one.ApiClient(mconfig))
+    listed = mgmt.get_audiences(page_size=1000, with_total_result_size=True)
+    assert audience.id in [a.id for a in listed.data] and listed.total_result_size >= 1
+    [counted] = mgmt.get_audiences_analytics(str(audience.id)).data
+    assert (counted.audience_id, counted.members_count) == (audience.id, 1)
+    [listed_member] = mgmt.get_audience_memberships(audience.id).data
+    assert listed_member.integration_id == profile
+    assert listed_member.audience_memberships[0].name == "sdk 2"
+    # the SDK decodes no application/csv answer (the spec's type for it): its raw answer, then
+    exported = mgmt.export_audiences_memberships_without_preload_content(audience.id)
+    assert exported.status == 200 and profile in exported.data.decode()
     api.delete_audience_memberships_v2(audience.id)
     assert members(server, audience.id) == []
     api.delete_audience_v2(audience.id)
