@@ -108,6 +108,8 @@ def app_from_settings(settings: Settings) -> Litestar:
         threads=worker_threads(settings, database),
         keepalive_requests=settings.keepalive_limit(),
         bench_routes=settings.bench_routes,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
     )
     app.on_shutdown.append(database.dispose)
     return app

@@ -11,6 +11,8 @@ DEFAULT_DATABASE_URL = "sqlite:///./openpromo.db"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9000
 DEFAULT_KEEPALIVE_REQUESTS = 100
+DEFAULT_MAX_BODY_BYTES = 10_000_000
+DEFAULT_MAX_UPLOAD_BYTES = 500_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,10 @@ class Settings:
     """Responses one keep-alive connection gets before it is closed (``OPENPROMO_KEEPALIVE_REQUESTS``);
     0: no limit; None: ``keepalive_limit()``'s default. Spreads long-lived connections over the workers
     (``api.system.keepalive_limit``)."""
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    """The largest request body (``OPENPROMO_MAX_BODY_BYTES``); a larger one is a 413."""
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
+    """The largest CSV upload of an ``import...`` operation (``OPENPROMO_MAX_UPLOAD_BYTES``)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
@@ -45,6 +51,8 @@ class Settings:
             keepalive_requests=int(env["OPENPROMO_KEEPALIVE_REQUESTS"])
             if env.get("OPENPROMO_KEEPALIVE_REQUESTS", "").strip()
             else None,
+            max_body_bytes=int(env.get("OPENPROMO_MAX_BODY_BYTES") or DEFAULT_MAX_BODY_BYTES),
+            max_upload_bytes=int(env.get("OPENPROMO_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES),
         )
         return replace(settings, **{k: v for k, v in flags.items() if v is not None})
 
@@ -63,4 +71,4 @@ def default_threads(is_sqlite: bool) -> int:
     return 0 if is_sqlite else 2
 
 
-__all__ = ["Settings", "default_threads"]
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "DEFAULT_MAX_UPLOAD_BYTES", "Settings", "default_threads"]

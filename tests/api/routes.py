@@ -117,9 +117,14 @@ BODIES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "transferLoyaltyCard": _json({"newCardIdentifier": "MATRIX-NEW"}),
     "createBatchLoyaltyCards": _json({"numberOfCards": 1}),
     "addLoyaltyPoints": _json({"points": 1}),
+    "priceHistory": _json(
+        {"sku": "x", "startDate": "2020-01-01T00:00:00Z", "endDate": "2030-01-01T00:00:00Z"}
+    ),
     "removeLoyaltyPoints": _json({"points": 1}),
     "addLoyaltyCardPoints": _json({"points": 1}),
     "deductLoyaltyCardPoints": _json({"points": 1}),
+    "importLoyaltyPoints": _csv("identifier,amount\nMATRIX-NONE,1\n"),
+    "importLoyaltyCards": _csv("identifier,state\nMATRIX-IMPORTED,active\n"),
     "createGiveawaysPool": _json({"name": "p", "sandbox": False}),
     "importPoolGiveaways": _csv("code\nMATRIX\n"),
     "createCatalog": _json({"name": "c", "description": ""}),
@@ -137,7 +142,12 @@ BODIES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 QUERIES: dict[str, dict[str, str]] = {
     "getCampaignAnalytics": {"rangeStart": "2020-01-01", "rangeEnd": "2030-01-01"},
     "getAudiencesAnalytics": {"audienceIds": "1,2"},
+    "exportLoyaltyLedger": {"rangeStart": "2020-01-01", "rangeEnd": "2030-01-01"},
+    "exportLoyaltyCardLedger": {"rangeStart": "2020-01-01", "rangeEnd": "2030-01-01"},
 }
+# operations whose loyaltyProgramId is a profile-based program (the world's loyalty_program_id is
+# card-based, for the card routes): they take the world's program_id
+PROFILE_PROGRAM = {"exportLoyaltyLedger"}
 
 
 @dataclass
@@ -181,8 +191,9 @@ def build_world(server: Server) -> World:
         ids["pool_id"] = mgmt.post("/v1/giveaways/pools", json={"name": "p", "sandbox": False}).json()["id"]
         ids["catalog_id"] = mgmt.post("/v1/catalogs", json={"name": "c", "description": ""}).json()["id"]
     session = random_id("s")
+    ids["integration_id"] = random_id("p")
     with server.client(f"ApiKey-v1 {a.key}") as client:
-        body = {"customerSession": {"profileId": random_id("p"), "state": "closed", "cartItems": []}}
+        body = {"customerSession": {"profileId": ids["integration_id"], "state": "closed", "cartItems": []}}
         assert client.put(f"/v2/customer_sessions/{session}", json=body).status_code == 200
         ids["audience_id"] = client.post("/v2/audiences", json={"name": "world"}).json()["id"]
     with server.management() as mgmt:
@@ -207,6 +218,8 @@ def _cards(mgmt: httpx.Client, program: dict[str, Any], name: str) -> tuple[int,
 
 def send(client: httpx.Client, route: Route, ids: dict[str, Any], **kwargs: Any) -> httpx.Response:
     """The route's request with its valid body and required query, its path filled from ``ids``."""
+    if route.operation in PROFILE_PROGRAM:
+        ids = {**ids, "loyalty_program_id": ids.get("program_id", UNKNOWN)}
     body = BODIES.get(route.operation)
     if body is not None:
         kwargs = {**body(ids), **kwargs}

@@ -97,3 +97,27 @@ def test_codes_and_skus_have_a_length_limit(server: Server, app: AppContext) -> 
             }
         }
         assert integration.put("/v2/customer_sessions/long-3", json=fits).status_code == 200
+
+
+def test_a_body_over_the_limit_is_a_413_in_the_error_shape(server: Server, app: AppContext) -> None:
+    # the default limit is 10,000,000 bytes (OPENPROMO_MAX_BODY_BYTES)
+    body = b'{"customerSession": {"attributes": {"x": "' + b"a" * 10_000_001 + b'"}}}'
+    with server.client(f"ApiKey-v1 {app.key}") as integration:
+        found = integration.put(
+            "/v2/customer_sessions/too-big", content=body, headers={"Content-Type": "application/json"}
+        )
+        assert_error(found, 413)
+        # and the server goes on
+        small = {"customerSession": {"cartItems": []}}
+        assert integration.put("/v2/customer_sessions/small", json=small).status_code == 200
+
+
+def test_the_api_reference_page_is_served_with_its_own_assets(server: Server) -> None:
+    page = httpx.get(f"{server.base_url}/docs")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "/openapi.json" in page.text and "https://" not in page.text  # nothing from a CDN
+    for asset in ("swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css"):
+        found = httpx.get(f"{server.base_url}/docs/assets/{asset}")
+        assert found.status_code == 200 and len(found.content) > 10_000, asset
+    document = httpx.get(f"{server.base_url}/openapi.json").json()
+    assert set(document["components"]["securitySchemes"]) >= {"api_key_v1", "management_key", "manager_auth"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -434,3 +435,26 @@ def test_points_for_a_card_named_by_the_rule(
     assert loyalty_effects(taken) == [] and "is not known here" in taken["ruleFailureReasons"][0]["details"]
     balance = integration.get(f"/v1/loyalty_programs/{pid}/cards/{gift}/balances").json()["balance"]
     assert balance["activePoints"] == 7
+
+
+def test_durations_round_in_the_programs_time_zone(
+    server: Server, mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    # given a program in Berlin whose points last until the end of the next day (1D_U)
+    pid = program(mgmt, app, timezone="Europe/Berlin", defaultValidity="1D_U", tiers=[])["id"]
+    earn_and_spend(server, app, pid)
+    profile = random_id("zone")
+    # when a close earns points
+    _, answer = close(integration, profile, EARN)
+    [added] = [e for e in answer["effects"] if e["effectType"] == "addLoyaltyPoints"]
+    # then they expire at the end of a day in Berlin, not in UTC
+    expiry = datetime.fromisoformat(added["props"]["expiryDate"].replace("Z", "+00:00"))
+    local = expiry.astimezone(ZoneInfo("Europe/Berlin"))
+    assert (local.hour, local.minute, local.second) == (23, 59, 59)
+    assert expiry.astimezone(UTC).hour != 23
+    # and so do points added by hand
+    url = f"/v1/loyalty_programs/{pid}/profile/{profile}/add_points"
+    assert mgmt.put(url, json={"points": 1, "validityDuration": "1D_U"}).status_code == 204
+    ledger = mgmt.get(f"/v1/loyalty_programs/{pid}/profile/{profile}").json()["ledger"]
+    ends = {datetime.fromisoformat(e["expiryDate"].replace("Z", "+00:00")) for e in ledger["activePoints"]}
+    assert all(e.astimezone(ZoneInfo("Europe/Berlin")).hour == 23 for e in ends)

@@ -232,3 +232,30 @@ def test_a_profiles_ledger_with_its_totals_and_lots(
     # unknown profile, program
     assert_error(mgmt.get(f"{PROGRAM.format(pid)}/profile/nobody-{profile}"), 404)
     assert_error(mgmt.get(f"{PROGRAM.format(987654321)}/profile/{profile}"), 404)
+
+
+@pytest.mark.parametrize("policy", ["points_earned", "points_activated", "not_join"])
+def test_the_join_date_follows_the_programs_join_policy(
+    mgmt: httpx.Client, app: AppContext, integration: httpx.Client, policy: str
+) -> None:
+    program = factories.loyalty_program(mgmt, app, programJoinPolicy=policy)
+    pid, profile = program["id"], _profile(integration)
+    url = f"{PROGRAM.format(pid)}/profile/{profile}"
+
+    def join_date() -> str | None:
+        body = {"customerSession": {"profileId": profile, "cartItems": []}, "responseContent": ["loyalty"]}
+        found = integration.put(f"/v2/customer_sessions/{random_id('join')}", json=body)
+        assert found.status_code == 200, found.text
+        joined: str | None = found.json()["loyalty"]["programs"][str(pid)].get("joinDate")
+        return joined
+
+    # pending points are earned but not active
+    assert mgmt.put(f"{url}/add_points", json={"points": 5, "pendingDuration": "1D"}).status_code == 204
+    earned = join_date()
+    assert (earned is not None) == (policy == "points_earned")
+    # active points
+    assert mgmt.put(f"{url}/add_points", json={"points": 5}).status_code == 204
+    activated = join_date()
+    assert (activated is not None) == (policy != "not_join")
+    if earned is not None:
+        assert activated == earned  # joining happens once

@@ -7,25 +7,39 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 
 from openpromo import __version__
-from openpromo.api import bench, integration, management, system
+from openpromo.api import bench, docs, integration, management, system
 from openpromo.api.errors import EXCEPTION_HANDLERS
 from openpromo.api.responses import JSONResponse
 from openpromo.api.routing import run_use_cases
+from openpromo.config import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_UPLOAD_BYTES
 from openpromo.services.container import Services
 
 
 def create_app(
-    services: Services, *, threads: int, keepalive_requests: int = 0, bench_routes: bool = False
+    services: Services,
+    *,
+    threads: int,
+    keepalive_requests: int = 0,
+    bench_routes: bool = False,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
 ) -> Litestar:
     """The app; ``threads``: how many use cases one worker runs at once in threads, 0 for one at a time
     on the event loop (``openpromo.api.routing.run_use_cases``); ``keepalive_requests``: responses on
     one connection before it is closed, 0 for no limit (``system.keepalive_limit``); ``bench_routes``
-    adds the benchmark's echo route (``OPENPROMO_BENCH_ROUTES=1``)."""
+    adds the benchmark's echo route (``OPENPROMO_BENCH_ROUTES=1``). A body over ``max_body_bytes`` is a
+    413 in the error shape; the CSV uploads (every ``import...`` operation) may reach
+    ``max_upload_bytes``."""
     extra = bench.ROUTES if bench_routes else []
+    handlers = [*system.ROUTES, *management.ROUTES, *integration.ROUTES, *extra]
+    for handler in handlers:
+        if isinstance(handler.operation_id, str) and handler.operation_id.startswith("import"):
+            handler.request_max_body_size = max_upload_bytes
 
     return Litestar(
         on_startup=[lambda: run_use_cases(threads)],
-        route_handlers=[*system.ROUTES, *management.ROUTES, *integration.ROUTES, *extra],
+        route_handlers=[*handlers, *docs.ROUTES],
+        request_max_body_size=max_body_bytes,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[system.keepalive_limit(keepalive_requests), system.metrics_middleware, system.refuse_nul],
         response_class=JSONResponse,

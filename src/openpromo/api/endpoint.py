@@ -15,7 +15,8 @@ inside that call::
 Decode the body inside the function (``endpoint.decoded``), never before the call: a request with an
 unknown key is a 401 whatever its body holds. ``integration_write`` runs the function at most once per
 ``Idempotency-Key`` (``api.idempotency``) and answers the JSON it encoded, or a 204 when ``silent``;
-``upload`` reads a CSV upload between the key check and the use case; ``public`` has no caller.
+``upload`` reads a CSV upload between the key check and the use case; ``csv_export`` answers the CSV text
+a use case wrote as ``application/csv``; ``public`` has no caller.
 """
 
 from __future__ import annotations
@@ -64,8 +65,8 @@ async def integration_write(
     status_code: int = 200,
 ) -> Response[T]:
     """An Integration API write: the key, then ``call`` once per ``Idempotency-Key`` (``body`` is part of
-    the request's fingerprint); the answer is the encoded JSON with ``status_code``, or empty with 204
-    when ``silent``."""
+    the request's fingerprint); the answer is the encoded JSON with ``status_code`` (the spec's: 201 for
+    a creation), or empty with 204 when ``silent``."""
     use = services(request)
     response = await run_blocking(partial(idempotent, request, body, partial(call, use), status_code))
     if silent:
@@ -79,6 +80,16 @@ async def upload(request: Req, call: Callable[[Services, ManagementPrincipal, by
     event loop (``uploads.upload``), then ``call`` with its content."""
     principal, content = await authorised_upload(request)
     return await run_blocking(partial(call, services(request), principal, content))
+
+
+CSV = "application/csv"
+
+
+async def csv_export(request: Req, call: Callable[[Services, ManagementPrincipal], str]) -> Response[bytes]:
+    """A Management API CSV export: the key, then ``call``, whose CSV text is answered as
+    ``application/csv``."""
+    text = await run_blocking(partial(_management, request, call))
+    return Response(text.encode(), media_type=CSV)
 
 
 async def public(request: Req, call: Callable[[Services], T]) -> T:
@@ -96,4 +107,14 @@ def _integration(request: Req, call: Callable[[Services, IntegrationPrincipal], 
     return call(services(request), principal)
 
 
-__all__ = ["Req", "decoded", "integration", "integration_write", "management", "public", "upload"]
+__all__ = [
+    "CSV",
+    "Req",
+    "csv_export",
+    "decoded",
+    "integration",
+    "integration_write",
+    "management",
+    "public",
+    "upload",
+]

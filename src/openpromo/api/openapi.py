@@ -65,6 +65,7 @@ _REASONS = {
     "401": "Unauthorized",
     "404": "Not found",
     "409": "Conflict",
+    "413": "Request body too large (OPENPROMO_MAX_BODY_BYTES; uploads OPENPROMO_MAX_UPLOAD_BYTES)",
     "429": "Too many requests (logging in: too many failed attempts; see Retry-After)",
 }
 
@@ -163,6 +164,8 @@ def _declare(path: str, method: str, operation: dict[str, Any], guarded: bool) -
         statuses.add("404")
     if method in ("post", "put", "patch", "delete"):
         statuses.add("409")
+    if "requestBody" in operation:
+        statuses.add("413")
     responses = operation["responses"]
     if any(p.get("name") == "silent" for p in operation.get("parameters", [])):
         responses.setdefault("204", {"description": "Done (silent: no answer asked for)"})

@@ -79,6 +79,16 @@ def time_ranges(**ranges: tuple[str | None, str | None]) -> dict[str, Time | Non
     return times
 
 
+def required_range(range_start: str | None, range_end: str | None) -> tuple[Time, Time]:
+    """``rangeStart`` and ``rangeEnd``: both required, both times (400 naming the one missing or bad)."""
+    start = time_parameter("rangeStart", range_start)
+    end = time_parameter("rangeEnd", range_end)
+    if start is None or end is None:
+        missing = "rangeStart" if start is None else "rangeEnd"
+        raise InvalidInput(f"{missing} is required", parameter=missing)
+    return start, end
+
+
 def body(model: type[Any]) -> dict[str, Any]:
     """Route options that document ``model`` as the JSON request body (see ``openpromo.api.openapi``)."""
     return {"opt": {"body": model}}
@@ -104,6 +114,7 @@ __all__ = [
     "WithTotal",
     "body",
     "page",
+    "required_range",
     "run_blocking",
     "run_use_cases",
     "time_parameter",

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpromo import rules
 from openpromo.engine.effects import Effect, Origin
@@ -178,14 +180,14 @@ def _add_points(run: Spending, origin: Origin, r: rules.AddLoyaltyPoints) -> lis
     if pending == "on_action":
         props["awaitsActivation"] = True
     elif pending not in ("", "immediate"):
-        start = _after(run.now, pending)
+        start = _after(run.now, pending, program.timezone)
         props["startDate"] = start
     validity = r.validity or program.default_validity
     if validity not in ("", "unlimited"):
         if pending == "on_action":
             props["validityDuration"] = validity
         else:
-            props["expiryDate"] = _after(start, validity)
+            props["expiryDate"] = _after(start, validity, program.timezone)
     if r.card_identifier:
         props["cardIdentifier"] = r.card_identifier
     return [Effect(origin, "addLoyaltyPoints", props)]
@@ -308,11 +310,17 @@ def _deferred(run: Spending, origin: Origin, r: rules.EffectRequest) -> list[Eff
     return []
 
 
-def _after(moment: datetime, duration: str) -> datetime:
+def _after(moment: datetime, duration: str, timezone: str = "UTC") -> datetime:
+    """``duration`` after ``moment``, rounded (``_D``, ``_U``) in the wall clock of ``timezone``."""
     parsed = parse_duration(duration)
     if parsed is None:
         raise CannotApply(f"{duration!r} is not a duration")
-    return shift(moment, parsed)
+    return shift(moment, parsed, zone=_zone(timezone))
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 _CONVERTERS: dict[type, Converter] = {

@@ -24,6 +24,10 @@ class Program:
     return_policy: str = "only_pending"
     tiers: Policy | None = None
     """The program's tier policy (None: no tiers)."""
+    join_policy: str = "not_join"
+    """When a customer joins (``programJoinPolicy``): ``points_earned``, ``points_activated`` or never."""
+    timezone: str = "UTC"
+    """The program's time zone: durations with ``_D``/``_U`` round in its wall clock."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ def pattern(value: TalangValue) -> Pattern:
 
 
 def _pattern_steps(compiled: object) -> int:
-    return len(compiled.program) // 16 if isinstance(compiled, Pattern) else 0
+    return compiled.size // 16 if isinstance(compiled, Pattern) else 0
 
 
 def _concat(rt: Runtime, *parts: TalangValue) -> TalangValue:

@@ -14,7 +14,10 @@ from openpromo.services.integration.cards import CardService
 from openpromo.services.integration.customers import CustomerService
 from openpromo.services.integration.events import EventService
 from openpromo.services.integration.loyalty import LoyaltyService
+from openpromo.services.integration.prices import PriceService
 from openpromo.services.integration.profiles import ProfileService
+from openpromo.services.integration.referrals import ReferralCodeService
+from openpromo.services.integration.reservations import ReservationService
 from openpromo.services.integration.sessions import SessionService
 from openpromo.services.integration.transactions import LedgerListService
 from openpromo.services.management.achievements import AchievementService
@@ -30,7 +33,10 @@ from openpromo.services.management.coupons import CouponService
 from openpromo.services.management.definitions import DefinitionService
 from openpromo.services.management.giveaways import GiveawayService
 from openpromo.services.management.groups import GroupService
+from openpromo.services.management.loyalty_exports import LoyaltyExportService
+from openpromo.services.management.loyalty_imports import LoyaltyImportService
 from openpromo.services.management.points import PointsService
+from openpromo.services.management.prices import PriceHistoryService
 from openpromo.services.management.programs import ProgramService
 from openpromo.services.management.referrals import ReferralService
 from openpromo.services.management.stores import StoreService
@@ -49,7 +55,10 @@ class Services:
     loyalty: LoyaltyService
     cards: CardService
     events: EventService
+    prices: PriceService
     ledger_lists: LedgerListService
+    reservations: ReservationService
+    referral_codes: ReferralCodeService
     campaigns: CampaignService
     groups: GroupService
     coupons: CouponService
@@ -59,6 +68,9 @@ class Services:
     programs: ProgramService
     loyalty_cards: LoyaltyCardService
     points: PointsService
+    price_history: PriceHistoryService
+    loyalty_imports: LoyaltyImportService
+    loyalty_exports: LoyaltyExportService
     giveaways: GiveawayService
     catalogs: CatalogService
     achievements: AchievementService
@@ -88,7 +100,10 @@ class Services:
             loyalty=LoyaltyService(uow, clock, snapshots, pipeline),
             cards=CardService(uow, clock, snapshots, pipeline),
             events=EventService(uow, clock, snapshots, pipeline),
+            prices=PriceService(uow, clock, snapshots, pipeline),
             ledger_lists=LedgerListService(uow, clock, snapshots, pipeline),
+            reservations=ReservationService(uow, clock, snapshots, pipeline),
+            referral_codes=ReferralCodeService(uow, clock, snapshots, pipeline),
             campaigns=CampaignService(uow, clock),
             groups=GroupService(uow, clock),
             coupons=CouponService(uow, clock),
@@ -98,6 +113,9 @@ class Services:
             programs=ProgramService(uow, clock),
             loyalty_cards=LoyaltyCardService(uow, clock),
             points=PointsService(uow, clock),
+            price_history=PriceHistoryService(uow, clock),
+            loyalty_imports=LoyaltyImportService(uow, clock),
+            loyalty_exports=LoyaltyExportService(uow, clock),
             giveaways=GiveawayService(uow, clock),
             catalogs=CatalogService(uow, clock),
             achievements=AchievementService(uow, clock),

@@ -43,6 +43,11 @@ class PageRequest:
         return ("-" if descending else "") + allowed[key]
 
 
+def page_of(rows: Sequence[T], request: PageRequest) -> Page:
+    """``{hasMore, data}`` from rows read with one more than the page (``limit=page_size + 1``)."""
+    return Page(has_more=len(rows) > request.page_size, data=list(rows[: request.page_size]))
+
+
 def list_page(
     records: Records,
     table: str,
@@ -74,4 +79,4 @@ def list_page(
     return Page(has_more=found.has_more, total_result_size=found.total if also_total else None, data=data)
 
 
-__all__ = ["INTEGRATION_PAGE_SIZE", "MANAGEMENT_PAGE_SIZE", "PageRequest", "list_page"]
+__all__ = ["INTEGRATION_PAGE_SIZE", "MANAGEMENT_PAGE_SIZE", "PageRequest", "list_page", "page_of"]

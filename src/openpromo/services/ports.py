@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from openpromo.services.data.customers import CustomerData
     from openpromo.services.data.ledgers import LedgerData
     from openpromo.services.data.loyalty import LoyaltyData
+    from openpromo.services.data.offers import OfferData
+    from openpromo.services.data.prices import PriceData
     from openpromo.services.data.sessions import SessionData
 
 Row = dict[str, Any]
@@ -262,6 +264,14 @@ class UnitOfWork(Protocol):
     @property
     def audiences(self) -> AudienceData:
         """An account's audiences and their memberships (``services.data.audiences``)."""
+
+    @property
+    def prices(self) -> PriceData:
+        """Price observations, for best prior prices (``services.data.prices``)."""
+
+    @property
+    def offers(self) -> OfferData:
+        """Coupon reservations and referral codes written in bulk (``services.data.offers``)."""
 
     def __enter__(self) -> Self: ...
 

@@ -16,6 +16,8 @@ from openpromo.storage.data.audiences import SqlAudienceData
 from openpromo.storage.data.customers import SqlCustomerData
 from openpromo.storage.data.ledgers import SqlLedgerData
 from openpromo.storage.data.loyalty import SqlLoyaltyData
+from openpromo.storage.data.offers import SqlOfferData
+from openpromo.storage.data.prices import SqlPriceData
 from openpromo.storage.data.sessions import SqlSessionData
 from openpromo.storage.database import CONFIG_CHANGED, READING, Database
 from openpromo.storage.fast import prepared
@@ -62,6 +64,7 @@ class SqlUnitOfWork:
         self.sessions: SqlSessionData
         self.ledgers: SqlLedgerData
         self.loyalty: SqlLoyaltyData
+        self.offers: SqlOfferData
         self.writes_later = False
         """True while it reads without the database's writer lock (``late_write`` on SQLite)."""
         self.version: int | None = None
@@ -90,6 +93,7 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionData(self.conn)
         self.ledgers = SqlLedgerData(self.conn)
         self.loyalty = SqlLoyaltyData(self.conn)
+        self.offers = SqlOfferData(self.conn)
         self.writes_later = self._late
         self.version = self.conn.info.get(CONFIG_VERSION)
         if self.version is None and self._locks:
@@ -117,6 +121,11 @@ class SqlUnitOfWork:
     def audiences(self) -> SqlAudienceData:
         """Made when a use case asks for it: audiences and their memberships."""
         return SqlAudienceData(self.conn)
+
+    @property
+    def prices(self) -> SqlPriceData:
+        """Made when a use case asks for it (the session update never does)."""
+        return SqlPriceData(self.conn)
 
     def writing(self) -> None:
         """From here on this unit of work writes (see ``UnitOfWork.writing``)."""

@@ -70,8 +70,8 @@ def test_regex_matching_is_linear_on_pathological_input() -> None:
     pattern = regex.compile_pattern("(a*)*(a|b)*c$")
     matched, work = pattern.search("a" * 2000)
     assert matched is False
-    # each position visits every instruction at most twice: once to step, once in the closure
-    assert work <= 2 * 2001 * len(pattern.program)
+    # RE2 is linear: the work counted is one program's worth per character scanned
+    assert work == 2001 * pattern.size
 
 
 def test_regex_search_stops_at_its_work_limit() -> None:
@@ -80,7 +80,9 @@ def test_regex_search_stops_at_its_work_limit() -> None:
     # when searched with a work limit, then it gives up within one position's work of the limit
     matched, work = pattern.search("ab" * 100_000, limit=1_000)
     assert matched is False
-    assert 1_000 < work <= 1_000 + 2 * len(pattern.program)
+    assert 1_000 < work <= 1_000 + pattern.size
+    # and a match inside the part the budget pays for stands
+    assert pattern.search("ab" * 10 + "c" + "ab" * 100_000, limit=1_000)[0] is True
 
 
 @pytest.mark.parametrize(
@@ -106,14 +108,14 @@ def test_regex_matches_like_re2(pattern: str, text: str, expected: bool) -> None
 @pytest.mark.parametrize(
     ("bad", "reason"),
     [
-        ("a**", "invalid nested repetition operator"),
-        ("a{2}{3}", "invalid nested repetition operator"),
-        ("{2}a", "missing argument to repetition operator"),
-        ("a|{1,3}", "missing argument to repetition operator"),
-        ("(" * 51 + ")" * 51, "groups are nested deeper than 50 levels"),
+        ("a**", "bad repetition operator"),
+        ("a{2}{3}", "bad repetition operator"),
+        ("{2}a", "no argument for repetition operator"),
+        ("a|{1,3}", "no argument for repetition operator"),
         ("a" * 10_001, "pattern is longer than 10000 characters"),
-        ("\\x{110000}", "invalid hexadecimal escape"),
-        ("\\x4", "invalid hexadecimal escape"),
+        ("a{1000}" * 10, "pattern compiles to more than 5000 instructions"),
+        ("\\x{110000}", "invalid escape sequence"),
+        ("\\x4", "invalid escape sequence"),
     ],
 )
 def test_regex_limits(bad: str, reason: str) -> None:
@@ -121,12 +123,15 @@ def test_regex_limits(bad: str, reason: str) -> None:
         regex.compile_pattern(bad)
 
 
-@pytest.mark.parametrize(
-    "bad", ["(?=x)", "(?!x)", "(?<=x)", "(?<!x)", "(a)\\1", "\\k<a>", "a++", "[[:alpha:]]", "(?s)a"]
-)
-def test_regex_rejects_constructs_outside_the_re2_subset(bad: str) -> None:
+@pytest.mark.parametrize("bad", ["(?=x)", "(?!x)", "(?<=x)", "(?<!x)", "(a)\\1", "\\k<a>", "a++"])
+def test_regex_rejects_what_re2_does_not_have(bad: str) -> None:
     with pytest.raises(regex.PatternError):
         regex.compile_pattern(bad)
+
+
+def test_regex_has_what_re2_has() -> None:
+    assert regex.compile_pattern("^[[:alpha:]]+$").search("abc")[0] is True
+    assert regex.compile_pattern("(?s)a.b").search("a\nb")[0] is True
 
 
 def test_loose_equality_and_truthiness() -> None:

@@ -1,6 +1,16 @@
 """Integration API routes (``/v1`` and ``/v2``), authenticated with ``ApiKey-v1`` keys."""
 
-from openpromo.api.integration import audiences, cards, customers, events, loyalty, profiles, sessions
+from openpromo.api.integration import (
+    audiences,
+    cards,
+    customers,
+    events,
+    loyalty,
+    offers,
+    prices,
+    profiles,
+    sessions,
+)
 
 ROUTES = [
     *sessions.ROUTES,
@@ -10,6 +20,8 @@ ROUTES = [
     *cards.ROUTES,
     *events.ROUTES,
     *audiences.ROUTES,
+    *offers.ROUTES,
+    *prices.ROUTES,
 ]
 
 __all__ = ["ROUTES"]

@@ -9,7 +9,9 @@ from openpromo.api.management import (
     coupons,
     definitions,
     gamification,
+    loyalty_files,
     points,
+    prices,
     programs,
     users,
 )
@@ -23,6 +25,8 @@ ROUTES = [
     *programs.ROUTES,
     *cards.ROUTES,
     *points.ROUTES,
+    *prices.ROUTES,
+    *loyalty_files.ROUTES,
     *gamification.ROUTES,
     *activity.ROUTES,
     *audiences.ROUTES,

@@ -18,12 +18,11 @@ from openpromo.api.routing import (
     Text,
     WithTotal,
     page,
-    time_parameter,
+    required_range,
     time_ranges,
 )
-from openpromo.services.errors import InvalidInput
 from openpromo.services.models.activity import AnalyticsPage, ApplicationCustomer, ApplicationSession
-from openpromo.services.models.base import Page, Time
+from openpromo.services.models.base import Page
 
 Req = Request[Any, Any, Any]
 APP = "/v1/applications/{application_id:int}"
@@ -39,16 +38,6 @@ Granularity = Annotated[
 
 def _q(name: str, **constraints: Any) -> Any:
     return QueryParameter(name=name, required=False, **constraints)
-
-
-def _range(range_start: str | None, range_end: str | None) -> tuple[Time, Time]:
-    """The analytics' ``rangeStart`` and ``rangeEnd``: both required, both times."""
-    start = time_parameter("rangeStart", range_start)
-    end = time_parameter("rangeEnd", range_end)
-    if start is None or end is None:
-        missing = "rangeStart" if start is None else "rangeEnd"
-        raise InvalidInput(f"{missing} is required", parameter=missing)
-    return start, end
 
 
 @get(APP + "/sessions", operation_id="getApplicationSessions", **MANAGEMENT)
@@ -178,7 +167,7 @@ async def campaign_analytics(
     return await endpoint.management(
         request,
         lambda use, principal: use.analytics.campaign(
-            principal, application_id, campaign_id, *_range(range_start, range_end), granularity
+            principal, application_id, campaign_id, *required_range(range_start, range_end), granularity
         ),
     )
 

@@ -14,6 +14,11 @@ from openpromo.services.models.users import LoginParams, LoginSession
 Req = Request[Any, Any, Any]
 
 
+def _client(request: Req) -> str:
+    """The caller's address, which failed logins are counted by (with the email)."""
+    return request.client.host if request.client else ""
+
+
 def _login(auth: AuthService, params: LoginParams, client: str) -> LoginSession:
     result = auth.login(params.email, params.password, client)
     return LoginSession(user_id=result.user_id, token=result.token, created=result.created)
@@ -27,9 +32,8 @@ def _logout(auth: AuthService, principal: ManagementPrincipal, header: str) -> N
 
 @post("/v1/sessions", operation_id="createSession", status_code=201, **PUBLIC_MANAGEMENT, **body(LoginParams))
 async def create_session(request: Req, body: bytes) -> LoginSession:
-    client = request.client.host if request.client else ""
     return await endpoint.public(
-        request, lambda use: _login(use.auth, endpoint.decoded(body, LoginParams), client)
+        request, lambda use: _login(use.auth, endpoint.decoded(body, LoginParams), _client(request))
     )
 
 

@@ -76,6 +76,7 @@ class NewEntry:
     ruleset_id: int | None = None
     rule_name: str | None = None
     user_id: int | None = None
+    import_id: int | None = None
     validity_duration: str | None = None
     source_entry_id: int | None = None
     flags: dict[str, Any] | None = None
@@ -109,6 +110,17 @@ class StoredEntry:
         return Lot(self.id, self.remaining, self.start_date, self.expiry_date)
 
 
+@dataclass(frozen=True, slots=True)
+class ProgramLedger:
+    """A ledger of a program as an export lists it: whose it is and its row."""
+
+    owner_key: str
+    subledger_id: str
+    profile_integration_id: str | None
+    card_id: int | None
+    ledger: OpenLedger
+
+
 class LedgerData(Protocol):
     def open(self, owner: LedgerOwner, now: datetime) -> OpenLedger:
         """The owner's ledger, created when new, under a row lock (``FOR UPDATE`` on PostgreSQL; SQLite
@@ -119,6 +131,14 @@ class LedgerData(Protocol):
 
     def ledgers_of(self, program_id: int, owner_key: str) -> list[tuple[str, OpenLedger]]:
         """Every ledger of the owner in the program, by subledger id, without a lock."""
+
+    def program_ledgers(
+        self, account_id: int, program_id: int, after: int, limit: int
+    ) -> list[ProgramLedger]:
+        """A page of the program's ledgers by id, from the first id after ``after`` (keyset paging)."""
+
+    def card_ledgers(self, account_id: int, program_id: int, card_ids: Sequence[int]) -> list[ProgramLedger]:
+        """The ledgers of these cards of the program, by card and subledger."""
 
     def changing(self, ledger_id: int, since: datetime | None, until: datetime) -> list[Lot]:
         """The open lots whose start or expiry falls in ``(since, until]`` (indexed)."""
@@ -186,5 +206,6 @@ __all__ = [
     "LedgerOwner",
     "NewEntry",
     "OpenLedger",
+    "ProgramLedger",
     "StoredEntry",
 ]

@@ -170,6 +170,32 @@ class LoyaltyData(Protocol):
     def insert_cards(self, cards: list[NewCard]) -> int:
         """Insert many cards (one taken meanwhile is skipped); how many were inserted."""
 
+    def import_cards(self, cards: list[tuple[NewCard, tuple[str, ...]]]) -> int:
+        """Insert many cards with the profiles linked to each, 1000 rows a statement (a card whose
+        identifier the program has meanwhile is skipped, with its profiles); how many were inserted."""
+
+    def card_states(
+        self, account_id: int, program_id: int, identifiers: list[str]
+    ) -> dict[str, tuple[int, str]]:
+        """Of these identifiers, the program's cards: identifier -> (card id, status), 1000 a query."""
+
+    def card_page(
+        self, account_id: int, program_id: int, after: int, limit: int
+    ) -> list[tuple[int, str, str]]:
+        """A page of the program's cards by id after ``after`` (keyset paging): (id, identifier, status)."""
+
+    def owner_log(
+        self,
+        account_id: int,
+        program_id: int,
+        owner_key: str,
+        where: EntryFilter,
+        after: tuple[datetime, int] | None,
+        limit: int,
+    ) -> list[ProgramEntry]:
+        """A page of the owner's addition, subtraction and expire entries, oldest first (creation time,
+        then id), from the first after ``after`` (keyset paging: the last row's (created, id))."""
+
     def update_card(self, card_id: int, now: datetime, *, status: str, block_reason: str | None) -> None: ...
 
     def delete_card(self, program_id: int, card_id: int) -> None:

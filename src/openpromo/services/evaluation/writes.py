@@ -127,32 +127,22 @@ class CloseWrites:
         return _envelope(origin, "referralCreated", {"value": code})
 
     def _reserve(self, origin: Origin, request: rules.ReserveCoupon) -> dict[str, Any] | None:
+        """The coupon reserved for the session's profile within its ``reservationLimit`` (the
+        reservation endpoint ignores the limit; the effect does not). No profile, no such coupon, a
+        coupon made for another customer, or no room left: the effect is left out."""
         if not self.profile:
             return None
         lookup = normalise_code(request.code, self.app["case_sensitivity"])
-        coupon = self.uow.records.find_one("coupons", application_id=self.app["id"], lookup_value=lookup)
-        if coupon is None:
+        coupon = self.uow.offers.coupon(self.app["id"], lookup)
+        if coupon is None or coupon.recipient_integration_id not in (None, "", self.profile):
             return None
-        existing = self.uow.records.find_one(
-            "coupon_reservations", coupon_id=coupon["id"], profile_integration_id=self.profile
-        )
-        if existing is None:
-            self.uow.records.insert(
-                "coupon_reservations",
-                {
-                    "application_id": self.app["id"],
-                    "coupon_id": coupon["id"],
-                    "profile_integration_id": self.profile,
-                    "created": self.now,
-                },
-            )
-            self.uow.records.update(
-                "coupons", coupon["id"], {"reservation_counter": coupon["reservation_counter"] + 1}
-            )
+        outcome = self.uow.offers.reserve_within_limit(coupon, self.profile, self.now)
+        if outcome == "full":
+            return None
         props = {
-            "couponValue": coupon["value"],
+            "couponValue": coupon.value,
             "profileIntegrationId": self.profile,
-            "isNewReservation": existing is None,
+            "isNewReservation": outcome == "reserved",
         }
         return _envelope(origin, "reserveCoupon", props)
 

@@ -194,7 +194,9 @@ class LoyaltyService(IntegrationService):
             program = next((p for p in snapshot.loyalty_programs if p.id == program_id), None)
             if program is None:
                 raise NotFound("loyalty program", program_id)
-            entries = activate(uow.ledgers, principal.account_id, program_id, request, now, program.policy)
+            entries = activate(
+                uow.ledgers, principal.account_id, program_id, request, now, snapshot.programs.get(program_id)
+            )
             uow.commit()
         return ActivateLoyaltyPointsResponse(ledger_entries=entries)
 

@@ -4,8 +4,9 @@ and deleting a profile's transactions."""
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from openpromo.engine.tiers import Policy
+from openpromo.engine.lookups import Program
 from openpromo.rules.durations import parse_duration, shift
 from openpromo.services.data.ledgers import ADDITION, LedgerData, LedgerOwner, StoredEntry
 from openpromo.services.loyalty import Ledgers
@@ -22,7 +23,7 @@ def activate(
     program_id: int,
     request: ActivateLoyaltyPoints,
     now: datetime,
-    policy: Policy | None = None,
+    program: Program | None = None,
 ) -> list[LoyaltyLedgerEntry]:
     """Points of the session (or of the transactions) that await activation become active now and expire
     their ``validityDuration`` later; the entries activated (others are left as they are)."""
@@ -34,8 +35,9 @@ def activate(
     answered = []
     for entry in (e for e in found if _awaiting(e)):
         parsed = parse_duration(entry.validity_duration) if entry.validity_duration else None
-        expiry = shift(now, parsed) if parsed is not None else None
-        book = ledgers.book(LedgerOwner(account_id, program_id, entry.owner_key, entry.subledger_id), policy)
+        zone = ZoneInfo(program.timezone) if program is not None else None
+        expiry = shift(now, parsed, zone=zone) if parsed is not None else None
+        book = ledgers.book(LedgerOwner(account_id, program_id, entry.owner_key, entry.subledger_id), program)
         book.activate(entry, expiry)
         answered.append(_answer(entry, now, expiry))
     ledgers.close()

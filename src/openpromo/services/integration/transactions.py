@@ -16,11 +16,10 @@ Our choices (docs/loyalty.md "Transactions and points"):
 
 from __future__ import annotations
 
-from typing import Any
-
 from openpromo.services.access import application_snapshot
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.cards import require_card
+from openpromo.services.data.loyalty import EntryFilter, StoredEntry
 from openpromo.services.errors import InvalidInput, NotFound
 from openpromo.services.integration.base import IntegrationService
 from openpromo.services.integration.cards import require_program
@@ -33,12 +32,8 @@ from openpromo.services.models.cards import (
     LedgerPointsEntryIntegrationAPI,
     LedgerTransactionLogEntryIntegrationAPI,
 )
-from openpromo.services.paging import PageRequest
+from openpromo.services.paging import PageRequest, page_of
 from openpromo.services.ports import UnitOfWork
-
-
-def _page(rows: list[Any], page: PageRequest) -> Page:
-    return Page(has_more=len(rows) > page.page_size, data=rows[: page.page_size])
 
 
 class LedgerListService(IntegrationService):
@@ -63,6 +58,26 @@ class LedgerListService(IntegrationService):
         card = require_card(uow, program, identifier)
         return program.id, card_owner(card.id), card.identifier
 
+    def _transactions(
+        self,
+        uow: UnitOfWork,
+        principal: IntegrationPrincipal,
+        program: int,
+        owner: str,
+        where: EntryFilter,
+        page: PageRequest,
+    ) -> list[StoredEntry]:
+        """A page of the owner's transactions, with one more row than the page (``page_of``)."""
+        return uow.loyalty.transactions(
+            principal.account_id,
+            program,
+            owner,
+            where,
+            now=self._clock.now(),
+            skip=page.skip,
+            limit=page.page_size + 1,
+        )
+
     def profile_transactions(
         self,
         principal: IntegrationPrincipal,
@@ -74,17 +89,9 @@ class LedgerListService(IntegrationService):
         where = filters.entry_filter()
         with self._uow(write=False) as uow:
             program, owner = self._owner(uow, principal, program_id, integration_id)
-            entries = uow.loyalty.transactions(
-                principal.account_id,
-                program,
-                owner,
-                where,
-                now=self._clock.now(),
-                skip=page.skip,
-                limit=page.page_size + 1,
-            )
+            entries = self._transactions(uow, principal, program, owner, where, page)
         rows = [LedgerTransactionLogEntryIntegrationAPI(**transaction_fields(e)) for e in entries]
-        return _page(rows, page)
+        return page_of(rows, page)
 
     def card_transactions(
         self,
@@ -97,22 +104,14 @@ class LedgerListService(IntegrationService):
         where = filters.entry_filter()
         with self._uow(write=False) as uow:
             program, owner, code = self._card(uow, principal, program_id, identifier)
-            entries = uow.loyalty.transactions(
-                principal.account_id,
-                program,
-                owner,
-                where,
-                now=self._clock.now(),
-                skip=page.skip,
-                limit=page.page_size + 1,
-            )
+            entries = self._transactions(uow, principal, program, owner, where, page)
         rows = [
             CardLedgerTransactionLogEntryIntegrationAPI(
                 **transaction_fields(e, flags=False), card_identifier=code
             )
             for e in entries
         ]
-        return _page(rows, page)
+        return page_of(rows, page)
 
     def profile_points(
         self,
@@ -129,7 +128,7 @@ class LedgerListService(IntegrationService):
             entries = uow.loyalty.points(
                 principal.account_id, program, owner, where, query, skip=page.skip, limit=page.page_size + 1
             )
-        return _page([LedgerPointsEntryIntegrationAPI(**entry_fields(e)) for e in entries], page)
+        return page_of([LedgerPointsEntryIntegrationAPI(**entry_fields(e)) for e in entries], page)
 
     def card_points(
         self,
@@ -146,7 +145,7 @@ class LedgerListService(IntegrationService):
             entries = uow.loyalty.points(
                 principal.account_id, program, owner, where, query, skip=page.skip, limit=page.page_size + 1
             )
-        return _page([CardLedgerPointsEntryIntegrationAPI(**entry_fields(e)) for e in entries], page)
+        return page_of([CardLedgerPointsEntryIntegrationAPI(**entry_fields(e)) for e in entries], page)
 
 
 __all__ = ["LedgerFilters", "LedgerListService"]

@@ -54,7 +54,9 @@ class Meta:
     ruleset_id: int | None = None
     rule_name: str | None = None
     user_id: int | None = None
-    """Who made a manual change (the Management API's user; None for a key without one)."""
+    """Who made a manual change or an import (the Management API's user; None for a key without one)."""
+    import_id: int | None = None
+    """The CSV import that wrote the entry (``importLoyaltyPoints``)."""
 
     def fields(self) -> dict[str, Any]:
         return {
@@ -68,6 +70,7 @@ class Meta:
             "ruleset_id": self.ruleset_id,
             "rule_name": self.rule_name,
             "user_id": self.user_id,
+            "import_id": self.import_id,
         }
 
 
@@ -93,11 +96,20 @@ class Book:
     """Points were added (not given back by a rollback): an upgrade may follow."""
     tier_change: TierChange | None = None
     """The upgrade ``close`` made, if any."""
+    join: str = "not_join"
+    """The program's ``programJoinPolicy``: when the ledger's owner joins (``joined_at``)."""
 
     @classmethod
-    def open(cls, data: LedgerData, owner: LedgerOwner, now: datetime, policy: Policy | None = None) -> Book:
+    def open(
+        cls,
+        data: LedgerData,
+        owner: LedgerOwner,
+        now: datetime,
+        policy: Policy | None = None,
+        join: str = "not_join",
+    ) -> Book:
         """The owner's ledger, locked (created when new), rolled forward to ``now``."""
-        book = cls(data, owner, now, data.open(owner, now), policy=policy)
+        book = cls(data, owner, now, data.open(owner, now), policy=policy, join=join)
         book._roll_forward()
         return book
 
@@ -111,6 +123,9 @@ class Book:
             return
         since = ledger.as_of or self.now
         changing = self.data.changing(ledger.id, ledger.as_of, self.now)
+        started = [lot.start for lot in changing if lot.start is not None and since < lot.start <= self.now]
+        if started and self.join == "points_activated":
+            self._joined(min(started))
         ledger.figures, settled = roll_forward_settling(ledger.figures, changing, since, self.now)
         self._settled(changing, settled)
         expired = [lot for lot in changing if lot.remaining > 0 and lot.state(self.now) is State.EXPIRED]
@@ -134,6 +149,11 @@ class Book:
             lot.remaining -= paid.get(lot.id, ZERO)
         self.data.settle(self.id, self.owner.account_id, settled)
         self.data.set_remaining({lot.id: lot.remaining for lot in lots if lot.id in paid})
+
+    def _joined(self, at: datetime) -> None:
+        """The owner joins the program at ``at`` (the first time only)."""
+        if self.ledger.joined_at is None:
+            self.ledger.joined_at = at
 
     def _base(self, kind: str, amount: Decimal, created: datetime) -> dict[str, Any]:
         return {
@@ -182,6 +202,10 @@ class Book:
         )
         ident = self._append(entry)
         self.added = self.added or not rollback
+        if not rollback and (
+            self.join == "points_earned" or (self.join == "points_activated" and state is State.ACTIVE)
+        ):
+            self._joined(self.now)
         figures.negative -= paid
         if state is State.EXPIRED:  # given back after its lot's expiry: expired at once
             figures.expired += amount
@@ -278,6 +302,8 @@ class Book:
         """Points that awaited activation become active now (a tier may follow, as for added points)."""
         self.data.set_dates(entry.id, self.now, expiry, self.now)
         self.added = True
+        if self.join == "points_activated":
+            self._joined(self.now)
         if entry.remaining > 0:
             figures = self.ledger.figures
             lot = Lot(entry.id, entry.remaining, self.now, expiry)

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openpromo.engine.lookups import Program
-from openpromo.engine.tiers import Policy
 from openpromo.rules.durations import parse_duration, shift
 from openpromo.services.data.ledgers import LedgerData, LedgerOwner, StoredEntry
 from openpromo.services.errors import Conflict
@@ -67,10 +67,11 @@ class Ledgers:
     now: datetime
     books: dict[tuple[int, str, str], Book] = field(default_factory=dict)
 
-    def book(self, owner: LedgerOwner, policy: Policy | None = None) -> Book:
+    def book(self, owner: LedgerOwner, program: Program | None = None) -> Book:
         key = (owner.program_id, owner.owner_key, owner.subledger_id)
         if key not in self.books:
-            self.books[key] = Book.open(self.data, owner, self.now, policy)
+            policy, join = (program.tiers, program.join_policy) if program is not None else (None, "not_join")
+            self.books[key] = Book.open(self.data, owner, self.now, policy, join)
         return self.books[key]
 
     def close(self) -> None:
@@ -132,8 +133,8 @@ def commit_loyalty(
         owner = owner_of(data, context, program, props, props.get("subLedgerId") or "")
         if owner is None:
             continue
-        book = ledgers.book(owner, program.tiers)
-        record = _write(book, kind, effect, context)
+        book = ledgers.book(owner, program)
+        record = _write(book, kind, effect, context, ZoneInfo(program.timezone))
         if record is not None:
             written.append(record)
         if kind == "addLoyaltyPoints":
@@ -165,7 +166,9 @@ def tier_effect(cause: Mapping[str, Any], change: TierChange) -> dict[str, Any]:
     }
 
 
-def _write(book: Book, kind: str, effect: dict[str, Any], context: Context) -> list[Any] | None:
+def _write(
+    book: Book, kind: str, effect: dict[str, Any], context: Context, zone: ZoneInfo
+) -> list[Any] | None:
     props = effect["props"]
     value = Decimal(str(props.get("value", 0)))
     if kind == "addLoyaltyPoints":
@@ -191,7 +194,7 @@ def _write(book: Book, kind: str, effect: dict[str, Any], context: Context) -> l
             return None
 
         def extended(entry: StoredEntry) -> datetime | None:
-            return shift(entry.expiry_date, duration) if entry.expiry_date is not None else None
+            return shift(entry.expiry_date, duration, zone=zone) if entry.expiry_date is not None else None
 
         props["affectedTransactions"] = book.change_expiry(extended)
     return None

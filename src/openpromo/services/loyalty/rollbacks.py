@@ -48,7 +48,7 @@ def roll_back_loyalty(
             left.append([kind, program_id, uuid, value])
             continue
         owner = LedgerOwner(context.account_id, program_id, entry.owner_key, entry.subledger_id)
-        book = ledgers.book(owner, program.tiers)
+        book = ledgers.book(owner, program)
         rollback = _roll_back(book, kind, entry, effect, asked, program, context)
         if rollback is not None:
             rolled[uuid] = rollback

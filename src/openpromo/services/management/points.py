@@ -53,7 +53,7 @@ from openpromo.services.models.loyalty import (
     LoyaltySubLedger,
     Tier,
 )
-from openpromo.services.paging import PageRequest
+from openpromo.services.paging import PageRequest, page_of
 from openpromo.services.ports import Clock, Row, UnitOfWork, UnitOfWorkFactory
 
 MAX_POINTS = Decimal("999999999999.99")
@@ -66,15 +66,15 @@ def _points(value: Decimal) -> Decimal:
     return value.quantize(CENT)
 
 
-def _program_row(uow: UnitOfWork, principal: ManagementPrincipal, program_id: int) -> Row:
+def program_row(uow: UnitOfWork, principal: ManagementPrincipal, program_id: int) -> Row:
     row = uow.records.find_one("loyalty_programs", id=program_id, account_id=principal.account_id)
     if row is None:
         raise NotFound("loyalty program", program_id)
     return row
 
 
-def _program(uow: UnitOfWork, principal: ManagementPrincipal, program_id: int, *, cards: bool) -> Row:
-    row = _program_row(uow, principal, program_id)
+def require_program(uow: UnitOfWork, principal: ManagementPrincipal, program_id: int, *, cards: bool) -> Row:
+    row = program_row(uow, principal, program_id)
     if bool(row["card_based"]) != cards:
         kind = "not card-based" if cards else "card-based"
         raise InvalidInput(f"the loyalty program is {kind}", parameter="loyaltyProgramId")
@@ -128,7 +128,7 @@ def _window(
     return start, shift(start, duration, zone=zone), None
 
 
-def _policy(uow: UnitOfWork, program: Row) -> Policy | None:
+def tier_policy(uow: UnitOfWork, program: Row) -> Policy | None:
     return policy_of(program, program_tiers(uow, [program["id"]]).get(program["id"], ()))
 
 
@@ -226,7 +226,7 @@ class PointsService:
         integration_id: str,
         subledger: str,
     ) -> tuple[Row, LedgerOwner]:
-        program = _program(uow, principal, program_id, cards=False)
+        program = require_program(uow, principal, program_id, cards=False)
         require_profile(uow, principal.account_id, program_id, integration_id)
         owner = LedgerOwner(
             principal.account_id,
@@ -245,7 +245,7 @@ class PointsService:
         identifier: str,
         subledger: str,
     ) -> tuple[Row, LedgerOwner]:
-        program = _program(uow, principal, program_id, cards=True)
+        program = require_program(uow, principal, program_id, cards=True)
         stored = uow.loyalty.program(principal.account_id, program_id)
         assert isinstance(stored, StoredProgram)
         card = require_card(uow, stored, identifier, lock=True)
@@ -268,7 +268,9 @@ class PointsService:
         amount = _points(request.points)
         _check_scope(program, request.subledger, request.application_id)
         start, expiry, validity = _window(program, request, now)
-        book = Book.open(uow.ledgers, owner, now, _policy(uow, program))
+        book = Book.open(
+            uow.ledgers, owner, now, tier_policy(uow, program), program["program_join_policy"] or "not_join"
+        )
         book.add(
             amount,
             _meta(principal, request.name, request.application_id),
@@ -289,7 +291,9 @@ class PointsService:
     ) -> None:
         amount = _points(request.points)
         _check_scope(program, request.subledger, request.application_id)
-        book = Book.open(uow.ledgers, owner, now, _policy(uow, program))
+        book = Book.open(
+            uow.ledgers, owner, now, tier_policy(uow, program), program["program_join_policy"] or "not_join"
+        )
         if not book.deduct(amount, _meta(principal, request.name, request.application_id)):
             raise InvalidInput("the active balance does not cover these points", pointer="/points")
         book.close()
@@ -340,9 +344,9 @@ class PointsService:
         """The profile's ledgers now: totals, the newest ``LEDGER_ROWS`` entries and the lots by state."""
         now = self._clock.now()
         with self._uow(write=False) as uow:
-            program = _program(uow, principal, program_id, cards=False)
+            program = require_program(uow, principal, program_id, cards=False)
             require_profile(uow, principal.account_id, program_id, integration_id)
-            policy = _policy(uow, program)
+            policy = tier_policy(uow, program)
             owner = profile_owner(integration_id)
             ledgers = dict(uow.ledgers.ledgers_of(program_id, owner))
 
@@ -368,7 +372,7 @@ class PointsService:
     ) -> Page:
         where = filters.entry_filter()
         with self._uow(write=False) as uow:
-            _program_row(uow, principal, program_id)
+            program_row(uow, principal, program_id)
             found = uow.loyalty.program_transactions(
                 principal.account_id,
                 program_id,
@@ -389,7 +393,7 @@ class PointsService:
             )
             for item in found
         ]
-        return Page(has_more=len(rows) > page.page_size, data=rows[: page.page_size])
+        return page_of(rows, page)
 
 
-__all__ = ["PointsService"]
+__all__ = ["CENT", "MAX_POINTS", "PointsService", "program_row", "require_program", "tier_policy"]

@@ -122,15 +122,11 @@ PointsName = Annotated[str, msgspec.Meta(max_length=1000)]
 Duration = Annotated[str, msgspec.Meta(max_length=32)]
 
 
-class AddLoyaltyPoints(Model, kw_only=True):
-    """Points a program manager adds to a profile or a card (Management API)."""
+class _PointsChange(Model, kw_only=True):
+    """What an addition and a deduction by hand share."""
 
     points: Amount
     name: PointsName = ""
-    validity_duration: Duration | None = None
-    valid_until: Time | None = None
-    pending_duration: Duration | None = None
-    pending_until: Time | None = None
     subledger_id: Subledger = ""
     sub_ledger_id: Subledger | None = msgspec.field(default=None, name="subLedgerID")
     """The older API generation's spelling of ``subledgerId`` (its ``LoyaltyPoints``)."""
@@ -141,16 +137,17 @@ class AddLoyaltyPoints(Model, kw_only=True):
         return self.subledger_id or self.sub_ledger_id or ""
 
 
-class DeductLoyaltyPoints(Model, kw_only=True):
-    points: Amount
-    name: PointsName = ""
-    subledger_id: Subledger = ""
-    sub_ledger_id: Subledger | None = msgspec.field(default=None, name="subLedgerID")
-    application_id: Int64 | None = None
+class AddLoyaltyPoints(_PointsChange, kw_only=True):
+    """Points a program manager adds to a profile or a card (Management API)."""
 
-    @property
-    def subledger(self) -> str:
-        return self.subledger_id or self.sub_ledger_id or ""
+    validity_duration: Duration | None = None
+    valid_until: Time | None = None
+    pending_duration: Duration | None = None
+    pending_until: Time | None = None
+
+
+class DeductLoyaltyPoints(_PointsChange, kw_only=True):
+    """Points a program manager deducts from a profile or a card (Management API)."""
 
 
 class LoyaltyProgramTransaction(Model, kw_only=True):

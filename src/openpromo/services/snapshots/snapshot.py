@@ -265,6 +265,8 @@ def _programs(uow: UnitOfWork, account_id: int) -> dict[int, Program]:
             bool(row["allow_subledger"]),
             row["return_policy"] or "only_pending",
             policy_of(row, tiers.get(row["id"], ())),
+            row["program_join_policy"] or "not_join",
+            row["timezone"] or "UTC",
         )
         for row in rows
     }

@@ -172,6 +172,62 @@ def insert_many(conn: Connection, cards: Sequence[NewCard]) -> int:
     return inserted
 
 
+def insert_linked(conn: Connection, cards: Sequence[tuple[NewCard, tuple[str, ...]]]) -> int:
+    """Insert cards and link each one's profiles, 1000 rows a statement; how many cards were inserted
+    (one whose identifier the program has meanwhile is skipped, and so are its profiles)."""
+    postgres = conn.dialect.name == "postgresql"
+    statement = upsert(postgres)(_cards).on_conflict_do_nothing()
+    inserted = 0
+    for start in range(0, len(cards), 1000):
+        chunk = cards[start : start + 1000]
+        rows = conn.execute(
+            statement.values([_values(card) for card, _ in chunk]).returning(_cards.c.id, _cards.c.identifier)
+        ).all()
+        inserted += len(rows)
+        ids = {row.identifier: row.id for row in rows}
+        links = [
+            {
+                "account_id": card.account_id,
+                "card_id": ids[card.identifier],
+                "profile_integration_id": p,
+                "created": card.now,
+            }
+            for card, profiles in chunk
+            if card.identifier in ids
+            for p in profiles
+        ]
+        for first in range(0, len(links), 1000):
+            conn.execute(_links.insert(), links[first : first + 1000])
+    return inserted
+
+
+def states(
+    conn: Connection, account_id: int, program_id: int, identifiers: Sequence[str]
+) -> dict[str, tuple[int, str]]:
+    """Of ``identifiers``, the program's cards: identifier -> (id, status), asked 1000 at a time."""
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(identifiers), 1000):
+        query = sa.select(_cards.c.id, _cards.c.identifier, _cards.c.status).where(
+            _cards.c.account_id == account_id,
+            _cards.c.program_id == program_id,
+            _cards.c.identifier.in_(list(identifiers[start : start + 1000])),
+        )
+        found.update((row.identifier, (row.id, row.status)) for row in conn.execute(query))
+    return found
+
+
+def page(
+    conn: Connection, account_id: int, program_id: int, after: int, limit: int
+) -> list[tuple[int, str, str]]:
+    query = (
+        sa.select(_cards.c.id, _cards.c.identifier, _cards.c.status)
+        .where(_cards.c.account_id == account_id, _cards.c.program_id == program_id, _cards.c.id > after)
+        .order_by(_cards.c.id)
+        .limit(limit)
+    )
+    return [(row.id, row.identifier, row.status) for row in conn.execute(query)]
+
+
 def touch(conn: Connection, card_id: int, now: datetime, **values: Any) -> None:
     conn.execute(_cards.update().where(_cards.c.id == card_id).values(modified=now, **values))
 
@@ -243,9 +299,12 @@ __all__ = [
     "delete",
     "find",
     "insert",
+    "insert_linked",
     "insert_many",
     "link",
     "listed",
+    "page",
+    "states",
     "stored",
     "taken",
     "touch",

@@ -183,20 +183,10 @@ def transactions(
     return [_entry(row, row.amount) for row in conn.execute(query)]
 
 
-def program_transactions(
-    conn: Connection,
-    account_id: int,
-    program_id: int,
-    where: EntryFilter,
-    *,
-    now: datetime,
-    skip: int,
-    limit: int,
-) -> list[ProgramEntry]:
-    """Every transaction of the program, newest first, with its owner (profile or card), campaign,
-    import and the user who made a manual one."""
+def _with_owner(conditions: list[Any]) -> sa.Select[Any]:
+    """Entries with their owner (profile or card), campaign, import and user."""
     ledgers, cards = loyalty_ledgers, loyalty_cards
-    query = (
+    return (
         sa.select(
             *(_entries.c[name] for name in _ENTRY_COLUMNS),
             _entries.c.amount,
@@ -212,23 +202,64 @@ def program_transactions(
             .outerjoin(cards, cards.c.id == ledgers.c.card_id)
             .outerjoin(users, users.c.id == _entries.c.user_id)
         )
-        .where(*_transaction_conditions(account_id, program_id, None, where, now))
+        .where(*conditions)
+    )
+
+
+def _program_entry(row: Any) -> ProgramEntry:
+    return ProgramEntry(
+        entry=_entry(row, row.amount),
+        profile_integration_id=row.profile_integration_id,
+        card_identifier=row.card_identifier,
+        campaign_id=row.campaign_id,
+        import_id=row.import_id,
+        user_id=row.user_id,
+        user_email=row.user_email,
+    )
+
+
+def owner_log(
+    conn: Connection,
+    account_id: int,
+    program_id: int,
+    owner_key: str,
+    where: EntryFilter,
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> list[ProgramEntry]:
+    """A page of the owner's transactions, oldest first, after the row ``after`` (created, id)."""
+    conditions = _filters(account_id, program_id, owner_key, where)
+    conditions.append(_entries.c.type.in_(("addition", "subtraction", "expire")))
+    if after is not None:
+        created, ident = after
+        conditions.append(
+            sa.or_(
+                _entries.c.created > created, sa.and_(_entries.c.created == created, _entries.c.id > ident)
+            )
+        )
+    query = _with_owner(conditions).order_by(_entries.c.created, _entries.c.id).limit(limit)
+    return [_program_entry(row) for row in conn.execute(query)]
+
+
+def program_transactions(
+    conn: Connection,
+    account_id: int,
+    program_id: int,
+    where: EntryFilter,
+    *,
+    now: datetime,
+    skip: int,
+    limit: int,
+) -> list[ProgramEntry]:
+    """Every transaction of the program, newest first, with its owner (profile or card), campaign,
+    import and the user who made a manual one."""
+    query = (
+        _with_owner(_transaction_conditions(account_id, program_id, None, where, now))
         .order_by(_entries.c.created.desc(), _entries.c.id.desc())
         .offset(skip)
         .limit(limit)
     )
-    return [
-        ProgramEntry(
-            entry=_entry(row, row.amount),
-            profile_integration_id=row.profile_integration_id,
-            card_identifier=row.card_identifier,
-            campaign_id=row.campaign_id,
-            import_id=row.import_id,
-            user_id=row.user_id,
-            user_email=row.user_email,
-        )
-        for row in conn.execute(query)
-    ]
+    return [_program_entry(row) for row in conn.execute(query)]
 
 
 def points(
@@ -257,4 +288,4 @@ def points(
     return [_entry(row, row.left) for row in conn.execute(statement)]
 
 
-__all__ = ["points", "program_transactions", "transactions"]
+__all__ = ["owner_log", "points", "program_transactions", "transactions"]

@@ -27,6 +27,7 @@ from openpromo.services.data.ledgers import (
     LedgerOwner,
     NewEntry,
     OpenLedger,
+    ProgramLedger,
     StoredEntry,
 )
 from openpromo.services.errors import Conflict
@@ -61,6 +62,13 @@ def _ledger(row: Any) -> OpenLedger:
         m["tier_entered_at"],
         m["tier_expires_at"],
         m["joined_at"],
+    )
+
+
+def _program_ledger(row: Any) -> ProgramLedger:
+    m = row._mapping
+    return ProgramLedger(
+        m["owner_key"], m["subledger_id"] or "", m["profile_integration_id"], m["card_id"], _ledger(row)
     )
 
 
@@ -137,6 +145,27 @@ class SqlLedgerData:
             .order_by(L.subledger_id)
         )
         return [(row._mapping["subledger_id"], _ledger(row)) for row in rows]
+
+    def program_ledgers(
+        self, account_id: int, program_id: int, after: int, limit: int
+    ) -> list[ProgramLedger]:
+        query = (
+            sa.select(loyalty_ledgers)
+            .where(L.account_id == account_id, L.program_id == program_id, L.id > after)
+            .order_by(L.id)
+            .limit(limit)
+        )
+        return [_program_ledger(row) for row in self.conn.execute(query)]
+
+    def card_ledgers(self, account_id: int, program_id: int, card_ids: Sequence[int]) -> list[ProgramLedger]:
+        if not card_ids:
+            return []
+        query = (
+            sa.select(loyalty_ledgers)
+            .where(L.account_id == account_id, L.program_id == program_id, L.card_id.in_(list(card_ids)))
+            .order_by(L.card_id, L.subledger_id)
+        )
+        return [_program_ledger(row) for row in self.conn.execute(query)]
 
     def changing(self, ledger_id: int, since: datetime | None, until: datetime) -> list[Lot]:
         def within(column: Any) -> Any:
@@ -271,6 +300,7 @@ class SqlLedgerData:
                 tier_id=ledger.tier_id,
                 tier_entered_at=ledger.tier_entered_at,
                 tier_expires_at=ledger.tier_expires_at,
+                joined_at=ledger.joined_at,
                 version=L.version + 1,
             )
         )

@@ -33,6 +33,8 @@ class SqlLoyaltyData:
         self._conn = conn
 
     def program(self, account_id: int, program_id: int) -> StoredProgram | None:
+        if not -(2**63) <= program_id < 2**63:  # a path's id no 64-bit column holds: no such program
+            return None
         row = self._conn.execute(
             sa.select(loyalty_programs).where(
                 loyalty_programs.c.id == program_id, loyalty_programs.c.account_id == account_id
@@ -75,6 +77,30 @@ class SqlLoyaltyData:
 
     def insert_cards(self, new: list[NewCard]) -> int:
         return cards.insert_many(self._conn, new)
+
+    def import_cards(self, new: list[tuple[NewCard, tuple[str, ...]]]) -> int:
+        return cards.insert_linked(self._conn, new)
+
+    def card_states(
+        self, account_id: int, program_id: int, identifiers: list[str]
+    ) -> dict[str, tuple[int, str]]:
+        return cards.states(self._conn, account_id, program_id, identifiers)
+
+    def card_page(
+        self, account_id: int, program_id: int, after: int, limit: int
+    ) -> list[tuple[int, str, str]]:
+        return cards.page(self._conn, account_id, program_id, after, limit)
+
+    def owner_log(
+        self,
+        account_id: int,
+        program_id: int,
+        owner_key: str,
+        where: EntryFilter,
+        after: tuple[datetime, int] | None,
+        limit: int,
+    ) -> list[ProgramEntry]:
+        return ledger_lists.owner_log(self._conn, account_id, program_id, owner_key, where, after, limit)
 
     def update_card(self, card_id: int, now: datetime, *, status: str, block_reason: str | None) -> None:
         cards.touch(self._conn, card_id, now, status=status, block_reason=block_reason)
