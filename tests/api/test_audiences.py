@@ -243,6 +243,10 @@ def test_membership_requests_are_checked(integration: httpx.Client) -> None:
     assert_error(missing, 400, pointer="/data/0/profileIntegrationId")
     unknown = change(integration, ("add", profile, audience), ("add", profile, 987654321))
     assert_error(unknown, 404)
+    operation = httpx.get(f"{integration.base_url}/openapi.json").json()["paths"]["/v2/customer_audiences"][
+        "post"
+    ]
+    assert {"204", "400", "401", "404"} <= set(operation["responses"])  # as the spec says
     assert integration.post("/v2/customer_audiences", json={"data": []}).status_code == 204
 
 

@@ -60,7 +60,7 @@ async def delete_audience_memberships(request: Req, audience_id: int) -> Respons
     operation_id="updateCustomerProfileAudiences",
     status_code=204,
     **INTEGRATION,
-    **body(CustomerProfileAudienceRequest),
+    **body(CustomerProfileAudienceRequest, names_ids=True),
 )
 async def update_customer_profile_audiences(request: Req, body: bytes) -> Response[None]:
     return await endpoint.integration_write(

@@ -78,16 +78,12 @@ async def list_audience_memberships(
 
 
 @get(
-    MEMBERSHIPS + "/export",
-    operation_id="exportAudiencesMemberships",
-    media_type="application/csv",
-    **MANAGEMENT,
+    MEMBERSHIPS + "/export", operation_id="exportAudiencesMemberships", media_type=endpoint.CSV, **MANAGEMENT
 )
-async def export_audience_memberships(request: Req, audience_id: int) -> Response[str]:
-    content = await endpoint.management(
+async def export_audience_memberships(request: Req, audience_id: int) -> Response[bytes]:
+    return await endpoint.csv_export(
         request, lambda use, principal: use.audience_management.export(principal, audience_id)
     )
-    return Response(content, media_type="application/csv")
 
 
 @post(MEMBERSHIPS + "/import", operation_id="importAudiencesMemberships", status_code=200, **MANAGEMENT)
