@@ -425,3 +425,30 @@ def test_through_talon_ones_client(server: Server, app: AppContext) -> None:
     api.delete_audience_v2(audience.id)
     with pytest.raises(talon_one.exceptions.NotFoundException):
         api.delete_audience_v2(audience.id)
+
+
+def test_profile_audiences_changes(server: Server, integration: httpx.Client) -> None:
+    kept, left = create(integration, name="kept")["id"], create(integration, name="left")["id"]
+    profile = random_id("changes")
+    url = f"/v2/customer_profiles/{profile}"
+    both = {"audiencesChanges": {"adds": [kept, left], "deletes": []}}
+    assert integration.put(url, json=both).status_code == 200
+    # a dry run answers with the changes and writes none
+    dry = integration.put(
+        url,
+        params={"dry": "true", "runRuleEngine": "true"},
+        json={"audiencesChanges": {"adds": [], "deletes": [left]}, "responseContent": ["customerProfile"]},
+    )
+    assert dry.status_code == 200, dry.text
+    assert dry.json()["customerProfile"]["audienceMemberships"] == [{"id": kept, "name": "kept"}]
+    assert [m["integrationId"] for m in members(server, left)] == [profile]
+    # an audience in both lists is joined
+    changes = {"audiencesChanges": {"adds": [kept], "deletes": [kept, left]}}
+    answer = integration.put(
+        url, params={"runRuleEngine": "true"}, json={**changes, "responseContent": ["customerProfile"]}
+    )
+    assert answer.json()["customerProfile"]["audienceMemberships"] == [{"id": kept, "name": "kept"}]
+    assert [m["integrationId"] for m in members(server, kept)] == [profile]
+    assert members(server, left) == []
+    unknown = integration.put(url, json={"audiencesChanges": {"adds": [], "deletes": [987654321]}})
+    assert_error(unknown, 400, pointer="/audiencesChanges/deletes/0")
