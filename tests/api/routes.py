@@ -92,6 +92,7 @@ BODIES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "createCouponsForMultipleRecipients": _json({"usageLimit": 1, "recipientsIntegrationIds": ["r"]}),
     "updateCoupon": _json({}),
     "importCoupons": _csv("value\nMATRIX-1\n"),
+    "importAudiencesMemberships": _csv("profileintegrationid\nmatrix-member\n"),
     "updateReferral": _json({}),
     "createAttribute": _json(ATTRIBUTE),
     "updateAttribute": _json(ATTRIBUTE),
@@ -140,6 +141,7 @@ BODIES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 # the query parameters an operation requires
 QUERIES: dict[str, dict[str, str]] = {
     "getCampaignAnalytics": {"rangeStart": "2020-01-01", "rangeEnd": "2030-01-01"},
+    "getAudiencesAnalytics": {"audienceIds": "1,2"},
     "exportLoyaltyLedger": {"rangeStart": "2020-01-01", "rangeEnd": "2030-01-01"},
     "exportLoyaltyCardLedger": {"rangeStart": "2020-01-01", "rangeEnd": "2030-01-01"},
 }
@@ -193,6 +195,7 @@ def build_world(server: Server) -> World:
     with server.client(f"ApiKey-v1 {a.key}") as client:
         body = {"customerSession": {"profileId": ids["integration_id"], "state": "closed", "cartItems": []}}
         assert client.put(f"/v2/customer_sessions/{session}", json=body).status_code == 200
+        ids["audience_id"] = client.post("/v2/audiences", json={"name": "world"}).json()["id"]
     with server.management() as mgmt:
         ids["referral_id"] = mgmt.get(f"{base}/referrals/no_total").json()["data"][0]["id"]
         ids["session_id"] = mgmt.get(f"/v1/applications/{a.id}/sessions").json()["data"][0]["id"]

@@ -37,6 +37,8 @@ LISTS: dict[str, tuple[str, int]] = {
     "getApplicationSessions": ("hasMore", 1000),
     "getApplicationCustomers": ("hasMore", 1000),
     "getApplicationEventsWithoutTotalCount": ("hasMore", 1000),
+    "getAudiences": ("hasMore", 1000),
+    "getAudienceMemberships": ("hasMore", 1000),
 }
 # lists that withTotalResultSize=true answers with both fields
 WITH_TOTAL = {
@@ -45,9 +47,10 @@ WITH_TOTAL = {
     "listAccountCollections",
     "listCollections",
     "getApplicationCustomers",
+    "getAudiences",
 }
 # not paged: the spec gives it no pageSize
-UNPAGED = {"getCampaignAnalytics"}
+UNPAGED = {"getCampaignAnalytics", "getAudiencesAnalytics"}
 
 
 def _lists(server: Server) -> list[Any]:

@@ -72,7 +72,7 @@ _REASONS = {
 
 def build_document(app: Litestar) -> dict[str, Any]:
     document: dict[str, Any] = app.openapi_schema.to_schema()
-    bodies, answers, guarded = _handlers(app)
+    bodies, answers, guarded, finding = _handlers(app)
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     body_models = sorted({m for _, _, m in bodies}, key=lambda m: m.__name__)
     described = {m for m in _records() if m.__name__ in schemas}  # every record Litestar described
@@ -98,15 +98,20 @@ def build_document(app: Litestar) -> dict[str, Any]:
     for path, item in document["paths"].items():
         for method, operation in item.items():
             if isinstance(operation, dict) and "responses" in operation:
-                _declare(path, method, operation, (path, method) in guarded)
+                _declare(path, method, operation, (path, method) in guarded, (path, method) in finding)
     return document
 
 
-def _handlers(app: Litestar) -> tuple[list[tuple[str, str, type[Any]]], set[type[Any]], set[tuple[str, str]]]:
-    """The bodies routes decode themselves, the records they answer, and the operations behind a guard."""
+def _handlers(
+    app: Litestar,
+) -> tuple[list[tuple[str, str, type[Any]]], set[type[Any]], set[tuple[str, str]], set[tuple[str, str]]]:
+    """The bodies routes decode themselves, the records they answer, the operations behind a guard, and
+    those without a path parameter that answer 404 for what their body names
+    (``routing.body(model, names_ids=True)``)."""
     bodies: list[tuple[str, str, type[Any]]] = []
     answers: set[type[Any]] = set()
     guarded: set[tuple[str, str]] = set()
+    finding: set[tuple[str, str]] = set()
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
@@ -120,7 +125,9 @@ def _handlers(app: Litestar) -> tuple[list[tuple[str, str, type[Any]]], set[type
             model = handler.opt.get("body")
             if model is not None:
                 bodies.extend((route.path_format, m, model) for m in methods)
-    return bodies, answers, guarded
+            if handler.opt.get("names_ids"):
+                finding.update((_camel_path(route.path_format), m) for m in methods)
+    return bodies, answers, guarded, finding
 
 
 def _records() -> set[type[Any]]:
@@ -146,7 +153,7 @@ def _numbers(schema: Any) -> Any:
     return schema
 
 
-def _declare(path: str, method: str, operation: dict[str, Any], guarded: bool) -> None:
+def _declare(path: str, method: str, operation: dict[str, Any], guarded: bool, finding: bool = False) -> None:
     """The operation's credentials and the errors it can answer."""
     integration = "integration" in operation.get("tags", [])
     if guarded:
@@ -160,7 +167,7 @@ def _declare(path: str, method: str, operation: dict[str, Any], guarded: bool) -
         statuses.add(
             "429"
         )  # logging in is throttled  # 401: a missing or wrong key, or (logging in) a wrong password
-    if "{" in path:
+    if "{" in path or finding:
         statuses.add("404")
     if method in ("post", "put", "patch", "delete"):
         statuses.add("409")

@@ -89,9 +89,11 @@ def required_range(range_start: str | None, range_end: str | None) -> tuple[Time
     return start, end
 
 
-def body(model: type[Any]) -> dict[str, Any]:
-    """Route options that document ``model`` as the JSON request body (see ``openpromo.api.openapi``)."""
-    return {"opt": {"body": model}}
+def body(model: type[Any], *, names_ids: bool = False) -> dict[str, Any]:
+    """Route options that document ``model`` as the JSON request body (see ``openpromo.api.openapi``);
+    ``names_ids``: the body names resources by id, so the operation answers 404 for an unknown one even
+    without a path parameter."""
+    return {"opt": {"body": model, "names_ids": names_ids}}
 
 
 def page(

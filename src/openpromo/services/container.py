@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from openpromo.services.auth import AuthService
 from openpromo.services.evaluation import Pipeline
 from openpromo.services.idempotency import IdempotencyService
+from openpromo.services.integration.audiences import AudienceService
 from openpromo.services.integration.cards import CardService
 from openpromo.services.integration.customers import CustomerService
 from openpromo.services.integration.events import EventService
@@ -23,6 +24,7 @@ from openpromo.services.management.achievements import AchievementService
 from openpromo.services.management.activity import ActivityService
 from openpromo.services.management.analytics import AnalyticsService
 from openpromo.services.management.applications import ApplicationService
+from openpromo.services.management.audiences import AudienceManagementService
 from openpromo.services.management.campaigns import CampaignService
 from openpromo.services.management.cards import LoyaltyCardService
 from openpromo.services.management.catalogs import CatalogService
@@ -77,6 +79,8 @@ class Services:
     collections: CollectionService
     activity: ActivityService
     analytics: AnalyticsService
+    audiences: AudienceService
+    audience_management: AudienceManagementService
     ping: Callable[[], None]
 
     @classmethod
@@ -121,6 +125,8 @@ class Services:
             collections=CollectionService(uow, clock),
             activity=ActivityService(uow),
             analytics=AnalyticsService(uow, clock),
+            audiences=AudienceService(uow, clock, snapshots, pipeline),
+            audience_management=AudienceManagementService(uow, clock),
             ping=ping,
         )
 

@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
 if TYPE_CHECKING:
+    from openpromo.services.data.audiences import AudienceData
     from openpromo.services.data.customers import CustomerData
     from openpromo.services.data.ledgers import LedgerData
     from openpromo.services.data.loyalty import LoyaltyData
@@ -259,6 +260,10 @@ class UnitOfWork(Protocol):
     @property
     def customers(self) -> CustomerData:
         """What a customer holds, and the deletion of its personal data (``services.data.customers``)."""
+
+    @property
+    def audiences(self) -> AudienceData:
+        """An account's audiences and their memberships (``services.data.audiences``)."""
 
     @property
     def prices(self) -> PriceData:

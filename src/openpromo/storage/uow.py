@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from openpromo.services.errors import Conflict
 from openpromo.services.locking import PARALLEL
+from openpromo.storage.data.audiences import SqlAudienceData
 from openpromo.storage.data.customers import SqlCustomerData
 from openpromo.storage.data.ledgers import SqlLedgerData
 from openpromo.storage.data.loyalty import SqlLoyaltyData
@@ -115,6 +116,11 @@ class SqlUnitOfWork:
     def customers(self) -> SqlCustomerData:
         """Made when a use case asks for it (the session update never does)."""
         return SqlCustomerData(self.conn)
+
+    @property
+    def audiences(self) -> SqlAudienceData:
+        """Made when a use case asks for it: audiences and their memberships."""
+        return SqlAudienceData(self.conn)
 
     @property
     def prices(self) -> SqlPriceData:

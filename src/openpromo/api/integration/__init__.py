@@ -1,6 +1,16 @@
 """Integration API routes (``/v1`` and ``/v2``), authenticated with ``ApiKey-v1`` keys."""
 
-from openpromo.api.integration import cards, customers, events, loyalty, offers, prices, profiles, sessions
+from openpromo.api.integration import (
+    audiences,
+    cards,
+    customers,
+    events,
+    loyalty,
+    offers,
+    prices,
+    profiles,
+    sessions,
+)
 
 ROUTES = [
     *sessions.ROUTES,
@@ -9,6 +19,7 @@ ROUTES = [
     *loyalty.ROUTES,
     *cards.ROUTES,
     *events.ROUTES,
+    *audiences.ROUTES,
     *offers.ROUTES,
     *prices.ROUTES,
 ]

@@ -3,6 +3,7 @@
 from openpromo.api.management import (
     activity,
     applications,
+    audiences,
     campaigns,
     cards,
     coupons,
@@ -28,6 +29,7 @@ ROUTES = [
     *loyalty_files.ROUTES,
     *gamification.ROUTES,
     *activity.ROUTES,
+    *audiences.ROUTES,
 ]
 
 __all__ = ["ROUTES"]

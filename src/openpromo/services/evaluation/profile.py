@@ -21,7 +21,7 @@ from openpromo.services.errors import ErrorDetail, raise_problems
 from openpromo.services.evaluation.case import Applied, Case, Commits, Owner, Written
 from openpromo.services.evaluation.session import profile_key, stored_event
 from openpromo.services.models.profiles import CustomerProfileIntegrationRequestV2
-from openpromo.services.ports import Records, UnitOfWork
+from openpromo.services.ports import UnitOfWork
 from openpromo.services.snapshots.snapshot import Snapshot
 
 
@@ -55,11 +55,11 @@ class ProfileUpdate:
         attributes = {**(found.attributes if found else {}), **(request.attributes or {})}
         changes = request.audiences_changes
         if changes is not None:
-            check_audiences(uow.records, account, changes)
-            audiences = (audiences | frozenset(changes.adds)) - frozenset(changes.deletes)
+            check_audiences(uow, account, changes)
+            audiences = (audiences - frozenset(changes.deletes)) | frozenset(changes.adds)
         profile = self._saved(uow, found, attributes, now)
         if changes is not None and not self.dry:
-            change_audiences(uow.records, account, self.integration_id, changes, now)
+            change_audiences(uow, account, self.integration_id, changes, now)
         draft = SessionDraft(0, "", "open", SessionFields(profile_integration_id=self.integration_id))
         return Case(
             snapshot=snapshot,
@@ -116,13 +116,9 @@ class ProfileUpdate:
         return Written(profile=case.profile, event=stored_event(event, event_id))
 
 
-def check_audiences(records: Records, account_id: int, changes: Any) -> None:
+def check_audiences(uow: UnitOfWork, account_id: int, changes: Any) -> None:
     """400 naming each audience of ``audiencesChanges`` that does not exist."""
-    wanted = sorted(set(changes.adds) | set(changes.deletes))
-    known = {
-        row["id"]
-        for row in records.find("audiences", {"account_id": account_id, "id": wanted, "deleted": False}).rows
-    }
+    known = uow.audiences.existing(account_id, sorted(set(changes.adds) | set(changes.deletes)))
     problems = [
         ErrorDetail("Unknown", f"audience {a} does not exist", f"/audiencesChanges/{field}/{i}")
         for field in ("adds", "deletes")
@@ -132,20 +128,11 @@ def check_audiences(records: Records, account_id: int, changes: Any) -> None:
     raise_problems(problems)
 
 
-def change_audiences(records: Records, account_id: int, profile: str, changes: Any, now: datetime) -> None:
-    for audience in changes.deletes:
-        records.delete_where("audience_memberships", audience_id=audience, profile_integration_id=profile)
-    for audience in changes.adds:
-        records.delete_where("audience_memberships", audience_id=audience, profile_integration_id=profile)
-        records.insert(
-            "audience_memberships",
-            {
-                "account_id": account_id,
-                "audience_id": audience,
-                "profile_integration_id": profile,
-                "created": now,
-            },
-        )
+def change_audiences(uow: UnitOfWork, account_id: int, profile: str, changes: Any, now: datetime) -> None:
+    """The profile leaves ``deletes`` and joins ``adds`` (an audience in both: it joins)."""
+    adds = [(audience, profile) for audience in changes.adds]
+    deletes = [(audience, profile) for audience in changes.deletes if audience not in set(changes.adds)]
+    uow.audiences.change(account_id, adds, deletes, now)
 
 
 __all__ = ["ProfileUpdate", "change_audiences", "check_audiences"]

@@ -171,24 +171,22 @@ def attribute_updates(
 def apply_audience_changes(
     uow: UnitOfWork, account_id: int, profile: str, effects: list[dict[str, Any]], now: datetime
 ) -> None:
+    """The ``addToAudience``/``removeFromAudience`` effects, in order (the last on an audience decides),
+    as one change of the profile's memberships; effects on an audience that no longer exists are
+    dropped."""
     if not profile:
         return
+    last: dict[int, bool] = {}
     for effect in effects:
         kind = effect["effectType"]
-        if kind not in ("addToAudience", "removeFromAudience"):
-            continue
-        audience = effect["props"]["audienceId"]
-        uow.records.delete_where("audience_memberships", audience_id=audience, profile_integration_id=profile)
-        if kind == "addToAudience":
-            uow.records.insert(
-                "audience_memberships",
-                {
-                    "account_id": account_id,
-                    "audience_id": audience,
-                    "profile_integration_id": profile,
-                    "created": now,
-                },
-            )
+        if kind in ("addToAudience", "removeFromAudience"):
+            last[int(effect["props"]["audienceId"])] = kind == "addToAudience"
+    if not last:
+        return
+    known = uow.audiences.existing(account_id, sorted(last))
+    adds = [(a, profile) for a, joins in last.items() if joins and a in known]
+    deletes = [(a, profile) for a, joins in last.items() if not joins]
+    uow.audiences.change(account_id, adds, deletes, now)
 
 
 __all__ = ["CloseWrites", "apply_audience_changes", "attribute_updates"]
