@@ -11,6 +11,8 @@ and their compiled program at most ``MAX_PROGRAM`` instructions. Matching is una
 
 from __future__ import annotations
 
+import re
+
 import re2
 
 __all__ = ["MAX_PATTERN", "MAX_PROGRAM", "Pattern", "PatternError", "compile_pattern"]
@@ -50,14 +52,28 @@ class Pattern:
         return False, limit + self.size
 
 
+_LOOK_AROUND = re.compile(r"invalid perl operator: \(\?<?[=!]")
+_BACKREFERENCE = re.compile(r"invalid escape sequence: \\(\d|k)")
+
+
+def _reason(error: re2.error) -> str:
+    """RE2's reason, said plainly for the constructs people try from other dialects."""
+    raw = error.args[0] if error.args else str(error)
+    message = raw.decode() if isinstance(raw, bytes) else str(raw)
+    if _LOOK_AROUND.search(message):
+        return "look-arounds are not supported (RE2 syntax)"
+    if _BACKREFERENCE.search(message):
+        return "backreferences are not supported (RE2 syntax)"
+    return message
+
+
 def compile_pattern(source: str) -> Pattern:
     if len(source) > MAX_PATTERN:
         raise PatternError(f"pattern is longer than {MAX_PATTERN} characters")
     try:
         compiled = re2.compile(source, _OPTIONS)
     except re2.error as error:
-        message = error.args[0] if error.args else str(error)
-        raise PatternError(message.decode() if isinstance(message, bytes) else str(message)) from None
+        raise PatternError(_reason(error)) from None
     if compiled.programsize > MAX_PROGRAM:
         raise PatternError(f"pattern compiles to more than {MAX_PROGRAM} instructions")
     return Pattern(source, compiled)
