@@ -86,8 +86,14 @@ def _shop(base_url: str, root_key: str) -> tuple[str, int]:
 
 
 def _close(client: httpx.Client, profile: str, i: int) -> None:
+    """Close a session of ``profile``; a 409 (another seeding client holds the profile) is tried again."""
     body = {"customerSession": {"profileId": profile, "cartItems": CART, "state": "closed"}}
-    ok(client.put(f"/v2/customer_sessions/seed-{profile}-{i}", json=body))
+    for _ in range(100):
+        answer = client.put(f"/v2/customer_sessions/seed-{profile}-{i}", json=body)
+        if answer.status_code != 409:
+            break
+        time.sleep(0.005)
+    ok(answer)
 
 
 def _seed(base_url: str, key: str, entries: int) -> float:
