@@ -235,7 +235,7 @@ def test_catalog_items_list_and_fill_session_prices(
         and catalog["accountId"] == 1
         and catalog["subscribedApplicationsIds"] == [app.id]
     )
-    # catalog items arrive with catalog sync, which no API serves yet: written straight into the database
+    # items written straight into the database (tests/api/test_catalog_sync.py syncs them through the API)
     with factories.database(server)() as uow:
         for sku, price, name in (("lamp", 42, "Lamp"), ("desk", 100, "Desk"), ("chair", 30, "Chair")):
             uow.records.insert(

@@ -11,6 +11,7 @@ from openpromo.services.evaluation import Pipeline
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.integration.audiences import AudienceService
 from openpromo.services.integration.cards import CardService
+from openpromo.services.integration.catalogs import CatalogSyncService
 from openpromo.services.integration.customers import CustomerService
 from openpromo.services.integration.events import EventService
 from openpromo.services.integration.loyalty import LoyaltyService
@@ -57,6 +58,7 @@ class Services:
     cards: CardService
     events: EventService
     prices: PriceService
+    catalog_sync: CatalogSyncService
     ledger_lists: LedgerListService
     reservations: ReservationService
     referral_codes: ReferralCodeService
@@ -103,6 +105,7 @@ class Services:
             cards=CardService(uow, clock, snapshots, pipeline),
             events=EventService(uow, clock, snapshots, pipeline),
             prices=PriceService(uow, clock, snapshots, pipeline),
+            catalog_sync=CatalogSyncService(uow, clock, snapshots, pipeline),
             ledger_lists=LedgerListService(uow, clock, snapshots, pipeline),
             reservations=ReservationService(uow, clock, snapshots, pipeline),
             referral_codes=ReferralCodeService(uow, clock, snapshots, pipeline),

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
 if TYPE_CHECKING:
     from openpromo.services.data.audiences import AudienceData
+    from openpromo.services.data.catalogs import CatalogData
     from openpromo.services.data.customers import CustomerData
     from openpromo.services.data.ledgers import LedgerData
     from openpromo.services.data.loyalty import LoyaltyData
@@ -264,6 +265,10 @@ class UnitOfWork(Protocol):
     @property
     def audiences(self) -> AudienceData:
         """An account's audiences and their memberships (``services.data.audiences``)."""
+
+    @property
+    def catalogs(self) -> CatalogData:
+        """Catalogs and their items (``services.data.catalogs``)."""
 
     @property
     def prices(self) -> PriceData:

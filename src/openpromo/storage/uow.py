@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from openpromo.services.errors import Conflict
 from openpromo.services.locking import PARALLEL
 from openpromo.storage.data.audiences import SqlAudienceData
+from openpromo.storage.data.catalogs import SqlCatalogData
 from openpromo.storage.data.customers import SqlCustomerData
 from openpromo.storage.data.ledgers import SqlLedgerData
 from openpromo.storage.data.loyalty import SqlLoyaltyData
@@ -121,6 +122,11 @@ class SqlUnitOfWork:
     def audiences(self) -> SqlAudienceData:
         """Made when a use case asks for it: audiences and their memberships."""
         return SqlAudienceData(self.conn)
+
+    @property
+    def catalogs(self) -> SqlCatalogData:
+        """Made when a use case asks for it: catalogs and their items."""
+        return SqlCatalogData(self.conn)
 
     @property
     def prices(self) -> SqlPriceData:

@@ -3,6 +3,7 @@
 from openpromo.api.integration import (
     audiences,
     cards,
+    catalogs,
     customers,
     events,
     loyalty,
@@ -22,6 +23,7 @@ ROUTES = [
     *audiences.ROUTES,
     *offers.ROUTES,
     *prices.ROUTES,
+    *catalogs.ROUTES,
 ]
 
 __all__ = ["ROUTES"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Protocol
 
+from openpromo.services.data.catalogs import CatalogEntry
 from openpromo.services.data.records import (
     Codes,
     Commit,
@@ -69,10 +69,8 @@ class SessionData(Protocol):
         """Budget counters (missing ones are zero; with ``lock`` they are created at zero first so that
         they can be locked), achievement progress, and coupons and the referral by id again."""
 
-    def catalog_prices(
-        self, catalog_ids: Sequence[int], skus: Sequence[str]
-    ) -> dict[str, tuple[int, Decimal | None]]:
-        """SKU → (catalog item id, price) in the first of these catalogs that has it."""
+    def catalog_entries(self, catalog_ids: Sequence[int], skus: Sequence[str]) -> dict[str, CatalogEntry]:
+        """SKU → its item in the first of these catalogs that has it."""
 
     def create_profile(
         self, account_id: int, integration_id: str, now: datetime, attributes: Document | None = None

@@ -33,7 +33,7 @@ from openpromo.services.errors import InvalidInput
 from openpromo.services.evaluation.case import Applied, Case, Commits, Owner, Written
 from openpromo.services.evaluation.give_back import give_back
 from openpromo.services.evaluation.inputs import merged_fields, validate
-from openpromo.services.evaluation.prices import fill_prices
+from openpromo.services.evaluation.prices import fill_from_catalog
 from openpromo.services.models.sessions import IntegrationRequest
 from openpromo.services.ports import UnitOfWork
 from openpromo.services.snapshots.snapshot import Snapshot
@@ -95,7 +95,7 @@ class SessionUpdate:
             uow.writing()
         fields = merged_fields(stored, payload, payload_only=payload_only)
         validate(fields, snapshot.definitions)
-        fill_prices(uow.sessions, snapshot, fields)
+        fill_from_catalog(uow.sessions, snapshot, fields)
         opened = self._profile_of(uow, snapshot, opened, fields.profile_integration_id, now)
         if moves.rolls_back:
             assert stored is not None

@@ -1,8 +1,10 @@
-"""Use cases of catalogs and their items. Items arrive with catalog sync (a later capability); sessions
-without a ``price`` take the price of the SKU from a catalog the application subscribes to."""
+"""Use cases of catalogs and their items. Items arrive with the Integration API's catalog sync
+(``services.integration.catalogs``); cart items of a session take a missing price and missing
+attributes from the item of their SKU in the catalog the application subscribes to."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from openpromo.services.auth import ManagementPrincipal
@@ -10,13 +12,19 @@ from openpromo.services.errors import NotFound
 from openpromo.services.management.subscriptions import require_applications
 from openpromo.services.models.base import Page
 from openpromo.services.models.convert import fields_of, from_row
-from openpromo.services.models.programs import Catalog, CatalogItem, NewCatalog
+from openpromo.services.models.programs import Catalog, CatalogItem, ItemAttribute, NewCatalog
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Eq, Row, UnitOfWorkFactory
 
 
-def catalog_item_record(row: Row) -> CatalogItem:
-    return from_row(CatalogItem, row, catalogid=row["catalog_id"], attributes=row["attributes"] or None)
+def catalog_item_record(row: Row, attribute_ids: Mapping[str, int]) -> CatalogItem:
+    """The item as the spec shows it: its attributes a list of ``{attributeid, name, value}``, by name."""
+    values = row["attributes"] or {}
+    attributes = [
+        ItemAttribute(attributeid=attribute_ids.get(name, 0), name=name, value=values[name])
+        for name in sorted(values)
+    ]
+    return from_row(CatalogItem, row, catalogid=row["catalog_id"], attributes=attributes or None)
 
 
 class CatalogService:
@@ -61,12 +69,18 @@ class CatalogService:
             if uow.records.get("catalogs", catalog_id, account_id=principal.account_id) is None:
                 raise NotFound("catalog", catalog_id)
             names = filters.get("product_names")
+            attribute_ids = {
+                row["name"]: row["id"]
+                for row in uow.records.find(
+                    "attributes", {"account_id": principal.account_id, "entity": "CartItem"}
+                ).rows
+            }
             return list_page(
                 uow.records,
                 "catalog_items",
                 where,
                 page,
-                catalog_item_record,
+                lambda row: catalog_item_record(row, attribute_ids),
                 conditions=[Eq("product.name", list(names))] if names else [],
                 also_total=with_total,
             )

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from openpromo.engine.ledger import Figures, roll_forward
+from openpromo.services.data.catalogs import CatalogEntry
 from openpromo.services.data.records import (
     BalanceQuery,
     BalancesFound,
@@ -199,14 +199,16 @@ def giveaways(conn: Connection, session_id: int) -> list[Document]:
     ).rows(conn, {"id": session_id})
 
 
-def catalog_prices(
+def catalog_entries(
     conn: Connection, catalog_ids: Sequence[int], skus: Sequence[str]
-) -> dict[str, tuple[int, Decimal | None]]:
-    """SKU → (item id, price) in the first item (by id) of these catalogs that has the SKU."""
+) -> dict[str, CatalogEntry]:
+    """SKU → the first item (by id) of these catalogs that has the SKU."""
     query = statement(
-        ("catalog-prices",),
+        ("catalog-entries",),
         lambda: (
-            sa.select(catalog_items.c.id, catalog_items.c.sku, catalog_items.c.price)
+            sa.select(
+                catalog_items.c.id, catalog_items.c.sku, catalog_items.c.price, catalog_items.c.attributes
+            )
             .where(
                 catalog_items.c.catalog_id.in_(sa.bindparam("catalogs", expanding=True)),
                 catalog_items.c.sku.in_(sa.bindparam("skus", expanding=True)),
@@ -214,10 +216,11 @@ def catalog_prices(
             .order_by(catalog_items.c.id)
         ),
     )
-    prices: dict[str, tuple[int, Decimal | None]] = {}
+    entries: dict[str, CatalogEntry] = {}
     for row in conn.execute(query, {"catalogs": list(catalog_ids), "skus": list(skus)}):
-        prices.setdefault(row.sku, (row.id, row.price))
-    return prices
+        if row.sku not in entries:
+            entries[row.sku] = CatalogEntry(row.id, row.price, row.attributes or {})
+    return entries
 
 
 def achievement_progress_of(
@@ -313,7 +316,7 @@ def _first(conn: Connection, query: Any) -> Document | None:
 __all__ = [
     "achievement_progress_of",
     "balances",
-    "catalog_prices",
+    "catalog_entries",
     "coupons",
     "coupons_by_id",
     "giveaways",

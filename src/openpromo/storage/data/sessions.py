@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from openpromo.services.codes import normalise_code
+from openpromo.services.data.catalogs import CatalogEntry
 from openpromo.services.data.records import (
     Codes,
     Document,
@@ -183,10 +184,8 @@ class SqlSessionData(SqlConsumption):
     def returns(self, session_id: int) -> list[Document]:
         return reads.returns(self.conn, session_id)
 
-    def catalog_prices(
-        self, catalog_ids: Sequence[int], skus: Sequence[str]
-    ) -> dict[str, tuple[int, Decimal | None]]:
-        return reads.catalog_prices(self.conn, catalog_ids, skus)
+    def catalog_entries(self, catalog_ids: Sequence[int], skus: Sequence[str]) -> dict[str, CatalogEntry]:
+        return reads.catalog_entries(self.conn, catalog_ids, skus)
 
     # -- writes ----------------------------------------------------------------------------------
 
