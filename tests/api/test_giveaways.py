@@ -301,6 +301,47 @@ def test_a_session_without_a_profile_draws_nothing(
     assert codes_of(server, pool_id)[0]["awarded_at"] is None
 
 
+def test_an_event_awards_its_code_at_once(
+    server: Server, mgmt: httpx.Client, app: AppContext, integration: httpx.Client
+) -> None:
+    # given an event type and a campaign that awards a code for it
+    kind = random_id("signup").replace("-", "_")
+    created = mgmt.post("/v1/event_types", json={"name": kind, "title": kind})
+    assert created.status_code in (200, 201), created.text
+    pool_id = new_pool(mgmt, app)
+    fill(mgmt, pool_id, ["EVENT-1,,,"])
+    rule = {
+        "title": "welcome",
+        "condition": ["and", ["=", [".", "Event", "Type"], kind]],
+        "effects": [["awardGiveaway", pool_id]],
+    }
+    campaign(server, app, [rule])
+    profile = random_id("p")
+    body = {
+        "profileId": profile,
+        "type": kind,
+        "attributes": {},
+        "responseContent": ["awardedGiveaways", "ruleFailureReasons"],
+    }
+    # a dry run only promises it
+    dry = integration.post("/v2/events", json=body, params={"silent": "no", "dry": "true"})
+    assert dry.status_code == 200, dry.text
+    assert [e["effectType"] for e in dry.json()["effects"]] == ["willAwardGiveaway"]
+    # when the event is tracked, the code is drawn at once (an event has no close to wait for)
+    tracked = integration.post("/v2/events", json=body, params={"silent": "no"})
+    assert tracked.status_code == 200, tracked.text
+    answer = check("TrackEventV2Response", tracked.json())
+    [effect] = answer["effects"]
+    assert effect["effectType"] == "awardGiveaway" and effect["props"]["code"] == "EVENT-1"
+    assert [g["code"] for g in answer["awardedGiveaways"]] == ["EVENT-1"]
+    [row] = codes_of(server, pool_id)
+    assert (row["profile_integration_id"], row["session_id"]) == (profile, None)
+    # and the next one finds the pool exhausted
+    again = integration.post("/v2/events", json=body, params={"silent": "no"}).json()
+    assert again["effects"] == [] and again["awardedGiveaways"] == []
+    assert [f["details"] for f in again["ruleFailureReasons"]] == ["giveaway pool exhausted"]
+
+
 def export(mgmt: httpx.Client, pool_id: int, **params: str) -> list[dict[str, str]]:
     response = mgmt.get(f"/v1/giveaways/pools/{pool_id}/export", params=params)
     assert response.status_code == 200, response.text
