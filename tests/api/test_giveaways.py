@@ -14,12 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 import talon_one
 from talon_one.api.integration_api import IntegrationApi
 from talon_one.models.cart_item import CartItem
 from talon_one.models.integration_request import IntegrationRequest
 from talon_one.models.new_customer_session_v2 import NewCustomerSessionV2
 
+from openpromo.services.data.offers import GiveawayAward
 from tests.api import factories
 from tests.api.factories import campaign
 from tests.api.sdk import check
@@ -340,6 +342,41 @@ def test_an_event_awards_its_code_at_once(
     again = integration.post("/v2/events", json=body, params={"silent": "no"}).json()
     assert again["effects"] == [] and again["awardedGiveaways"] == []
     assert [f["details"] for f in again["ruleFailureReasons"]] == ["giveaway pool exhausted"]
+
+
+def test_a_draw_skips_the_code_a_transaction_in_flight_holds(
+    server: Server, mgmt: httpx.Client, app: AppContext
+) -> None:
+    """The claim itself, through the storage port: while one transaction holds the code it drew, a
+    second draw takes the next code at once instead of waiting for it (and then finding it taken)."""
+    if not server.database_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time: two draws cannot be in flight together")
+    pool_id = new_pool(mgmt, app)
+    fill(mgmt, pool_id, ["HELD-1,,,", "HELD-2,,,"])
+    database = factories.database(server)
+
+    def award(profile: str) -> GiveawayAward:
+        return GiveawayAward(
+            account_id=app.body["accountId"],
+            pool_id=pool_id,
+            application_id=app.id,
+            profile_integration_id=profile,
+            session_id=None,
+            now=datetime.now(UTC),
+        )
+
+    with database() as first:
+        held = first.offers.award_giveaway(award("first"))
+        assert held is not None and held["code"] == "HELD-1"
+        with database() as second:
+            second.conn.execute(sa.text("SET LOCAL lock_timeout = '2s'"))  # a wait would fail the test
+            other = second.offers.award_giveaway(award("second"))
+            assert other is not None and other["code"] == "HELD-2"
+            assert second.offers.award_giveaway(award("third")) is None  # both codes are held
+            second.commit()
+        first.commit()
+    awarded = [(r["code"], r["profile_integration_id"]) for r in codes_of(server, pool_id)]
+    assert awarded == [("HELD-1", "first"), ("HELD-2", "second")]
 
 
 def export(mgmt: httpx.Client, pool_id: int, **params: str) -> list[dict[str, str]]:
