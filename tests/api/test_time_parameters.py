@@ -31,7 +31,8 @@ def test_the_document_has_the_time_parameters(server: Server) -> None:
     assert ("getCampaigns", "endBefore") in names
     assert ("getCampaignAnalytics", "rangeStart") in names
     assert ("exportLoyaltyLedger", "rangeEnd") in names
-    assert len(names) == 24
+    assert ("exportPoolGiveaways", "createdAfter") in names
+    assert len(names) == 26
 
 
 def test_a_time_parameter_that_is_not_a_time_is_a_400_naming_it(server: Server, world: World) -> None:

@@ -273,7 +273,9 @@ def _giveaway(run: Spending, origin: Origin, r: rules.AwardGiveaway) -> list[Eff
         raise CannotApply("a giveaway needs a customer profile")
     run.take("awardGiveaway", Decimal(1))
     props = {"poolId": r.pool_id, "poolName": name, "recipientIntegrationId": run.profile}
-    return [Effect(origin, "willAwardGiveaway", props)]
+    # A code is drawn when the effect is committed (services.evaluation.giveaways); until then none is
+    # promised, and a pool found empty then gives these counters back.
+    return [Effect(origin, "willAwardGiveaway", props, counters=run.counters("awardGiveaway"))]
 
 
 def _achievement(run: Spending, origin: Origin, r: rules.IncreaseAchievementProgress) -> list[Effect]:

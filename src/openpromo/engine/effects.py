@@ -38,6 +38,9 @@ class Effect:
     amount: Decimal = Decimal(0)
     """The money this effect gives (discounts); what evaluation modes compare and rollbacks return."""
     unit: tuple[int, int] | None = None
+    counters: tuple[tuple[int, str, str, str], ...] = ()
+    """The budget counters this effect took, for an effect the commit may still drop (a giveaway whose
+    pool has no code left gives them back)."""
 
     @property
     def is_discount(self) -> bool:

@@ -17,7 +17,7 @@ from openpromo.engine.budgets import Ledger, Scope
 from openpromo.engine.discounts import Remaining
 from openpromo.engine.effects import Commitments, Origin
 from openpromo.engine.lookups import Lookups
-from openpromo.engine.model import Campaign, Coupon, Limit, Referral, Settings
+from openpromo.engine.model import Campaign, CounterKey, Coupon, Limit, Referral, Settings
 from openpromo.engine.money import round_money
 
 ZERO = Decimal(0)
@@ -68,6 +68,14 @@ class Spending:
         if room is not None and room < amount:
             raise CannotApply(f"the campaign's {action} budget is used up")
         self.ledger.take(self.campaign.id, self.limits, action, self.scope, amount)
+
+    def counters(self, action: str) -> tuple[CounterKey, ...]:
+        """The counters that ``take(action, ...)`` spends from in this run."""
+        found: list[CounterKey] = []
+        for limit in self.limits:
+            if limit.action == action:
+                found.extend(self.ledger.counters(self.campaign.id, limit, self.scope) or ())
+        return tuple(found)
 
     def money(self, requested: Decimal, room: Decimal) -> Decimal:
         """How much of a requested discount is given: capped, within budgets and the coupon's limit."""

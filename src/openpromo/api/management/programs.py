@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Request, get, post, put
+from litestar import Request, Response, get, post, put
 from litestar.params import QueryParameter
 
 from openpromo.api import endpoint
-from openpromo.api.routing import MANAGEMENT, PageSize, Skip, WithTotal, body, page
+from openpromo.api.routing import (
+    MANAGEMENT,
+    CreatedAfter,
+    CreatedBefore,
+    PageSize,
+    Skip,
+    WithTotal,
+    body,
+    page,
+    time_ranges,
+)
 from openpromo.services.models.base import Page
 from openpromo.services.models.coupons import Import
 from openpromo.services.models.programs import (
@@ -96,6 +106,24 @@ async def import_giveaways(request: Req, pool_id: int) -> Import:
     )
 
 
+@get(
+    "/v1/giveaways/pools/{pool_id:int}/export",
+    operation_id="exportPoolGiveaways",
+    media_type=endpoint.CSV,
+    **MANAGEMENT,
+)
+async def export_giveaways(
+    request: Req, pool_id: int, created_before: CreatedBefore = None, created_after: CreatedAfter = None
+) -> Response[bytes]:
+    """The pool's codes as CSV (docs/offers.md "Giveaways")."""
+    return await endpoint.csv_export(
+        request,
+        lambda use, principal: use.giveaways.export(
+            principal, pool_id, **time_ranges(created=(created_before, created_after))
+        ),
+    )
+
+
 @post("/v1/catalogs", operation_id="createCatalog", status_code=201, **MANAGEMENT, **body(NewCatalog))
 async def create_catalog(request: Req, body: bytes) -> Catalog:
     return await endpoint.management(
@@ -132,6 +160,7 @@ ROUTES = [
     update_program,
     create_pool,
     import_giveaways,
+    export_giveaways,
     create_catalog,
     list_items,
 ]

@@ -1,11 +1,14 @@
 """``OfferData``: the narrow, typed port of what an application offers its customers outside a session:
-coupon reservations (the coupon wallet) and referral codes written in bulk, reached as ``uow.offers``.
+coupon reservations (the coupon wallet), referral codes written in bulk and the codes of giveaway pools,
+reached as ``uow.offers``.
 
 Reservation counts change with the rows, in the same statements' transaction: ``reservation_counter``
 is the number of customers who hold a reservation now. A reservation that must respect the coupon's
 ``reservationLimit`` (the ``reserveCoupon`` effect; the endpoint ignores the limit, as Talon.One's does)
 takes a place with one conditional update, so parallel reservations never pass the limit. Every read
-names ``application_id``, the distribution key of coupons and their reservations.
+names ``application_id``, the distribution key of coupons and their reservations; giveaway codes belong
+to the account (``account_id``). A giveaway code is drawn with one atomic claim (the row is chosen and
+marked awarded in one statement, skipping rows a parallel claim holds), so no code is awarded twice.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from openpromo.services.data.records import StoredCoupon, StoredProfile, StoredReferral
+from openpromo.services.data.records import Document, StoredCoupon, StoredProfile, StoredReferral
 
 Reserved = Literal["reserved", "held", "full"]
 
@@ -35,6 +38,35 @@ class ReferralWrite:
     friend_profile_integration_id: str | None = None
     attributes: dict[str, Any] | None = None
     batch_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GiveawayAward:
+    """Who a giveaway code is drawn for, and when (the code must be valid then)."""
+
+    account_id: int
+    pool_id: int
+    application_id: int
+    profile_integration_id: str
+    session_id: int | None
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PoolCode:
+    """A code of a giveaway pool, as the pool's export lists it."""
+
+    id: int
+    pool_id: int
+    code: str
+    start_date: datetime | None
+    end_date: datetime | None
+    attributes: dict[str, Any] | None
+    awarded_at: datetime | None
+    import_id: int | None
+    created: datetime
+    profile_integration_id: str | None
+    profile_id: int | None
 
 
 class OfferData(Protocol):
@@ -60,5 +92,23 @@ class OfferData(Protocol):
     def insert_referrals(self, referrals: list[ReferralWrite]) -> list[StoredReferral]:
         """Insert the referrals in one bulk statement; the stored rows, in the order given."""
 
+    def award_giveaway(self, award: GiveawayAward) -> Document | None:
+        """Claim the pool's oldest code that is unused and valid at ``award.now`` (started, not ended)
+        for the profile, in one statement: the code's row as awarded (columns of ``giveaway_codes``), or
+        None when the pool has none left (or a parallel request holds the last ones)."""
 
-__all__ = ["OfferData", "ReferralWrite", "Reserved"]
+    def pool_codes(
+        self,
+        account_id: int,
+        pool_id: int,
+        *,
+        after_id: int,
+        limit: int,
+        created_before: datetime | None = None,
+        created_after: datetime | None = None,
+    ) -> list[PoolCode]:
+        """Up to ``limit`` codes of the pool with an id above ``after_id``, by id, created strictly
+        between the bounds given (keyset paging for the pool's export)."""
+
+
+__all__ = ["GiveawayAward", "OfferData", "PoolCode", "ReferralWrite", "Reserved"]

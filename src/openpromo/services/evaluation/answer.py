@@ -89,7 +89,8 @@ def build(
     if "event" in wanted:
         add("event", event_part(written.event, reading.referral.id if reading and reading.referral else None))
     if "awardedGiveaways" in wanted:
-        add("awardedGiveaways", [from_row(Giveaway, row, used=True) for row in written.giveaways or []])
+        awarded = [*applied.giveaways, *(written.giveaways or [])]
+        add("awardedGiveaways", [from_row(Giveaway, row, used=True) for row in awarded])
     if "previousReturns" in wanted:
         add("previousReturns", [from_row(Return, r) for r in written.returns or []])
     return answer

@@ -130,6 +130,8 @@ class Applied:
     """What a close took (the session keeps it for rollbacks)."""
     session_attributes: dict[str, Any] | None = None
     """The session's attributes after ``updateAttributeValue`` effects (None: unchanged)."""
+    giveaways: list[Document] = field(default_factory=list)
+    """The giveaway codes this request awarded (columns of ``giveaway_codes``, with ``profile_id``)."""
 
 
 @dataclass(slots=True)
@@ -142,7 +144,7 @@ class Written:
     returns: list[Document] | None = None
     """The session's earlier returns (``previousReturns``)."""
     giveaways: list[Document] | None = None
-    """Giveaway codes awarded in the session (``awardedGiveaways``)."""
+    """Giveaway codes awarded in the session earlier (a cancel's ``awardedGiveaways``)."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Fields of the answer only this subject has (``return``)."""
 

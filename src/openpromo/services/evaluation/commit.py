@@ -3,7 +3,8 @@
 Close (DOMAIN A1): budget counters, coupon and referral redemptions, the profile's totals, the effects
 in force (``session_effects``), analytics, and a ``committed`` record on the session listing exactly what
 was taken. Cancelling a closed session and reopening it give back that record and answer the rollback
-effects of DOMAIN B §2.4. Every limit is consumed with an atomic conditional update
+effects of DOMAIN B §2.4; awarded giveaway codes stay awarded, so their budget counters are left out of
+the record. Every limit is consumed with an atomic conditional update
 (``SessionData.commit``); the closing transaction read what it consumes under lock (PostgreSQL) or under
 SQLite's single writer, so a refusal there means a concurrent change got there first: 409.
 
@@ -55,6 +56,10 @@ def redemptions(evaluation: Evaluation) -> Redemptions:
     )
 
 
+_KEPT = frozenset({"awardGiveaway"})
+"""Actions whose budget a rollback does not give back: an awarded giveaway code stays awarded."""
+
+
 def close_commit(
     case: Case, owner: Owner, evaluation: Evaluation, effects: list[Document], now: datetime
 ) -> tuple[Commit, Document]:
@@ -70,7 +75,7 @@ def close_commit(
         effects=[effect_row(e) for e in effects if e["campaignId"]],
     )
     committed = {
-        "counters": [[*key, str(amount)] for key, amount, _ in taken.counters],
+        "counters": [[*key, str(amount)] for key, amount, _ in taken.counters if key[1] not in _KEPT],
         "coupons": [[coupon_id, str(discount)] for coupon_id, discount in taken.coupons],
         "referrals": list(taken.referrals),
         "effects": effects,

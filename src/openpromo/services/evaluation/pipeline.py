@@ -10,8 +10,9 @@ and events to come).
 3. **lock + confirm**: a commit on SQLite has read without the writer lock; it takes the lock now, reads
    again what it consumes and evaluates again only when that changed (parallel closes on the same
    coupon), so that what it commits is what it evaluated. PostgreSQL read it under row locks already.
-4. **persist**: the effects are applied as the case says (``Commits``): nothing, at close, or at once;
-   then the subject writes itself and its event, in one call.
+4. **persist**: the effects are applied as the case says (``Commits``): nothing, at close, or at once
+   (a ``willAwardGiveaway`` draws its code then, ``evaluation.giveaways``); then the subject writes
+   itself and its event, in one call.
 5. **answer**: the parts asked for, from what was loaded and written.
 
 One unit of work holds it all: a request commits whole or not at all.
@@ -32,6 +33,7 @@ from openpromo.services.evaluation.answer import Answer, build
 from openpromo.services.evaluation.case import Applied, Case, Commits, Subject
 from openpromo.services.evaluation.commit import RACE, close_commit, immediate_commit, loyalty_context
 from openpromo.services.evaluation.documents import coupon_document, effect_document, referral_document
+from openpromo.services.evaluation.giveaways import draw_giveaways
 from openpromo.services.evaluation.writes import CloseWrites, apply_audience_changes, attribute_updates
 from openpromo.services.loyalty import commit_loyalty
 from openpromo.services.ports import Telemetry, UnitOfWork, UnitOfWorkFactory
@@ -109,12 +111,14 @@ class Pipeline:
         applied: Applied,
         now: datetime,
     ) -> None:
-        """Commit what the evaluation produced: created coupons and referrals, reservations, attribute and
-        audience changes, ledger entries (``services.loyalty``), then budgets, redemptions, analytics and
-        effects in force. The writer lock is held already (``_evaluate``)."""
+        """Commit what the evaluation produced: giveaway codes drawn, created coupons and referrals,
+        reservations, attribute and audience changes, ledger entries (``services.loyalty``), then
+        budgets, redemptions, analytics and effects in force. The writer lock is held already
+        (``_evaluate``)."""
         owner = subject.owner(uow, case, now)
         app = case.snapshot.app
         advocate = case.referral.advocate_profile_integration_id if case.referral else None
+        draw_giveaways(uow, case, owner, evaluation, applied, now)
         writes = CloseWrites(uow, app, owner, advocate, now)
         applied.effects += writes.apply(evaluation.deferred)
         applied.created_coupons = [coupon_document(c) for c in writes.created_coupons]

@@ -1,16 +1,27 @@
 """Use cases of giveaway pools and their codes: a pool is created, codes are imported as CSV
-(``code,startdate,enddate,attributes``) and drawn by the giveaway capability.
+(``code,startdate,enddate,attributes``), drawn when an ``awardGiveaway`` effect is committed
+(``services.evaluation.giveaways``) and exported as CSV.
 
 A code already in the pool, or twice in the file, is a 409 naming each line; a bad cell is a 400 at
-``/upFile/<line>/<column>``. An import commits whole or not at all.
+``/upFile/<line>/<column>``. An import commits whole or not at all, its codes numbered in the file's
+order (draws take the oldest valid code first).
+
+The export lists the pool's codes by id, read ``PAGE`` rows at a time (keyset paging on the id), with
+the columns ``EXPORT_COLUMNS``: times in RFC 3339 (UTC), ``attributes`` as JSON (empty when none),
+``used`` ``true`` or ``false``, and the profile's columns empty for a code not awarded.
+``createdBefore``/``createdAfter`` keep the codes created strictly before/after those times.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from datetime import datetime
 from typing import Any
 
 from openpromo.services.auth import ManagementPrincipal
+from openpromo.services.data.offers import PoolCode
 from openpromo.services.errors import Conflict, ErrorDetail, InvalidInput, NotFound, raise_problems
 from openpromo.services.management.subscriptions import require_applications
 from openpromo.services.management.uploads import csv_rows, record_import
@@ -22,6 +33,20 @@ from openpromo.services.ports import Clock, Row, UnitOfWorkFactory
 
 COLUMNS = frozenset({"code", "startdate", "enddate", "attributes"})
 MAX_CODE = 1000
+PAGE = 1000
+EXPORT_COLUMNS = (
+    "id",
+    "poolid",
+    "code",
+    "startdate",
+    "enddate",
+    "attributes",
+    "used",
+    "importid",
+    "created",
+    "profileintegrationid",
+    "profileid",
+)
 
 
 def pool_record(row: Row) -> GiveawaysPool:
@@ -82,6 +107,11 @@ class GiveawayService:
                 "giveaway_codes",
                 [
                     {
+                        # every row names the same columns: one statement keeps the file's order,
+                        # which is the order codes are drawn in
+                        "start_date": None,
+                        "end_date": None,
+                        "attributes": None,
                         **r,
                         "account_id": principal.account_id,
                         "pool_id": pool_id,
@@ -93,6 +123,56 @@ class GiveawayService:
             )
             uow.commit()
         return record
+
+    def export(
+        self,
+        principal: ManagementPrincipal,
+        pool_id: int,
+        created_before: datetime | None = None,
+        created_after: datetime | None = None,
+    ) -> str:
+        """The pool's codes as CSV (``EXPORT_COLUMNS``); 404 for a pool of another account or none."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(EXPORT_COLUMNS)
+        with self._uow(write=False) as uow:
+            if uow.records.get("giveaway_pools", pool_id, account_id=principal.account_id) is None:
+                raise NotFound("giveaway pool", pool_id)
+            after = 0
+            while True:
+                page = uow.offers.pool_codes(
+                    principal.account_id,
+                    pool_id,
+                    after_id=after,
+                    limit=PAGE,
+                    created_before=created_before,
+                    created_after=created_after,
+                )
+                writer.writerows(_export_row(code) for code in page)
+                if len(page) < PAGE:
+                    break
+                after = page[-1].id
+        return out.getvalue()
+
+
+def _time(value: datetime | None) -> str:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else ""
+
+
+def _export_row(code: PoolCode) -> list[object]:
+    return [
+        code.id,
+        code.pool_id,
+        code.code,
+        _time(code.start_date),
+        _time(code.end_date),
+        json.dumps(code.attributes, separators=(",", ":")) if code.attributes else "",
+        "true" if code.awarded_at is not None else "false",
+        code.import_id if code.import_id is not None else "",
+        _time(code.created),
+        code.profile_integration_id or "",
+        code.profile_id if code.profile_id is not None else "",
+    ]
 
 
 def parse_giveaway_csv(content: bytes) -> list[tuple[int, dict[str, Any]]]:

@@ -6,6 +6,11 @@ the coupon already return nothing) and one relative update of the coupon's count
 is one multi-row ``INSERT ... RETURNING``. A reservation within the coupon's limit takes its place first,
 with one conditional update of the counter, and gives it back when a parallel request reserved the same
 coupon for the same profile first.
+
+A giveaway draw is one ``UPDATE giveaway_codes ... WHERE id = (SELECT id ... ORDER BY id LIMIT 1)
+RETURNING``: on PostgreSQL the inner select takes the row ``FOR UPDATE SKIP LOCKED``, so parallel draws
+claim different codes without waiting on each other; on SQLite the close holds the writer lock already
+and the statement is atomic by itself (``RETURNING`` needs SQLite 3.35).
 """
 
 from __future__ import annotations
@@ -17,13 +22,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from openpromo.services.data.offers import ReferralWrite, Reserved
-from openpromo.services.data.records import StoredCoupon, StoredProfile, StoredReferral
+from openpromo.services.data.offers import GiveawayAward, PoolCode, ReferralWrite, Reserved
+from openpromo.services.data.records import Document, StoredCoupon, StoredProfile, StoredReferral
 from openpromo.services.errors import Conflict
 from openpromo.storage.data.rows import stored_coupon, stored_profile, stored_referral
 from openpromo.storage.data.statements import statement, upsert
 from openpromo.storage.queries import folded_columns
+from openpromo.storage.schema.account import giveaway_codes
 from openpromo.storage.schema.campaigns import campaigns, coupon_reservations, coupons, referrals
+from openpromo.storage.schema.columns import UtcDateTime
 from openpromo.storage.schema.sessions import customer_profiles
 
 
@@ -155,6 +162,93 @@ class SqlOfferData:
             raise Conflict("a referral code was taken by another request meanwhile: try again") from None
         stored = {r.lookup_code: stored_referral(dict(r._mapping)) for r in found}
         return [stored[referral.lookup_code] for referral in new]
+
+    def award_giveaway(self, award: GiveawayAward) -> Document | None:
+        def build() -> Any:
+            codes, candidate = giveaway_codes.c, giveaway_codes.alias("candidate")
+            now = sa.bindparam("now", type_=UtcDateTime())
+            free = (
+                sa.select(candidate.c.id)
+                .where(
+                    candidate.c.pool_id == sa.bindparam("pool"),
+                    candidate.c.account_id == sa.bindparam("account"),
+                    candidate.c.awarded_at.is_(None),
+                    sa.or_(candidate.c.start_date.is_(None), candidate.c.start_date <= now),
+                    sa.or_(candidate.c.end_date.is_(None), candidate.c.end_date > now),
+                )
+                .order_by(candidate.c.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+                .scalar_subquery()
+            )
+            return (
+                giveaway_codes.update()
+                .where(codes.id == free, codes.awarded_at.is_(None))
+                .values(
+                    awarded_at=now,
+                    profile_integration_id=sa.bindparam("profile"),
+                    session_id=sa.bindparam("session"),
+                    application_id=sa.bindparam("app"),
+                )
+                .returning(*giveaway_codes.c)
+            )
+
+        params = {
+            "pool": award.pool_id,
+            "account": award.account_id,
+            "now": award.now,
+            "profile": award.profile_integration_id,
+            "session": award.session_id,
+            "app": award.application_id,
+        }
+        drawn = self._conn.execute(statement(("giveaway-award",), build), params).first()
+        return dict(drawn._mapping) if drawn is not None else None
+
+    def pool_codes(
+        self,
+        account_id: int,
+        pool_id: int,
+        *,
+        after_id: int,
+        limit: int,
+        created_before: datetime | None = None,
+        created_after: datetime | None = None,
+    ) -> list[PoolCode]:
+        codes = giveaway_codes.c
+        joined = giveaway_codes.outerjoin(
+            customer_profiles,
+            sa.and_(
+                customer_profiles.c.account_id == codes.account_id,
+                customer_profiles.c.integration_id == codes.profile_integration_id,
+            ),
+        )
+        query = (
+            sa.select(giveaway_codes, customer_profiles.c.id.label("profile_id"))
+            .select_from(joined)
+            .where(codes.account_id == account_id, codes.pool_id == pool_id, codes.id > after_id)
+            .order_by(codes.id)
+            .limit(limit)
+        )
+        if created_before is not None:
+            query = query.where(codes.created < created_before)
+        if created_after is not None:
+            query = query.where(codes.created > created_after)
+        return [
+            PoolCode(
+                id=r.id,
+                pool_id=r.pool_id,
+                code=r.code,
+                start_date=r.start_date,
+                end_date=r.end_date,
+                attributes=r.attributes,
+                awarded_at=r.awarded_at,
+                import_id=r.import_id,
+                created=r.created,
+                profile_integration_id=r.profile_integration_id,
+                profile_id=r.profile_id,
+            )
+            for r in self._conn.execute(query)
+        ]
 
 
 __all__ = ["SqlOfferData"]
