@@ -126,9 +126,11 @@ class SqlAchievementData:
     def entries(
         self, application_id: int, profile: str, query: EntryQuery, now: datetime
     ) -> tuple[list[Entry], int]:
+        mine = achievement_progress.alias("mine")
         latest_id = (
-            sa.select(sa.func.max(P.id))
-            .where(P.achievement_id == A.id, P.profile_integration_id == profile)
+            sa.select(sa.func.max(mine.c.id))
+            .where(mine.c.achievement_id == A.id, mine.c.profile_integration_id == profile)
+            .correlate(achievements)
             .scalar_subquery()
         )
         joined = achievements.join(campaigns, C.id == A.campaign_id).outerjoin(
