@@ -126,44 +126,7 @@ class SqlAchievementData:
     def entries(
         self, application_id: int, profile: str, query: EntryQuery, now: datetime
     ) -> tuple[list[Entry], int]:
-        mine = achievement_progress.alias("mine")
-        latest_id = (
-            sa.select(sa.func.max(mine.c.id))
-            .where(mine.c.achievement_id == A.id, mine.c.profile_integration_id == profile)
-            .correlate(achievements)
-            .scalar_subquery()
-        )
-        joined = achievements.join(campaigns, C.id == A.campaign_id).outerjoin(
-            achievement_progress, P.id == latest_id
-        )
-        active, scheduled = _windows(now)
-        current = _current_status(now)
-        conditions: list[Any] = [A.application_id == application_id, C.deleted.is_(False)]
-        if query.campaign_ids is not None:
-            conditions.append(A.campaign_id.in_(list(query.campaign_ids)))
-        if query.achievement_ids is not None:
-            conditions.append(A.id.in_(list(query.achievement_ids)))
-        windows = {"active": active, "scheduled": scheduled}
-        conditions.append(sa.or_(*(windows[s] for s in query.statuses)))
-        if query.progress_statuses is not None:
-            conditions.append(current.in_(list(query.progress_statuses)))
-        selected = (
-            sa.select(
-                achievements,
-                sa.case((active, sa.literal("active")), else_=sa.literal("scheduled")).label("x_status"),
-                current.label("x_current"),
-                P.id.label("p_id"),
-                P.achievement_id.label("p_achievement_id"),
-                P.progress.label("p_progress"),
-                P.status.label("p_status"),
-                P.end_date.label("p_end_date"),
-                P.period_key.label("p_period_key"),
-                P.start_date.label("p_start_date"),
-                P.completion_date.label("p_completion_date"),
-            )
-            .select_from(joined)
-            .where(*conditions)
-        )
+        selected = _entry_query(application_id, profile, query, now)
         total = self._conn.execute(sa.select(sa.func.count()).select_from(selected.subquery())).scalar_one()
         page = self._conn.execute(selected.order_by(A.id).offset(query.skip).limit(query.limit)).mappings()
         found = []
@@ -199,6 +162,51 @@ class SqlAchievementData:
             selected.order_by(P.start_date.desc(), P.id.desc()).offset(query.skip).limit(query.limit)
         ).mappings()
         return [progress_of({**row, "status": row["x_status"]}) for row in rows], int(total)
+
+
+def _entry_query(application_id: int, profile: str, query: EntryQuery, now: datetime) -> Any:
+    """The application's achievements that ``query`` asks for, each with its status now, the
+    customer's latest period (``p_`` columns) and that period's status now."""
+    mine = achievement_progress.alias("mine")
+    latest_id = (
+        sa.select(sa.func.max(mine.c.id))
+        .where(mine.c.achievement_id == A.id, mine.c.profile_integration_id == profile)
+        .correlate(achievements)
+        .scalar_subquery()
+    )
+    joined = achievements.join(campaigns, C.id == A.campaign_id).outerjoin(
+        achievement_progress, P.id == latest_id
+    )
+    active, scheduled = _windows(now)
+    current = _current_status(now)
+    conditions: list[Any] = [A.application_id == application_id, C.deleted.is_(False)]
+    if query.campaign_ids is not None:
+        conditions.append(A.campaign_id.in_(list(query.campaign_ids)))
+    if query.achievement_ids is not None:
+        conditions.append(A.id.in_(list(query.achievement_ids)))
+    windows = {"active": active, "scheduled": scheduled}
+    conditions.append(sa.or_(*(windows[s] for s in query.statuses)))
+    if query.progress_statuses is not None:
+        conditions.append(current.in_(list(query.progress_statuses)))
+    latest = [
+        getattr(P, name).label(f"p_{name}")
+        for name in (
+            "id",
+            "achievement_id",
+            "progress",
+            "status",
+            "end_date",
+            "period_key",
+            "start_date",
+            "completion_date",
+        )
+    ]
+    status = sa.case((active, sa.literal("active")), else_=sa.literal("scheduled"))
+    return (
+        sa.select(achievements, status.label("x_status"), current.label("x_current"), *latest)
+        .select_from(joined)
+        .where(*conditions)
+    )
 
 
 def _windows(now: datetime) -> tuple[Any, Any]:
