@@ -10,6 +10,7 @@ shows what a later close would do."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -18,9 +19,14 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 import talon_one
 from talon_one.api.integration_api import IntegrationApi
 
+from openpromo.api.codec import decode
+from openpromo.bootstrap import build_services
+from openpromo.services.models.sessions import IntegrationRequest
+from openpromo.storage.database import Database
 from tests.api import factories
 from tests.api.sdk import check
 from tests.api.test_events import define as define_event
@@ -426,3 +432,41 @@ def run_all(calls: list[Callable[[], None]]) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def test_a_close_writes_progress_in_one_statement_and_one_without_increases_touches_none(
+    server: Server, mgmt: httpx.Client, app: AppContext
+) -> None:
+    campaign_id = campaign(
+        server, app, rule("counted", 1, condition=["and", [">", [".", "Session", "Total"], 50]])
+    )
+    achievement(mgmt, app, campaign_id, "counted", target=10)
+    database = Database(server.database_url, pool_size=2)
+    statements: list[str] = []
+    sa.event.listen(database.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    try:
+        services = build_services(database)
+        principal = services.auth.integration(app.key)
+        mia = random_id("mia")
+
+        def close(price: int) -> list[str]:
+            body = {
+                "customerSession": {
+                    "profileId": mia,
+                    "state": "closed",
+                    "cartItems": [{**CART[0], "price": price}],
+                }
+            }
+            request = decode(json.dumps(body).encode(), IntegrationRequest)
+            statements.clear()
+            services.sessions.update(principal, random_id("s"), request)
+            return [
+                s for s in statements if "achievement_progress" in s and not s.lstrip().startswith("SELECT")
+            ]
+
+        close(10)  # the first close of the profile creates it
+        assert close(10) == []
+        [write] = close(100)
+        assert write.lstrip().startswith("INSERT")
+    finally:
+        database.dispose()
