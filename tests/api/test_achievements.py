@@ -397,6 +397,9 @@ def test_bad_filters_are_400s_naming_them_and_unknowns_404s(
     foreign = achievement(mgmt, other, campaign(server, other, rule("foreign")), "foreign")
     assert_error(integration.get(f"{base}/{foreign}"), 404)
     assert integration.get(base, params={"achievementStatus": "active,scheduled"}).status_code == 200
+    body = {"name": "never", "title": "t", "description": "", "target": 1, "period": "0D"}
+    made = mgmt.post(f"/v1/applications/{app.id}/campaigns/{campaign_id}/achievements", json=body)
+    assert_error(made, 400, pointer="/period")
 
 
 def test_parallel_closes_of_one_profile_never_lose_an_increment(
