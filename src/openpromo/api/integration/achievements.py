@@ -39,21 +39,16 @@ async def get_customer_achievements(
     page_size: PageSize = PAGE_SIZE,
     skip: Skip = 0,
 ) -> AchievementStatusPage:
-    campaigns = listed_ids(campaign_ids, "campaignIds")
-    achievements = listed_ids(achievement_ids, "achievementIds")
-    statuses = listed(achievement_status, ACHIEVEMENT_STATUSES, "achievementStatus")
-    progress = listed(current_progress_status, CURRENT_STATUSES, "currentProgressStatus")
-    paging = page(page_size, skip, None)
     return await endpoint.integration(
         request,
         lambda use, principal: use.customer_achievements.achievements(
             principal,
             integration_id,
-            campaign_ids=campaigns,
-            achievement_ids=achievements,
-            statuses=statuses,
-            progress_statuses=progress,
-            page=paging,
+            campaign_ids=listed_ids(campaign_ids, "campaignIds"),
+            achievement_ids=listed_ids(achievement_ids, "achievementIds"),
+            statuses=listed(achievement_status, ACHIEVEMENT_STATUSES, "achievementStatus"),
+            progress_statuses=listed(current_progress_status, CURRENT_STATUSES, "currentProgressStatus"),
+            page=page(page_size, skip, None),
         ),
     )
 
@@ -69,14 +64,16 @@ async def get_customer_achievement_history(
     page_size: PageSize = PAGE_SIZE,
     skip: Skip = 0,
 ) -> AchievementProgressPage:
-    statuses = listed(progress_status, HISTORY_STATUSES, "progressStatus")
-    start = time_parameter("startDate", start_date)
-    end = time_parameter("endDate", end_date)
-    paging = page(page_size, skip, None)
     return await endpoint.integration(
         request,
         lambda use, principal: use.customer_achievements.history(
-            principal, integration_id, achievement_id, statuses=statuses, start=start, end=end, page=paging
+            principal,
+            integration_id,
+            achievement_id,
+            statuses=listed(progress_status, HISTORY_STATUSES, "progressStatus"),
+            start=time_parameter("startDate", start_date),
+            end=time_parameter("endDate", end_date),
+            page=page(page_size, skip, None),
         ),
     )
 
