@@ -284,7 +284,11 @@ def _achievement(run: Spending, origin: Origin, r: rules.IncreaseAchievementProg
         raise CannotApply(f"the achievement {r.achievement_name!r} does not exist in this campaign")
     if not run.profile:
         raise CannotApply("achievements need a customer profile")
+    if r.delta <= 0:
+        raise CannotApply("an achievement's progress increases by a positive amount")
     before = run.achievement_progress.get(achievement.id, achievement.progress)
+    if achievement.period is None or before >= achievement.target:
+        return []  # ended, not started, completed or over: the effect is left out, the rule applies
     value = min(before + r.delta, achievement.target)
     run.achievement_progress[achievement.id] = value
     props: dict[str, Any] = {

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from openpromo.engine.achievements import Period
 from openpromo.engine.tiers import Policy
 
 
@@ -40,6 +41,8 @@ class Achievement:
     progress: Decimal
     tracker_id: int | None = None
     """The profile's progress record, when it has one."""
+    period: Period | None = None
+    """The period a progress made now goes to (None: the achievement takes no progress now)."""
 
 
 @dataclass(frozen=True, slots=True)

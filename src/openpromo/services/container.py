@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from openpromo.services.auth import AuthService
 from openpromo.services.evaluation import Pipeline
 from openpromo.services.idempotency import IdempotencyService
+from openpromo.services.integration.achievements import CustomerAchievementService
 from openpromo.services.integration.audiences import AudienceService
 from openpromo.services.integration.cards import CardService
 from openpromo.services.integration.catalogs import CatalogSyncService
@@ -54,6 +55,7 @@ class Services:
     idempotency: IdempotencyService
     profiles: ProfileService
     customers: CustomerService
+    customer_achievements: CustomerAchievementService
     loyalty: LoyaltyService
     cards: CardService
     events: EventService
@@ -101,6 +103,7 @@ class Services:
             idempotency=IdempotencyService(uow, clock),
             profiles=ProfileService(uow, clock, snapshots, pipeline),
             customers=CustomerService(uow, clock, snapshots, pipeline),
+            customer_achievements=CustomerAchievementService(uow, clock, snapshots, pipeline),
             loyalty=LoyaltyService(uow, clock, snapshots, pipeline),
             cards=CardService(uow, clock, snapshots, pipeline),
             events=EventService(uow, clock, snapshots, pipeline),

@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Self
 
 if TYPE_CHECKING:
+    from openpromo.services.data.achievements import AchievementData
     from openpromo.services.data.audiences import AudienceData
     from openpromo.services.data.catalogs import CatalogData
     from openpromo.services.data.customers import CustomerData
@@ -265,6 +266,10 @@ class UnitOfWork(Protocol):
     @property
     def audiences(self) -> AudienceData:
         """An account's audiences and their memberships (``services.data.audiences``)."""
+
+    @property
+    def achievements(self) -> AchievementData:
+        """Customers' progress in achievements (``services.data.achievements``)."""
 
     @property
     def catalogs(self) -> CatalogData:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from openpromo.services.errors import Conflict
 from openpromo.services.locking import PARALLEL
+from openpromo.storage.data.achievements import SqlAchievementData
 from openpromo.storage.data.audiences import SqlAudienceData
 from openpromo.storage.data.catalogs import SqlCatalogData
 from openpromo.storage.data.customers import SqlCustomerData
@@ -122,6 +123,11 @@ class SqlUnitOfWork:
     def audiences(self) -> SqlAudienceData:
         """Made when a use case asks for it: audiences and their memberships."""
         return SqlAudienceData(self.conn)
+
+    @property
+    def achievements(self) -> SqlAchievementData:
+        """Made when a use case asks for it: customers' progress in achievements."""
+        return SqlAchievementData(self.conn)
 
     @property
     def catalogs(self) -> SqlCatalogData:

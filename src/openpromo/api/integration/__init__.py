@@ -1,6 +1,7 @@
 """Integration API routes (``/v1`` and ``/v2``), authenticated with ``ApiKey-v1`` keys."""
 
 from openpromo.api.integration import (
+    achievements,
     audiences,
     cards,
     catalogs,
@@ -17,6 +18,7 @@ ROUTES = [
     *sessions.ROUTES,
     *profiles.ROUTES,
     *customers.ROUTES,
+    *achievements.ROUTES,
     *loyalty.ROUTES,
     *cards.ROUTES,
     *events.ROUTES,

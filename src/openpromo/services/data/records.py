@@ -150,13 +150,16 @@ class StoredReferral:
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """A profile's progress in one achievement's current period."""
+    """A profile's progress in one period of an achievement."""
 
     id: int
     achievement_id: int
     progress: Decimal
     status: str
     end_date: datetime | None
+    period_key: str = ""
+    start_date: datetime | None = None
+    completion_date: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from openpromo.engine import model
+from openpromo.engine.lookups import Achievement
 from openpromo.engine.model import CounterKey
 from openpromo.engine.plan import SessionDraft
 from openpromo.services.auth import IntegrationPrincipal
@@ -82,6 +83,8 @@ class Case:
     """An event's type and attributes (the ``Event`` root), when an event is evaluated."""
     complete: bool = False
     """Every candidate applies, whatever its evaluation group's mode (``forceCompleteEvaluation``)."""
+    achievements: dict[int, Achievement] = field(default_factory=dict)
+    """The candidates' achievements by id, with the period a progress goes to (``load.read``)."""
 
     @classmethod
     def of(

@@ -185,15 +185,23 @@ def effect_row(effect: Document) -> EffectRow:
 
 
 def rollback(
-    app: Document, stored: StoredSession, now: datetime, loyalty: Mapping[str, Document] | None = None
+    app: Document,
+    stored: StoredSession,
+    now: datetime,
+    loyalty: Mapping[str, Document] | None = None,
+    achievements: Mapping[int, list[Document | None]] | None = None,
 ) -> tuple[Release | None, list[Document]]:
     """What giving back a session's close releases, and the rollback effects, in the order of the
     originals (None: the session committed nothing). ``loyalty``: the rollbacks of its ledger entries by
-    transaction UUID (``services.loyalty.roll_back_loyalty`` wrote them)."""
+    transaction UUID (``services.loyalty.roll_back_loyalty`` wrote them); ``achievements``: the
+    rollbacks of its progress increases by achievement id, in order (``evaluation.achievements``)."""
     committed = stored.committed
     if not committed:
         return None, []
-    effects = [r for r in (_rollback_of(e, loyalty or {}) for e in committed["effects"]) if r is not None]
+    increases = {ident: list(queue) for ident, queue in (achievements or {}).items()}
+    effects = [
+        r for r in (_rollback_of(e, loyalty or {}, increases) for e in committed["effects"]) if r is not None
+    ]
     profile_id = committed.get("profileId")
     total = Decimal(committed["total"])
     release = Release(
@@ -209,10 +217,20 @@ def rollback(
     return release, effects
 
 
-def _rollback_of(effect: Document, loyalty: Mapping[str, Document]) -> Document | None:
+def _rollback_of(
+    effect: Document, loyalty: Mapping[str, Document], increases: dict[int, list[Document | None]]
+) -> Document | None:
     kind, props = effect["effectType"], effect["props"]
     if kind in ("addLoyaltyPoints", "deductLoyaltyPoints"):
         return loyalty.get(props.get("transactionUUID", ""))
+    if kind == "increaseAchievementProgress":
+        queue = increases.get(int(props["achievementId"])) or [None]
+        taken = queue.pop(0)
+        return (
+            {**effect, "effectType": "rollbackIncreasedAchievementProgress", "props": taken}
+            if taken
+            else None
+        )
     if kind in DISCOUNT_TYPES:
         return discount_rollback(effect, props["value"])
     if kind == "acceptCoupon":

@@ -1,11 +1,13 @@
-"""Giving back a closed session's commit (cancel, reopen): its ledger entries are rolled back first (they
-need the ledgers, ``services.loyalty``), then the rest is released as ``commit.rollback`` says."""
+"""Giving back a closed session's commit (cancel, reopen): its ledger entries and achievement progress
+are rolled back first (they need their tables: ``services.loyalty``, ``evaluation.achievements``), then
+the rest is released as ``commit.rollback`` says."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from openpromo.services.data.records import Document, Release, StoredSession
+from openpromo.services.evaluation.achievements import roll_back_achievements
 from openpromo.services.evaluation.case import Case
 from openpromo.services.evaluation.commit import rollback, stored_context
 from openpromo.services.loyalty import roll_back_loyalty
@@ -24,7 +26,12 @@ def give_back(
         loyalty, _ = roll_back_loyalty(
             uow.ledgers, case.snapshot.programs, committed["loyalty"], committed["effects"], context, now
         )
-    return rollback(app, stored, now, loyalty)
+    achievements = (
+        roll_back_achievements(uow, case.snapshot.achievements, committed["achievements"])
+        if committed.get("achievements")
+        else None
+    )
+    return rollback(app, stored, now, loyalty, achievements)
 
 
 __all__ = ["give_back"]

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from openpromo.engine import model
+from openpromo.engine.achievements import Tracked, standing
 from openpromo.engine.evaluate import Inputs
 from openpromo.engine.lookups import Achievement, Lookups
 from openpromo.engine.plan import Plan, plan
@@ -21,6 +23,7 @@ from openpromo.services.codes import normalise_code
 from openpromo.services.data.records import (
     Consumables,
     Consumed,
+    Progress,
     StoredCoupon,
     StoredProfile,
     StoredReferral,
@@ -29,6 +32,7 @@ from openpromo.services.data.sessions import SessionData
 from openpromo.services.evaluation.case import Case
 from openpromo.services.ledgers import LoyaltyState, balance_query, loyalty_state
 from openpromo.services.snapshots.snapshot import limits_of
+from openpromo.services.timezones import zone as time_zone
 
 ZERO = Decimal(0)
 
@@ -184,22 +188,24 @@ def _inputs(
 
 def _lookups(case: Case, campaigns: Sequence[model.Campaign], consumed: Consumed) -> Lookups:
     snapshot = case.snapshot
-    current = {
-        p.achievement_id: p
-        for p in consumed.progress
-        if p.status != "expired" and (p.end_date is None or p.end_date > case.now)
-    }
+    periods: dict[int, list[Tracked]] = {}
+    for p in consumed.progress:
+        periods.setdefault(p.achievement_id, []).append(_tracked(p))
+    zone = time_zone(snapshot.settings.timezone)
     achievements = {}
     for campaign in campaigns:
         for definition in snapshot.achievements.get(campaign.id, ()):
-            found = current.get(definition.id)
-            achievements[(definition.campaign_id, definition.name)] = Achievement(
+            stands = standing(definition, periods.get(definition.id, ()), case.now, zone)
+            achievement = Achievement(
                 id=definition.id,
                 name=definition.name,
                 target=definition.target,
-                progress=Decimal(found.progress) if found else ZERO,
-                tracker_id=found.id if found else None,
+                progress=stands.progress,
+                tracker_id=stands.tracker_id,
+                period=stands.period,
             )
+            achievements[(definition.campaign_id, definition.name)] = achievement
+            case.achievements[definition.id] = achievement
     return Lookups(
         programs=snapshot.programs,
         pools=snapshot.pools,
@@ -207,6 +213,11 @@ def _lookups(case: Case, campaigns: Sequence[model.Campaign], consumed: Consumed
         additional_cost_ids={name: row["id"] for name, row in snapshot.definitions.costs.items()},
         audiences=snapshot.audiences,
     )
+
+
+def _tracked(p: Progress) -> Tracked:
+    start = p.start_date or datetime.min.replace(tzinfo=UTC)
+    return Tracked(p.id, p.period_key, p.progress, p.status, start, p.end_date, p.completion_date)
 
 
 def coupon_value(row: StoredCoupon, credit: Decimal | None = None) -> model.Coupon:

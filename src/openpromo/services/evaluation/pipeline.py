@@ -29,6 +29,7 @@ from openpromo.engine.evaluate import Evaluation, Inputs, evaluate
 from openpromo.services.access import application_snapshot
 from openpromo.services.errors import Conflict
 from openpromo.services.evaluation import load
+from openpromo.services.evaluation.achievements import commit_achievements
 from openpromo.services.evaluation.answer import Answer, build
 from openpromo.services.evaluation.case import Applied, Case, Commits, Subject
 from openpromo.services.evaluation.commit import RACE, close_commit, immediate_commit, loyalty_context
@@ -112,9 +113,9 @@ class Pipeline:
         now: datetime,
     ) -> None:
         """Commit what the evaluation produced: giveaway codes drawn, created coupons and referrals,
-        reservations, attribute and audience changes, ledger entries (``services.loyalty``), then
-        budgets, redemptions, analytics and effects in force. The writer lock is held already
-        (``_evaluate``)."""
+        reservations, attribute and audience changes, achievement progress, ledger entries
+        (``services.loyalty``), then budgets, redemptions, analytics and effects in force. The writer
+        lock is held already (``_evaluate``)."""
         owner = subject.owner(uow, case, now)
         app = case.snapshot.app
         advocate = case.referral.advocate_profile_integration_id if case.referral else None
@@ -129,12 +130,15 @@ class Pipeline:
             case.profile.modified = now
             uow.sessions.set_profile_attributes(case.profile.id, case.profile.attributes, now)
         apply_audience_changes(uow, case.account_id, owner.profile, applied.effects, now)
+        applied.effects, achieved = commit_achievements(uow, case, owner.profile, applied.effects, now)
         applied.effects, loyalty = commit_loyalty(
             uow.ledgers, case.snapshot.programs, applied.effects, loyalty_context(case, owner), now
         )
         if case.commits is Commits.AT_CLOSE:
             commit, applied.committed = close_commit(case, owner, evaluation, applied.effects, now)
             applied.committed["loyalty"] = loyalty
+            if achieved:
+                applied.committed["achievements"] = achieved
         else:
             commit = immediate_commit(case, evaluation, applied.effects, now)
         if not uow.sessions.commit(commit, now):

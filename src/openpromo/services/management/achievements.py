@@ -34,8 +34,11 @@ def achievement_record(row: Row, has_progress: bool = False) -> Achievement:
 def _problems(data: AchievementFields, current: Row | None) -> list[ErrorDetail]:
     """The checks of a new achievement, or of ``current`` with ``data``'s changes."""
     problems = []
-    if data.period is not None and parse_duration(data.period) is None:
-        problems.append(ErrorDetail("Invalid value", f"{data.period!r} is not a duration", "/period"))
+    parsed = parse_duration(data.period) if data.period else None
+    if data.period and (parsed is None or parsed.amount == 0):
+        problems.append(
+            ErrorDetail("Invalid value", f"{data.period!r} is not a positive duration", "/period")
+        )
     if data.target is not None and data.target <= 0:
         problems.append(ErrorDetail("Invalid value", "the target is positive", "/target"))
     policy = data.activation_policy or (current or {}).get("activation_policy")

@@ -73,6 +73,48 @@ class Achievement(Model, kw_only=True):
     has_progress: bool | None = None
 
 
+class AchievementProgress(Model, kw_only=True):
+    """A customer's progress in one period of an achievement."""
+
+    status: str
+    """``inprogress``, ``completed``, ``expired`` or ``not_started``."""
+    progress: Decimal
+    start_date: datetime | None = None
+    completion_date: datetime | None = None
+    end_date: datetime | None = None
+
+
+class AchievementStatusEntry(Model, kw_only=True):
+    """An achievement available to a customer, with the customer's current progress in it."""
+
+    id: int
+    created: datetime
+    name: str
+    title: str
+    description: str
+    target: Decimal
+    period: str | None = None
+    period_end_override: TimePoint | None = None
+    recurrence_policy: Recurrence | None = None
+    activation_policy: Activation | None = None
+    fixed_start_date: datetime | None = None
+    end_date: datetime | None = None
+    allow_rollback_after_completion: bool | None = None
+    campaign_id: int | None = None
+    status: Literal["active", "scheduled"] | None = None
+    current_progress: AchievementProgress | None = None
+
+
+class AchievementStatusPage(Model, kw_only=True):
+    total_result_size: int
+    data: list[AchievementStatusEntry]
+
+
+class AchievementProgressPage(Model, kw_only=True):
+    total_result_size: int
+    data: list[AchievementProgress]
+
+
 class NewCollection(Model, kw_only=True):
     description: str | None = None
     subscribed_applications_ids: list[Int64] | None = None
@@ -115,6 +157,10 @@ class Collection(Model, kw_only=True):
 __all__ = [
     "Achievement",
     "AchievementFields",
+    "AchievementProgress",
+    "AchievementProgressPage",
+    "AchievementStatusEntry",
+    "AchievementStatusPage",
     "Collection",
     "CollectionItem",
     "CreateAchievement",

@@ -20,6 +20,7 @@ from typing import Any
 from babel.numbers import get_currency_precision
 
 from openpromo.engine import model
+from openpromo.engine.achievements import Definition as AchievementDefinition
 from openpromo.engine.gates import Gates
 from openpromo.engine.index import CampaignIndex
 from openpromo.engine.lookups import Program
@@ -30,14 +31,6 @@ from openpromo.services.ports import Records, Row, UnitOfWork
 from openpromo.services.snapshots.rulesets import CompiledCampaign, RulesetCache
 
 ENTITIES = ("CustomerSession", "CartItem", "CustomerProfile", "Event")
-
-
-@dataclass(frozen=True, slots=True)
-class AchievementDefinition:
-    id: int
-    campaign_id: int
-    name: str
-    target: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +199,17 @@ def _achievements(records: Records, rows: list[Row]) -> dict[int, tuple[Achievem
     if rows:
         for a in records.find("achievements", {"campaign_id": [r["id"] for r in rows]}).rows:
             definition = AchievementDefinition(
-                a["id"], a["campaign_id"], a["name"], Decimal(a["target"] or 0)
+                id=a["id"],
+                campaign_id=a["campaign_id"],
+                name=a["name"],
+                target=Decimal(a["target"] or 0),
+                period=a["period"] or "",
+                period_end_override=a["period_end_override"],
+                recurrence_policy=a["recurrence_policy"] or "no_recurrence",
+                activation_policy=a["activation_policy"] or "user_action",
+                fixed_start_date=a["fixed_start_date"],
+                end_date=a["end_date"],
+                allow_rollback_after_completion=bool(a["allow_rollback_after_completion"]),
             )
             found.setdefault(a["campaign_id"], []).append(definition)
     return {k: tuple(v) for k, v in found.items()}

@@ -52,7 +52,14 @@ def stored_referral(row: Mapping[str, Any], friends: tuple[str, ...] = ()) -> St
 
 def progress(row: Mapping[str, Any]) -> Progress:
     return Progress(
-        row["id"], row["achievement_id"], Decimal(row["progress"]), row["status"], row["end_date"]
+        row["id"],
+        row["achievement_id"],
+        Decimal(row["progress"]),
+        row["status"],
+        row["end_date"],
+        row["period_key"],
+        row["start_date"],
+        row["completion_date"],
     )
 
 
