@@ -15,8 +15,10 @@ BENCH_HISTORY=1). Then the loyalty cell (``bench/loyalty.py``: a profile whose l
 against a fresh one, and getLoyaltyBalances); BENCH_LOYALTY=0 skips it (BENCH_QUICK does unless
 BENCH_LOYALTY=1). Then the events cell (``bench/events.py``: trackEventV2 against a close with as many
 applicable campaigns, at 100 and 10,000 session campaigns); BENCH_EVENTS=0 skips it (BENCH_QUICK does
-unless BENCH_EVENTS=1). Last the races cell (``bench/races.py``: the limits harness at 10,000 closes per
-case); BENCH_RACES=0 skips it (BENCH_QUICK does unless BENCH_RACES=1).
+unless BENCH_EVENTS=1). Then the catalogs cell (``bench/catalogs.py``: syncs of 1,000 ADD actions and
+PATCH_MANY over a 100,000-item catalog, and sessions priced by it against priced ones); BENCH_CATALOGS=0
+skips it (BENCH_QUICK does unless BENCH_CATALOGS=1). Last the races cell (``bench/races.py``: the limits
+harness at 10,000 closes per case); BENCH_RACES=0 skips it (BENCH_QUICK does unless BENCH_RACES=1).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from typing import Any
 
 import httpx
 
-from bench import events, history, lists, loadgen, loyalty, procs, races, report, seed, talang_eval
+from bench import catalogs, events, history, lists, loadgen, loyalty, procs, races, report, seed, talang_eval
 from bench import reference as ref
 from bench import workload as w
 
@@ -755,6 +757,7 @@ CELLS = (
     ("history", history, "a profile with a long history against a fresh one"),
     ("loyalty", loyalty, "a profile with 10,000 ledger entries against a fresh one"),
     ("events", events, "trackEventV2 against a close with as many applicable campaigns"),
+    ("catalogs", catalogs, "catalog syncs, and sessions priced by a 100,000-item catalog"),
     ("races", races, "limits under 10,000 parallel closes per case"),
 )
 
