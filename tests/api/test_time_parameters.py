@@ -32,26 +32,35 @@ def test_the_document_has_the_time_parameters(server: Server) -> None:
     assert ("getCampaignAnalytics", "rangeStart") in names
     assert ("exportLoyaltyLedger", "rangeEnd") in names
     assert ("exportPoolGiveaways", "createdAfter") in names
-    assert len(names) == 26
+    assert ("integrationGetAllCampaigns", "startAfter") in names
+    assert len(names) == 30
+
+
+def _client(server: Server, world: World, route: Route) -> httpx.Client:
+    """A client with the route's kind of key (application A's for the Integration API)."""
+    if route.kind == "integration":
+        return server.client(f"ApiKey-v1 {world.a.key}")
+    return server.management()
 
 
 def test_a_time_parameter_that_is_not_a_time_is_a_400_naming_it(server: Server, world: World) -> None:
-    with server.management() as mgmt:
-        for route, name in _time_parameters(server):
-            params: dict[str, Any] = {**QUERIES.get(route.operation, {}), name: "yesterday"}
-            assert_error(send(mgmt, route, world.ids, params=params), 400, parameter=name)
+    for route, name in _time_parameters(server):
+        params: dict[str, Any] = {**QUERIES.get(route.operation, {}), name: "yesterday"}
+        with _client(server, world, route) as client:
+            assert_error(send(client, route, world.ids, params=params), 400, parameter=name)
 
 
 @pytest.mark.parametrize("text", ["2020-01-01", "2020-01-01T00:00:00Z", "2020-01-01T00:00:00+0000"])
 def test_a_time_parameter_takes_every_accepted_form(server: Server, world: World, text: str) -> None:
-    with server.management() as mgmt:
-        for route, name in _time_parameters(server):
-            params: dict[str, Any] = {**QUERIES.get(route.operation, {}), name: text}
-            answer = send(mgmt, route, world.ids, params=params)
-            assert answer.status_code == 200, (route, name, answer.text)
+    for route, name in _time_parameters(server):
+        params: dict[str, Any] = {**QUERIES.get(route.operation, {}), name: text}
+        with _client(server, world, route) as client:
+            answer = send(client, route, world.ids, params=params)
+        assert answer.status_code == 200, (route, name, answer.text)
 
 
 def test_the_key_is_checked_before_the_time_parameters(server: Server, world: World) -> None:
-    with server.client("ManagementKey-v1 wrong") as client:
-        for route, name in _time_parameters(server):
+    for route, name in _time_parameters(server):
+        wrong = "ApiKey-v1 wrong" if route.kind == "integration" else "ManagementKey-v1 wrong"
+        with server.client(wrong) as client:
             assert_error(send(client, route, world.ids, params={name: "yesterday"}), 401)

@@ -35,6 +35,10 @@ Text = Annotated[str | None, QueryParameter(required=False)]
 # Times in query strings arrive as text: ``time_parameter`` also takes the ``+0000`` offset and dates.
 CreatedBefore = Annotated[str | None, QueryParameter(name="createdBefore", required=False)]
 CreatedAfter = Annotated[str | None, QueryParameter(name="createdAfter", required=False)]
+StartBefore = Annotated[str | None, QueryParameter(name="startBefore", required=False)]
+StartAfter = Annotated[str | None, QueryParameter(name="startAfter", required=False)]
+EndBefore = Annotated[str | None, QueryParameter(name="endBefore", required=False)]
+EndAfter = Annotated[str | None, QueryParameter(name="endAfter", required=False)]
 
 
 _inline = False
@@ -109,9 +113,13 @@ __all__ = [
     "PUBLIC_MANAGEMENT",
     "CreatedAfter",
     "CreatedBefore",
+    "EndAfter",
+    "EndBefore",
     "PageSize",
     "Skip",
     "Sort",
+    "StartAfter",
+    "StartBefore",
     "Text",
     "WithTotal",
     "body",

@@ -11,6 +11,7 @@ from openpromo.services.evaluation import Pipeline
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.integration.achievements import CustomerAchievementService
 from openpromo.services.integration.audiences import AudienceService
+from openpromo.services.integration.campaigns import CampaignListService
 from openpromo.services.integration.cards import CardService
 from openpromo.services.integration.catalogs import CatalogSyncService
 from openpromo.services.integration.customers import CustomerService
@@ -61,6 +62,7 @@ class Services:
     events: EventService
     prices: PriceService
     catalog_sync: CatalogSyncService
+    campaign_lists: CampaignListService
     ledger_lists: LedgerListService
     reservations: ReservationService
     referral_codes: ReferralCodeService
@@ -109,6 +111,7 @@ class Services:
             events=EventService(uow, clock, snapshots, pipeline),
             prices=PriceService(uow, clock, snapshots, pipeline),
             catalog_sync=CatalogSyncService(uow, clock, snapshots, pipeline),
+            campaign_lists=CampaignListService(uow, clock, snapshots, pipeline),
             ledger_lists=LedgerListService(uow, clock, snapshots, pipeline),
             reservations=ReservationService(uow, clock, snapshots, pipeline),
             referral_codes=ReferralCodeService(uow, clock, snapshots, pipeline),

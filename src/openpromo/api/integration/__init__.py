@@ -3,6 +3,7 @@
 from openpromo.api.integration import (
     achievements,
     audiences,
+    campaigns,
     cards,
     catalogs,
     customers,
@@ -26,6 +27,7 @@ ROUTES = [
     *offers.ROUTES,
     *prices.ROUTES,
     *catalogs.ROUTES,
+    *campaigns.ROUTES,
 ]
 
 __all__ = ["ROUTES"]

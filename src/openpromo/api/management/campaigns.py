@@ -12,9 +12,13 @@ from openpromo.api.routing import (
     MANAGEMENT,
     CreatedAfter,
     CreatedBefore,
+    EndAfter,
+    EndBefore,
     PageSize,
     Skip,
     Sort,
+    StartAfter,
+    StartBefore,
     body,
     page,
     time_ranges,
@@ -40,10 +44,6 @@ CampaignState = Annotated[
 ]
 Name = Annotated[str | None, QueryParameter(name="name", required=False)]
 Tags = Annotated[str | None, QueryParameter(name="tags", required=False)]
-StartBefore = Annotated[str | None, QueryParameter(name="startBefore", required=False)]
-StartAfter = Annotated[str | None, QueryParameter(name="startAfter", required=False)]
-EndBefore = Annotated[str | None, QueryParameter(name="endBefore", required=False)]
-EndAfter = Annotated[str | None, QueryParameter(name="endAfter", required=False)]
 CampaignGroupId = Annotated[int | None, QueryParameter(name="campaignGroupId", required=False)]
 TemplateId = Annotated[int | None, QueryParameter(name="templateId", required=False)]
 StoreId = Annotated[int | None, QueryParameter(name="storeId", required=False)]

@@ -8,12 +8,12 @@ cache stays valid. Every change to a campaign bumps its ``version``.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from openpromo import rules
 from openpromo.services.access import require_application, require_campaign
 from openpromo.services.auth import ManagementPrincipal
+from openpromo.services.campaign_filters import campaign_conditions
 from openpromo.services.errors import ErrorDetail, InvalidInput, NotFound, raise_problems
 from openpromo.services.management.limits import check_limits
 from openpromo.services.models.base import Page
@@ -28,22 +28,7 @@ from openpromo.services.models.campaigns import (
 )
 from openpromo.services.models.convert import document, fields_of, from_row
 from openpromo.services.paging import PageRequest, list_page
-from openpromo.services.ports import (
-    AllOf,
-    AnyOf,
-    Caseless,
-    Clock,
-    Condition,
-    Contains,
-    Eq,
-    HasElement,
-    Not,
-    Records,
-    Row,
-    UnitOfWorkFactory,
-    Valid,
-    Within,
-)
+from openpromo.services.ports import Clock, Records, Row, UnitOfWorkFactory
 from openpromo.services.records import campaign_record
 
 _SETTINGS = (
@@ -70,53 +55,6 @@ _SORTABLE = {
     "startTime": "start_time",
     "endTime": "end_time",
 }
-
-
-def _state_condition(state: str, now: datetime) -> Condition:
-    """The campaign's stored ``state``, or for an enabled one its ``frontendState`` (``scheduled``,
-    ``running``, ``expired``: from its start and end times, as ``services.records.frontend_state``)."""
-    by_time: dict[str, Condition] = {
-        "scheduled": Valid("start_time", "end_time", "validFuture", now),
-        "running": Valid("start_time", "end_time", "validNow", now),
-        "expired": AllOf(
-            (
-                Not(Valid("start_time", "end_time", "validFuture", now)),
-                Valid("start_time", "end_time", "expired", now),
-            )
-        ),
-    }
-    stored = Eq("state", state)
-    if state not in by_time:
-        return stored
-    return AnyOf((stored, AllOf((Eq("state", "enabled"), by_time[state]))))
-
-
-def campaign_conditions(filters: dict[str, Any], now: datetime) -> list[Condition]:
-    """The spec's campaign filters as list conditions."""
-    conditions: list[Condition] = []
-    state = filters.get("campaign_state")
-    if state is not None:
-        conditions.append(_state_condition(state, now))
-    name, tags = filters.get("name"), filters.get("tags")
-    if name is not None or tags is not None:
-        # the spec: name and tags together match either; tags match case-insensitively
-        either: list[Condition] = []
-        if name is not None:
-            either.append(Contains("name", name))
-        wanted = tuple(dict.fromkeys(t for t in (tags or "").split(",") if t))
-        if wanted:
-            either.append(HasElement("tags", (Caseless("", wanted),)))
-        conditions.append(AnyOf(tuple(either)))
-    for column, key in (("created", "created"), ("start_time", "start"), ("end_time", "end")):
-        before, after = filters.get(f"{key}_before"), filters.get(f"{key}_after")
-        if before is not None or after is not None:
-            conditions.append(Within(column, before, after))
-    for column, key in (("campaign_groups", "campaign_group_id"), ("linked_store_ids", "store_id")):
-        if filters.get(key) is not None:
-            conditions.append(HasElement(column, (Eq("", filters[key]),)))
-    if filters.get("template_id") is not None:
-        conditions.append(Eq("template_id", filters["template_id"]))
-    return conditions
 
 
 def ruleset_record(row: Row, active_id: int | None) -> Ruleset:

@@ -59,6 +59,21 @@ class UpdateCampaign(CampaignSettings, kw_only=True):
     state: CampaignState | None = None
 
 
+class IntegrationCampaign(Model, kw_only=True):
+    """A running campaign as the Integration API lists it (``integrationGetAllCampaigns``)."""
+
+    id: int
+    application_id: int
+    name: str
+    description: str | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    attributes: Attributes | None = None
+    state: Literal["enabled"]
+    tags: list[str]
+    features: list[str]
+
+
 class Campaign(Model, kw_only=True):
     id: int
     created: datetime
@@ -160,6 +175,7 @@ __all__ = [
     "CampaignEvaluationGroup",
     "CampaignSettings",
     "CodeGeneratorSettings",
+    "IntegrationCampaign",
     "NewCampaign",
     "NewCampaignEvaluationGroup",
     "NewRuleset",
