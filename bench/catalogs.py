@@ -55,8 +55,8 @@ def _timed(client: httpx.Client, base_url: str, url: str, bodies: list[dict[str,
     return round((after[0] - before[0]) / (after[1] - before[1]) * 1000, 2)
 
 
-def _updates(client: httpx.Client, base_url: str, prefix: str, priced: bool, count: int) -> float:
-    skus = ["sku-17", "sku-4242", "sku-99001"]
+def _updates(client: httpx.Client, base_url: str, prefix: str, priced: bool, count: int, size: int) -> float:
+    skus = ["sku-17", f"sku-{size // 2 + 42}", f"sku-{size - 1}"]
     cart = [{"sku": s, "quantity": 1, **({"price": 20} if priced else {})} for s in skus]
     for i in range(30):  # warm
         ok(
@@ -129,11 +129,11 @@ def measure(database_url: str, log_dir: Path, size: int, updates: int) -> dict[s
             patch_all_ms = _timed(
                 app, server.base_url, url, [{"actions": [{"type": "PATCH_MANY", "payload": {"price": 20}}]}]
             )
-            from_catalog = _updates(app, server.base_url, "catalog", False, updates)
+            from_catalog = _updates(app, server.base_url, "catalog", False, updates, size)
         with httpx.Client(
             base_url=server.base_url, headers={"Authorization": f"ApiKey-v1 {plain_key}"}
         ) as app:
-            priced = _updates(app, server.base_url, "priced", True, updates)
+            priced = _updates(app, server.base_url, "priced", True, updates, size)
     finally:
         procs.stop(server)
     return {

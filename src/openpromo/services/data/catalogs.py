@@ -75,7 +75,7 @@ class CatalogData(Protocol):
         """The catalog's items with these SKUs, by SKU."""
 
     def write(self, account_id: int, catalog_id: int, items: Sequence[ItemWrite]) -> None:
-        """Insert the items, writing over those whose SKU the catalog has (one statement a batch)."""
+        """Insert the items, writing over those whose SKU the catalog has (one statement for the batch)."""
 
     def patch_many(
         self,

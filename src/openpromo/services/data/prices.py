@@ -32,7 +32,7 @@ class StoredObservation(Observation):
 
 class PriceData(Protocol):
     def record(self, account_id: int, observations: Sequence[Observation]) -> None:
-        """Append observations (one statement)."""
+        """Append observations (one statement, run for the batch)."""
 
     def history(self, account_id: int, sku: str, start: datetime, end: datetime) -> list[StoredObservation]:
         """The SKU's observations in ``[start, end)``, oldest first (at most 1000)."""

@@ -23,8 +23,6 @@ from openpromo.storage.schema.account import catalog_items, catalogs, price_hist
 
 C = catalog_items.c
 _OPS = {"EQ": "=", "LT": "<", "LE": "<=", "GT": ">", "GE": ">="}
-ROWS_PER_WRITE = 500
-"""Items per multi-row statement (8 columns each: within both databases' parameter limits)."""
 
 
 def _stored(row: Any) -> StoredItem:
@@ -77,21 +75,21 @@ class SqlCatalogData:
             }
             for item in items
         ]
-        for start in range(0, len(rows), ROWS_PER_WRITE):
-            insert = upsert(self._postgres)(catalog_items).values(rows[start : start + ROWS_PER_WRITE])
-            new = insert.excluded
-            self._conn.execute(
-                insert.on_conflict_do_update(
-                    index_elements=[C.catalog_id, C.sku],
-                    set_={
-                        "price": new.price,
-                        "prices": new.prices,
-                        "attributes": new.attributes,
-                        "product": new.product,
-                        "version": new.version,
-                    },
-                )
-            )
+        if not rows:
+            return
+        insert = upsert(self._postgres)(catalog_items)
+        new = insert.excluded
+        statement = insert.on_conflict_do_update(
+            index_elements=[C.catalog_id, C.sku],
+            set_={
+                "price": new.price,
+                "prices": new.prices,
+                "attributes": new.attributes,
+                "product": new.product,
+                "version": new.version,
+            },
+        )
+        self._conn.execute(statement, rows)  # compiled once; the rows go in batches (executemany)
 
     def patch_many(
         self,

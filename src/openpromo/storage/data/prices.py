@@ -49,7 +49,7 @@ class SqlPriceData:
             }
             for o in observations
         ]
-        self._conn.execute(price_history.insert().values(rows))
+        self._conn.execute(price_history.insert(), rows)  # compiled once, whatever the batch's size
 
     def history(self, account_id: int, sku: str, start: datetime, end: datetime) -> list[StoredObservation]:
         rows = self._conn.execute(
