@@ -361,3 +361,19 @@ def test_bad_requests_name_the_field(integration: httpx.Client, catalog: int, na
         assert_error(integration.put(url, json=body), 400, pointer=pointer)
     # nothing of a refused request was written
     assert integration.put(url, json={"actions": [add]}).json()["version"] == 1
+
+
+def test_a_large_cart_takes_its_prices_from_the_catalog(
+    server: Server, api: IntegrationApi, app: AppContext, catalog: int
+) -> None:
+    # more SKUs than the prepared read takes: the other read answers the same
+    sync(api, catalog, "ADD", *({"sku": f"part-{n}", "price": n + 1} for n in range(12)))
+    for count in (3, 12):
+        cart = [{"sku": f"part-{n}", "quantity": 1} for n in range(count)]
+        with server.client(f"ApiKey-v1 {app.key}") as client:
+            body = {"customerSession": {"cartItems": cart}, "responseContent": ["customerSession"]}
+            answered = client.put(f"/v2/customer_sessions/{random_id('s')}", json=body)
+        assert answered.status_code == 200, answered.text
+        assert [i["price"] for i in answered.json()["customerSession"]["cartItems"]] == list(
+            range(1, count + 1)
+        )

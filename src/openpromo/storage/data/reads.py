@@ -202,24 +202,40 @@ def giveaways(conn: Connection, session_id: int) -> list[Document]:
 def catalog_entries(
     conn: Connection, catalog_ids: Sequence[int], skus: Sequence[str]
 ) -> dict[str, CatalogEntry]:
-    """SKU → the first item (by id) of these catalogs that has the SKU."""
-    query = statement(
-        ("catalog-entries",),
-        lambda: (
-            sa.select(
-                catalog_items.c.id, catalog_items.c.sku, catalog_items.c.price, catalog_items.c.attributes
-            )
-            .where(
-                catalog_items.c.catalog_id.in_(sa.bindparam("catalogs", expanding=True)),
-                catalog_items.c.sku.in_(sa.bindparam("skus", expanding=True)),
-            )
-            .order_by(catalog_items.c.id)
-        ),
-    )
+    """SKU → the first item (by id) of these catalogs that has the SKU (a prepared statement for carts
+    of up to ``_PREPARED_IN`` SKUs, as the coupons' read)."""
+    items = catalog_items.c
+    columns = (items.id, items.sku, items.price, items.attributes)
+    if len(skus) > _PREPARED_IN or len(catalog_ids) > _PREPARED_IN:
+        query = statement(
+            ("catalog-entries",),
+            lambda: (
+                sa.select(*columns)
+                .where(
+                    items.catalog_id.in_(sa.bindparam("catalogs", expanding=True)),
+                    items.sku.in_(sa.bindparam("skus", expanding=True)),
+                )
+                .order_by(items.id)
+            ),
+        )
+        rows = [
+            dict(r._mapping) for r in conn.execute(query, {"catalogs": list(catalog_ids), "skus": list(skus)})
+        ]
+    else:
+        shape = (len(catalog_ids), len(skus))
+        rows = prepared(
+            conn,
+            ("catalog-entries", *shape),
+            lambda: (
+                sa.select(*columns)
+                .where(items.catalog_id.in_(_values("c", shape[0])), items.sku.in_(_values("s", shape[1])))
+                .order_by(items.id)
+            ),
+        ).rows(conn, {**_numbered("c", catalog_ids), **_numbered("s", skus)})
     entries: dict[str, CatalogEntry] = {}
-    for row in conn.execute(query, {"catalogs": list(catalog_ids), "skus": list(skus)}):
-        if row.sku not in entries:
-            entries[row.sku] = CatalogEntry(row.id, row.price, row.attributes or {})
+    for row in rows:
+        if row["sku"] not in entries:
+            entries[row["sku"]] = CatalogEntry(row["id"], row["price"], row["attributes"] or {})
     return entries
 
 
