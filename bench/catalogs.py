@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
-from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -151,19 +151,9 @@ def measure(database_url: str, log_dir: Path, size: int, updates: int) -> dict[s
 def run(dbs: list[str], log_dir: Path) -> dict[str, Any]:
     size = int(os.environ.get("BENCH_CATALOG_ITEMS", "100000"))
     updates = int(os.environ.get("BENCH_CATALOG_UPDATES", "300"))
-    results: dict[str, Any] = {}
-    for kind in dbs:
-        if kind == "sqlite":
-            results[kind] = measure(f"sqlite:///{log_dir / 'catalogs.db'}", log_dir, size, updates)
-        elif procs.postgres_problem() is None:
-            url = procs.create_pg_database()
-            try:
-                results[kind] = measure(url, log_dir, size, updates)
-            finally:
-                procs.drop_pg_database(url)
-        else:
-            results[kind] = {"skipped": procs.postgres_problem()}
-    return results
+    return procs.per_database(
+        dbs, log_dir / "catalogs.db", partial(measure, log_dir=log_dir, size=size, updates=updates)
+    )
 
 
 def table(results: dict[str, Any]) -> str:
@@ -187,10 +177,7 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    dbs = os.environ.get("BENCH_DBS", "sqlite,postgres").split(",")
-    folder = procs.ROOT / "bench" / "results" / f"catalogs-{datetime.now():%Y%m%d-%H%M%S}"
-    folder.mkdir(parents=True, exist_ok=True)
-    print(table(run(dbs, folder)))
+    procs.cell_main("catalogs", run, table)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import secrets
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -149,18 +149,12 @@ def run(dbs: list[str], log_dir: Path) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for kind in dbs:
         for size in sizes:
-            name = f"{kind}-{size}"
-            if kind == "sqlite":
-                url = f"sqlite:///{log_dir / f'events-{size}.db'}"
-                results[name] = measure(url, log_dir, size - APPLICABLE, requests)
-            elif procs.postgres_problem() is None:
-                url = procs.create_pg_database()
-                try:
-                    results[name] = measure(url, log_dir, size - APPLICABLE, requests)
-                finally:
-                    procs.drop_pg_database(url)
-            else:
-                results[name] = {"skipped": procs.postgres_problem()}
+            cell = procs.per_database(
+                [kind],
+                log_dir / f"events-{size}.db",
+                partial(measure, log_dir=log_dir, gated=size - APPLICABLE, requests=requests),
+            )
+            results[f"{kind}-{size}"] = cell[kind]
     return results
 
 
@@ -184,10 +178,7 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    dbs = os.environ.get("BENCH_DBS", "sqlite,postgres").split(",")
-    folder = procs.ROOT / "bench" / "results" / f"events-{datetime.now():%Y%m%d-%H%M%S}"
-    folder.mkdir(parents=True, exist_ok=True)
-    print(table(run(dbs, folder)))
+    procs.cell_main("events", run, table)
 
 
 if __name__ == "__main__":

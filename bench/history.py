@@ -20,6 +20,7 @@ import secrets
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -213,20 +214,9 @@ def measure(database_url: str, log_dir: Path, sessions: int, requests: int) -> d
 def run(dbs: list[str], log_dir: Path) -> dict[str, Any]:
     sessions = int(os.environ.get("BENCH_HISTORY_SESSIONS", "10000"))
     requests = int(os.environ.get("BENCH_HISTORY_REQUESTS", "400"))
-    results: dict[str, Any] = {}
-    for kind in dbs:
-        if kind == "sqlite":
-            url = f"sqlite:///{log_dir / 'history.db'}"
-            results[kind] = measure(url, log_dir, sessions, requests)
-        elif procs.postgres_problem() is None:
-            url = procs.create_pg_database()
-            try:
-                results[kind] = measure(url, log_dir, sessions, requests)
-            finally:
-                procs.drop_pg_database(url)
-        else:
-            results[kind] = {"skipped": procs.postgres_problem()}
-    return results
+    return procs.per_database(
+        dbs, log_dir / "history.db", partial(measure, log_dir=log_dir, sessions=sessions, requests=requests)
+    )
 
 
 def table(results: dict[str, Any]) -> str:
@@ -249,10 +239,7 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    dbs = os.environ.get("BENCH_DBS", "sqlite,postgres").split(",")
-    folder = procs.ROOT / "bench" / "results" / f"history-{datetime.now():%Y%m%d-%H%M%S}"
-    folder.mkdir(parents=True, exist_ok=True)
-    print(table(run(dbs, folder)))
+    procs.cell_main("history", run, table)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ import secrets
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -167,19 +167,9 @@ def measure(database_url: str, log_dir: Path, entries: int, requests: int) -> di
 def run(dbs: list[str], log_dir: Path) -> dict[str, Any]:
     entries = int(os.environ.get("BENCH_LOYALTY_ENTRIES", "10000"))
     requests = int(os.environ.get("BENCH_LOYALTY_REQUESTS", "300"))
-    results: dict[str, Any] = {}
-    for kind in dbs:
-        if kind == "sqlite":
-            results[kind] = measure(f"sqlite:///{log_dir / 'loyalty.db'}", log_dir, entries, requests)
-        elif procs.postgres_problem() is None:
-            url = procs.create_pg_database()
-            try:
-                results[kind] = measure(url, log_dir, entries, requests)
-            finally:
-                procs.drop_pg_database(url)
-        else:
-            results[kind] = {"skipped": procs.postgres_problem()}
-    return results
+    return procs.per_database(
+        dbs, log_dir / "loyalty.db", partial(measure, log_dir=log_dir, entries=entries, requests=requests)
+    )
 
 
 def table(results: dict[str, Any]) -> str:
@@ -205,10 +195,7 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    dbs = os.environ.get("BENCH_DBS", "sqlite,postgres").split(",")
-    folder = procs.ROOT / "bench" / "results" / f"loyalty-{datetime.now():%Y%m%d-%H%M%S}"
-    folder.mkdir(parents=True, exist_ok=True)
-    print(table(run(dbs, folder)))
+    procs.cell_main("loyalty", run, table)
 
 
 if __name__ == "__main__":

@@ -17,8 +17,11 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -238,6 +241,35 @@ def drop_pg_database(url: str) -> None:
     name = url.rpartition("/")[2]
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def per_database(dbs: list[str], sqlite_path: Path, measure: Callable[[str], Any]) -> dict[str, Any]:
+    """``measure(url)`` on each database kind of ``dbs``, by kind: SQLite at ``sqlite_path``, PostgreSQL in
+    a database made for the run (dropped after); a kind that cannot run answers ``{"skipped": why}``."""
+    results: dict[str, Any] = {}
+    for kind in dbs:
+        if kind == "sqlite":
+            results[kind] = measure(f"sqlite:///{sqlite_path}")
+        elif postgres_problem() is None:
+            url = create_pg_database()
+            try:
+                results[kind] = measure(url)
+            finally:
+                drop_pg_database(url)
+        else:
+            results[kind] = {"skipped": postgres_problem()}
+    return results
+
+
+def cell_main(
+    name: str, run: Callable[[list[str], Path], dict[str, Any]], table: Callable[[dict[str, Any]], str]
+) -> None:
+    """A benchmark cell run alone (``python -m bench.<name>``): on ``BENCH_DBS``, its logs in a folder of
+    its own under bench/results, its table printed."""
+    dbs = os.environ.get("BENCH_DBS", "sqlite,postgres").split(",")
+    folder = ROOT / "bench" / "results" / f"{name}-{datetime.now():%Y%m%d-%H%M%S}"
+    folder.mkdir(parents=True, exist_ok=True)
+    print(table(run(dbs, folder)))
 
 
 def settle_pg_database(url: str) -> None:

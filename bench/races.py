@@ -11,7 +11,6 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +56,7 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    dbs = os.environ.get("BENCH_DBS", "sqlite,postgres").split(",")
-    folder = procs.ROOT / "bench" / "results" / f"races-{datetime.now():%Y%m%d-%H%M%S}"
-    folder.mkdir(parents=True, exist_ok=True)
-    print(table(run(dbs, folder)))
+    procs.cell_main("races", run, table)
 
 
 if __name__ == "__main__":
