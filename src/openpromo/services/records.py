@@ -1,12 +1,16 @@
 """Stored rows as the API's records, where both sides of the API answer them (a campaign is a
-Management record and a part of an Integration answer, ``triggeredCampaigns``)."""
+Management record and a part of an Integration answer, ``triggeredCampaigns``; a catalog is created
+through the Management API and answered by the Integration API's sync)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from openpromo.services.models.campaigns import Campaign
 from openpromo.services.models.convert import from_row
+from openpromo.services.models.programs import Catalog
 from openpromo.services.ports import Row
 
 
@@ -33,4 +37,8 @@ def campaign_record(row: Row, now: datetime) -> Campaign:
     )
 
 
-__all__ = ["campaign_record", "frontend_state"]
+def catalog_record(row: Mapping[str, Any]) -> Catalog:
+    return from_row(Catalog, row, created_by=row["created_by"] or 0)
+
+
+__all__ = ["campaign_record", "catalog_record", "frontend_state"]

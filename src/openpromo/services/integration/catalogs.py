@@ -32,10 +32,10 @@ from openpromo.services.models.catalogs import (
     RemoveItemCatalogAction,
     RemoveManyItemsCatalogAction,
 )
-from openpromo.services.models.convert import from_row
 from openpromo.services.models.programs import Catalog
 from openpromo.services.models.sessions import Product
 from openpromo.services.ports import UnitOfWork
+from openpromo.services.records import catalog_record
 
 _KINDS: dict[str, FilterKind] = {"number": "number", "boolean": "boolean", "string": "text", "time": "text"}
 _NUMERIC_OPS = ("LT", "LE", "GT", "GE")
@@ -56,7 +56,7 @@ class CatalogSyncService(IntegrationService):
             definitions = load_definitions(uow.records, principal.account_id, ["CartItem"])
             _Sync(uow, principal.account_id, catalog_id, definitions, now).apply(request)
             uow.commit()
-        return from_row(Catalog, catalog, created_by=catalog["created_by"] or 0)
+        return catalog_record(catalog)
 
 
 class _Sync:

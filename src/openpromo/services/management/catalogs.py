@@ -15,6 +15,7 @@ from openpromo.services.models.convert import fields_of, from_row
 from openpromo.services.models.programs import Catalog, CatalogItem, ItemAttribute, NewCatalog
 from openpromo.services.paging import PageRequest, list_page
 from openpromo.services.ports import Clock, Eq, Row, UnitOfWorkFactory
+from openpromo.services.records import catalog_record
 
 
 def catalog_item_record(row: Row, attribute_ids: Mapping[str, int]) -> CatalogItem:
@@ -49,7 +50,7 @@ class CatalogService:
             row = uow.records.get("catalogs", catalog_id)
             uow.commit()
         assert row is not None
-        return from_row(Catalog, row, created_by=row["created_by"] or 0)
+        return catalog_record(row)
 
     def items(
         self,
