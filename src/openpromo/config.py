@@ -13,6 +13,11 @@ DEFAULT_PORT = 9000
 DEFAULT_KEEPALIVE_REQUESTS = 100
 DEFAULT_MAX_BODY_BYTES = 10_000_000
 DEFAULT_MAX_UPLOAD_BYTES = 500_000_000
+DEFAULT_POOL_SIZE = 10
+DEFAULT_TOKEN_LIFETIME_SECONDS = 12 * 3600
+DEFAULT_DATABASE_WAIT_SECONDS = 30.0
+LOG_LEVELS = ("debug", "info", "warning", "error")
+LOG_FORMATS = ("json", "text")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +41,21 @@ class Settings:
     """The largest request body (``OPENPROMO_MAX_BODY_BYTES``); a larger one is a 413."""
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES
     """The largest CSV upload of an ``import...`` operation (``OPENPROMO_MAX_UPLOAD_BYTES``)."""
+    pool_size: int = DEFAULT_POOL_SIZE
+    """Database connections one worker keeps open (``OPENPROMO_POOL_SIZE``)."""
+    pool_overflow: int | None = None
+    """Connections one worker may open beyond ``pool_size`` under load (``OPENPROMO_POOL_OVERFLOW``);
+    None: as many as ``pool_size``."""
+    token_lifetime_seconds: int = DEFAULT_TOKEN_LIFETIME_SECONDS
+    """How long a Management session token (``POST /v1/sessions``) is valid (``OPENPROMO_TOKEN_LIFETIME``)."""
+    log_level: str = "info"
+    """``OPENPROMO_LOG_LEVEL``: one of ``LOG_LEVELS``."""
+    log_format: str = "text"
+    """``OPENPROMO_LOG_FORMAT``: ``json`` (one object per line) or ``text``."""
+    access_log: bool = True
+    """``OPENPROMO_ACCESS_LOG``: one line per request (``0`` turns it off)."""
+    database_wait_seconds: float = DEFAULT_DATABASE_WAIT_SECONDS
+    """How long ``serve`` and ``migrate`` wait for the database at start (``OPENPROMO_DATABASE_WAIT``)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
@@ -53,6 +73,15 @@ class Settings:
             else None,
             max_body_bytes=int(env.get("OPENPROMO_MAX_BODY_BYTES") or DEFAULT_MAX_BODY_BYTES),
             max_upload_bytes=int(env.get("OPENPROMO_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES),
+            pool_size=int(env.get("OPENPROMO_POOL_SIZE") or DEFAULT_POOL_SIZE),
+            pool_overflow=int(env["OPENPROMO_POOL_OVERFLOW"])
+            if env.get("OPENPROMO_POOL_OVERFLOW", "").strip()
+            else None,
+            token_lifetime_seconds=int(env.get("OPENPROMO_TOKEN_LIFETIME") or DEFAULT_TOKEN_LIFETIME_SECONDS),
+            log_level=(env.get("OPENPROMO_LOG_LEVEL") or "info").lower(),
+            log_format=(env.get("OPENPROMO_LOG_FORMAT") or "text").lower(),
+            access_log=(env.get("OPENPROMO_ACCESS_LOG") or "1") not in ("0", "false", "off", "no"),
+            database_wait_seconds=float(env.get("OPENPROMO_DATABASE_WAIT") or DEFAULT_DATABASE_WAIT_SECONDS),
         )
         return replace(settings, **{k: v for k, v in flags.items() if v is not None})
 
@@ -71,4 +100,11 @@ def default_threads(is_sqlite: bool) -> int:
     return 0 if is_sqlite else 2
 
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "DEFAULT_MAX_UPLOAD_BYTES", "Settings", "default_threads"]
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_MAX_UPLOAD_BYTES",
+    "LOG_FORMATS",
+    "LOG_LEVELS",
+    "Settings",
+    "default_threads",
+]
