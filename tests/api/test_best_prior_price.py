@@ -113,3 +113,74 @@ def test_the_management_price_history(mgmt: httpx.Client, app: AppContext, tv: s
         ),
         404,
     )
+
+
+def per_item(name: str, sku: str, value: int, *extra: Any) -> dict[str, Any]:
+    """``value`` off each unit of ``sku``; ``extra``: the scope and ``excludeFromPriceHistory``."""
+    units = ["filter", [".", "Session", "CartItems"], [["Item"], ["=", [".", "Item", "Sku"], sku]]]
+    return {
+        "title": name,
+        "condition": ["and", True],
+        "effects": [["setDiscountPerItem", name, units, [["Item"], value], *extra]],
+    }
+
+
+def history(mgmt: httpx.Client, app: AppContext, sku: str) -> list[dict[str, Any]]:
+    found = mgmt.post(
+        f"/v1/applications/{app.id}/price_history",
+        json={"sku": sku, "startDate": day(1).isoformat(), "endDate": (NOW + timedelta(days=1)).isoformat()},
+    )
+    assert found.status_code == 200, found.text
+    entries: list[dict[str, Any]] = found.json()["history"]
+    return entries
+
+
+def test_closed_sessions_record_discounted_unit_prices(
+    server: Server, mgmt: httpx.Client, integration: httpx.Client, app: AppContext
+) -> None:
+    tv, lamp, desk = random_id("tv"), random_id("lamp"), random_id("desk")
+    first = factories.campaign(server, app, [per_item("tv deal", tv, 50)], name="tv deal")
+    factories.campaign(server, app, [per_item("lamp deal", lamp, 20, "price", True)], name="lamp deal")
+    factories.campaign(server, app, [per_item("desk deal", desk, 30, "itemTotal")], name="desk deal")
+    cart = [
+        {"sku": tv, "quantity": 2, "price": 500},
+        {"sku": lamp, "quantity": 1, "price": 100},
+        {"sku": desk, "quantity": 1, "price": 200},
+    ]
+
+    def update(state: str, dry: bool = False) -> dict[str, Any]:
+        answered = integration.put(
+            f"/v2/customer_sessions/{random_id('s')}",
+            params={"dry": "true"} if dry else {},
+            json={"customerSession": {"cartItems": cart, "state": state}},
+        )
+        assert answered.status_code == 200, answered.text
+        body: dict[str, Any] = answered.json()
+        return body
+
+    # open sessions and dry closes record nothing
+    opened = update("open")
+    lamp_effect = next(e for e in opened["effects"] if e["props"]["name"] == "lamp deal")
+    assert lamp_effect["props"]["excludedFromPriceHistory"] is True
+    update("closed", dry=True)
+    assert history(mgmt, app, tv) == []
+    # a close records the discounted unit price, with the campaign behind it; twice the same is once
+    update("closed")
+    update("closed")
+    [observed] = history(mgmt, app, tv)
+    assert (observed["price"], observed["contextId"]) == (450, str(first))
+    assert observed["metadata"]["influencingCampaignDetails"] == [{"campaignId": first, "discountValue": 50}]
+    # an excluded discount and one on the item's total (not its price alone) record nothing
+    assert history(mgmt, app, lamp) == [] and history(mgmt, app, desk) == []
+    # a second campaign on the same units: a new price and context, both campaigns named
+    second = factories.campaign(server, app, [per_item("tv extra", tv, 30)], name="tv extra")
+    update("closed")
+    assert [(h["price"], h["contextId"]) for h in history(mgmt, app, tv)] == [
+        (450, str(first)),
+        (420, f"{first},{second}"),
+    ]
+    [best_answer] = best(
+        integration, [tv], timeframeEndDateType="strict", timeframeEndDate=day(-1).isoformat()
+    )
+    assert best_answer["price"] == 420
+    assert {d["campaignId"] for d in best_answer["metadata"]["influencingCampaignDetails"]} == {first, second}

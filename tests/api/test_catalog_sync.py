@@ -195,6 +195,9 @@ def test_prices_and_adjustments_are_observed(
     assert history.status_code == 200, history.text
     observed = [(h["price"], h["contextId"]) for h in history.json()["history"]]
     assert observed == [(500, ""), (450, ""), (420, ""), (399, "bf"), (300, "")]
+    details = [h["metadata"].get("adjustmentDetails") for h in history.json()["history"]]
+    assert details[:3] == [None, None, None]
+    assert details[3] == {"referenceId": "r1", "selectedPriceType": "member", "value": 399}
     with factories.database(server)(write=False) as uow:
         stored = uow.catalogs.items(catalog, [sku])[sku]
     assert set(stored.prices) == {"member"} and stored.price == 420

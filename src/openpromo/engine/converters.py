@@ -47,6 +47,8 @@ def convert_pro_rata(
             run.remaining.take_unit(unit, "price", value)
             props = _discount_props(name, value, share)
             props.update(position=part.position, subPosition=part.sub_position, totalDiscount=asked)
+            if part.excluded_from_price_history:
+                props["excludedFromPriceHistory"] = True
             effects.append(Effect(origin, "setDiscountPerItem", props, amount=value, unit=unit))
     return effects
 
@@ -76,6 +78,8 @@ def _per_item(run: Spending, origin: Origin, r: rules.SetDiscountPerItem) -> lis
     run.remaining.take_unit(unit, scope, value)
     props = _discount_props(r.name, value, asked)
     props.update(position=r.position, subPosition=r.sub_position, scope=scope)
+    if r.excluded_from_price_history:
+        props["excludedFromPriceHistory"] = True
     return [Effect(origin, "setDiscountPerItem", props, amount=value, unit=unit)]
 
 

@@ -27,11 +27,11 @@ from .signatures import (
     prepared,
 )
 from .types import Kind, TalangValue
-from .values import ARITHMETIC, as_int, as_list, as_map, as_number, as_text
+from .values import ARITHMETIC, as_int, as_list, as_map, as_number, as_text, truthy
 
 __all__ = ["BUILTINS"]
 
-N, S, L = Kind.NUMBER, Kind.STRING, Kind.LIST
+N, S, L, B = Kind.NUMBER, Kind.STRING, Kind.LIST, Kind.BOOLEAN
 _SESSION_SCOPES = ("sessionTotal", "cartItems", "additionalCosts")
 _ITEM_SCOPES = ("price", "itemTotal", "additionalCosts")
 
@@ -69,14 +69,16 @@ def _set_discount(
 def _per_item(args: tuple[Arg, ...], _path: object, _op: str) -> Eval:
     name, items, fn = evaluator(args[0]), evaluator(args[1]), block(args[2])
     scope = prepared(args[3]) if len(args) > 3 else None
+    exclude = evaluator(args[4]) if len(args) > 4 else None
 
     def run(rt: Runtime) -> TalangValue:
         label, units = as_text(name(rt)), as_list(items(rt))
         chosen = cast("str | None", scope(rt)) if scope is not None else None
+        excluded = exclude is not None and truthy(exclude(rt))
         for unit in units:
             position, sub = _position(unit)
             value = as_number(call_block(rt, fn, unit))
-            rt.effects.append(fx.SetDiscountPerItem(label, value, position, sub, chosen))
+            rt.effects.append(fx.SetDiscountPerItem(label, value, position, sub, chosen, excluded))
         return None
 
     return run
@@ -88,8 +90,14 @@ def _unit_price(unit: TalangValue) -> Decimal:
     return as_number(price) if price is not None else Decimal(0)
 
 
-def _pro_rata(rt: Runtime, name: TalangValue, items: TalangValue, total: TalangValue) -> TalangValue:
-    label, units, amount = as_text(name), as_list(items), as_number(total)
+def _pro_rata(
+    rt: Runtime,
+    name: TalangValue,
+    items: TalangValue,
+    total: TalangValue,
+    exclude: TalangValue = None,
+) -> TalangValue:
+    label, units, amount, excluded = as_text(name), as_list(items), as_number(total), truthy(exclude)
     charge(rt, len(units))
     weights = [_unit_price(u) for u in units]
     weight_sum = Decimal(0)
@@ -105,7 +113,7 @@ def _pro_rata(rt: Runtime, name: TalangValue, items: TalangValue, total: TalangV
         else:
             share = ARITHMETIC.divide(amount, Decimal(len(units)))
         given = ARITHMETIC.add(given, share)
-        rt.effects.append(fx.SetDiscountPerItemProRata(label, share, position, sub, amount))
+        rt.effects.append(fx.SetDiscountPerItemProRata(label, share, position, sub, amount, excluded))
     return None
 
 
@@ -134,6 +142,7 @@ def _free_item(rt: Runtime, sku: TalangValue, name: TalangValue) -> TalangValue:
 
 
 _ITEMS, _FN = Param("items", L), Param("fn", lambda_arity=1)
+_EXCLUDE = Param("excludeFromPriceHistory", B, optional=True)
 _CART = [".", "Session", "CartItems"]
 _PRICE_10 = [["Item"], ["*", [".", "Item", "Price"], 0.1]]
 _effect = effect_builtin
@@ -153,17 +162,24 @@ BUILTINS = (
     ),
     _effect(
         "setDiscountPerItem",
-        (Param("name", S), _ITEMS, _FN, Param("scope", S, prepare=_one_of(_ITEM_SCOPES), optional=True)),
+        (
+            Param("name", S),
+            _ITEMS,
+            _FN,
+            Param("scope", S, prepare=_one_of(_ITEM_SCOPES), optional=True),
+            _EXCLUDE,
+        ),
         "One per-item discount for every unit, valued by the lambda; scope price, itemTotal or "
-        "additionalCosts.",
+        "additionalCosts; `excludeFromPriceHistory` true keeps the discounted price out of the SKU's "
+        "price history.",
         ["setDiscountPerItem", "10% items", _CART, _PRICE_10],
         form=_per_item,
     ),
     _effect(
         "setDiscountPerItemProRata",
-        (Param("name", S), _ITEMS, Param("total", N)),
+        (Param("name", S), _ITEMS, Param("total", N), _EXCLUDE),
         "Splits `total` over the units in proportion to their (discounted) price; the last unit takes "
-        "the remainder so shares add up exactly.",
+        "the remainder so shares add up exactly; `excludeFromPriceHistory` as in setDiscountPerItem.",
         ["setDiscountPerItemProRata", "5 off", _CART, 5],
         impl=_pro_rata,
     ),

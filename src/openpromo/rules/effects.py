@@ -71,6 +71,7 @@ class SetDiscountPerItem(EffectRequest):
     position: int
     sub_position: int
     scope: str | None
+    excluded_from_price_history: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,7 @@ class SetDiscountPerItemProRata(EffectRequest):
     position: int
     sub_position: int
     total_discount: Decimal
+    excluded_from_price_history: bool = False
 
 
 @dataclass(frozen=True, slots=True)

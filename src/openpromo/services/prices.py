@@ -12,9 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from openpromo.services.data.prices import StoredObservation
-from openpromo.services.models.prices import BestPriorPriceMetadata, History
+from openpromo.services.models.prices import (
+    AdjustmentDetails,
+    BestPriorPriceMetadata,
+    History,
+    InfluencingCampaignDetails,
+)
 
 
 def window_end(newest_first: Sequence[StoredObservation], end: datetime, kind: str) -> datetime:
@@ -42,9 +48,25 @@ def best_prior(
     return min(candidates, key=lambda o: (o.price, o.observed_at, o.id)) if candidates else None
 
 
-def metadata() -> BestPriorPriceMetadata:
-    """No observation records the campaigns or adjustments behind it yet: the metadata is empty."""
-    return BestPriorPriceMetadata(influencing_campaign_details=[])
+def metadata(observation: StoredObservation) -> BestPriorPriceMetadata:
+    """The campaigns that discounted the observed price, or the price adjustment that set it."""
+    details = observation.details or {}
+    adjustment = details.get("adjustmentDetails")
+    return BestPriorPriceMetadata(
+        influencing_campaign_details=[
+            InfluencingCampaignDetails(
+                campaign_id=int(c["campaignId"]), discount_value=Decimal(str(c["discountValue"]))
+            )
+            for c in details.get("influencingCampaignDetails", ())
+        ],
+        adjustment_details=AdjustmentDetails(
+            reference_id=str(adjustment["referenceId"]),
+            selected_price_type=str(adjustment["selectedPriceType"]),
+            value=Decimal(str(adjustment["value"])),
+        )
+        if adjustment
+        else None,
+    )
 
 
 def history_entry(observation: StoredObservation) -> History:
@@ -53,7 +75,7 @@ def history_entry(observation: StoredObservation) -> History:
         observed_at=observation.observed_at,
         context_id=observation.context_id,
         price=observation.price,
-        metadata=metadata(),
+        metadata=metadata(observation),
         target={},
     )
 

@@ -4,11 +4,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,10 @@ class Observation:
     """``catalog``, ``adjustment`` or ``campaign``."""
     catalog_id: int | None = None
     application_id: int | None = None
+    details: Mapping[str, Any] | None = None
+    """What stands behind the price, as the spec's ``BestPriorPriceMetadata`` (camelCase, amounts as
+    strings): ``influencingCampaignDetails`` of a campaign's price, ``adjustmentDetails`` of an
+    adjustment."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,9 @@ class PriceData(Protocol):
         self, account_id: int, skus: Sequence[str], at: datetime
     ) -> dict[str, list[StoredObservation]]:
         """For each SKU, its observations up to ``at``, newest first (at most 1000 a SKU)."""
+
+    def current(self, account_id: int, skus: Sequence[str], at: datetime) -> dict[str, StoredObservation]:
+        """Each SKU's newest observation up to ``at`` (one statement; SKUs never observed are absent)."""
 
 
 __all__ = ["Observation", "PriceData", "StoredObservation"]

@@ -35,6 +35,7 @@ from openpromo.services.evaluation.case import Applied, Case, Commits, Subject
 from openpromo.services.evaluation.commit import RACE, close_commit, immediate_commit, loyalty_context
 from openpromo.services.evaluation.documents import coupon_document, effect_document, referral_document
 from openpromo.services.evaluation.giveaways import draw_giveaways
+from openpromo.services.evaluation.observed_prices import observe_discounted_prices
 from openpromo.services.evaluation.writes import CloseWrites, apply_audience_changes, attribute_updates
 from openpromo.services.loyalty import commit_loyalty
 from openpromo.services.ports import Telemetry, UnitOfWork, UnitOfWorkFactory
@@ -136,6 +137,7 @@ class Pipeline:
         )
         if case.commits is Commits.AT_CLOSE:
             commit, applied.committed = close_commit(case, owner, evaluation, applied.effects, now)
+            observe_discounted_prices(uow, case.account_id, app["id"], case.session, applied.effects, now)
             applied.committed["loyalty"] = loyalty
             if achieved:
                 applied.committed["achievements"] = achieved

@@ -170,6 +170,14 @@ class _Sync:
                         context_id=adjustment.context_id or "",
                         price_type="adjustment",
                         catalog_id=self._catalog_id,
+                        details={
+                            "influencingCampaignDetails": [],
+                            "adjustmentDetails": {
+                                "referenceId": adjustment.reference_id,
+                                "selectedPriceType": adjustment.price_type,
+                                "value": str(adjustment.price),
+                            },
+                        },
                     )
                 )
             writes.append(

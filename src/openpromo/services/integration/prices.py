@@ -53,7 +53,7 @@ class PriceService(IntegrationService):
                         observed_at=best.observed_at,
                         context_id=best.context_id,
                         price=best.price,
-                        metadata=metadata(),
+                        metadata=metadata(best),
                         target={},
                     )
                 )

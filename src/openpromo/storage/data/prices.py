@@ -26,6 +26,7 @@ def _stored(row: Any) -> StoredObservation:
         price_type=row.price_type,
         catalog_id=row.catalog_id,
         application_id=row.application_id,
+        details=row.details,
     )
 
 
@@ -46,6 +47,7 @@ class SqlPriceData:
                 "observed_at": o.observed_at,
                 "context_id": o.context_id or None,
                 "price_type": o.price_type,
+                "details": dict(o.details) if o.details else None,
             }
             for o in observations
         ]
@@ -73,6 +75,24 @@ class SqlPriceData:
             )
             found[sku] = [_stored(r) for r in rows]
         return found
+
+    def current(self, account_id: int, skus: Sequence[str], at: datetime) -> dict[str, StoredObservation]:
+        if not skus:
+            return {}
+        newest = (
+            sa.select(
+                price_history,
+                sa.func.row_number()
+                .over(partition_by=H.sku, order_by=(H.observed_at.desc(), H.id.desc()))
+                .label("newest"),
+            )
+            .where(H.account_id == account_id, H.sku.in_(skus), H.observed_at <= at)
+            .subquery()
+        )
+        rows = self._conn.execute(
+            sa.select(*(newest.c[c.name] for c in price_history.c)).where(newest.c.newest == 1)
+        )
+        return {row.sku: _stored(row) for row in rows}
 
 
 __all__ = ["SqlPriceData"]

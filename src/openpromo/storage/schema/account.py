@@ -163,6 +163,7 @@ price_history = sa.Table(
     sa.Column("observed_at", UtcDateTime(), nullable=False),
     sa.Column("context_id", sa.String(1000), nullable=True),
     sa.Column("price_type", sa.String(255), nullable=True),
+    sa.Column("details", Json, nullable=True),
     sa.Index(None, "account_id", "sku", "observed_at"),
 )
 
