@@ -8,7 +8,7 @@ budgets and limits.  ``effect_type`` names the effect call that produced the req
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import ClassVar
@@ -47,11 +47,16 @@ class EffectRequest:
     effect_type: ClassVar[str] = ""
 
     def as_dict(self) -> dict[str, object]:
-        """The request as ``{"effect": effect_type, field: value, ...}`` (values unconverted)."""
+        """The request as ``{"effect": effect_type, field: value, ...}`` (values unconverted).
+
+        A field left at its default (an opt-in flag such as ``excluded_from_price_history``) is
+        left out, so the dict names only what the rule said.
+        """
         result: dict[str, object] = {"effect": self.effect_type}
-        names: tuple[str, ...] = type(self).__slots__  # slotted dataclasses: the fields, in order
-        for name in names:
-            result[name] = getattr(self, name)
+        for field in fields(self):  # type: ignore[arg-type]  # every subclass is a dataclass
+            value = getattr(self, field.name)
+            if field.default is MISSING or value != field.default:
+                result[field.name] = value
         return result
 
 

@@ -162,24 +162,7 @@ class _Sync:
                     if e["referenceId"] != adjustment.reference_id
                 ]
                 prices[adjustment.price_type] = [*entries, _adjustment_document(adjustment, self._now)]
-                observed.append(
-                    Observation(
-                        sku=action.sku,
-                        price=adjustment.price,
-                        observed_at=adjustment.effective_from or self._now,
-                        context_id=adjustment.context_id or "",
-                        price_type="adjustment",
-                        catalog_id=self._catalog_id,
-                        details={
-                            "influencingCampaignDetails": [],
-                            "adjustmentDetails": {
-                                "referenceId": adjustment.reference_id,
-                                "selectedPriceType": adjustment.price_type,
-                                "value": str(adjustment.price),
-                            },
-                        },
-                    )
-                )
+                observed.append(self._observation(action.sku, adjustment, adjustment.price))
             writes.append(
                 ItemWrite(
                     sku=old.sku,
@@ -193,6 +176,25 @@ class _Sync:
             )
         self._uow.catalogs.write(self._account_id, self._catalog_id, writes)
         self._uow.prices.record(self._account_id, observed)
+
+    def _observation(self, sku: str, adjustment: NewPriceAdjustment, price: Decimal) -> Observation:
+        """The price history's record of one price adjustment (answered as its metadata)."""
+        return Observation(
+            sku=sku,
+            price=price,
+            observed_at=adjustment.effective_from or self._now,
+            context_id=adjustment.context_id or "",
+            price_type="adjustment",
+            catalog_id=self._catalog_id,
+            details={
+                "influencingCampaignDetails": [],
+                "adjustmentDetails": {
+                    "referenceId": adjustment.reference_id,
+                    "selectedPriceType": adjustment.price_type,
+                    "value": str(price),
+                },
+            },
+        )
 
     # -- many items an action -------------------------------------------------------------------
 

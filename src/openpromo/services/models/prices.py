@@ -76,11 +76,13 @@ class PriceHistoryResponse(Model, kw_only=True):
 
 
 __all__ = [
+    "AdjustmentDetails",
     "BestPriorPrice",
     "BestPriorPriceMetadata",
     "BestPriorPriceRequest",
     "BestPriorTarget",
     "History",
+    "InfluencingCampaignDetails",
     "PriceHistoryRequest",
     "PriceHistoryResponse",
 ]
