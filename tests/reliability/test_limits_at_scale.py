@@ -2,7 +2,8 @@
 10,000 in ``make bench``) from 32 parallel clients against two workers, on SQLite and PostgreSQL.
 
 Cases: a coupon with ``usageLimit`` 1, a campaign budget (``setDiscount`` limit 100), a per-profile limit
-(3 discounts a profile), and loyalty deductions that can cover only some requests. After each: no 5xx,
+(3 discounts a profile), loyalty deductions that can cover only some requests, and a giveaway pool of 5
+codes. After each: no 5xx,
 every answer a 200 or a 409, nothing redeemed or spent past its limit, and the stored counters equal to
 the effects the answers committed. ``RACE_REPORT`` (a path) receives the figures as JSON.
 """
@@ -160,3 +161,32 @@ def test_loyalty_deductions_never_overspend(busy: Server) -> None:
     assert spent and max(spent.values()) <= 3
     for profile in profiles:
         assert entries_sum(busy, pid, f"profile:{profile}") == Decimal(45 - 15 * spent.get(profile, 0))
+
+
+def test_a_giveaway_pool_awards_each_code_once(busy: Server) -> None:
+    # given a pool of five codes and a campaign that awards one at every close
+    with busy.management() as mgmt:
+        app = create_application(mgmt)
+        created = mgmt.post(
+            "/v1/giveaways/pools",
+            json={"name": random_id("pool"), "subscribedApplicationsIds": [app.id], "sandbox": False},
+        )
+        assert created.status_code == 201, created.text
+        pool_id = created.json()["id"]
+        upload = "code\n" + "".join(f"RACE-{i}\n" for i in range(5))
+        imported = mgmt.post(
+            f"/v1/giveaways/pools/{pool_id}/import", files={"upFile": ("g.csv", upload, "text/csv")}
+        )
+        assert imported.status_code == 200, imported.text
+    rule = {"title": "prize", "condition": ["and", True], "effects": [["awardGiveaway", pool_id]]}
+    campaign(busy, app, [rule])
+    # when the closes run
+    answers = fire(busy, app, [{"profileId": random_id("p")} for _ in range(CLOSES)], "giveaway")
+    # then each code went out once, to the one customer its answer named, and the database agrees
+    awarded = effects(answers, "awardGiveaway")
+    assert sorted(e["props"]["code"] for e in awarded) == [f"RACE-{i}" for i in range(5)]
+    with factories.database(busy)(write=False) as uow:
+        rows = uow.records.find("giveaway_codes", {"pool_id": pool_id}).rows
+    assert {r["code"]: r["profile_integration_id"] for r in rows} == {
+        e["props"]["code"]: e["props"]["recipientIntegrationId"] for e in awarded
+    }
