@@ -54,6 +54,15 @@ def decode(body: bytes, model: type[T]) -> T:
     """Decode and validate a request body, or raise InvalidInput naming the offending field."""
     if not body.strip():
         raise InvalidInput("the request body is empty", pointer="/", title="Invalid JSON")
+    if not body.isascii():  # JSON is UTF-8; msgspec does not check the fields a model ignores
+        try:
+            body.decode()
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(
+                f"the request body is not valid UTF-8 (at byte {exc.start})",
+                pointer="/",
+                title="Invalid JSON",
+            ) from None
     try:
         decoded: T = _decoder(model).decode(body)  # type: ignore[arg-type]
     except msgspec.ValidationError as exc:
