@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_data_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``backup`` and ``campaigns export|import`` (``openpromo.admin``)."""
-    from openpromo.admin.commands import add_data_commands
+    from openpromo.admin.data_commands import add_data_commands
 
     add_data_commands(commands)
 
@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("migrations applied")
         return 0
     if args.command in ("backup", "campaigns"):
-        from openpromo.admin.commands import run_data_command
+        from openpromo.admin.data_commands import run_data_command
 
         return run_data_command(args, settings)
     if args.command == "users":

@@ -194,3 +194,44 @@ def test_round_trip_reimport_bad_files_and_dry_run(
         f"dry run, nothing written: application {target.id}: 1 created, 1 updated"
     )
     assert _campaigns(mgmt, target.id) == before
+
+
+def test_the_commands_fail_in_one_line_without_a_traceback(tmp_path: Path) -> None:
+    # given commands that cannot run (each at once: each is a process start)
+    database = f"sqlite:///{tmp_path / 'none.db'}"
+    cases = {
+        (
+            "import",
+            "--application",
+            "1",
+            str(tmp_path / "none.json"),
+        ): f"cannot read {tmp_path / 'none.json'}",
+        ("export", "--application", "1"): f"no SQLite database at {tmp_path / 'none.db'}",
+    }
+    running = {
+        message: subprocess.Popen(
+            [sys.executable, "-m", "openpromo", "campaigns", *args, "--database-url", database],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args, message in cases.items()
+    }
+    mysql = _cli_url("mysql://u@h/d", "export", "--application", "1")
+    # then each says why in one line, exits 1, and creates nothing
+    for message, process in running.items():
+        out, err = process.communicate(timeout=60)
+        assert (process.returncode, out) == (1, ""), err
+        assert len(err.splitlines()) == 1 and message in err, err
+    assert mysql.returncode == 1 and "unsupported database 'mysql'" in mysql.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def _cli_url(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "openpromo", "campaigns", *args, "--database-url", url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

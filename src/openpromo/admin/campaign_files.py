@@ -11,7 +11,6 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Literal, TypeVar
 
 import msgspec
@@ -51,12 +50,8 @@ def encode(data: CampaignFile) -> str:
     return msgspec.json.format(_encoder.encode(data), indent=2).decode() + "\n"
 
 
-def read(path: Path) -> CampaignFile:
-    """The campaign file at ``path``, or ``FileProblems`` naming everything wrong with its shape."""
-    try:
-        text = path.read_bytes()
-    except OSError as exc:
-        raise FileProblems([f"cannot read {path}: {exc.strerror or exc}"]) from None
+def parse(text: bytes) -> CampaignFile:
+    """A campaign file's content, or ``FileProblems`` naming everything wrong with its shape."""
     envelope = _decoded(text, _Envelope, "")
     problems: list[str] = []
     groups = [
@@ -124,4 +119,4 @@ def summary(report: ImportReport, application_id: int) -> list[str]:
     return lines
 
 
-__all__ = ["FileProblems", "encode", "problem_lines", "read", "summary"]
+__all__ = ["FileProblems", "encode", "parse", "problem_lines", "summary"]

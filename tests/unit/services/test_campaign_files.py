@@ -8,12 +8,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from openpromo.admin.campaign_files import FileProblems, read
+from openpromo.admin.campaign_files import FileProblems, parse
 from openpromo.api.codec import decode
 from openpromo.bootstrap import build_services
 from openpromo.services.auth import ManagementPrincipal
@@ -56,10 +55,8 @@ def setup() -> Iterator[Setup]:
     database.dispose()
 
 
-def _file(tmp_path: Path, document: dict[str, Any]) -> Any:
-    path = tmp_path / "file.json"
-    path.write_text(json.dumps({"format": "openpromo.campaigns", "version": 1, **document}))
-    return read(path)
+def _file(document: dict[str, Any]) -> Any:
+    return parse(json.dumps({"format": "openpromo.campaigns", "version": 1, **document}).encode())
 
 
 def _count(setup: Setup, table: str) -> int:
@@ -67,12 +64,9 @@ def _count(setup: Setup, table: str) -> int:
         return uow.records.count(table, application_id=setup.app_id)
 
 
-def test_an_import_reports_every_problem_with_its_pointer_and_writes_nothing(
-    setup: Setup, tmp_path: Path
-) -> None:
+def test_an_import_reports_every_problem_with_its_pointer_and_writes_nothing(setup: Setup) -> None:
     # given a file with a problem in each of several campaigns (and a good group, a good campaign)
     data = _file(
-        tmp_path,
         {
             "evaluationGroups": [
                 {"name": "fine", "evaluationMode": "stackable", "evaluationScope": "session"},
@@ -112,10 +106,9 @@ def test_an_import_reports_every_problem_with_its_pointer_and_writes_nothing(
     assert _count(setup, "campaign_evaluation_groups") == groups
 
 
-def test_groups_are_created_parents_first_and_exported_by_name(setup: Setup, tmp_path: Path) -> None:
+def test_groups_are_created_parents_first_and_exported_by_name(setup: Setup) -> None:
     # given a file whose campaign is in a group under another group
     data = _file(
-        tmp_path,
         {
             "evaluationGroups": [
                 {"name": "outer", "evaluationMode": "listOrder", "evaluationScope": "session"},
@@ -141,8 +134,8 @@ def test_groups_are_created_parents_first_and_exported_by_name(setup: Setup, tmp
     assert exported.evaluation_groups == data.evaluation_groups
 
 
-def test_a_dry_run_writes_nothing(setup: Setup, tmp_path: Path) -> None:
-    data = _file(tmp_path, {"campaigns": [{"name": "c", "ruleset": {"rules": [RULE]}}]})
+def test_a_dry_run_writes_nothing(setup: Setup) -> None:
+    data = _file({"campaigns": [{"name": "c", "ruleset": {"rules": [RULE]}}]})
     report = setup.files.import_file(setup.principal, setup.app_id, data, dry_run=True)
     assert (report.created, report.dry_run) == (["c"], True)
     assert _count(setup, "campaigns") == _count(setup, "rulesets") == 0
@@ -180,17 +173,7 @@ def test_an_export_of_unknown_campaigns_or_applications_is_not_found(setup: Setu
         ),
     ],
 )
-def test_a_file_of_the_wrong_shape_is_one_pointed_line_per_entry(
-    tmp_path: Path, text: str, expected: list[str]
-) -> None:
-    path = tmp_path / "file.json"
-    path.write_text(text)
+def test_a_file_of_the_wrong_shape_is_one_pointed_line_per_entry(text: str, expected: list[str]) -> None:
     with pytest.raises(FileProblems) as raised:
-        read(path)
+        parse(text.encode())
     assert raised.value.lines == expected
-
-
-def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
-    with pytest.raises(FileProblems) as raised:
-        read(tmp_path / "none.json")
-    assert raised.value.lines == [f"cannot read {tmp_path / 'none.json'}: No such file or directory"]

@@ -66,7 +66,7 @@ def _add_campaigns(commands: SubParsers) -> None:
 def run_data_command(args: argparse.Namespace, settings: Settings) -> int:
     """Each command imports only what it runs (a command's start-up is most of its time)."""
     if args.command == "campaigns":
-        from openpromo.admin.campaigns import run_campaigns
+        from openpromo.admin.campaign_commands import run_campaigns
 
         return run_campaigns(args, settings)
     from openpromo.admin.backup import BackupFailed, backup

@@ -11,14 +11,17 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from openpromo.admin.campaign_files import FileProblems, encode, problem_lines, read, summary
+from openpromo.admin.campaign_files import FileProblems, encode, parse, problem_lines, summary
 from openpromo.config import Settings
 from openpromo.services.auth import ACCOUNT_ID, ManagementPrincipal
 from openpromo.services.errors import InvalidInput, ServiceError
 from openpromo.services.management.campaign_files import CampaignFileService
+from openpromo.services.models.campaign_files import CampaignFile
 from openpromo.storage.database import Database
 from openpromo.storage.uow import SqlUnitOfWorkFactory
 
@@ -33,13 +36,17 @@ class _Clock:
 def run_campaigns(args: argparse.Namespace, settings: Settings) -> int:
     name = f"openpromo campaigns {args.campaigns_command}"
     try:
-        database = Database(settings.database_url, pool_size=1)
-    except (ValueError, SQLAlchemyError) as exc:
-        return _fail(name, f"cannot use the database URL: {exc}")
-    try:
-        return _run(args, CampaignFileService(SqlUnitOfWorkFactory(database), _Clock()))
+        data = parse(args.file.read_bytes()) if args.campaigns_command == "import" else None
+    except OSError as exc:
+        return _fail(name, f"cannot read {args.file}: {exc.strerror or exc}")
     except FileProblems as exc:
         return _fail(name, _nothing_imported(args, exc.lines), exc.lines)
+    problem = _url_problem(settings.database_url)
+    if problem is not None:
+        return _fail(name, problem)
+    database = Database(settings.database_url, pool_size=1)
+    try:
+        return _run(args, CampaignFileService(SqlUnitOfWorkFactory(database), _Clock()), data)
     except InvalidInput as exc:
         lines = problem_lines(exc.details)
         return _fail(name, _nothing_imported(args, lines), lines)
@@ -52,11 +59,24 @@ def run_campaigns(args: argparse.Namespace, settings: Settings) -> int:
         database.dispose()
 
 
-def _run(args: argparse.Namespace, files: CampaignFileService) -> int:
-    if args.campaigns_command == "export":
+def _url_problem(database_url: str) -> str | None:
+    """What makes the URL unusable here, before anything opens it (SQLite would create a missing file)."""
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        return f"cannot read the database URL {database_url!r}"
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        return f"unsupported database {url.get_backend_name()!r} (sqlite or postgresql)"
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        return f"no SQLite database at {url.database}"
+    return None
+
+
+def _run(args: argparse.Namespace, files: CampaignFileService, data: CampaignFile | None) -> int:
+    if data is None:
         sys.stdout.write(encode(files.export(ROOT, args.application, args.campaign)))
         return 0
-    report = files.import_file(ROOT, args.application, read(args.file), dry_run=args.dry_run)
+    report = files.import_file(ROOT, args.application, data, dry_run=args.dry_run)
     print("\n".join(summary(report, args.application)))
     return 0
 
