@@ -56,6 +56,7 @@ def _configure(mgmt: httpx.Client, app: AppContext, attribute: str) -> None:
     """Two campaigns: one in its own evaluation group with limits, tags and an attribute; one in the
     base group with a strikethrough rule and a binding."""
     base = f"/v1/applications/{app.id}"
+    store = _post(mgmt, f"{base}/stores", {"name": "Shop", "description": "", "integrationId": "shop-1"})
     group = _post(
         mgmt,
         f"{base}/campaign_evaluation_groups",
@@ -77,10 +78,11 @@ def _configure(mgmt: httpx.Client, app: AppContext, attribute: str) -> None:
             "features": [],
             "limits": [
                 {"action": "setDiscount", "limit": 500, "entities": []},
-                {"action": "setDiscount", "limit": 3, "entities": ["Profile"]},
+                {"action": "redeemCoupon", "limit": 3, "entities": ["Profile"]},
             ],
             "attributes": {attribute: "north"},
             "evaluationGroupId": group["id"],
+            "linkedStoreIds": [store["id"]],
             "startTime": "2020-01-01T00:00:00Z",
         },
     )
@@ -109,7 +111,8 @@ def _configure(mgmt: httpx.Client, app: AppContext, attribute: str) -> None:
 
 def _effects(server: Server, app: AppContext) -> list[tuple[Any, ...]]:
     headers = {"Authorization": f"ApiKey-v1 {app.key}"}
-    body = {"customerSession": {"profileId": random_id("p"), "cartItems": CART}}
+    session = {"profileId": random_id("p"), "storeIntegrationId": "shop-1", "cartItems": CART}
+    body = {"customerSession": session}
     with httpx.Client(base_url=server.base_url, headers=headers) as client:
         answer = client.put(f"/v2/customer_sessions/{random_id('s')}", json=body)
     assert answer.status_code == 200, answer.text
@@ -140,6 +143,11 @@ def test_round_trip_reimport_bad_files_and_dry_run(
     )
     source, target = create_application(mgmt), create_application(mgmt)
     _configure(mgmt, source, attribute)
+    _post(
+        mgmt,
+        f"/v1/applications/{target.id}/stores",
+        {"name": "Shop", "description": "", "integrationId": "shop-1"},
+    )
     # when its export is imported into another application and that one exported
     exported = _export(server, source.id)
     assert (exported["format"], exported["version"], exported["applicationId"]) == (
@@ -156,7 +164,10 @@ def test_round_trip_reimport_bad_files_and_dry_run(
     # then both documents are the same, and so are the effects a session gets from each application
     assert _portable(again) == _portable(exported)
     assert [g["name"] for g in again["evaluationGroups"]] == ["weekend"]
-    assert _effects(server, source) == _effects(server, target) != []
+    assert exported["campaigns"][0]["linkedStores"] == ["shop-1"]
+    effects = _effects(server, source)
+    assert [(kind, name) for kind, name, _ in effects] == [("setDiscount", "big"), ("setDiscount", "sku")]
+    assert _effects(server, target) == effects
     # when the same file is imported again: nothing changes
     out = _import(server, target.id, exported, tmp_path / "file.json")
     assert "0 created, 0 updated, 2 unchanged; 0 evaluation groups created" in out
