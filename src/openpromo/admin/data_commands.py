@@ -1,6 +1,7 @@
 """The data commands' flags and what they run: ``backup PATH`` and ``campaigns export|import``.
 
-A command that fails prints one line on stderr and exits 1; argparse's usage errors exit 2.
+A command that fails says why on stderr, in one line (an import: one more line per problem of its file),
+and exits 1, never with a traceback; argparse's usage errors exit 2.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def _add_campaigns(commands: SubParsers) -> None:
     )
     actions = parser.add_subparsers(dest="campaigns_command", required=True)
     export = actions.add_parser("export", help="print the application's campaigns as a campaign file")
-    export.add_argument("--application", type=int, required=True, metavar="ID", help="the application")
+    export.add_argument("--application", type=int, required=True, metavar="ID", help="the application's id")
     export.add_argument(
         "--campaign",
         type=int,
@@ -57,7 +58,7 @@ def _add_campaigns(commands: SubParsers) -> None:
     load = actions.add_parser(
         "import", help="create or update (matched by name) the file's campaigns, all in one transaction"
     )
-    load.add_argument("--application", type=int, required=True, metavar="ID", help="the application")
+    load.add_argument("--application", type=int, required=True, metavar="ID", help="the application's id")
     load.add_argument("file", metavar="FILE", type=Path, help="a campaign file (from campaigns export)")
     load.add_argument("--dry-run", action="store_true", help="check the file and report, write nothing")
     load.add_argument("--database-url", help=_URL_HELP)
