@@ -31,7 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--name", default="")
     create.add_argument("--password-stdin", action="store_true")
     create.add_argument("--database-url")
+    _add_data_commands(commands)
     return parser
+
+
+def _add_data_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``backup`` and ``campaigns export|import`` (``openpromo.admin``)."""
+    from openpromo.admin.data_commands import add_data_commands
+
+    add_data_commands(commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         migrate(settings)
         print("migrations applied")
         return 0
+    if args.command in ("backup", "campaigns"):
+        from openpromo.admin.data_commands import run_data_command
+
+        return run_data_command(args, settings)
     if args.command == "users":
         return _create_user(settings, args.email, args.name, args.password_stdin)
     return _serve(settings)

@@ -273,4 +273,5 @@ def _next_position(records: Records, group_id: int) -> int:
 __all__ = [
     "CampaignService",
     "compile_or_400",
+    "ruleset_record",
 ]
