@@ -274,10 +274,12 @@ def test_postgresql_outages_answer_503_then_recover(proxied: tuple[Server, Proxy
         _assert_unavailable(response)
     assert httpx.get(f"{server.base_url}/readyz", timeout=10).status_code == 503
     assert httpx.get(f"{server.base_url}/healthz").status_code == 200
+    assert _database_up(server) == 0  # the workers' metrics, aggregated
     # when it is back, every worker serves again without a restart
     proxy.start()
     assert _eventually(lambda: _session(server, app, state="closed"), 200).status_code == 200
     answers = [_session(server, app).status_code for _ in range(10)]
     assert answers[-5:] == [200] * 5, answers
     assert httpx.get(f"{server.base_url}/readyz").json() == {"status": "ok"}
+    assert _database_up(server) == 1
     _assert_one_line_per_change(server.log(), workers=2, outages=2)
