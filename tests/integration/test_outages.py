@@ -155,7 +155,10 @@ def test_sqlite_outage_answers_503_then_recovers_without_a_restart(tmp_path: Pat
         directory.rename(tmp_path / "away")
         # then every API call is a 503 in the error shape, and only readiness says so
         _assert_unavailable(_session(server, app))
-        _assert_unavailable(_session(server, app, state="closed"))
+        with ThreadPoolExecutor(4) as pool:  # parallel closes
+            closes = list(pool.map(lambda _: _session(server, app, state="closed"), range(8)))
+        for response in closes:
+            _assert_unavailable(response)
         _assert_unavailable(_applications(server))
         with server.management() as mgmt:
             _assert_unavailable(mgmt.post("/v1/applications", json={"name": "x", "currency": "EUR"}))
