@@ -7,6 +7,8 @@ worker builds its app with ``app_from_env`` (uvicorn's factory).
 from __future__ import annotations
 
 import gc
+import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,6 +24,8 @@ from openpromo.services.snapshots.snapshot import SnapshotCache
 from openpromo.storage.database import Database
 from openpromo.storage.migrations import upgrade
 from openpromo.storage.uow import SqlUnitOfWorkFactory
+
+log = logging.getLogger("openpromo.database")
 
 
 class SystemClock:
@@ -57,18 +61,43 @@ def worker_threads(settings: Settings, database: Database) -> int:
     return settings.threads if settings.threads is not None else default_threads(database.is_sqlite)
 
 
+def wait_for_database(database: Database, seconds: float) -> None:
+    """Return once the database answers; retry for up to ``seconds`` (one log line per failed attempt,
+    waiting 0.5 s, then 1 s, then 2 s between attempts), then end the process with one line saying why.
+    A database that is not up yet (a container starting beside it) is the common case at start."""
+    deadline = time.monotonic() + seconds
+    pause = 0.5
+    attempt = 1
+    while True:
+        reason = database.probe()
+        if reason is None:
+            return
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise SystemExit(
+                f"openpromo: the database at {database.state.where} did not answer within {seconds:g} s: "
+                f"{reason}"
+            )
+        log.warning("waiting for the database (attempt %d): %s", attempt, reason)
+        time.sleep(min(pause, left))
+        pause = min(pause * 2, 2.0)
+        attempt += 1
+
+
 def migrate(settings: Settings) -> None:
     database = Database(settings.database_url, pool_size=1)
     try:
+        wait_for_database(database, settings.database_wait_seconds)
         upgrade(database)
     finally:
         database.dispose()
 
 
 def prepare(settings: Settings) -> Prepared:
-    """Apply migrations and make the account and root key current (idempotent)."""
+    """Wait for the database, apply migrations and make the account and root key current (idempotent)."""
     database = Database(settings.database_url, pool_size=1)
     try:
+        wait_for_database(database, settings.database_wait_seconds)
         upgrade(database)
         services = build_services(database)
         generated = services.auth.ensure_account(settings.management_key)
@@ -102,7 +131,7 @@ def seed_demo(settings: Settings) -> None:
 
 
 def app_from_settings(settings: Settings) -> Litestar:
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, create=False)
     app = create_app(
         build_services(database),
         threads=worker_threads(settings, database),
@@ -134,5 +163,6 @@ __all__ = [
     "migrate",
     "prepare",
     "seed_demo",
+    "wait_for_database",
     "worker_threads",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 REQUESTS = Counter("openpromo_requests_total", "HTTP requests", ["operation", "method", "status"])
@@ -17,6 +17,14 @@ CLOSE_REEVALUATIONS = Counter(
     "openpromo_close_reevaluations_total",
     "Closes evaluated again under SQLite's writer lock because what they consume changed meanwhile",
 )
+
+DATABASE_UP = Gauge(
+    "openpromo_database_up",
+    "1 while the database answers, 0 from the first request it failed until one succeeds again",
+    multiprocess_mode="mostrecent",
+)
+"""With several workers: the value the last worker to notice a change set (a worker that died leaves no
+stale 0 behind, as a minimum over the workers' files would)."""
 
 
 class PrometheusTelemetry:
@@ -43,6 +51,7 @@ def exposition() -> tuple[bytes, str]:
 __all__ = [
     "CLOSE_REEVALUATIONS",
     "DATABASE_SECONDS",
+    "DATABASE_UP",
     "REQUESTS",
     "REQUEST_SECONDS",
     "RULE_BUGS",

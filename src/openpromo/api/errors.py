@@ -24,6 +24,7 @@ from openpromo.services.errors import (
     ServiceError,
     TooManyRequests,
     Unauthorized,
+    Unavailable,
 )
 
 log = logging.getLogger("openpromo.api")
@@ -36,6 +37,7 @@ STATUS: dict[type[ServiceError], int] = {
     NotFound: 404,
     Conflict: 409,
     TooManyRequests: 429,
+    Unavailable: 503,
 }
 
 
@@ -67,7 +69,7 @@ def _status_of(exc: ServiceError) -> int:
 def service_error_handler(_request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     assert isinstance(exc, ServiceError)
     response = error_response(_status_of(exc), exc.message, exc.details)
-    if isinstance(exc, TooManyRequests):
+    if isinstance(exc, TooManyRequests | Unavailable):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
 

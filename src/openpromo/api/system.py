@@ -1,5 +1,5 @@
-"""Unauthenticated system routes: ``/healthz``, ``/metrics``, ``/openapi.json``; request metrics; the
-keep-alive request limit."""
+"""Unauthenticated system routes: ``/healthz``, ``/readyz``, ``/metrics``, ``/openapi.json``; request
+metrics; the keep-alive request limit."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
+import anyio
+import anyio.to_thread
 import msgspec
+from anyio import CapacityLimiter
 from litestar import MediaType, Request, Response, get
 from litestar.enums import ScopeType
 from litestar.types import (
@@ -26,15 +29,32 @@ from openpromo.api.codec import encoder
 from openpromo.api.errors import error_body
 from openpromo.api.openapi import camel
 from openpromo.metrics import REQUEST_SECONDS, REQUESTS, exposition
-from openpromo.services.errors import ErrorDetail
+from openpromo.services.errors import ErrorDetail, Unavailable
 
 
-@get("/healthz", include_in_schema=False, sync_to_thread=True)
-def healthz(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
+@get("/healthz", include_in_schema=False, sync_to_thread=False)
+def healthz() -> Response[dict[str, str]]:
+    """Liveness: the process serves requests. No database call, so an orchestrator never restarts a
+    healthy process because its database is down (``/readyz`` says that)."""
+    return Response({"status": "ok"})
+
+
+READY_TIMEOUT = 3.0
+"""Seconds ``/readyz`` waits for ``SELECT 1`` before it answers 503 (a server that does not answer)."""
+_probes = CapacityLimiter(4)
+"""Threads of their own for probes: a probe never waits behind use cases, and one abandoned on its
+timeout (still waiting for the network) never holds a use case's thread."""
+
+
+@get("/readyz", include_in_schema=False)
+async def readyz(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
+    """Readiness: 200 while the database answers ``SELECT 1`` within ``READY_TIMEOUT``, else 503."""
+    ping = services(request).ping
     try:
-        services(request).ping()
-    except Exception:
-        return Response({"status": "unavailable"}, status_code=503)
+        with anyio.fail_after(READY_TIMEOUT):
+            await anyio.to_thread.run_sync(ping, abandon_on_cancel=True, limiter=_probes)
+    except (Unavailable, TimeoutError):
+        return Response({"status": "unavailable"}, status_code=503, headers={"Retry-After": "5"})
     return Response({"status": "ok"})
 
 
@@ -185,6 +205,6 @@ def keepalive_limit(every: int) -> Callable[[ASGIApp], ASGIApp]:
 _TRACKED_CONNECTIONS = 10_000
 """More connections than one worker keeps open; reaching it means most are gone, so the counts restart."""
 
-ROUTES = [healthz, metrics, openapi_json]
+ROUTES = [healthz, readyz, metrics, openapi_json]
 
 __all__ = ["ROUTES", "keepalive_limit", "metrics_middleware", "refuse_nul"]

@@ -5,7 +5,9 @@ ServiceError
 ├── Unauthorized      (401) missing, unknown, expired or revoked credentials
 ├── Forbidden         (403) valid credentials that may not do this
 ├── NotFound          (404) an unknown id, or one that belongs to another application or account
-└── Conflict          (409) a parallel writer, a duplicate, or a replayed idempotency key with another body
+├── Conflict          (409) a parallel writer, a duplicate, or a replayed idempotency key with another body
+├── TooManyRequests   (429) refused for now; ``retry_after`` says when to try again
+└── Unavailable       (503) the database does not answer (storage raises it); ``reason`` is for the log only
 """
 
 from __future__ import annotations
@@ -75,6 +77,20 @@ class TooManyRequests(ServiceError):
         self.retry_after = retry_after
 
 
+class Unavailable(ServiceError):
+    """The database cannot be reached (connection refused or lost, file gone, disk I/O): nothing the
+    caller did; the same request may succeed after ``retry_after`` seconds. ``reason`` says what the
+    driver reported, for the operator's log; the client is told only that the service is unavailable."""
+
+    def __init__(self, reason: str, retry_after: int = 5) -> None:
+        message = "The database is unavailable"
+        super().__init__(
+            message, [ErrorDetail("Service unavailable", "the database does not answer; try again")]
+        )
+        self.reason = reason
+        self.retry_after = retry_after
+
+
 def raise_problems(problems: Sequence[ErrorDetail]) -> None:
     if problems:
         error = InvalidInput(problems[0].details, pointer=problems[0].pointer, title=problems[0].title)
@@ -91,5 +107,6 @@ __all__ = [
     "ServiceError",
     "TooManyRequests",
     "Unauthorized",
+    "Unavailable",
     "raise_problems",
 ]

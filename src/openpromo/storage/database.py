@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from openpromo.metrics import DATABASE_SECONDS
+from openpromo.services.errors import Unavailable
 from openpromo.services.models.base import encode_hook
-from openpromo.storage.key_locks import FileKeyLocks, KeyLocks, ProcessKeyLocks
+from openpromo.storage.key_locks import FileKeyLocks, KeyLocks, ProcessKeyLocks, open_lock_file
+from openpromo.storage.outage import DatabaseState, listen_for_outages, unreachable, watch_sqlite_file
 
 _json_encoder = msgspec.json.Encoder(decimal_format="number", enc_hook=encode_hook)
 _json_decoder = msgspec.json.Decoder(float_hook=Decimal)
@@ -63,7 +67,7 @@ class _WriterLock:
                 yield
                 return
             if self._fd is None:
-                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+                self._fd = open_lock_file(self._path)
             fcntl.flock(self._fd, fcntl.LOCK_EX)
             try:
                 yield
@@ -71,53 +75,62 @@ class _WriterLock:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
+POSTGRES_CONNECT_TIMEOUT = 5
+"""Seconds a new PostgreSQL connection may take (libpq's ``connect_timeout``) unless the URL says."""
+
+
 class Database:
     """Owns the SQLAlchemy engine and hands out transactions (``write=True`` for read-write ones)."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, in_memory: bool = False) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 10, in_memory: bool = False, create: bool = True
+    ) -> None:
         """``in_memory``: allow ``sqlite:///:memory:``, one connection of this process (tests of use
-        cases in process); a server needs a file every worker shares."""
+        cases in process); a server needs a file every worker shares. ``create=False``: a missing SQLite
+        file is an outage, never a new empty database (a served worker's)."""
         self.url = normalize_url(url)
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.state = DatabaseState(make_url(url).render_as_string(hide_password=True))
+        """Whether the database answers, as this process last saw it (``storage.outage``)."""
         self._writer_lock: _WriterLock | None = None
         self.key_locks: KeyLocks | None = None
         if self.is_sqlite:
-            database = parsed.database or ""
-            memory = database in ("", ":memory:")
-            if memory and not in_memory:
-                raise ValueError("OpenPromo needs a SQLite file (sqlite:///PATH), not an in-memory database")
-            pool: dict[str, Any] = (
-                {"poolclass": sa.pool.StaticPool}
-                if memory
-                else {"pool_size": pool_size, "max_overflow": pool_size}
-            )
-            self.engine: Engine = sa.create_engine(
-                self.url,
-                connect_args={"check_same_thread": False, "timeout": 30},
-                json_serializer=_json_serializer,
-                json_deserializer=_json_deserializer,
-                hide_parameters=True,  # errors never log customers' ids or attribute values
-                **pool,
-            )
-            self._writer_lock = _WriterLock(None if memory else os.path.abspath(database) + ".lock")
-            self.key_locks = (
-                ProcessKeyLocks() if memory else FileKeyLocks(os.path.abspath(database) + ".keylocks")
-            )
-            sa.event.listen(self.engine, "connect", _sqlite_on_connect)
-            sa.event.listen(self.engine, "begin", _sqlite_on_begin)
+            self.engine: Engine = self._sqlite(parsed.database or "", pool_size, in_memory, create)
         else:
-            self.engine = sa.create_engine(
-                self.url,
-                pool_size=pool_size,
-                max_overflow=pool_size,
-                json_serializer=_json_serializer,
-                json_deserializer=_json_deserializer,
-                hide_parameters=True,
-            )
+            self.engine = _postgres_engine(self.url, pool_size)
+        listen_for_outages(self.engine)
 
         self._instrument()
         sa.event.listen(self.engine, "before_execute", _note_config_change)
+
+    def _sqlite(self, database: str, pool_size: int, in_memory: bool, create: bool) -> Engine:
+        memory = database in ("", ":memory:")
+        if memory and not in_memory:
+            raise ValueError("OpenPromo needs a SQLite file (sqlite:///PATH), not an in-memory database")
+        path = os.path.abspath(database)
+        pool: dict[str, Any] = (
+            {"poolclass": sa.pool.StaticPool}
+            if memory
+            else {"pool_size": pool_size, "max_overflow": pool_size}
+        )
+        if not memory and not create:
+            pool["creator"] = _existing_file(path)
+        engine = sa.create_engine(
+            self.url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            json_serializer=_json_serializer,
+            json_deserializer=_json_deserializer,
+            hide_parameters=True,  # errors never log customers' ids or attribute values
+            **pool,
+        )
+        self._writer_lock = _WriterLock(None if memory else path + ".lock")
+        self.key_locks = ProcessKeyLocks() if memory else FileKeyLocks(path + ".keylocks")
+        sa.event.listen(engine, "connect", _sqlite_on_connect)
+        sa.event.listen(engine, "begin", _sqlite_on_begin)
+        if not memory:
+            watch_sqlite_file(engine, path)
+        return engine
 
     @property
     def dialect(self) -> str:
@@ -182,9 +195,32 @@ class Database:
         sa.event.listen(self.engine, "before_cursor_execute", before)
         sa.event.listen(self.engine, "after_cursor_execute", after)
 
+    def probe(self) -> str | None:
+        """``SELECT 1``: None when the database answers, else why not (an outage; anything else raises).
+        A pooled connection that died with an earlier outage is dropped, and the probe tried once more on
+        a new connection."""
+        reason = None
+        for _attempt in (1, 2):
+            try:
+                with self.engine.connect() as conn:
+                    conn.execute(sa.text("SELECT 1"))
+                return None
+            except sa.exc.DBAPIError as exc:
+                reason = unreachable(exc)
+                if reason is None:
+                    raise
+                if not exc.connection_invalidated:  # could not connect: a new connection fares no better
+                    return reason
+        return reason
+
     def ping(self) -> None:
-        with self.engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
+        """``probe`` for readiness: raises ``Unavailable`` while the database does not answer, and keeps
+        ``state`` (one log line per change)."""
+        reason = self.probe()
+        if reason is not None:
+            self.state.lost(reason)
+            raise Unavailable(reason)
+        self.state.answered()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -242,6 +278,31 @@ fold ASCII only), for the case-insensitive conditions of list queries (``storage
 
 def _casefold(value: Any) -> Any:
     return value.casefold() if isinstance(value, str) else value
+
+
+def _postgres_engine(url: str, pool_size: int) -> Engine:
+    """psycopg's pool; a new connection may take ``POSTGRES_CONNECT_TIMEOUT`` unless the URL says."""
+    query = make_url(url).query
+    timeout = {} if "connect_timeout" in query else {"connect_timeout": POSTGRES_CONNECT_TIMEOUT}
+    return sa.create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        connect_args=timeout,
+        json_serializer=_json_serializer,
+        json_deserializer=_json_deserializer,
+        hide_parameters=True,
+    )
+
+
+def _existing_file(path: str) -> Any:
+    """Connections to the SQLite file at ``path`` that fail while it is missing instead of creating it."""
+    uri = f"file:{quote(path)}?mode=rw"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
+
+    return connect
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

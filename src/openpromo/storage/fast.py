@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Dialect
 
 from openpromo.metrics import DATABASE_SECONDS
 from openpromo.storage.database import note_write
+from openpromo.storage.outage import drop_connections, is_disconnect
 
 Processor = Callable[[Any], Any]
 
@@ -84,12 +85,13 @@ class Prepared:
         try:
             cursor.execute(self.sql, arguments)
         except dialect.loaded_dbapi.Error as exc:
-            # As Connection.execute does: a lost connection is invalidated, so the pool replaces it.
-            lost = dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+            # As Connection.execute does: a lost connection is invalidated, with every connection pooled
+            # before it, so the pool replaces them (``storage.outage``).
+            lost = is_disconnect(dialect, exc, conn.connection.dbapi_connection, cursor)
             with suppress(dialect.loaded_dbapi.Error):
                 cursor.close()
             if lost:
-                conn.invalidate(exc)
+                drop_connections(conn, exc)
             raise sa.exc.DBAPIError.instance(
                 self.sql,
                 arguments,

@@ -17,6 +17,17 @@ import os
 import threading
 from collections.abc import Iterable, Sequence
 
+from openpromo.services.errors import Unavailable
+
+
+def open_lock_file(path: str) -> int:
+    """A lock file beside the SQLite database, opened (created when missing); ``Unavailable`` when its
+    directory cannot be reached, as the database file in it cannot be."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise Unavailable(f"cannot open {path}: {exc.strerror}") from exc
+
 
 def key_hash(key: str) -> int:
     """A signed 64-bit hash of a key (PostgreSQL advisory locks take a bigint)."""
@@ -42,7 +53,7 @@ class FileKeyLocks:
         offsets = sorted({key_hash(k) % self._SPAN for k in keys})
         with self._mutex:
             if self._fd is None:
-                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+                self._fd = open_lock_file(self._path)
             if any(o in self._held for o in offsets):
                 return None
             taken: list[int] = []
@@ -89,4 +100,4 @@ class ProcessKeyLocks:
 
 KeyLocks = FileKeyLocks | ProcessKeyLocks
 
-__all__ = ["CONFIG_VERSION", "FileKeyLocks", "KeyLocks", "ProcessKeyLocks", "key_hash"]
+__all__ = ["CONFIG_VERSION", "FileKeyLocks", "KeyLocks", "ProcessKeyLocks", "key_hash", "open_lock_file"]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from types import TracebackType
 from typing import Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from openpromo.services.errors import Conflict
+from openpromo.services.errors import Conflict, ServiceError, Unavailable
 from openpromo.services.locking import PARALLEL
 from openpromo.storage.data.achievements import SqlAchievementData
 from openpromo.storage.data.audiences import SqlAudienceData
@@ -24,6 +24,7 @@ from openpromo.storage.data.sessions import SqlSessionData
 from openpromo.storage.database import CONFIG_CHANGED, READING, Database
 from openpromo.storage.fast import prepared
 from openpromo.storage.key_locks import CONFIG_VERSION, key_hash
+from openpromo.storage.outage import drop_connections, unreachable
 from openpromo.storage.records import SqlRecords
 from openpromo.storage.schema.core import config_state
 
@@ -73,6 +74,18 @@ class SqlUnitOfWork:
         """The configuration version, when it was read with the request keys (PostgreSQL)."""
 
     def __enter__(self) -> Self:
+        try:
+            return self._enter()
+        except BaseException as exc:
+            reason = unreachable(exc)
+            if reason is None:
+                raise
+            self._database.state.lost(reason)
+            if isinstance(exc, Unavailable):
+                raise
+            raise Unavailable(reason) from exc
+
+    def _enter(self) -> Self:
         file_locks = self._database.key_locks
         if self._locks and file_locks is not None:
             held = file_locks.try_acquire(self._locks)
@@ -89,6 +102,10 @@ class SqlUnitOfWork:
             if self._locks and file_locks is None and not try_advisory_locks(self.conn, self._locks):
                 raise Conflict(PARALLEL)
         except BaseException:
+            conn = getattr(self, "conn", None)
+            if conn is not None and conn.in_transaction():
+                with suppress(Exception):  # a lost connection rolls back without the server
+                    conn.rollback()
             self._stack.close()
             raise
         self.records = SqlRecords(self.conn)
@@ -105,14 +122,38 @@ class SqlUnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.conn.info.pop(CONFIG_CHANGED, None)
-        self.conn.info.pop(CONFIG_VERSION, None)
-        self.conn.info.pop(READING, None)
+        lost = self.conn.invalidated  # the connection died on the way: its info went with it
+        if not lost:
+            self.conn.info.pop(CONFIG_CHANGED, None)
+            self.conn.info.pop(CONFIG_VERSION, None)
+            self.conn.info.pop(READING, None)
+        outage = None if exc is None else self._outage(exc, lost)
         try:
             if not self._committed and self.conn.in_transaction():
                 self.conn.rollback()
+        except BaseException:  # a connection that died with the database cannot roll back
+            if outage is None:
+                raise
         finally:
             self._stack.close()
+        if outage is not None:
+            self._database.state.lost(outage.reason)
+            if outage is not exc:
+                raise outage from exc
+        elif exc is None or isinstance(exc, ServiceError):
+            self._database.state.answered()
+
+    def _outage(self, exc: BaseException, lost: bool) -> Unavailable | None:
+        """``Unavailable`` (503) for ``exc`` when it means the database cannot be reached, or when this
+        unit of work's connection was lost on the way (whatever the use case made of that); else None."""
+        reason = unreachable(exc)
+        if reason is None and not lost:
+            return None
+        if isinstance(exc, Unavailable):
+            return exc
+        if not lost:  # a driver error raised past SQLAlchemy (SQLite's BEGIN): drop the connection
+            drop_connections(self.conn, exc)
+        return Unavailable(reason or "the connection was lost")
 
     @property
     def customers(self) -> SqlCustomerData:
