@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from litestar import Litestar
 
@@ -39,11 +39,14 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-def build_services(database: Database) -> Services:
+def build_services(database: Database, settings: Settings | None = None) -> Services:
+    """``settings``: the login token lifetime comes from there (default: ``Settings()``'s)."""
+    settings = settings or Settings()
     uow = SqlUnitOfWorkFactory(database)
     snapshots = SnapshotCache(RulesetCache(), settle=settle_memory)
     pipeline = Pipeline(uow, snapshots, PrometheusTelemetry())
-    return Services.build(uow, SystemClock(), snapshots, pipeline, database.ping)
+    lifetime = timedelta(seconds=settings.token_lifetime_seconds)
+    return Services.build(uow, SystemClock(), snapshots, pipeline, database.ping, lifetime)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +105,11 @@ def seed_demo(settings: Settings) -> None:
 
 
 def app_from_settings(settings: Settings) -> Litestar:
-    database = Database(settings.database_url)
+    database = Database(
+        settings.database_url, pool_size=settings.pool_size, pool_overflow=settings.pool_overflow
+    )
     app = create_app(
-        build_services(database),
+        build_services(database, settings),
         threads=worker_threads(settings, database),
         keepalive_requests=settings.keepalive_limit(),
         bench_routes=settings.bench_routes,

@@ -74,9 +74,13 @@ class _WriterLock:
 class Database:
     """Owns the SQLAlchemy engine and hands out transactions (``write=True`` for read-write ones)."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, in_memory: bool = False) -> None:
-        """``in_memory``: allow ``sqlite:///:memory:``, one connection of this process (tests of use
+    def __init__(
+        self, url: str, *, pool_size: int = 10, pool_overflow: int | None = None, in_memory: bool = False
+    ) -> None:
+        """``pool_overflow``: connections beyond ``pool_size`` under load (None: as many again);
+        ``in_memory``: allow ``sqlite:///:memory:``, one connection of this process (tests of use
         cases in process); a server needs a file every worker shares."""
+        overflow = pool_size if pool_overflow is None else pool_overflow
         self.url = normalize_url(url)
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
@@ -90,7 +94,7 @@ class Database:
             pool: dict[str, Any] = (
                 {"poolclass": sa.pool.StaticPool}
                 if memory
-                else {"pool_size": pool_size, "max_overflow": pool_size}
+                else {"pool_size": pool_size, "max_overflow": overflow}
             )
             self.engine: Engine = sa.create_engine(
                 self.url,
@@ -110,7 +114,7 @@ class Database:
             self.engine = sa.create_engine(
                 self.url,
                 pool_size=pool_size,
-                max_overflow=pool_size,
+                max_overflow=overflow,
                 json_serializer=_json_serializer,
                 json_deserializer=_json_deserializer,
                 hide_parameters=True,
