@@ -9,10 +9,8 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from litestar import Litestar
-
-from openpromo.api.app import create_app
 from openpromo.config import Settings, default_threads
 from openpromo.metrics import PrometheusTelemetry
 from openpromo.services.container import Services
@@ -22,6 +20,9 @@ from openpromo.services.snapshots.snapshot import SnapshotCache
 from openpromo.storage.database import Database
 from openpromo.storage.migrations import upgrade
 from openpromo.storage.uow import SqlUnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from litestar import Litestar
 
 
 class SystemClock:
@@ -105,6 +106,10 @@ def seed_demo(settings: Settings) -> None:
 
 
 def app_from_settings(settings: Settings) -> Litestar:
+    """The served app; the API is imported here, so the operator's commands, which need only the
+    services, start without it."""
+    from openpromo.api.app import create_app
+
     database = Database(
         settings.database_url, pool_size=settings.pool_size, pool_overflow=settings.pool_overflow
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from openpromo.bootstrap import build_services, prepare
 from openpromo.config import Settings
 from openpromo.services.auth import ACCOUNT_ID, ManagementPrincipal
-from openpromo.services.container import Services
-from openpromo.storage.database import Database
+
+if TYPE_CHECKING:
+    from openpromo.services.container import Services
 
 OPERATOR = ManagementPrincipal(ACCOUNT_ID, None, None, True)
 """Who a command acts as: the account's operator, with the root key's rights."""
@@ -27,7 +27,11 @@ def report_root_key(generated: str | None, file: TextIO | None = None) -> None:
 @contextmanager
 def services(settings: Settings, *, migrated: bool = True) -> Iterator[Services]:
     """The services on ``settings``' database; ``migrated``: apply pending migrations and make the account
-    first, as ``serve`` does (a command may then run before the first ``serve``)."""
+    first, as ``serve`` does (a command may then run before the first ``serve``). The composition root
+    is imported here, not with the module, so that ``--help`` and ``--version`` answer at once."""
+    from openpromo.bootstrap import build_services, prepare
+    from openpromo.storage.database import Database
+
     if migrated:
         report_root_key(prepare(settings).generated_root_key, sys.stderr)
     database = Database(settings.database_url, pool_size=1)

@@ -7,7 +7,7 @@ bug and keeps its traceback.
 
 from __future__ import annotations
 
-import sqlalchemy.exc
+from typing import Any
 
 from openpromo.config import SettingsError
 from openpromo.services.errors import InvalidInput, ServiceError
@@ -29,8 +29,16 @@ class Usage(Failed):
         super().__init__(message, 2)
 
 
-def _database(exc: sqlalchemy.exc.DBAPIError) -> str:
-    reason = str(exc.orig).strip().splitlines() if exc.orig is not None else []
+def _unreachable(exc: BaseException) -> str | None:
+    """The line for a database that does not answer (imported only then: the CLI starts fast)."""
+    if not type(exc).__module__.startswith("sqlalchemy"):
+        return None
+    import sqlalchemy.exc
+
+    if not isinstance(exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
+        return None
+    orig: Any = exc.orig
+    reason = str(orig).strip().splitlines() if orig is not None else []
     return "cannot reach the database: " + (reason[0] if reason else type(exc).__name__)
 
 
@@ -46,9 +54,8 @@ def explain(exc: BaseException) -> tuple[str, int] | None:
         return (f"{where}: {detail.details}" if where else detail.details), 2
     if isinstance(exc, ServiceError):
         return exc.message, 1
-    if isinstance(exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
-        return _database(exc), 1
-    return None
+    unreachable = _unreachable(exc)
+    return None if unreachable is None else (unreachable, 1)
 
 
 __all__ = ["Failed", "Usage", "explain"]

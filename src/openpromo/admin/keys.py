@@ -7,13 +7,16 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from openpromo.admin.context import OPERATOR, services
 from openpromo.admin.failures import Usage
 from openpromo.admin.flags import Commands, add_database
 from openpromo.config import Settings
-from openpromo.services.management.keys import KeyInfo
 from openpromo.services.models.base import Time
+
+if TYPE_CHECKING:
+    from openpromo.services.management.keys import KeyInfo
 
 DESCRIPTION = """Integration API keys of an application and management keys. A new key is printed once,
 alone on standard output (what it is goes to standard error); only its digest is stored."""

@@ -6,18 +6,15 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import dataclass
-from typing import Any
-
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING, Any
 
 from openpromo.admin.context import OPERATOR, services
 from openpromo.admin.flags import Commands, add_database
 from openpromo.admin.version import version
 from openpromo.config import Settings, redact_url
-from openpromo.services.management.overview import Overview
-from openpromo.storage.database import Database
-from openpromo.storage.migrations import alembic_config
+
+if TYPE_CHECKING:
+    from openpromo.storage.database import Database
 
 DESCRIPTION = """The version, the database (without its password), the schema revision and the pending
 migrations, the applications and the running campaigns. Changes nothing."""
@@ -32,6 +29,11 @@ class Schema:
 
 
 def schema(database: Database) -> Schema:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from openpromo.storage.migrations import alembic_config
+
     script = ScriptDirectory.from_config(alembic_config(database))
     with database.engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
@@ -52,6 +54,9 @@ def add_commands(commands: Commands) -> None:
 
 
 def report(settings: Settings) -> dict[str, Any]:
+    from openpromo.services.management.overview import Overview
+    from openpromo.storage.database import Database
+
     database = Database(settings.database_url, pool_size=1)
     try:
         found = schema(database)
