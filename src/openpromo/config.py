@@ -269,6 +269,12 @@ OPTIONS: tuple[Option, ...] = (
 )
 """Every setting, in the order ``serve --help`` and the deployment guide list them."""
 
+ENV_ONLY = ("OPENPROMO_MANAGEMENT_KEY", "OPENPROMO_BENCH_ROUTES")
+"""Variables without a flag: the root management key (a flag would show it in the process list) and the
+benchmark's echo route."""
+VARIABLES = (*(option.env for option in OPTIONS), *ENV_ONLY)
+"""Every variable ``Settings.from_env`` reads."""
+
 
 def default_threads(is_sqlite: bool) -> int:
     """``OPENPROMO_THREADS`` when unset: 0 on SQLite (use cases on the event loop), 2 on PostgreSQL."""
@@ -278,9 +284,11 @@ def default_threads(is_sqlite: bool) -> int:
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_MAX_UPLOAD_BYTES",
+    "ENV_ONLY",
     "LOG_FORMATS",
     "LOG_LEVELS",
     "OPTIONS",
+    "VARIABLES",
     "Option",
     "Settings",
     "SettingsError",
