@@ -98,18 +98,32 @@ def test_each_bad_setting_is_one_line_naming_it_and_exit_2(tmp_path: Path) -> No
     assert not list(tmp_path.iterdir()), "a bad setting must not create a database"
 
 
-def test_bad_usage_is_one_line_and_exit_2(tmp_path: Path) -> None:
+def test_bad_usage_is_exit_2_and_a_failed_operation_exit_1_each_one_line(tmp_path: Path) -> None:
     runs = [
-        (["frobnicate"], _env()),
-        (["keys", "create"], _env()),
-        (["keys", "create", "--application", "seven"], _env()),
-        (["keys", "revoke"], _env()),
-        (["status", "--database-url", "mysql://x/y"], _env()),
-        (["users", "list", "--database-url", "postgresql"], _env()),
+        (["frobnicate"], 2, "invalid choice: 'frobnicate'"),
+        (["keys", "create"], 2, "one of the arguments --application --management is required"),
+        (["keys", "create", "--application", "seven"], 2, "argument --application: invalid int value"),
+        (["keys", "revoke"], 2, "the following arguments are required: id"),
+        (["status", "--database-url", "mysql://x/y"], 2, "--database-url must be sqlite:///PATH"),
+        (["users", "create", "--email", "a@example.com"], 2, "no terminal to ask for the password"),
+        (
+            ["status", "--database-url", "postgresql://postgres@127.0.0.1:1/none"],
+            1,
+            "cannot reach the database: ",
+        ),
+        (
+            ["keys", "list", "--database-url", f"sqlite:///{tmp_path}/no/such/dir.db"],
+            1,
+            "cannot reach the database",
+        ),
     ]
-    for result in _run_all(runs, tmp_path):
-        assert result.returncode == 2, (result.args, result.stderr)
+    for (argv, code, why), result in zip(
+        runs, _run_all([(argv, _env()) for argv, *_ in runs], tmp_path), strict=True
+    ):
+        assert result.returncode == code, (argv, result.stderr)
         assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("openpromo"), result.stderr
+        assert why in result.stderr, result.stderr
+    assert not (tmp_path / "openpromo.db").exists()
 
 
 def test_version_and_every_command_has_help_with_defaults(tmp_path: Path) -> None:

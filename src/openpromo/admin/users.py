@@ -8,6 +8,7 @@ import getpass
 import sys
 
 from openpromo.admin.context import OPERATOR, services
+from openpromo.admin.failures import Usage
 from openpromo.admin.flags import Commands, add_database
 from openpromo.config import Settings
 from openpromo.services.management.users import ACTIVE, DISABLED
@@ -19,7 +20,12 @@ their tokens stop working."""
 def _password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    return getpass.getpass("Password: ")
+    if not sys.stdin.isatty():
+        raise Usage("no terminal to ask for the password: give it on standard input with --password-stdin")
+    try:
+        return getpass.getpass("Password: ")
+    except EOFError:
+        raise Usage("no password given") from None
 
 
 def _with_password(parser: argparse.ArgumentParser) -> None:
