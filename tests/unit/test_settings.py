@@ -3,9 +3,13 @@ the variable or the flag), defaults, and the round trip to the workers' environm
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from openpromo.bootstrap import app_from_settings
 from openpromo.config import OPTIONS, Settings, SettingsError, redact_url
+from openpromo.storage.database import Database
 
 BAD = [
     ("host", "a b", "must be a host name or an IP address"),
@@ -81,3 +85,19 @@ def test_the_workers_environment_gives_back_the_same_settings() -> None:
     assert set(exported) == {option.env for option in OPTIONS}
     assert exported["OPENPROMO_THREADS"] == "" and exported["OPENPROMO_ACCESS_LOG"] == "off"
     assert Settings.from_env(exported) == settings
+
+
+@pytest.mark.filterwarnings(
+    "ignore::litestar.exceptions.LitestarDeprecationWarning"
+)  # Litestar 2's notice about the routes' raw bodies
+def test_the_served_app_sizes_its_pool_from_the_settings(tmp_path: Path) -> None:
+    # given pool settings
+    settings = Settings.from_env({"OPENPROMO_DATABASE_URL": f"sqlite:///{tmp_path / 'pool.db'}"}, pool_size=3)
+    settings = Settings.from_env({**settings.to_env(), "OPENPROMO_POOL_OVERFLOW": "1"})
+    # when a worker builds its app
+    app = app_from_settings(settings)
+    # then its database pool has that size and overflow (the app disposes of that database at shutdown)
+    database = app.on_shutdown[-1].__self__  # type: ignore[union-attr]
+    assert isinstance(database, Database)
+    assert (database.engine.pool.size(), database.engine.pool._max_overflow) == (3, 1)  # type: ignore[attr-defined]
+    database.dispose()
