@@ -10,11 +10,9 @@ import gc
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from litestar import Litestar
-
-from openpromo.api.app import create_app
 from openpromo.config import Settings, default_threads
 from openpromo.metrics import PrometheusTelemetry
 from openpromo.services.container import Services
@@ -24,6 +22,9 @@ from openpromo.services.snapshots.snapshot import SnapshotCache
 from openpromo.storage.database import Database
 from openpromo.storage.migrations import upgrade
 from openpromo.storage.uow import SqlUnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from litestar import Litestar
 
 log = logging.getLogger("openpromo.database")
 
@@ -43,11 +44,14 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-def build_services(database: Database) -> Services:
+def build_services(database: Database, settings: Settings | None = None) -> Services:
+    """``settings``: the login token lifetime comes from there (default: ``Settings()``'s)."""
+    settings = settings or Settings()
     uow = SqlUnitOfWorkFactory(database)
     snapshots = SnapshotCache(RulesetCache(), settle=settle_memory)
     pipeline = Pipeline(uow, snapshots, PrometheusTelemetry())
-    return Services.build(uow, SystemClock(), snapshots, pipeline, database.ping)
+    lifetime = timedelta(seconds=settings.token_lifetime_seconds)
+    return Services.build(uow, SystemClock(), snapshots, pipeline, database.ping, lifetime)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +135,18 @@ def seed_demo(settings: Settings) -> None:
 
 
 def app_from_settings(settings: Settings) -> Litestar:
-    database = Database(settings.database_url, create=False)
+    """The served app; the API is imported here, so the operator's commands, which need only the
+    services, start without it."""
+    from openpromo.api.app import create_app
+
+    database = Database(
+        settings.database_url,
+        pool_size=settings.pool_size,
+        pool_overflow=settings.pool_overflow,
+        create=False,
+    )
     app = create_app(
-        build_services(database),
+        build_services(database, settings),
         threads=worker_threads(settings, database),
         keepalive_requests=settings.keepalive_limit(),
         bench_routes=settings.bench_routes,

@@ -1,9 +1,15 @@
-"""Settings from ``OPENPROMO_*`` environment variables and command-line flags (flags win), parsed once."""
+"""Settings from ``OPENPROMO_*`` environment variables and command-line flags (flags win), parsed once.
+
+Every setting is one ``Option``: its variable, its ``serve`` flag, how its text is read and checked, its
+default as ``--help`` shows it, and what it means. ``Settings.from_env`` reads them all and raises a
+``SettingsError`` naming the variable or flag of the first bad value; ``Settings.to_env`` writes the
+resolved settings back as variables, so that the worker processes ``serve`` starts see its flags.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,6 +24,13 @@ DEFAULT_TOKEN_LIFETIME_SECONDS = 12 * 3600
 DEFAULT_DATABASE_WAIT_SECONDS = 30.0
 LOG_LEVELS = ("debug", "info", "warning", "error")
 LOG_FORMATS = ("json", "text")
+DATABASE_SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgres", "postgresql+psycopg")
+_TRUE = ("1", "true", "on", "yes")
+_FALSE = ("0", "false", "off", "no")
+
+
+class SettingsError(ValueError):
+    """A setting with a value OpenPromo cannot use; the message names the variable or flag."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,31 +72,25 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
+        """The settings of ``env`` (default ``os.environ``), then ``flags`` by field name (a flag's text
+        as typed, or a value; None: not given). Raises ``SettingsError`` for the first bad value."""
         env = os.environ if env is None else env
-        settings = cls(
-            database_url=env.get("OPENPROMO_DATABASE_URL") or DEFAULT_DATABASE_URL,
-            host=env.get("OPENPROMO_HOST") or DEFAULT_HOST,
-            port=int(env.get("OPENPROMO_PORT") or DEFAULT_PORT),
-            workers=int(env.get("OPENPROMO_WORKERS") or 1),
-            management_key=env.get("OPENPROMO_MANAGEMENT_KEY") or None,
-            bench_routes=env.get("OPENPROMO_BENCH_ROUTES") == "1",
-            threads=int(env["OPENPROMO_THREADS"]) if env.get("OPENPROMO_THREADS", "").strip() else None,
-            keepalive_requests=int(env["OPENPROMO_KEEPALIVE_REQUESTS"])
-            if env.get("OPENPROMO_KEEPALIVE_REQUESTS", "").strip()
-            else None,
-            max_body_bytes=int(env.get("OPENPROMO_MAX_BODY_BYTES") or DEFAULT_MAX_BODY_BYTES),
-            max_upload_bytes=int(env.get("OPENPROMO_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES),
-            pool_size=int(env.get("OPENPROMO_POOL_SIZE") or DEFAULT_POOL_SIZE),
-            pool_overflow=int(env["OPENPROMO_POOL_OVERFLOW"])
-            if env.get("OPENPROMO_POOL_OVERFLOW", "").strip()
-            else None,
-            token_lifetime_seconds=int(env.get("OPENPROMO_TOKEN_LIFETIME") or DEFAULT_TOKEN_LIFETIME_SECONDS),
-            log_level=(env.get("OPENPROMO_LOG_LEVEL") or "info").lower(),
-            log_format=(env.get("OPENPROMO_LOG_FORMAT") or "text").lower(),
-            access_log=(env.get("OPENPROMO_ACCESS_LOG") or "1") not in ("0", "false", "off", "no"),
-            database_wait_seconds=float(env.get("OPENPROMO_DATABASE_WAIT") or DEFAULT_DATABASE_WAIT_SECONDS),
-        )
+        values: dict[str, Any] = {}
+        for option in OPTIONS:
+            text = env.get(option.env, "").strip()
+            if text:
+                values[option.field] = option.read(text, option.env)
+            given = flags.pop(option.field, None)
+            if given is not None:
+                values[option.field] = option.read(_text(given), option.flag)
+        values["management_key"] = env.get("OPENPROMO_MANAGEMENT_KEY") or None
+        values["bench_routes"] = env.get("OPENPROMO_BENCH_ROUTES") == "1"
+        settings = cls(**values)
         return replace(settings, **{k: v for k, v in flags.items() if v is not None})
+
+    def to_env(self) -> dict[str, str]:
+        """Every option as its variable (empty for an unset one: its default), for child processes."""
+        return {option.env: option.text(getattr(self, option.field)) for option in OPTIONS}
 
     def keepalive_limit(self) -> int:
         """``keepalive_requests``, by default 100 when several workers share the work and no limit with
@@ -95,6 +102,180 @@ class Settings:
         return DEFAULT_KEEPALIVE_REQUESTS if self.workers > 1 else 0
 
 
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value).strip()
+
+
+Reader = Callable[[str], Any]
+"""Reads a setting's text; raises ``ValueError("must be ...")`` for a bad one."""
+
+
+def integer(low: int, high: int | None = None) -> Reader:
+    def read(text: str) -> int:
+        bound = f"from {low} to {high}" if high is not None else f"of at least {low}"
+        try:
+            value = int(text)
+        except ValueError:
+            raise ValueError(f"must be an integer {bound}") from None
+        if value < low or (high is not None and value > high):
+            raise ValueError(f"must be an integer {bound}")
+        return value
+
+    return read
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError("must be a number of seconds of at least 0") from None
+    if not value >= 0 or value == float("inf"):
+        raise ValueError("must be a number of seconds of at least 0")
+    return value
+
+
+def one_of(*choices: str) -> Reader:
+    def read(text: str) -> str:
+        if text.lower() not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return text.lower()
+
+    return read
+
+
+def switch(text: str) -> bool:
+    if text.lower() in _TRUE:
+        return True
+    if text.lower() in _FALSE:
+        return False
+    raise ValueError("must be on or off (1/0, true/false, yes/no)")
+
+
+def host(text: str) -> str:
+    if any(c.isspace() for c in text) or "/" in text:
+        raise ValueError("must be a host name or an IP address")
+    return text
+
+
+def database_url(text: str) -> str:
+    scheme, separator, rest = text.partition("://")
+    if not separator or scheme.lower() not in DATABASE_SCHEMES:
+        raise ValueError("must be sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE")
+    if scheme.lower().startswith("sqlite") and rest.lstrip("/") in ("", ":memory:"):
+        raise ValueError("must name a SQLite file (sqlite:///PATH)")
+    return text
+
+
+def redact_url(url: str) -> str:
+    """``url`` without its password (``postgresql://user:***@host/db``)."""
+    scheme, separator, rest = url.partition("://")
+    credentials, at, place = rest.rpartition("@")
+    if not separator or not at or ":" not in credentials:
+        return url
+    return f"{scheme}://{credentials.partition(':')[0]}:***@{place}"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One setting: ``env`` and ``flag`` name it, ``parse`` reads its text, ``default`` is what ``--help``
+    shows, ``help`` what it means."""
+
+    field: str
+    env: str
+    flag: str
+    parse: Reader
+    default: str
+    help: str
+    metavar: str = "N"
+
+    def read(self, text: str, name: str) -> Any:
+        try:
+            return self.parse(text)
+        except ValueError as exc:
+            shown = redact_url(text) if self.field == "database_url" else text
+            raise SettingsError(f"{name} {exc}, got {shown!r}") from None
+
+    def text(self, value: Any) -> str:
+        return "" if value is None else _text(value)
+
+
+def _option(field: str, parse: Reader, default: str, help: str, metavar: str = "N") -> Option:
+    flag = "--" + field.replace("_", "-")
+    return Option(field, "OPENPROMO_" + field.upper(), flag, parse, default, help, metavar)
+
+
+OPTIONS: tuple[Option, ...] = (
+    _option("host", host, DEFAULT_HOST, "address to listen on (0.0.0.0: every interface)", "HOST"),
+    _option("port", integer(1, 65535), str(DEFAULT_PORT), "TCP port to listen on"),
+    _option("workers", integer(1), "1", "worker processes (about one per CPU core)"),
+    _option(
+        "threads",
+        integer(0),
+        "0 on SQLite, 2 on PostgreSQL",
+        "use cases one worker runs at once in threads; 0: one at a time on its event loop",
+    ),
+    _option(
+        "database_url",
+        database_url,
+        DEFAULT_DATABASE_URL,
+        "sqlite:///PATH or postgresql://USER[:PASSWORD]@HOST:PORT/DATABASE",
+        "URL",
+    ),
+    _option("pool_size", integer(1), str(DEFAULT_POOL_SIZE), "database connections one worker keeps open"),
+    _option(
+        "pool_overflow",
+        integer(0),
+        "the pool size",
+        "connections one worker may open beyond the pool size under load",
+    ),
+    Option(
+        "token_lifetime_seconds",
+        "OPENPROMO_TOKEN_LIFETIME",
+        "--token-lifetime",
+        integer(1),
+        str(DEFAULT_TOKEN_LIFETIME_SECONDS),
+        "seconds a login token of POST /v1/sessions stays valid",
+        "SECONDS",
+    ),
+    _option(
+        "keepalive_requests",
+        integer(0),
+        f"{DEFAULT_KEEPALIVE_REQUESTS} with several workers, no limit with one",
+        "responses on one keep-alive connection before it is closed, so connections spread over the "
+        "workers; 0: no limit",
+    ),
+    _option("max_body_bytes", integer(1), str(DEFAULT_MAX_BODY_BYTES), "largest request body; larger: 413"),
+    _option("max_upload_bytes", integer(1), str(DEFAULT_MAX_UPLOAD_BYTES), "largest CSV upload of an import"),
+    _option("log_level", one_of(*LOG_LEVELS), "info", "least severe log events written", "LEVEL"),
+    _option(
+        "log_format",
+        one_of(*LOG_FORMATS),
+        "text",
+        "json: one object per line; text: readable lines",
+        "FORMAT",
+    ),
+    _option("access_log", switch, "on", "one log line per request: on or off", "ON|OFF"),
+    Option(
+        "database_wait_seconds",
+        "OPENPROMO_DATABASE_WAIT",
+        "--database-wait",
+        seconds,
+        str(int(DEFAULT_DATABASE_WAIT_SECONDS)),
+        "seconds serve and migrate wait for the database to answer at start",
+        "SECONDS",
+    ),
+)
+"""Every setting, in the order ``serve --help`` and the deployment guide list them."""
+
+ENV_ONLY = ("OPENPROMO_MANAGEMENT_KEY", "OPENPROMO_BENCH_ROUTES")
+"""Variables without a flag: the root management key (a flag would show it in the process list) and the
+benchmark's echo route."""
+VARIABLES = (*(option.env for option in OPTIONS), *ENV_ONLY)
+"""Every variable ``Settings.from_env`` reads."""
+
+
 def default_threads(is_sqlite: bool) -> int:
     """``OPENPROMO_THREADS`` when unset: 0 on SQLite (use cases on the event loop), 2 on PostgreSQL."""
     return 0 if is_sqlite else 2
@@ -103,8 +284,14 @@ def default_threads(is_sqlite: bool) -> int:
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_MAX_UPLOAD_BYTES",
+    "ENV_ONLY",
     "LOG_FORMATS",
     "LOG_LEVELS",
+    "OPTIONS",
+    "VARIABLES",
+    "Option",
     "Settings",
+    "SettingsError",
     "default_threads",
+    "redact_url",
 ]

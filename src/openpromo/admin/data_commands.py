@@ -9,22 +9,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from openpromo.admin.flags import Commands, add_database
 from openpromo.config import Settings
 
-if TYPE_CHECKING:
-    SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
-_URL_HELP = "the database (default: OPENPROMO_DATABASE_URL, else sqlite:///./openpromo.db)"
-
-
-def add_data_commands(commands: SubParsers) -> None:
+def add_commands(commands: Commands) -> None:
     _add_backup(commands)
     _add_campaigns(commands)
 
 
-def _add_backup(commands: SubParsers) -> None:
+def _add_backup(commands: Commands) -> None:
     parser = commands.add_parser(
         "backup",
         help="write a consistent copy of the database to PATH, safe while the server runs",
@@ -33,10 +28,11 @@ def _add_backup(commands: SubParsers) -> None:
     )
     parser.add_argument("path", metavar="PATH", type=Path, help="the file to write")
     parser.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
-    parser.add_argument("--database-url", help=_URL_HELP)
+    add_database(parser)
+    parser.set_defaults(run=_run_backup)
 
 
-def _add_campaigns(commands: SubParsers) -> None:
+def _add_campaigns(commands: Commands) -> None:
     parser = commands.add_parser(
         "campaigns",
         help="export an application's campaigns to a JSON file, or import one",
@@ -54,22 +50,27 @@ def _add_campaigns(commands: SubParsers) -> None:
         metavar="ID",
         help="export only this campaign (repeatable; default: every campaign)",
     )
-    export.add_argument("--database-url", help=_URL_HELP)
+    add_database(export)
     load = actions.add_parser(
         "import", help="create or update (matched by name) the file's campaigns, all in one transaction"
     )
     load.add_argument("--application", type=int, required=True, metavar="ID", help="the application's id")
     load.add_argument("file", metavar="FILE", type=Path, help="a campaign file (from campaigns export)")
     load.add_argument("--dry-run", action="store_true", help="check the file and report, write nothing")
-    load.add_argument("--database-url", help=_URL_HELP)
+    add_database(load)
+    parser.set_defaults(run=_run_campaigns)
 
 
-def run_data_command(args: argparse.Namespace, settings: Settings) -> int:
-    """Each command imports only what it runs (a command's start-up is most of its time)."""
-    if args.command == "campaigns":
-        from openpromo.admin.campaign_commands import run_campaigns
+# Each command imports only what it runs (a command's start-up is most of its time).
 
-        return run_campaigns(args, settings)
+
+def _run_campaigns(settings: Settings, args: argparse.Namespace) -> int:
+    from openpromo.admin.campaign_commands import run_campaigns
+
+    return run_campaigns(args, settings)
+
+
+def _run_backup(settings: Settings, args: argparse.Namespace) -> int:
     from openpromo.admin.backup import BackupFailed, backup
 
     try:
@@ -81,4 +82,4 @@ def run_data_command(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-__all__ = ["add_data_commands", "run_data_command"]
+__all__ = ["add_commands"]

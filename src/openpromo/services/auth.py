@@ -56,6 +56,11 @@ def _scrypt(password: str, salt: bytes) -> str:
     return f"scrypt${salt.hex()}${digest.hex()}"
 
 
+def check_password(password: str) -> None:
+    if len(password) < 8:
+        raise InvalidInput("a password needs at least 8 characters", pointer="/password")
+
+
 def verify_password(password: str, stored: str) -> bool:
     if stored.startswith("scrypt$"):
         try:
@@ -168,11 +173,17 @@ class _KnownKey:
 
 class AuthService:
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, seen_version: Callable[[int], int] = lambda _app: -1
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        seen_version: Callable[[int], int] = lambda _app: -1,
+        token_lifetime: timedelta = TOKEN_LIFETIME,
     ) -> None:
-        """``seen_version``: the newest configuration version this worker has seen for an application."""
+        """``seen_version``: the newest configuration version this worker has seen for an application;
+        ``token_lifetime``: how long a login token is valid (``OPENPROMO_TOKEN_LIFETIME``)."""
         self._uow = uow
         self._clock = clock
+        self._token_lifetime = token_lifetime
         self._seen_version = seen_version
         self._known: dict[str, _KnownKey] = {}
 
@@ -252,7 +263,7 @@ class AuthService:
                     "account_id": user["account_id"],
                     "user_id": user["id"],
                     "created": now,
-                    "expires": now + TOKEN_LIFETIME,
+                    "expires": now + self._token_lifetime,
                 },
             )
             uow.commit()
@@ -267,8 +278,7 @@ class AuthService:
         email = email.strip().lower()
         if "@" not in email:
             raise InvalidInput("not an email address", pointer="/email")
-        if len(password) < 8:
-            raise InvalidInput("a password needs at least 8 characters", pointer="/password")
+        check_password(password)
         now = self._clock.now()
         with self._uow() as uow:
             if uow.records.find_one("users", email=email) is not None:
@@ -318,11 +328,13 @@ def _root_key_row(digest: str, now: datetime) -> dict[str, object]:
 
 __all__ = [
     "ACCOUNT_ID",
+    "TOKEN_LIFETIME",
     "AuthService",
     "IntegrationPrincipal",
     "LoginResult",
     "ManagementPrincipal",
     "Throttle",
+    "check_password",
     "hash_key",
     "hash_password",
     "needs_rehash",

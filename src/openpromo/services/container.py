@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
-from openpromo.services.auth import AuthService
+from openpromo.services.auth import TOKEN_LIFETIME, AuthService
 from openpromo.services.evaluation import Pipeline
 from openpromo.services.idempotency import IdempotencyService
 from openpromo.services.integration.achievements import CustomerAchievementService
@@ -36,16 +37,32 @@ from openpromo.services.management.coupons import CouponService
 from openpromo.services.management.definitions import DefinitionService
 from openpromo.services.management.giveaways import GiveawayService
 from openpromo.services.management.groups import GroupService
+from openpromo.services.management.keys import KeyService
 from openpromo.services.management.loyalty_exports import LoyaltyExportService
 from openpromo.services.management.loyalty_imports import LoyaltyImportService
+from openpromo.services.management.overview import OverviewService
 from openpromo.services.management.points import PointsService
 from openpromo.services.management.prices import PriceHistoryService
 from openpromo.services.management.programs import ProgramService
 from openpromo.services.management.referrals import ReferralService
 from openpromo.services.management.statistics import StatisticsService
 from openpromo.services.management.stores import StoreService
+from openpromo.services.management.users import UserService
 from openpromo.services.ports import Clock, UnitOfWorkFactory
 from openpromo.services.snapshots.snapshot import SnapshotCache
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorServices:
+    """What the operator's commands (``openpromo keys``, ``users``, ``status``) use beside the rest."""
+
+    keys: KeyService
+    users: UserService
+    overview: OverviewService
+
+    @classmethod
+    def build(cls, uow: UnitOfWorkFactory, clock: Clock) -> OperatorServices:
+        return cls(KeyService(uow, clock), UserService(uow, clock), OverviewService(uow, clock))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +104,7 @@ class Services:
     analytics: AnalyticsService
     audiences: AudienceService
     audience_management: AudienceManagementService
+    operator: OperatorServices
     ping: Callable[[], None]
 
     @classmethod
@@ -97,9 +115,10 @@ class Services:
         snapshots: SnapshotCache,
         pipeline: Pipeline,
         ping: Callable[[], None],
+        token_lifetime: timedelta = TOKEN_LIFETIME,
     ) -> Services:
         return cls(
-            auth=AuthService(uow, clock, snapshots.seen_version),
+            auth=AuthService(uow, clock, snapshots.seen_version, token_lifetime),
             applications=ApplicationService(uow, clock),
             sessions=SessionService(uow, clock, snapshots, pipeline),
             idempotency=IdempotencyService(uow, clock),
@@ -136,8 +155,9 @@ class Services:
             analytics=AnalyticsService(uow, clock),
             audiences=AudienceService(uow, clock, snapshots, pipeline),
             audience_management=AudienceManagementService(uow, clock),
+            operator=OperatorServices.build(uow, clock),
             ping=ping,
         )
 
 
-__all__ = ["Services"]
+__all__ = ["OperatorServices", "Services"]

@@ -83,11 +83,19 @@ class Database:
     """Owns the SQLAlchemy engine and hands out transactions (``write=True`` for read-write ones)."""
 
     def __init__(
-        self, url: str, *, pool_size: int = 10, in_memory: bool = False, create: bool = True
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        pool_overflow: int | None = None,
+        in_memory: bool = False,
+        create: bool = True,
     ) -> None:
-        """``in_memory``: allow ``sqlite:///:memory:``, one connection of this process (tests of use
+        """``pool_overflow``: connections beyond ``pool_size`` under load (None: as many again);
+        ``in_memory``: allow ``sqlite:///:memory:``, one connection of this process (tests of use
         cases in process); a server needs a file every worker shares. ``create=False``: a missing SQLite
         file is an outage, never a new empty database (a served worker's)."""
+        overflow = pool_size if pool_overflow is None else pool_overflow
         self.url = normalize_url(url)
         parsed = make_url(self.url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
@@ -96,15 +104,17 @@ class Database:
         self._writer_lock: _WriterLock | None = None
         self.key_locks: KeyLocks | None = None
         if self.is_sqlite:
-            self.engine: Engine = self._sqlite(parsed.database or "", pool_size, in_memory, create)
+            self.engine: Engine = self._sqlite(parsed.database or "", (pool_size, overflow), in_memory, create)
         else:
-            self.engine = _postgres_engine(self.url, pool_size)
+            self.engine = _postgres_engine(self.url, pool_size, overflow)
         listen_for_outages(self.engine)
 
         self._instrument()
         sa.event.listen(self.engine, "before_execute", _note_config_change)
 
-    def _sqlite(self, database: str, pool_size: int, in_memory: bool, create: bool) -> Engine:
+    def _sqlite(self, database: str, pool: tuple[int, int], in_memory: bool, create: bool) -> Engine:
+        """``pool``: its size and overflow."""
+        pool_size, overflow = pool
         memory = database in ("", ":memory:")
         if memory and not in_memory:
             raise ValueError("OpenPromo needs a SQLite file (sqlite:///PATH), not an in-memory database")
@@ -112,7 +122,7 @@ class Database:
         pool: dict[str, Any] = (
             {"poolclass": sa.pool.StaticPool}
             if memory
-            else {"pool_size": pool_size, "max_overflow": pool_size}
+            else {"pool_size": pool_size, "max_overflow": overflow}
         )
         if not memory and not create:
             pool["creator"] = _existing_file(path)
@@ -280,14 +290,14 @@ def _casefold(value: Any) -> Any:
     return value.casefold() if isinstance(value, str) else value
 
 
-def _postgres_engine(url: str, pool_size: int) -> Engine:
+def _postgres_engine(url: str, pool_size: int, overflow: int) -> Engine:
     """psycopg's pool; a new connection may take ``POSTGRES_CONNECT_TIMEOUT`` unless the URL says."""
     query = make_url(url).query
     timeout = {} if "connect_timeout" in query else {"connect_timeout": POSTGRES_CONNECT_TIMEOUT}
     return sa.create_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=overflow,
         connect_args=timeout,
         json_serializer=_json_serializer,
         json_deserializer=_json_deserializer,

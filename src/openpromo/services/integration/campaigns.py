@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpromo.services.access import application_snapshot
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.campaign_filters import campaign_conditions
 from openpromo.services.integration.base import IntegrationService
@@ -29,6 +30,7 @@ class CampaignListService(IntegrationService):
         if ids:
             conditions.append(Eq("id", ids))
         with self._uow(write=False) as uow:
+            application_snapshot(self._snapshots, uow, principal)  # the key must still be in force
             return list_page(
                 uow.records,
                 "campaigns",

@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from openpromo.services.access import application_snapshot
 from openpromo.services.attributes import Definitions, check_attributes, load_definitions
 from openpromo.services.auth import IntegrationPrincipal
 from openpromo.services.data.catalogs import FilterKind, ItemFilter, ItemWrite, StoredItem
@@ -45,6 +46,7 @@ class CatalogSyncService(IntegrationService):
     def sync(self, principal: IntegrationPrincipal, catalog_id: int, request: CatalogSync) -> Catalog:
         now = self._clock.now()
         with self._uow() as uow:
+            application_snapshot(self._snapshots, uow, principal)  # the key must still be in force
             catalog = uow.catalogs.advance(principal.account_id, catalog_id, now)
             if catalog is None:
                 raise NotFound("catalog", catalog_id)
