@@ -200,7 +200,6 @@ def test_backup_refuses_to_overwrite_and_reports_failures_in_one_line(tmp_path: 
         (str(target), url): f"{target} exists already (use --force",
         (str(tmp_path / "x.db"), f"sqlite:///{tmp_path / 'none.db'}"): f"no SQLite database at {tmp_path}",
         (str(tmp_path / "y.db"), f"sqlite:///{tmp_path / 'plain.sqlite'}"): "is not an OpenPromo database",
-        (str(tmp_path / "z.db"), "mysql://u@h/d"): "cannot back up a mysql database",
     }
     # when each is backed up (at once: each is a process start)
     running = {
@@ -218,6 +217,10 @@ def test_backup_refuses_to_overwrite_and_reports_failures_in_one_line(tmp_path: 
         assert (process.returncode, out) == (1, ""), err
         assert err.startswith("openpromo backup: ") and message in err, err
         assert len(err.splitlines()) == 1
+    # and a database the settings refuse is bad usage: one line, exit status 2
+    refused = _openpromo("backup", str(tmp_path / "z.db"), "--database-url", "mysql://u@h/d")
+    assert refused.returncode == 2 and "--database-url must be" in refused.stderr, refused.stderr
+    assert len(refused.stderr.splitlines()) == 1
     assert target.read_text() == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db.sqlite", "plain.sqlite", "taken.db"]
     # and --force overwrites

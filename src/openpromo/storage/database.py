@@ -104,7 +104,9 @@ class Database:
         self._writer_lock: _WriterLock | None = None
         self.key_locks: KeyLocks | None = None
         if self.is_sqlite:
-            self.engine: Engine = self._sqlite(parsed.database or "", (pool_size, overflow), in_memory, create)
+            self.engine: Engine = self._sqlite(
+                parsed.database or "", (pool_size, overflow), in_memory, create
+            )
         else:
             self.engine = _postgres_engine(self.url, pool_size, overflow)
         listen_for_outages(self.engine)
@@ -112,9 +114,9 @@ class Database:
         self._instrument()
         sa.event.listen(self.engine, "before_execute", _note_config_change)
 
-    def _sqlite(self, database: str, pool: tuple[int, int], in_memory: bool, create: bool) -> Engine:
-        """``pool``: its size and overflow."""
-        pool_size, overflow = pool
+    def _sqlite(self, database: str, sizes: tuple[int, int], in_memory: bool, create: bool) -> Engine:
+        """``sizes``: the pool's size and overflow."""
+        pool_size, overflow = sizes
         memory = database in ("", ":memory:")
         if memory and not in_memory:
             raise ValueError("OpenPromo needs a SQLite file (sqlite:///PATH), not an in-memory database")
