@@ -97,11 +97,13 @@ def migrate(settings: Settings) -> None:
         database.dispose()
 
 
-def prepare(settings: Settings) -> Prepared:
-    """Wait for the database, apply migrations and make the account and root key current (idempotent)."""
+def prepare(settings: Settings, *, wait: bool = True) -> Prepared:
+    """Wait for the database (``serve``; an operator's command does not: ``wait=False`` fails at once),
+    apply migrations and make the account and root key current (idempotent)."""
     database = Database(settings.database_url, pool_size=1)
     try:
-        wait_for_database(database, settings.database_wait_seconds)
+        if wait:
+            wait_for_database(database, settings.database_wait_seconds)
         upgrade(database)
         services = build_services(database)
         generated = services.auth.ensure_account(settings.management_key)

@@ -208,7 +208,7 @@ def test_the_commands_fail_in_one_line_without_a_traceback(tmp_path: Path) -> No
     cases = [
         (missing, ["import", "--application", "1", str(tmp_path / "none.json")], f"cannot read {tmp_path}"),
         (missing, ["export", "--application", "1"], f"no SQLite database at {tmp_path / 'none.db'}"),
-        ("mysql://u@h/d", ["export", "--application", "1"], "unsupported database 'mysql'"),
+        ("mysql://u@h/d", ["export", "--application", "1"], "--database-url must be sqlite:///PATH"),
     ]
     running = [
         (
@@ -222,9 +222,9 @@ def test_the_commands_fail_in_one_line_without_a_traceback(tmp_path: Path) -> No
         )
         for url, args, message in cases
     ]
-    # then each says why in one line, exits 1, and creates nothing
+    # then each says why in one line, exits 1 (2 for a setting the settings refuse), and creates nothing
     for message, process in running:
         out, err = process.communicate(timeout=60)
-        assert (process.returncode, out) == (1, ""), err
+        assert (process.returncode, out) == (2 if "--database-url" in message else 1, ""), err
         assert len(err.splitlines()) == 1 and message in err, err
     assert list(tmp_path.iterdir()) == []

@@ -27,13 +27,14 @@ def report_root_key(generated: str | None, file: TextIO | None = None) -> None:
 @contextmanager
 def services(settings: Settings, *, migrated: bool = True) -> Iterator[Services]:
     """The services on ``settings``' database; ``migrated``: apply pending migrations and make the account
-    first, as ``serve`` does (a command may then run before the first ``serve``). The composition root
+    first, as ``serve`` does (a command may then run before the first ``serve``), without waiting for a
+    database that does not answer (``admin.failures`` says so in one line). The composition root
     is imported here, not with the module, so that ``--help`` and ``--version`` answer at once."""
     from openpromo.bootstrap import build_services, prepare
     from openpromo.storage.database import Database
 
     if migrated:
-        report_root_key(prepare(settings).generated_root_key, sys.stderr)
+        report_root_key(prepare(settings, wait=False).generated_root_key, sys.stderr)
     database = Database(settings.database_url, pool_size=1)
     try:
         yield build_services(database, settings)
