@@ -116,9 +116,14 @@ class Server:
 
 
 def start_server(
-    database_url: str, log_path: Path, *, workers: int = 1, extra: list[str] | None = None
+    database_url: str,
+    log_path: Path,
+    *,
+    workers: int = 1,
+    extra: list[str] | None = None,
+    port: int | None = None,
 ) -> Server:
-    port = _free_port()
+    port = port or _free_port()
     env = {**os.environ, "OPENPROMO_MANAGEMENT_KEY": ROOT_KEY, "OPENPROMO_DATABASE_URL": database_url}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     log = log_path.open("w")
