@@ -116,15 +116,26 @@ class Server:
 
 
 def start_server(
-    database_url: str, log_path: Path, *, workers: int = 1, extra: list[str] | None = None
+    database_url: str,
+    log_path: Path,
+    *,
+    workers: int = 1,
+    extra: list[str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> Server:
+    """A server on ``database_url`` logging to ``log_path``; ``env``: more environment variables."""
     port = _free_port()
-    env = {**os.environ, "OPENPROMO_MANAGEMENT_KEY": ROOT_KEY, "OPENPROMO_DATABASE_URL": database_url}
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    environment = {
+        **os.environ,
+        "OPENPROMO_MANAGEMENT_KEY": ROOT_KEY,
+        "OPENPROMO_DATABASE_URL": database_url,
+        **(env or {}),
+    }
+    environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
     log = log_path.open("w")
     command = [sys.executable, "-m", "openpromo", "serve", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(
-        [*command, *(extra or [])], env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+        [*command, *(extra or [])], env=environment, stdout=log, stderr=subprocess.STDOUT, text=True
     )
     server = Server(f"http://127.0.0.1:{port}", database_url, ROOT_KEY, process, log_path)
     deadline = time.monotonic() + 60

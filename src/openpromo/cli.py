@@ -72,9 +72,10 @@ def _create_user(settings: Settings, email: str, name: str, from_stdin: bool) ->
 def _serve(settings: Settings) -> int:
     import uvicorn
 
-    from openpromo import workers
+    from openpromo import logs, workers
     from openpromo.bootstrap import prepare
 
+    logs.install(settings.log_level, settings.log_format)
     prepared = prepare(settings)
     if prepared.generated_root_key:
         print("Generated the root management key (shown once; set OPENPROMO_MANAGEMENT_KEY to choose it):")
@@ -98,7 +99,8 @@ def _serve(settings: Settings) -> int:
                 host=settings.host,
                 port=settings.port,
                 workers=settings.workers,
-                log_level="warning",
+                log_config=None,  # uvicorn's loggers go to ours (``logs.install``)
+                log_level=settings.log_level,
                 access_log=False,
             ),
             own_sockets=prepared.threads > 0,

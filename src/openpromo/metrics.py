@@ -1,12 +1,26 @@
 """Prometheus metrics. With several worker processes, ``PROMETHEUS_MULTIPROC_DIR`` (set by ``serve``)
-makes every worker write its samples there and ``/metrics`` aggregates them."""
+makes every worker write its samples there and ``/metrics`` aggregates them.
+
+Request metrics are counted by ``api.access``; the business counters reach the services through the
+``Telemetry`` port (``PrometheusTelemetry``), from what each request committed; the connection pool's
+gauges are read from the pool, never counted per request (``watch_pool``). Every metric is listed, with
+its labels, in docs/operations.md.
+"""
 
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+if TYPE_CHECKING:
+    from sqlalchemy.pool import Pool
+
+    from openpromo.services.ports import Committed
 
 REQUESTS = Counter("openpromo_requests_total", "HTTP requests", ["operation", "method", "status"])
 REQUEST_SECONDS = Histogram("openpromo_request_seconds", "HTTP request latency", ["operation"])
@@ -16,6 +30,48 @@ RULE_BUGS = Counter("openpromo_rule_bugs_total", "Unexpected exceptions during r
 CLOSE_REEVALUATIONS = Counter(
     "openpromo_close_reevaluations_total",
     "Closes evaluated again under SQLite's writer lock because what they consume changed meanwhile",
+)
+EFFECTS = Counter("openpromo_effects_total", "Effects committed, by effect type", ["type"])
+COUPONS_ACCEPTED = Counter("openpromo_coupons_accepted_total", "Coupons accepted in committed requests")
+COUPONS_REJECTED = Counter(
+    "openpromo_coupons_rejected_total", "Coupons rejected in committed requests, by reason", ["reason"]
+)
+REFERRALS_ACCEPTED = Counter(
+    "openpromo_referrals_accepted_total", "Referral codes accepted in committed requests"
+)
+REFERRALS_REJECTED = Counter(
+    "openpromo_referrals_rejected_total",
+    "Referral codes rejected in committed requests, by reason",
+    ["reason"],
+)
+LOYALTY_POINTS = Counter(
+    "openpromo_loyalty_points_total", "Loyalty points added or deducted by rules", ["program", "change"]
+)
+BUDGET_LIMITS_REACHED = Counter(
+    "openpromo_budget_limits_reached_total", "Campaign budget counters used up, by action", ["action"]
+)
+SESSION_CHANGES = Counter(
+    "openpromo_session_changes_total",
+    "Customer sessions closed, cancelled, reopened, or with items returned",
+    ["change"],
+)
+RULE_ERRORS = Counter("openpromo_rule_errors_total", "Rules that failed with a runtime error", ["campaign"])
+RULE_CACHE_REBUILD_SECONDS = Histogram(
+    "openpromo_rule_cache_rebuild_seconds",
+    "Time to build an application's campaigns and compiled rules after a change (count: rebuilds)",
+)
+POOL_IN_USE = Gauge(
+    "openpromo_database_pool_in_use", "Database connections checked out", multiprocess_mode="livesum"
+)
+POOL_IDLE = Gauge(
+    "openpromo_database_pool_idle",
+    "Database connections open and idle in the pool",
+    multiprocess_mode="livesum",
+)
+POOL_WAITING = Gauge(
+    "openpromo_database_pool_waiting",
+    "Threads waiting for a database connection (the pool is exhausted)",
+    multiprocess_mode="livesum",
 )
 
 
@@ -31,8 +87,72 @@ class PrometheusTelemetry:
     def close_reevaluated(self) -> None:
         CLOSE_REEVALUATIONS.inc()
 
+    def committed(self, what: Committed) -> None:
+        for effect_type in what.effects:
+            EFFECTS.labels(effect_type).inc()
+            if effect_type == "acceptCoupon":
+                COUPONS_ACCEPTED.inc()
+            elif effect_type == "acceptReferral":
+                REFERRALS_ACCEPTED.inc()
+        for reason in what.coupon_rejections:
+            COUPONS_REJECTED.labels(reason).inc()
+        for reason in what.referral_rejections:
+            REFERRALS_REJECTED.labels(reason).inc()
+        for change, program, points in what.points:
+            LOYALTY_POINTS.labels(str(program), change).inc(points)
+        for action in what.budgets_reached:
+            BUDGET_LIMITS_REACHED.labels(action).inc()
+        if what.session_change is not None:
+            SESSION_CHANGES.labels(what.session_change).inc()
+
+    def rule_errors(self, campaign_ids: Sequence[int]) -> None:
+        for campaign_id in campaign_ids:
+            RULE_ERRORS.labels(str(campaign_id)).inc()
+
+    def snapshot_built(self, seconds: float) -> None:
+        RULE_CACHE_REBUILD_SECONDS.observe(seconds)
+
+
+def pool_status(pool: Pool) -> tuple[int, int, int]:
+    """(in use, idle, waiting) of a SQLAlchemy pool. A pool without a queue (SQLite's in-memory
+    ``StaticPool``) has nothing to report. Waiting threads are read from the pool's queue, which
+    SQLAlchemy does not publish: 0 where that is not there."""
+    checkedout = getattr(pool, "checkedout", None)
+    checkedin = getattr(pool, "checkedin", None)
+    if checkedout is None or checkedin is None:
+        return 0, 0, 0
+    waiters = getattr(getattr(getattr(pool, "_pool", None), "not_empty", None), "_waiters", ())
+    return int(checkedout()), int(checkedin()), len(waiters)
+
+
+_pools: list[Callable[[], None]] = []
+
+
+def watch_pool(pool: Pool, *, every: float = 1.0) -> None:
+    """Publish ``pool``'s gauges: read at each scrape of this process, and, with several workers (whose
+    samples another worker's scrape reads from their files), every ``every`` seconds as well."""
+
+    def refresh() -> None:
+        in_use, idle, waiting = pool_status(pool)
+        POOL_IN_USE.set(in_use)
+        POOL_IDLE.set(idle)
+        POOL_WAITING.set(waiting)
+
+    refresh()
+    _pools.append(refresh)
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        threading.Thread(target=_refreshing, args=(refresh, every), name="pool-gauges", daemon=True).start()
+
+
+def _refreshing(refresh: Callable[[], None], every: float) -> None:
+    stop = threading.Event()
+    while not stop.wait(every):
+        refresh()
+
 
 def exposition() -> tuple[bytes, str]:
+    for refresh in _pools:
+        refresh()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
@@ -41,12 +161,27 @@ def exposition() -> tuple[bytes, str]:
 
 
 __all__ = [
+    "BUDGET_LIMITS_REACHED",
     "CLOSE_REEVALUATIONS",
+    "COUPONS_ACCEPTED",
+    "COUPONS_REJECTED",
     "DATABASE_SECONDS",
+    "EFFECTS",
+    "LOYALTY_POINTS",
+    "POOL_IDLE",
+    "POOL_IN_USE",
+    "POOL_WAITING",
+    "REFERRALS_ACCEPTED",
+    "REFERRALS_REJECTED",
     "REQUESTS",
     "REQUEST_SECONDS",
     "RULE_BUGS",
+    "RULE_CACHE_REBUILD_SECONDS",
+    "RULE_ERRORS",
     "RULE_EVALUATION_SECONDS",
+    "SESSION_CHANGES",
     "PrometheusTelemetry",
     "exposition",
+    "pool_status",
+    "watch_pool",
 ]
