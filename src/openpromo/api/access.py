@@ -11,6 +11,7 @@ the body.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -19,6 +20,7 @@ import uuid
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from openpromo.api.openapi import camel
 from openpromo.logs import CURRENT, RequestContext
 from openpromo.metrics import REQUEST_SECONDS, REQUESTS
 
@@ -37,6 +39,15 @@ def request_id(scope: Scope) -> str:
                 return value.decode("ascii")
             break
     return uuid.uuid4().hex
+
+
+_PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
+
+
+@functools.lru_cache(maxsize=1024)
+def route(template: str) -> str:
+    """A route's template as the API documents it: ``/v2/customer_sessions/{customerSessionId}``."""
+    return _PARAMETER.sub(lambda m: "{" + camel(m.group(1)) + "}", template)
 
 
 def operation(scope: Scope) -> str:
@@ -93,7 +104,7 @@ def _access_line(
         return
     fields: dict[str, object] = {
         "method": method,
-        "route": scope.get("path_template") if name != UNMATCHED else None,
+        "route": route(scope.get("path_template", "")) if name != UNMATCHED else None,
         "operation": name,
         "status": status,
         "duration_ms": round(seconds * 1000, 3),
@@ -103,4 +114,4 @@ def _access_line(
     ACCESS.info("request", extra=fields)
 
 
-__all__ = ["ACCESS", "HEADER", "UNMATCHED", "observed", "operation", "request_id"]
+__all__ = ["ACCESS", "HEADER", "UNMATCHED", "observed", "operation", "request_id", "route"]
