@@ -17,7 +17,7 @@ import logging
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 import msgspec
 
@@ -56,12 +56,17 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
 """A log record's own attributes: anything else on a record came from ``extra=`` and is a field."""
 
 
+_second: list[Any] = [None, ""]
+"""The last second formatted, and its text (most lines of a busy server share their second)."""
+
+
 def _timestamp(created: float) -> str:
     """RFC 3339 in UTC with milliseconds: ``2026-12-08T00:05:01.123Z``."""
     seconds = int(created)
-    return (
-        time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{int((created - seconds) * 1000):03d}Z"
-    )
+    last = _second
+    if last[0] != seconds:
+        last[1], last[0] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)), seconds
+    return f"{last[1]}.{int((created - seconds) * 1000):03d}Z"
 
 
 def _fields(record: logging.LogRecord) -> dict[str, Any]:
@@ -122,11 +127,15 @@ class TextFormatter(logging.Formatter):
         return line
 
 
-def install(level: str = "info", log_format: str = "text") -> None:
-    """Log to standard error as ``log_format`` (``json`` or ``text``) from ``level`` up, replacing the root
-    logger's handlers; uvicorn's loggers send their records to the same handler. Called again (a worker
-    forked from a parent that installed already), it replaces the earlier handler."""
-    handler = logging.StreamHandler()
+def install(level: str = "info", log_format: str = "text", stream: TextIO | None = None) -> None:
+    """Log to ``stream`` (standard error) as ``log_format`` (``json`` or ``text``) from ``level`` up,
+    replacing the root logger's handlers; uvicorn's loggers send their records to the same handler.
+    Called again (a worker started by a parent that installed already), it replaces the earlier one."""
+    # What the formatters never show is not gathered for each record either (the logging HOWTO's
+    # "Optimization": the caller's file and line, the thread's and the process's names).
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 import time
-import uuid
+from typing import Any
 
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -38,7 +39,7 @@ def request_id(scope: Scope) -> str:
             if _VALID_ID.fullmatch(value):
                 return value.decode("ascii")
             break
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()
 
 
 _PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
@@ -61,6 +62,16 @@ def operation(scope: Scope) -> str:
     return name if isinstance(name, str) and name else UNMATCHED
 
 
+_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+"""The request metrics' children by (operation, method, status): ``labels()`` looks them up under a lock."""
+
+
+def _count(name: str, method: str, status: int) -> tuple[Any, Any]:
+    children = (REQUESTS.labels(name, method, str(status)), REQUEST_SECONDS.labels(name))
+    _children[(name, method, status)] = children
+    return children
+
+
 def observed(app: ASGIApp, *, access_log: bool) -> ASGIApp:
     """``app`` with request ids, request metrics and (``access_log``) one access log line per request."""
 
@@ -72,36 +83,49 @@ def observed(app: ASGIApp, *, access_log: bool) -> ASGIApp:
         context = RequestContext(request_id(scope))
         token = CURRENT.set(context)
         echoed = (HEADER, context.request_id.encode())
-        status = 500
+        status, done = 500, False
+
+        def finish() -> None:
+            nonlocal done
+            done = True
+            _record(scope, status, time.perf_counter() - start, context, access_log)
 
         async def sending(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message = {**message, "headers": [*message.get("headers", ()), echoed]}
+            elif message["type"] == "http.response.body" and not message.get("more_body") and not done:
+                finish()  # before the client has the whole answer: its counts and line are in place
             await send(message)
 
         try:
             await app(scope, receive, sending)
         finally:
-            seconds = time.perf_counter() - start
-            name = operation(scope)
-            method = str(scope.get("method", ""))
-            method = method if method in _METHODS else "OTHER"
-            REQUESTS.labels(name, method, str(status)).inc()
-            REQUEST_SECONDS.labels(name).observe(seconds)
-            if access_log:
-                _access_line(scope, method, name, status, seconds, context)
+            if not done:
+                finish()
             CURRENT.reset(token)
 
     return observe
 
 
+def _record(scope: Scope, status: int, seconds: float, context: RequestContext, access_log: bool) -> None:
+    """Count the request, and write its access line when ``access_log``."""
+    name = operation(scope)
+    method = str(scope.get("method", ""))
+    method = method if method in _METHODS else "OTHER"
+    counted = _children.get((name, method, status))
+    if counted is None:
+        counted = _count(name, method, status)
+    counted[0].inc()
+    counted[1].observe(seconds)
+    if access_log and ACCESS.isEnabledFor(logging.INFO):
+        _access_line(scope, method, name, status, seconds, context)
+
+
 def _access_line(
     scope: Scope, method: str, name: str, status: int, seconds: float, context: RequestContext
 ) -> None:
-    if not ACCESS.isEnabledFor(logging.INFO):
-        return
     fields: dict[str, object] = {
         "method": method,
         "route": route(scope.get("path_template", "")) if name != UNMATCHED else None,
