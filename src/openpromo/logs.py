@@ -69,6 +69,12 @@ def _timestamp(created: float) -> str:
     return f"{last[1]}.{int((created - seconds) * 1000):03d}Z"
 
 
+def _logger(name: str) -> str:
+    """The logger's name as written: uvicorn's general logger is ``uvicorn.error`` for history's sake,
+    written ``uvicorn`` (its lines are no errors)."""
+    return "uvicorn" if name == "uvicorn.error" else name
+
+
 def _fields(record: logging.LogRecord) -> dict[str, Any]:
     """The record's extra fields, in the order given."""
     return {name: value for name, value in record.__dict__.items() if name not in _STANDARD}
@@ -89,7 +95,7 @@ class JsonFormatter(logging.Formatter):
         line: dict[str, Any] = {
             "time": _timestamp(record.created),
             "level": record.levelname.lower(),
-            "logger": record.name,
+            "logger": _logger(record.name),
             "message": record.getMessage(),
         }
         request_id = _request_id()
@@ -115,7 +121,12 @@ class TextFormatter(logging.Formatter):
     traceback, if any, indented under it."""
 
     def format(self, record: logging.LogRecord) -> str:
-        parts = [_timestamp(record.created), record.levelname, record.name, escape(record.getMessage())]
+        parts = [
+            _timestamp(record.created),
+            record.levelname,
+            _logger(record.name),
+            escape(record.getMessage()),
+        ]
         parts.extend(f"{name}={escape(str(value))}" for name, value in _fields(record).items())
         request_id = _request_id()
         if request_id is not None:
