@@ -15,7 +15,7 @@ from litestar import Litestar
 from openpromo import logs
 from openpromo.api.app import create_app
 from openpromo.config import Settings, default_threads
-from openpromo.metrics import PrometheusTelemetry, watch_pool
+from openpromo.metrics import PrometheusTelemetry, watch
 from openpromo.services.container import Services
 from openpromo.services.evaluation import Pipeline
 from openpromo.services.snapshots.rulesets import RulesetCache
@@ -115,7 +115,7 @@ def app_from_settings(settings: Settings) -> Litestar:
         access_log=settings.access_log,
     )
     app.on_shutdown.append(database.dispose)
-    watch_pool(database.engine.pool)
+    watch(database.engine)
     return app
 
 

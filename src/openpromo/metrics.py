@@ -2,7 +2,8 @@
 makes every worker write its samples there and ``/metrics`` aggregates them.
 
 Request metrics are counted by ``api.access``; the business counters reach the services through the
-``Telemetry`` port (``PrometheusTelemetry``), from what each request committed; the connection pool's
+``Telemetry`` port (``PrometheusTelemetry``), from what each request committed; loyalty points from the
+ledger entries a transaction committed, whatever wrote them (``points_written``); the connection pool's
 gauges are read from the pool, never counted per request (``watch_pool``). Every metric is listed, with
 its labels, in docs/operations.md.
 """
@@ -11,13 +12,16 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from sqlalchemy import event
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
     from sqlalchemy.pool import Pool
 
     from openpromo.services.ports import Committed
@@ -45,7 +49,9 @@ REFERRALS_REJECTED = Counter(
     ["reason"],
 )
 LOYALTY_POINTS = Counter(
-    "openpromo_loyalty_points_total", "Loyalty points added or deducted by rules", ["program", "change"]
+    "openpromo_loyalty_points_total",
+    "Loyalty points added, deducted or expired in ledgers",
+    ["program", "change"],
 )
 BUDGET_LIMITS_REACHED = Counter(
     "openpromo_budget_limits_reached_total", "Campaign budget counters used up, by action", ["action"]
@@ -98,8 +104,6 @@ class PrometheusTelemetry:
             COUPONS_REJECTED.labels(reason).inc()
         for reason in what.referral_rejections:
             REFERRALS_REJECTED.labels(reason).inc()
-        for change, program, points in what.points:
-            LOYALTY_POINTS.labels(str(program), change).inc(points)
         for action in what.budgets_reached:
             BUDGET_LIMITS_REACHED.labels(action).inc()
         if what.session_change is not None:
@@ -123,6 +127,35 @@ def pool_status(pool: Pool) -> tuple[int, int, int]:
         return 0, 0, 0
     waiters = getattr(getattr(getattr(pool, "_pool", None), "not_empty", None), "_waiters", ())
     return int(checkedout()), int(checkedin()), len(waiters)
+
+
+_POINTS = "openpromo_points"
+"""A connection's ``info`` key: the ledger entries its transaction wrote, counted when it commits."""
+_CHANGES = {"addition": "added", "subtraction": "deducted", "expire": "expired"}
+
+
+def points_written(info: dict[Any, Any], entries: Iterable[tuple[int, str, Decimal]]) -> None:
+    """A transaction wrote these ledger entries (program id, entry type, points): counted in
+    ``openpromo_loyalty_points_total`` when it commits (``watch``), forgotten when it rolls back."""
+    info.setdefault(_POINTS, []).extend(entries)
+
+
+def _committed(conn: Connection) -> None:
+    for program, kind, points in conn.info.pop(_POINTS, None) or ():
+        LOYALTY_POINTS.labels(str(program), _CHANGES.get(kind, kind)).inc(float(abs(points)))
+
+
+def _forgotten(conn: Connection) -> None:
+    conn.info.pop(_POINTS, None)
+
+
+def watch(engine: Engine) -> None:
+    """Publish what only the database connections know: the pool's gauges (``watch_pool``) and the
+    loyalty points of committed transactions."""
+    watch_pool(engine.pool)
+    event.listen(engine, "begin", _forgotten)
+    event.listen(engine, "rollback", _forgotten)
+    event.listen(engine, "commit", _committed)
 
 
 _pools: list[Callable[[], None]] = []
@@ -182,6 +215,8 @@ __all__ = [
     "SESSION_CHANGES",
     "PrometheusTelemetry",
     "exposition",
+    "points_written",
     "pool_status",
+    "watch",
     "watch_pool",
 ]

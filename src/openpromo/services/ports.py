@@ -334,8 +334,6 @@ class Committed:
     coupon_rejections: tuple[str, ...] = ()
     """The rejection reason of every coupon rejected (``CouponNotFound``, ...)."""
     referral_rejections: tuple[str, ...] = ()
-    points: tuple[tuple[str, int, float], ...] = ()
-    """Loyalty points written: (``added`` or ``deducted``, program id, points)."""
     budgets_reached: tuple[str, ...] = ()
     """The action of every campaign budget counter this request used up (``setDiscount``, ...)."""
     session_change: str | None = None

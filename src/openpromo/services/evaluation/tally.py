@@ -12,8 +12,6 @@ from openpromo.engine.model import CounterKey
 from openpromo.services.evaluation.case import Applied, Case, Written
 from openpromo.services.ports import Committed
 
-_POINTS = {"addLoyaltyPoints": "added", "deductLoyaltyPoints": "deducted"}
-
 
 def committed(
     case: Case,
@@ -33,11 +31,6 @@ def committed(
         effects=tuple(e["effectType"] for e in effects),
         coupon_rejections=_reasons(effects, "rejectCoupon"),
         referral_rejections=_reasons(effects, "rejectReferral"),
-        points=tuple(
-            (_POINTS[e["effectType"]], int(e["props"]["programId"]), float(e["props"]["value"]))
-            for e in effects
-            if e["effectType"] in _POINTS
-        ),
         budgets_reached=budgets_reached(evaluation, stored),
         session_change=change,
     )
