@@ -224,9 +224,16 @@ def test_business_counters_move_after_closes_and_a_cancel(
         _close(client, session_id, profileId=random_id("p"), couponCodes=["OBSERVE-10"])
         # another names a coupon and a referral code that do not exist,
         _close(client, random_id("s"), couponCodes=["NO-SUCH"], referralCode="NO-SUCH-REF")
-        # and the first is cancelled
+        # the first is cancelled, the second's item returned, and the second reopened
         cancel = {"customerSession": {"state": "cancelled"}}
         assert client.put(f"/v2/customer_sessions/{session_id}", json=cancel).status_code == 200
+        other = random_id("s")
+        _close(client, other)
+        returned = {"return": {"returnedCartItems": [{"position": 0, "quantity": 1}]}}
+        assert client.post(f"/v2/customer_sessions/{other}/returns", json=returned).status_code == 200
+        third = random_id("s")
+        _close(client, third)
+        assert client.put(f"/v2/customer_sessions/{third}/reopen").status_code == 200
     # then
     samples = _samples(json_server)
     assert samples["openpromo_coupons_accepted_total"] == 1
@@ -238,8 +245,10 @@ def test_business_counters_move_after_closes_and_a_cancel(
     assert samples['openpromo_effects_total{type="rejectCoupon"}'] == 1
     assert samples[f'openpromo_loyalty_points_total{{change="added",program="{program}"}}'] == 30
     assert samples['openpromo_budget_limits_reached_total{action="redeemCoupon"}'] == 1
-    assert samples['openpromo_session_changes_total{change="closed"}'] == 2
+    assert samples['openpromo_session_changes_total{change="closed"}'] == 4
     assert samples['openpromo_session_changes_total{change="cancelled"}'] == 1
+    assert samples['openpromo_session_changes_total{change="returned"}'] == 1
+    assert samples['openpromo_session_changes_total{change="reopened"}'] == 1
     assert samples[f'openpromo_rule_errors_total{{campaign="{failing}"}}'] >= 2
     assert samples["openpromo_rule_cache_rebuild_seconds_count"] >= 1
 
