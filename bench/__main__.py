@@ -403,17 +403,26 @@ LOG_PATTERN = re.compile(r"Traceback|ERROR|Exception|CRITICAL|Killed|died|Errno"
 
 
 def log_issues(server: procs.Server) -> list[str]:
+    """The first suspicious lines of the server's log, with what follows them; read line by line (with
+    the access log on, the log holds a line per request)."""
+    hits, excerpt, following = 0, [], 0
     try:
-        lines = server.log_path.read_text(errors="replace").splitlines()
+        with server.log_path.open(errors="replace") as log:
+            for line in log:
+                line = line.rstrip("\n")
+                if LOG_PATTERN.search(line):
+                    hits += 1
+                    if hits <= 5:
+                        if following == 0 and excerpt:
+                            excerpt.append("...")
+                        following = 12
+                if following:
+                    excerpt.append(line)
+                    following -= 1
     except OSError:
         return []
-    hits = [i for i, line in enumerate(lines) if LOG_PATTERN.search(line)]
-    excerpt: list[str] = []
-    for i in hits[:5]:
-        excerpt.extend(lines[i : i + 12])
-        excerpt.append("...")
     if hits:
-        excerpt.insert(0, f"{len(hits)} suspicious lines in {server.log_path.name}")
+        excerpt.insert(0, f"{hits} suspicious lines in {server.log_path.name}")
     return excerpt
 
 

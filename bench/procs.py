@@ -169,7 +169,13 @@ def start(command: list[str], env: dict[str, str], log_path: Path, port: int, he
 def start_openpromo(database_url: str, workers: int, log_path: Path, root_key: str) -> Server:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENPROMO_", "PROMETHEUS_"))}
-    for name in ("OPENPROMO_THREADS", "OPENPROMO_KEEPALIVE_REQUESTS"):  # the settings a benchmark may vary
+    varied = (
+        "OPENPROMO_THREADS",
+        "OPENPROMO_KEEPALIVE_REQUESTS",
+        "OPENPROMO_ACCESS_LOG",
+        "OPENPROMO_LOG_FORMAT",
+    )
+    for name in varied:  # the settings a benchmark may vary
         if os.environ.get(name):
             env[name] = os.environ[name]
     env.update({"OPENPROMO_MANAGEMENT_KEY": root_key, "OPENPROMO_BENCH_ROUTES": "1"})

@@ -122,14 +122,22 @@ def start_server(
     workers: int = 1,
     extra: list[str] | None = None,
     port: int | None = None,
+    env: dict[str, str] | None = None,
 ) -> Server:
+    """A server on ``database_url`` logging to ``log_path``; ``port``: a given one (default: a free one);
+    ``env``: more environment variables."""
     port = port or _free_port()
-    env = {**os.environ, "OPENPROMO_MANAGEMENT_KEY": ROOT_KEY, "OPENPROMO_DATABASE_URL": database_url}
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    environment = {
+        **os.environ,
+        "OPENPROMO_MANAGEMENT_KEY": ROOT_KEY,
+        "OPENPROMO_DATABASE_URL": database_url,
+        **(env or {}),
+    }
+    environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
     log = log_path.open("w")
     command = [sys.executable, "-m", "openpromo", "serve", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(
-        [*command, *(extra or [])], env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+        [*command, *(extra or [])], env=environment, stdout=log, stderr=subprocess.STDOUT, text=True
     )
     server = Server(f"http://127.0.0.1:{port}", database_url, ROOT_KEY, process, log_path)
     deadline = time.monotonic() + 60

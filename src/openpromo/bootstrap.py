@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from openpromo import logs
 from openpromo.config import Settings, default_threads
-from openpromo.metrics import PrometheusTelemetry
+from openpromo.metrics import PrometheusTelemetry, watch
 from openpromo.services.container import Services
 from openpromo.services.evaluation import Pipeline
 from openpromo.services.snapshots.rulesets import RulesetCache
@@ -48,8 +49,9 @@ def build_services(database: Database, settings: Settings | None = None) -> Serv
     """``settings``: the login token lifetime comes from there (default: ``Settings()``'s)."""
     settings = settings or Settings()
     uow = SqlUnitOfWorkFactory(database)
-    snapshots = SnapshotCache(RulesetCache(), settle=settle_memory)
-    pipeline = Pipeline(uow, snapshots, PrometheusTelemetry())
+    telemetry = PrometheusTelemetry()
+    snapshots = SnapshotCache(RulesetCache(), settle=settle_memory, telemetry=telemetry)
+    pipeline = Pipeline(uow, snapshots, telemetry)
     lifetime = timedelta(seconds=settings.token_lifetime_seconds)
     return Services.build(uow, SystemClock(), snapshots, pipeline, database.ping, lifetime)
 
@@ -154,8 +156,10 @@ def app_from_settings(settings: Settings) -> Litestar:
         bench_routes=settings.bench_routes,
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
+        access_log=settings.access_log,
     )
     app.on_shutdown.append(database.dispose)
+    watch(database.engine)
     return app
 
 
@@ -163,8 +167,10 @@ def app_from_env() -> Litestar:
     """A served worker's app (uvicorn's factory). What the worker built to get here (modules, routes,
     SQL metadata) lives as long as the process: ``gc.freeze`` takes it out of the garbage collector's
     full collections, which otherwise walk all of it and pause the worker's requests for tens of
-    milliseconds each time."""
-    app = app_from_settings(Settings.from_env())
+    milliseconds each time. Its logging is set up first, as the settings say."""
+    settings = Settings.from_env()
+    logs.install(settings.log_level, settings.log_format)
+    app = app_from_settings(settings)
     gc.collect()
     gc.freeze()
     return app

@@ -53,10 +53,11 @@ def check_port(host: str, port: int) -> None:
 def run_serve(settings: Settings, _args: argparse.Namespace) -> int:
     import uvicorn
 
-    from openpromo import workers
+    from openpromo import logs, workers
     from openpromo.bootstrap import prepare, seed_demo
 
     check_port(settings.host, settings.port)
+    logs.install(settings.log_level, settings.log_format)
     prepared = prepare(settings)
     report_root_key(prepared.generated_root_key)
     if settings.demo:
@@ -75,7 +76,8 @@ def run_serve(settings: Settings, _args: argparse.Namespace) -> int:
                 host=settings.host,
                 port=settings.port,
                 workers=settings.workers,
-                log_level="warning",
+                log_config=None,  # uvicorn's loggers go to ours (``logs.install``)
+                log_level=settings.log_level,
                 access_log=False,
             ),
             own_sockets=prepared.threads > 0,

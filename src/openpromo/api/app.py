@@ -7,7 +7,7 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 
 from openpromo import __version__
-from openpromo.api import bench, docs, integration, management, system
+from openpromo.api import access, bench, docs, integration, management, system
 from openpromo.api.errors import EXCEPTION_HANDLERS
 from openpromo.api.responses import JSONResponse
 from openpromo.api.routing import run_use_cases
@@ -23,31 +23,35 @@ def create_app(
     bench_routes: bool = False,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    access_log: bool = False,
 ) -> Litestar:
     """The app; ``threads``: how many use cases one worker runs at once in threads, 0 for one at a time
     on the event loop (``openpromo.api.routing.run_use_cases``); ``keepalive_requests``: responses on
     one connection before it is closed, 0 for no limit (``system.keepalive_limit``); ``bench_routes``
     adds the benchmark's echo route (``OPENPROMO_BENCH_ROUTES=1``). A body over ``max_body_bytes`` is a
     413 in the error shape; the CSV uploads (every ``import...`` operation) may reach
-    ``max_upload_bytes``."""
+    ``max_upload_bytes``. Every request gets an id, is counted, and (``access_log``) logged in one line
+    (``access.observed``, around the routing itself)."""
     extra = bench.ROUTES if bench_routes else []
     handlers = [*system.ROUTES, *management.ROUTES, *integration.ROUTES, *extra]
     for handler in handlers:
         if isinstance(handler.operation_id, str) and handler.operation_id.startswith("import"):
             handler.request_max_body_size = max_upload_bytes
 
-    return Litestar(
+    app = Litestar(
         on_startup=[lambda: run_use_cases(threads)],
         route_handlers=[*handlers, *docs.ROUTES],
         request_max_body_size=max_body_bytes,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[system.keepalive_limit(keepalive_requests), system.metrics_middleware, system.refuse_nul],
+        middleware=[system.keepalive_limit(keepalive_requests), system.refuse_nul],
         response_class=JSONResponse,
         state=State({"services": services}),
         openapi_config=OpenAPIConfig(title="OpenPromo", version=__version__, path="/schema"),
         logging_config=None,
         debug=False,
     )
+    app.asgi_handler = access.observed(app.asgi_handler, access_log=access_log)
+    return app
 
 
 __all__ = ["create_app"]

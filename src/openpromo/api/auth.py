@@ -14,6 +14,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
+from openpromo.logs import note_application
 from openpromo.services.auth import IntegrationPrincipal, ManagementPrincipal
 from openpromo.services.container import Services
 from openpromo.services.errors import Unauthorized
@@ -65,7 +66,9 @@ async def management_guard(
 
 
 def integration(request: Request[Any, Any, Any]) -> IntegrationPrincipal:
-    return services(request).auth.integration(_integration_scheme(request))
+    principal = services(request).auth.integration(_integration_scheme(request))
+    note_application(principal.application_id)  # the access log names the application
+    return principal
 
 
 def management(request: Request[Any, Any, Any]) -> ManagementPrincipal:

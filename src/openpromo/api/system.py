@@ -1,9 +1,8 @@
-"""Unauthenticated system routes: ``/healthz``, ``/readyz``, ``/metrics``, ``/openapi.json``; request
-metrics; the keep-alive request limit."""
+"""Unauthenticated system routes: ``/healthz``, ``/readyz``, ``/metrics``, ``/openapi.json``; the
+keep-alive request limit (request metrics: ``api.access``)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -28,7 +27,7 @@ from openpromo.api.auth import services
 from openpromo.api.codec import encoder
 from openpromo.api.errors import error_body
 from openpromo.api.openapi import camel
-from openpromo.metrics import REQUEST_SECONDS, REQUESTS, exposition
+from openpromo.metrics import exposition
 from openpromo.services.errors import ErrorDetail, Unavailable
 
 
@@ -73,33 +72,6 @@ def openapi_json(request: Request[Any, Any, Any]) -> Response[bytes]:
         document = msgspec.json.encode(build_document(request.app))
         request.app.state["openapi_document"] = document
     return Response(document, media_type=MediaType.JSON)
-
-
-def metrics_middleware(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await app(scope, receive, send)
-            return
-        start = time.perf_counter()
-        status = 500
-
-        async def send_wrapper(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await app(scope, receive, send_wrapper)
-        finally:
-            handler = scope.get("route_handler")
-            operation = getattr(handler, "operation_id", None) or "unmatched"
-            if not isinstance(operation, str):
-                operation = getattr(handler, "handler_name", "unmatched")
-            REQUESTS.labels(operation, str(scope.get("method", "")), str(status)).inc()
-            REQUEST_SECONDS.labels(operation).observe(time.perf_counter() - start)
-
-    return middleware
 
 
 def refuse_nul(app: ASGIApp) -> ASGIApp:
@@ -207,4 +179,4 @@ _TRACKED_CONNECTIONS = 10_000
 
 ROUTES = [healthz, readyz, metrics, openapi_json]
 
-__all__ = ["ROUTES", "keepalive_limit", "metrics_middleware", "refuse_nul"]
+__all__ = ["ROUTES", "keepalive_limit", "refuse_nul"]

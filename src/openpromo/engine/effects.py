@@ -57,6 +57,8 @@ class RuleFailure:
     referral_value: str | None = None
     condition_index: int | None = None
     effect_index: int | None = None
+    error: bool = False
+    """The rule failed with a runtime error (not an effect that budgets or data kept from applying)."""
 
 
 @dataclass

@@ -7,7 +7,7 @@ is in play, rejects it with ``EffectCouldNotBeApplied``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -164,11 +164,10 @@ class CampaignRun(Spending):
         return position is None or (position, getattr(request, "sub_position", 0)) in self.allowed_units
 
     def _fail(self, origin: Origin, details: str, outcome: rules.RuleOutcome) -> None:
-        self.failures.append(
-            self._failure(
-                origin, details, condition_index=outcome.condition_index, effect_index=outcome.effect_index
-            )
+        failure = self._failure(
+            origin, details, condition_index=outcome.condition_index, effect_index=outcome.effect_index
         )
+        self.failures.append(replace(failure, error=True))
 
     def _failure(
         self,

@@ -324,8 +324,33 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Committed:
+    """What one request committed, for the business counters (``Telemetry.committed``): the effects in
+    force it applied, and how the session changed."""
+
+    effects: tuple[str, ...] = ()
+    """The type of every effect applied (``acceptCoupon``, ``setDiscount``, ...)."""
+    coupon_rejections: tuple[str, ...] = ()
+    """The rejection reason of every coupon rejected (``CouponNotFound``, ...)."""
+    referral_rejections: tuple[str, ...] = ()
+    budgets_reached: tuple[str, ...] = ()
+    """The action of every campaign budget counter this request used up (``setDiscount``, ...)."""
+    session_change: str | None = None
+    """``closed``, ``cancelled``, ``returned`` (items returned) or ``reopened``; None: no such change."""
+
+
 class Telemetry(Protocol):
     """What the pipeline reports (``openpromo.metrics`` counts it; services know no metrics library)."""
+
+    def committed(self, what: Committed) -> None:
+        """A request committed ``what``."""
+
+    def rule_errors(self, campaign_ids: Sequence[int]) -> None:
+        """An evaluation's rules failed with runtime errors, one campaign id per failed rule."""
+
+    def snapshot_built(self, seconds: float) -> None:
+        """An application's configuration snapshot (its campaigns and compiled rules) was built."""
 
     def evaluated(self, seconds: float) -> None:
         """One engine evaluation took ``seconds``."""
@@ -343,6 +368,7 @@ __all__ = [
     "AnyOf",
     "Caseless",
     "Clock",
+    "Committed",
     "Compare",
     "Condition",
     "Contains",

@@ -15,6 +15,9 @@ and events to come).
    itself and its event, in one call.
 5. **answer**: the parts asked for, from what was loaded and written.
 
+Once the transaction committed, what it committed is told to the business counters
+(``Telemetry.committed``, built by ``evaluation.tally``).
+
 One unit of work holds it all: a request commits whole or not at all.
 """
 
@@ -36,6 +39,7 @@ from openpromo.services.evaluation.commit import RACE, close_commit, immediate_c
 from openpromo.services.evaluation.documents import coupon_document, effect_document, referral_document
 from openpromo.services.evaluation.giveaways import draw_giveaways
 from openpromo.services.evaluation.observed_prices import observe_discounted_prices
+from openpromo.services.evaluation.tally import committed
 from openpromo.services.evaluation.writes import CloseWrites, apply_audience_changes, attribute_updates
 from openpromo.services.loyalty import commit_loyalty
 from openpromo.services.ports import Telemetry, UnitOfWork, UnitOfWorkFactory
@@ -64,14 +68,19 @@ class Pipeline:
         with self._uow(write=not subject.dry, locks=subject.keys, late_write=subject.late_write) as uow:
             snapshot = application_snapshot(self._snapshots, uow, subject.principal)
             case = subject.load(uow, snapshot, now)
-            reading, evaluation = self._evaluate(uow, case, committing=self._commits(subject, case))
+            committing = self._commits(subject, case)
+            reading, evaluation = self._evaluate(uow, case, committing=committing)
             applied = Applied([effect_document(e) for e in evaluation.effects] if evaluation else [])
-            if evaluation is not None and self._commits(subject, case):
+            if evaluation is not None and committing:
                 self._apply(uow, subject, case, evaluation, applied, now)
             written = subject.finish(uow, case, applied, now)
             answer = build(case, reading, evaluation, applied, written)
             if not subject.dry:
                 uow.commit()
+        if not subject.dry:
+            counters = reading.inputs.counters if reading is not None else {}
+            applied_evaluation = evaluation if committing else None
+            self._telemetry.committed(committed(case, counters, applied_evaluation, applied, written))
         return answer
 
     @staticmethod
@@ -97,12 +106,16 @@ class Pipeline:
     def _engine(self, inputs: Inputs) -> Evaluation:
         started = time.perf_counter()
         try:
-            return evaluate(inputs)
+            evaluation = evaluate(inputs)
         except Exception:
             self._telemetry.rule_bug()  # rule failures are values; anything escaping the engine is a bug
             raise
         finally:
             self._telemetry.evaluated(time.perf_counter() - started)
+        errors = [f.origin.campaign_id for f in evaluation.failures if f.error]
+        if errors:
+            self._telemetry.rule_errors(errors)
+        return evaluation
 
     def _apply(
         self,

@@ -12,6 +12,7 @@ next request on every worker and every node, and nothing authoritative lives in 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -27,7 +28,7 @@ from openpromo.engine.lookups import Program
 from openpromo.services.attributes import Definitions, load_definitions
 from openpromo.services.ledgers import ProgramInfo, load_programs, program_tiers
 from openpromo.services.loyalty.tiers import policy_of
-from openpromo.services.ports import Records, Row, UnitOfWork
+from openpromo.services.ports import Records, Row, Telemetry, UnitOfWork
 from openpromo.services.snapshots.rulesets import CompiledCampaign, RulesetCache
 
 ENTITIES = ("CustomerSession", "CartItem", "CustomerProfile", "Event")
@@ -70,10 +71,17 @@ class Snapshot:
 class SnapshotCache:
     """The latest snapshot of each application this worker served."""
 
-    def __init__(self, rulesets: RulesetCache, settle: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self,
+        rulesets: RulesetCache,
+        settle: Callable[[], None] = lambda: None,
+        telemetry: Telemetry | None = None,
+    ) -> None:
         """``settle``: called after building a large snapshot (the composition root takes its millions
-        of long-lived objects out of the garbage collector's way)."""
+        of long-lived objects out of the garbage collector's way); ``telemetry`` is told how long each
+        build took."""
         self._settle = settle
+        self._telemetry = telemetry
         self._rulesets = rulesets
         self._items: dict[int, Snapshot] = {}
         self._lock = threading.Lock()
@@ -96,7 +104,10 @@ class SnapshotCache:
             found = self._items.get(application_id)
             if found is not None and found.version == version:
                 return found
+            started = time.perf_counter()
             built = build_snapshot(uow, self._rulesets, application_id, account_id, version)
+            if built is not None and self._telemetry is not None:
+                self._telemetry.snapshot_built(time.perf_counter() - started)
             if built is not None:
                 with self._lock:
                     current = self._items.get(application_id)

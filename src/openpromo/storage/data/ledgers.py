@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from openpromo.engine.ledger import ZERO, Figures, Lot
+from openpromo.metrics import points_written
 from openpromo.services.data.ledgers import (
     ADDITION,
     EXPIRE,
@@ -245,6 +246,7 @@ class SqlLedgerData:
             ]
         if allocations:
             self.conn.execute(loyalty_ledger_allocations.insert(), allocations)
+        points_written(self.conn.info, [(e.program_id, e.type, e.amount) for e in entries])
         return ids
 
     def settle(
