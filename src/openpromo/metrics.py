@@ -191,6 +191,12 @@ def _refreshing(refresh: Callable[[], None], every: float) -> None:
         refresh()
 
 
+def worker_died(pid: int) -> None:
+    """Drop a dead worker's live gauges (pool, database up) from what the other workers publish."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
+
+
 def exposition() -> tuple[bytes, str]:
     for refresh in _pools:
         refresh()
@@ -228,4 +234,5 @@ __all__ = [
     "pool_status",
     "watch",
     "watch_pool",
+    "worker_died",
 ]

@@ -19,14 +19,18 @@ yourself". The parent's socket is bound but never listens, so it receives no con
 
 from __future__ import annotations
 
+import logging
+import signal
 import socket
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import uvicorn
 
 _S = TypeVar("_S", bound=socket.socket)
+log = logging.getLogger("openpromo.workers")
 
 
 def _reusing_port(sock: _S) -> _S:
@@ -75,11 +79,44 @@ def bind_reuse_port(host: str, port: int, backlog: int) -> ReusePortSocket:
     return sock
 
 
-def run(config: uvicorn.Config, *, own_sockets: bool) -> None:
-    """Serve ``config`` with ``config.workers`` processes; ``own_sockets``: one listening socket each
-    (where the OS balances them), else one shared."""
-    import uvicorn
+def ended(exitcode: int | None) -> str:
+    """How a process ended, in words (``multiprocessing``'s exit code: negative for a signal)."""
+    if exitcode is None:
+        return "still running"
+    if exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit status {exitcode}"
+
+
+def _supervisor(died: Callable[[int], None]) -> Any:
+    """uvicorn's ``Multiprocess``, logging a worker that died (its pid and how it ended) and the one that
+    replaces it, and calling ``died`` with the dead worker's pid."""
     from uvicorn.supervisors import Multiprocess
+
+    class Supervisor(Multiprocess):
+        def keep_subprocess_alive(self) -> None:
+            before = list(self.processes)
+            super().keep_subprocess_alive()
+            for old, new in zip(before, self.processes, strict=True):
+                if new is not old and old.pid is not None:
+                    log.error(
+                        "worker %d died (%s); worker %s replaces it", old.pid, ended(old.exitcode), new.pid
+                    )
+                    died(old.pid)
+
+    return Supervisor
+
+
+def run(
+    config: uvicorn.Config, *, own_sockets: bool, died: Callable[[int], None] = lambda _pid: None
+) -> None:
+    """Serve ``config`` with ``config.workers`` processes; ``own_sockets``: one listening socket each
+    (where the OS balances them), else one shared; ``died``: called with the pid of a worker that died
+    (and was replaced)."""
+    import uvicorn
 
     if config.workers <= 1:
         uvicorn.Server(config).run()
@@ -92,9 +129,9 @@ def run(config: uvicorn.Config, *, own_sockets: bool) -> None:
     else:
         sock = config.bind_socket()
     try:
-        Multiprocess(config, sockets=[sock]).run()
+        _supervisor(died)(config, sockets=[sock]).run()
     finally:
         sock.close()
 
 
-__all__ = ["ReusePortSocket", "bind_reuse_port", "reuse_port_balances", "run"]
+__all__ = ["ReusePortSocket", "bind_reuse_port", "ended", "reuse_port_balances", "run"]

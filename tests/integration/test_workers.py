@@ -114,5 +114,9 @@ def test_a_worker_that_dies_is_replaced_with_a_listener_of_its_own(tmp_path: Pat
         else:
             raise AssertionError(f"no replacement listens: {_listening_pids(port)}\n{log.read_text()}")
         assert all(httpx.get(f"{base}/healthz", timeout=5).status_code == 200 for _ in range(10))
+        # and the log says which worker died, how, and which one replaced it
+        replacement = (_listening_pids(port) - workers_before).pop()
+        expected = f"worker {victim} died (killed by SIGKILL); worker {replacement} replaces it"
+        assert expected in log.read_text(), log.read_text()
     finally:
         _stop(process)

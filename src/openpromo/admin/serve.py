@@ -55,6 +55,7 @@ def run_serve(settings: Settings, _args: argparse.Namespace) -> int:
 
     from openpromo import logs, workers
     from openpromo.bootstrap import prepare, seed_demo
+    from openpromo.metrics import worker_died
 
     check_port(settings.host, settings.port)
     logs.install(settings.log_level, settings.log_format)
@@ -81,6 +82,7 @@ def run_serve(settings: Settings, _args: argparse.Namespace) -> int:
                 access_log=False,
             ),
             own_sockets=prepared.threads > 0,
+            died=worker_died,
         )
     finally:
         if metrics_dir is not None:  # the workers' metric files die with the server
