@@ -148,6 +148,7 @@ def app_from_settings(settings: Settings) -> Litestar:
         pool_size=settings.pool_size,
         pool_overflow=settings.pool_overflow,
         create=False,
+        write_lock_seconds=settings.write_lock_seconds,
     )
     app = create_app(
         build_services(database, settings),

@@ -22,6 +22,7 @@ DEFAULT_MAX_UPLOAD_BYTES = 500_000_000
 DEFAULT_POOL_SIZE = 10
 DEFAULT_TOKEN_LIFETIME_SECONDS = 12 * 3600
 DEFAULT_DATABASE_WAIT_SECONDS = 30.0
+DEFAULT_WRITE_LOCK_SECONDS = 10.0
 LOG_LEVELS = ("debug", "info", "warning", "error")
 LOG_FORMATS = ("json", "text")
 DATABASE_SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgres", "postgresql+psycopg")
@@ -69,6 +70,9 @@ class Settings:
     """``OPENPROMO_ACCESS_LOG``: one line per request (``0`` turns it off)."""
     database_wait_seconds: float = DEFAULT_DATABASE_WAIT_SECONDS
     """How long ``serve`` and ``migrate`` wait for the database at start (``OPENPROMO_DATABASE_WAIT``)."""
+    write_lock_seconds: float = DEFAULT_WRITE_LOCK_SECONDS
+    """SQLite: how long a write waits for the database's one writer before it answers 503
+    (``OPENPROMO_WRITE_LOCK_TIMEOUT``)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
@@ -264,6 +268,15 @@ OPTIONS: tuple[Option, ...] = (
         seconds,
         str(int(DEFAULT_DATABASE_WAIT_SECONDS)),
         "seconds serve and migrate wait for the database to answer at start",
+        "SECONDS",
+    ),
+    Option(
+        "write_lock_seconds",
+        "OPENPROMO_WRITE_LOCK_TIMEOUT",
+        "--write-lock-timeout",
+        seconds,
+        str(int(DEFAULT_WRITE_LOCK_SECONDS)),
+        "SQLite: seconds a write waits for the one writer at a time before it answers 503",
         "SECONDS",
     ),
 )

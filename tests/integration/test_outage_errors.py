@@ -52,6 +52,13 @@ def test_a_sqlite_file_that_cannot_be_opened_is_an_outage(tmp_path: Path) -> Non
         database.dispose()
 
 
+def test_a_full_sqlite_disk_is_an_outage_not_a_500(sqlite: Database) -> None:
+    # a database that may not grow fails its writes as a full disk does (SQLITE_FULL)
+    fill = "INSERT INTO t (id) SELECT id + (SELECT max(id) FROM t) FROM t"
+    error = _error(sqlite, "PRAGMA max_page_count = 2", *[fill] * 20)
+    assert unreachable(error) == "database or disk is full"
+
+
 def test_a_use_case_that_breaks_a_constraint_keeps_its_error(sqlite: Database) -> None:
     with pytest.raises(sa.exc.IntegrityError), SqlUnitOfWorkFactory(sqlite)() as uow:
         uow.conn.execute(sa.text("INSERT INTO t (id) VALUES (1)"))

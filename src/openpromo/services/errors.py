@@ -8,6 +8,7 @@ ServiceError
 ├── Conflict          (409) a parallel writer, a duplicate, or a replayed idempotency key with another body
 ├── TooManyRequests   (429) refused for now; ``retry_after`` says when to try again
 └── Unavailable       (503) the database does not answer (storage raises it); ``reason`` is for the log only
+    └── Busy          (503) SQLite's writer was not free in time (the database is up)
 """
 
 from __future__ import annotations
@@ -91,6 +92,18 @@ class Unavailable(ServiceError):
         self.retry_after = retry_after
 
 
+class Busy(Unavailable):
+    """The database answers but its one writer (SQLite) was not free within the write lock's timeout:
+    the database is up, only this request waited too long; a 503 like ``Unavailable``."""
+
+    def __init__(self, reason: str, retry_after: int = 1) -> None:
+        super().__init__(reason, retry_after)
+        self.message = "The database is busy"
+        self.details = [
+            ErrorDetail("Service unavailable", "the database is busy with other writes; try again")
+        ]
+
+
 def raise_problems(problems: Sequence[ErrorDetail]) -> None:
     if problems:
         error = InvalidInput(problems[0].details, pointer=problems[0].pointer, title=problems[0].title)
@@ -99,6 +112,7 @@ def raise_problems(problems: Sequence[ErrorDetail]) -> None:
 
 
 __all__ = [
+    "Busy",
     "Conflict",
     "ErrorDetail",
     "Forbidden",

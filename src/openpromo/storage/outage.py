@@ -31,19 +31,23 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from openpromo.metrics import DATABASE_UP
-from openpromo.services.errors import Unavailable
+from openpromo.services.errors import Busy, Unavailable
 
 log = logging.getLogger("openpromo.database")
 
-_SQLITE_UNREACHABLE = ("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_READONLY_DBMOVED")
-"""SQLite result codes (and their extended codes) that mean the file cannot be used at all."""
-_POSTGRES_UNREACHABLE = ("08", "57P01", "57P02", "57P03", "53300")
-"""SQLSTATE prefixes: connection exceptions, admin/crash shutdown, cannot connect now, too many clients."""
+_SQLITE_UNREACHABLE = ("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_READONLY_DBMOVED", "SQLITE_FULL")
+"""SQLite result codes (and their extended codes) that mean the file cannot be used at all (or written:
+the disk is full)."""
+_POSTGRES_UNREACHABLE = ("08", "57P01", "57P02", "57P03", "53100", "53200", "53300")
+"""SQLSTATE prefixes: connection exceptions, admin/crash shutdown, cannot connect now, disk full, out of
+memory, too many clients."""
 
 
 def unreachable(error: BaseException) -> str | None:
     """Why ``error`` means the database cannot be reached (the driver's first line, never a statement or
     its parameters), or None when it means something else."""
+    if isinstance(error, Busy):
+        return None  # the database is up: only its writer lock was taken for too long
     if isinstance(error, Unavailable):
         return error.reason
     if isinstance(error, sa.exc.DBAPIError):
