@@ -297,6 +297,7 @@ def default_threads(is_sqlite: bool) -> int:
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_MAX_UPLOAD_BYTES",
+    "DEFAULT_WRITE_LOCK_SECONDS",
     "ENV_ONLY",
     "LOG_FORMATS",
     "LOG_LEVELS",
