@@ -154,6 +154,21 @@ def start_server(
     raise RuntimeError(f"server did not start:\n{server.log()}")
 
 
+def cli_user(database_url: str, password: str) -> str:
+    """The email of a user made with the CLI (``openpromo users create``) on ``database_url``."""
+    email = f"{random_id('user')}@example.com"
+    created = subprocess.run(
+        [sys.executable, "-m", "openpromo", "users", "create", "--email", email, "--password-stdin"],
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        env={"OPENPROMO_DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert created.returncode == 0, created.stderr
+    return email
+
+
 def stop_server(server: Server) -> None:
     server.process.terminate()
     try:

@@ -20,7 +20,7 @@ from talon_one.models.session import Session
 from openpromo.services.auth import hash_key
 from tests.api import factories
 from tests.api.routes import BODIES, UNKNOWN, Route, World, routes, send
-from tests.conftest import AppContext, Server, assert_error, random_id
+from tests.conftest import AppContext, Server, assert_error, cli_user, random_id
 
 
 def test_the_document_lists_every_route_and_every_body_is_known(server: Server) -> None:
@@ -134,17 +134,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(scope="module")
 def user(server: Server) -> str:
     """The email of a user made with the CLI (``openpromo users create``)."""
-    email = f"{random_id('user')}@example.com"
-    created = subprocess.run(
-        [sys.executable, "-m", "openpromo", "users", "create", "--email", email, "--password-stdin"],
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        env={"OPENPROMO_DATABASE_URL": server.database_url, "PATH": "/usr/bin:/bin"},
-        check=False,
-    )
-    assert created.returncode == 0, created.stderr
-    return email
+    return cli_user(server.database_url, PASSWORD)
 
 
 def _login(server: Server, email: str) -> str:

@@ -10,8 +10,6 @@ threads; and each worker listens on a socket of its own, so new connections spre
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,7 +17,15 @@ import httpx
 import pytest
 
 from tests.api.factories import COUPON_RULE, campaign, coupon, loyalty_program
-from tests.conftest import AppContext, Server, create_application, random_id, start_server, stop_server
+from tests.conftest import (
+    AppContext,
+    Server,
+    cli_user,
+    create_application,
+    random_id,
+    start_server,
+    stop_server,
+)
 
 PASSWORD = "hunter2-but-longer-\u00e9"
 REQUEST_ID = "client-chosen.id:42-x"
@@ -146,16 +152,7 @@ def test_unmatched_requests_are_counted(json_server: Server) -> None:
 
 def test_no_key_token_password_or_body_reaches_the_log(json_server: Server, application: AppContext) -> None:
     # given a run that used the root key, an application key, a user's password and its token
-    email = f"{random_id('user')}@example.com"
-    created = subprocess.run(
-        [sys.executable, "-m", "openpromo", "users", "create", "--email", email, "--password-stdin"],
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        env={"OPENPROMO_DATABASE_URL": json_server.database_url, "PATH": "/usr/bin:/bin"},
-        check=False,
-    )
-    assert created.returncode == 0, created.stderr
+    email = cli_user(json_server.database_url, PASSWORD)
     attribute_value = random_id("body-value")
     with json_server.client() as client:
         login = client.post("/v1/sessions", json={"email": email, "password": PASSWORD})
