@@ -7,7 +7,7 @@ is in play, rejects it with ``EffectCouldNotBeApplied``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -164,10 +164,15 @@ class CampaignRun(Spending):
         return position is None or (position, getattr(request, "sub_position", 0)) in self.allowed_units
 
     def _fail(self, origin: Origin, details: str, outcome: rules.RuleOutcome) -> None:
-        failure = self._failure(
-            origin, details, condition_index=outcome.condition_index, effect_index=outcome.effect_index
+        self.failures.append(
+            self._failure(
+                origin,
+                details,
+                condition_index=outcome.condition_index,
+                effect_index=outcome.effect_index,
+                error=True,
+            )
         )
-        self.failures.append(replace(failure, error=True))
 
     def _failure(
         self,
@@ -176,6 +181,7 @@ class CampaignRun(Spending):
         *,
         condition_index: int | None = None,
         effect_index: int | None = None,
+        error: bool = False,
     ) -> RuleFailure:
         return RuleFailure(
             origin,
@@ -186,6 +192,7 @@ class CampaignRun(Spending):
             referral_value=self.referral.code if self.referral else None,
             condition_index=condition_index,
             effect_index=effect_index,
+            error=error,
         )
 
     def _reject_coupon(

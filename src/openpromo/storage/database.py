@@ -80,11 +80,10 @@ class Database:
         self.state = DatabaseState(make_url(url).render_as_string(hide_password=True))
         """Whether the database answers, as this process last saw it (``storage.outage``)."""
         self._writer_lock: WriterLock | None = None
-        self._writer_lock_seconds = write_lock_seconds
         self.key_locks: KeyLocks | None = None
         if self.is_sqlite:
             self.engine: Engine = self._sqlite(
-                parsed.database or "", (pool_size, overflow), in_memory, create
+                parsed.database or "", (pool_size, overflow), in_memory, create, write_lock_seconds
             )
         else:
             self.engine = _postgres_engine(self.url, pool_size, overflow)
@@ -93,8 +92,10 @@ class Database:
         self._instrument()
         sa.event.listen(self.engine, "before_execute", _note_config_change)
 
-    def _sqlite(self, database: str, sizes: tuple[int, int], in_memory: bool, create: bool) -> Engine:
-        """``sizes``: the pool's size and overflow."""
+    def _sqlite(
+        self, database: str, sizes: tuple[int, int], in_memory: bool, create: bool, lock_seconds: float
+    ) -> Engine:
+        """``sizes``: the pool's size and overflow; ``lock_seconds``: the writer lock's wait."""
         pool_size, overflow = sizes
         memory = database in ("", ":memory:")
         if memory and not in_memory:
@@ -115,7 +116,7 @@ class Database:
             hide_parameters=True,  # errors never log customers' ids or attribute values
             **pool,
         )
-        self._writer_lock = WriterLock(None if memory else path + ".lock", self._writer_lock_seconds)
+        self._writer_lock = WriterLock(None if memory else path + ".lock", lock_seconds)
         self.key_locks = ProcessKeyLocks() if memory else FileKeyLocks(path + ".keylocks")
         sa.event.listen(engine, "connect", _sqlite_on_connect)
         sa.event.listen(engine, "begin", _sqlite_on_begin)
