@@ -7,10 +7,8 @@ bug and keeps its traceback.
 
 from __future__ import annotations
 
-from typing import Any
-
 from openpromo.config import SettingsError
-from openpromo.services.errors import InvalidInput, ServiceError
+from openpromo.services.errors import InvalidInput, ServiceError, Unavailable
 
 
 class Failed(Exception):
@@ -30,16 +28,14 @@ class Usage(Failed):
 
 
 def _unreachable(exc: BaseException) -> str | None:
-    """The line for a database that does not answer (imported only then: the CLI starts fast)."""
-    if not type(exc).__module__.startswith("sqlalchemy"):
+    """The line for a database that does not answer, as the server tells an outage from a bug
+    (``storage.outage``, imported only then: the CLI starts fast)."""
+    if not isinstance(exc, Unavailable) and not type(exc).__module__.startswith("sqlalchemy"):
         return None
-    import sqlalchemy.exc
+    from openpromo.storage.outage import unreachable
 
-    if not isinstance(exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
-        return None
-    orig: Any = exc.orig
-    reason = str(orig).strip().splitlines() if orig is not None else []
-    return "cannot reach the database: " + (reason[0] if reason else type(exc).__name__)
+    reason = unreachable(exc)
+    return None if reason is None else f"cannot reach the database: {reason}"
 
 
 def explain(exc: BaseException) -> tuple[str, int] | None:
@@ -52,10 +48,12 @@ def explain(exc: BaseException) -> tuple[str, int] | None:
         detail = exc.details[0]
         where = (detail.pointer or detail.parameter or "").strip("/")
         return (f"{where}: {detail.details}" if where else detail.details), 2
+    unreachable = _unreachable(exc)
+    if unreachable is not None:
+        return unreachable, 1
     if isinstance(exc, ServiceError):
         return exc.message, 1
-    unreachable = _unreachable(exc)
-    return None if unreachable is None else (unreachable, 1)
+    return None
 
 
 __all__ = ["Failed", "Usage", "explain"]
