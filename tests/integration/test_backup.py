@@ -19,6 +19,7 @@ import httpx
 import psycopg
 import pytest
 
+from openpromo.admin.backup import BackupFailed, backup
 from tests.conftest import (
     Server,
     _postgres_admin_url,
@@ -228,3 +229,12 @@ def test_backup_refuses_to_overwrite_and_reports_failures_in_one_line(tmp_path: 
     assert forced.returncode == 0, forced.stderr
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT count(*) FROM alembic_version").fetchone() == (0,)
+
+
+def test_a_postgres_url_is_read_as_the_server_reads_it(tmp_path: Path) -> None:
+    # given the postgres:// spelling the settings accept, of a server that does not answer
+    url = "postgres://postgres@127.0.0.1:1/none"
+    # when it is backed up, it is pg_dump that fails (the URL was understood), and nothing is left behind
+    with pytest.raises(BackupFailed, match=r"^pg_dump failed: "):
+        backup(url, tmp_path / "none.dump")
+    assert list(tmp_path.iterdir()) == []

@@ -27,6 +27,8 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from openpromo.storage.database import normalize_url
+
 PAGES_PER_STEP = 1024
 """4 MiB per step with SQLite's default page size of 4 KiB."""
 STEP_PAUSE_SECONDS = 0.005
@@ -64,13 +66,12 @@ def backup(database_url: str, path: Path, *, force: bool = False) -> Backup:
 
 
 def _parse(database_url: str) -> URL:
+    """The URL as the server reads it (``postgres://`` is ``postgresql://``; the settings allow only
+    SQLite and PostgreSQL)."""
     try:
-        url = make_url(database_url)
+        return make_url(normalize_url(database_url))
     except ArgumentError:
         raise BackupFailed(f"cannot read the database URL {database_url!r}") from None
-    if url.get_backend_name() not in ("sqlite", "postgresql"):
-        raise BackupFailed(f"cannot back up a {url.get_backend_name()} database (sqlite or postgresql)")
-    return url
 
 
 @contextmanager

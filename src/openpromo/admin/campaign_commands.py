@@ -22,7 +22,7 @@ from openpromo.services.auth import ACCOUNT_ID, ManagementPrincipal
 from openpromo.services.errors import InvalidInput, ServiceError
 from openpromo.services.management.campaign_files import CampaignFileService
 from openpromo.services.models.campaign_files import CampaignFile
-from openpromo.storage.database import Database
+from openpromo.storage.database import Database, normalize_url
 from openpromo.storage.uow import SqlUnitOfWorkFactory
 
 ROOT = ManagementPrincipal(account_id=ACCOUNT_ID, user_id=None, key_id=None, root=True)
@@ -62,11 +62,9 @@ def run_campaigns(args: argparse.Namespace, settings: Settings) -> int:
 def _url_problem(database_url: str) -> str | None:
     """What makes the URL unusable here, before anything opens it (SQLite would create a missing file)."""
     try:
-        url = make_url(database_url)
+        url = make_url(normalize_url(database_url))  # as the server reads it: postgres:// too
     except ArgumentError:
         return f"cannot read the database URL {database_url!r}"
-    if url.get_backend_name() not in ("sqlite", "postgresql"):
-        return f"unsupported database {url.get_backend_name()!r} (sqlite or postgresql)"
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
         return f"no SQLite database at {url.database}"
     return None
